@@ -1,0 +1,85 @@
+"""Deterministic builder of the synthetic demo data set (``python -m analytics.demo``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import store
+from analytics.demo import engagement, governance, social, survey
+from analytics.demo.spec import DEFAULT_SEED, DEFAULT_SPEC, load_spec
+
+MARKER = "DEMO_DATA_SYNTHETIC.json"
+
+
+def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+    """Every table of the contract, generated from ``spec`` with ``seed``."""
+    rng = np.random.default_rng(seed)
+    events = engagement.events_frame(spec, rng)
+    concerns, events = engagement.concerns_frame(spec, events, rng)
+    accounts = social.accounts_frame(spec)
+    monthly = social.monthly_frame(spec, accounts, rng)
+    meetings, actions = governance.meetings_and_actions(spec, rng)
+    return {
+        "districts": survey.districts_frame(spec),
+        "survey_questions": survey.questions_frame(),
+        "survey_responses": survey.responses_frame(spec, rng),
+        "benchmarks": survey.benchmarks_frame(spec),
+        "engagement_events": events,
+        "engagement_concerns": concerns,
+        "social_accounts": accounts,
+        "social_monthly": monthly,
+        "social_posts": social.posts_frame(spec, accounts, monthly, rng),
+        "map_views": social.map_views_frame(spec, rng),
+        "star_chamber_meetings": meetings,
+        "star_chamber_actions": actions,
+        "annotations": governance.annotations_frame(spec),
+    }
+
+
+def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAULT_SEED) -> Path:
+    """Generate the demo data set into ``out_dir`` (built aside, then moved into place)."""
+    out_dir = Path(out_dir)
+    spec = load_spec(spec_path)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".demo-", dir=out_dir.parent))
+    try:
+        for name, frame in build_tables(spec, seed).items():
+            store.write_table(tmp, name, frame)
+        (tmp / MARKER).write_text(
+            json.dumps(
+                {
+                    "synthetic": True,
+                    "description": "Synthetic demo data calibrated to published force-level figures. Not real.",
+                    "seed": seed,
+                    "as_at": spec["as_at"],
+                    "force_name": spec["force_name"],
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+        tmp.chmod(0o755)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def is_demo(data_dir: Path) -> bool:
+    """True when ``data_dir`` holds the generated synthetic demo data."""
+    return (Path(data_dir) / MARKER).exists()
+
+
+def demo_info(data_dir: Path) -> dict:
+    """The demo marker's contents (empty when the directory is not demo data)."""
+    p = Path(data_dir) / MARKER
+    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}

@@ -1,0 +1,175 @@
+"""Statistics the panel can trust: weighted proportions, Wilson intervals,
+two-proportion tests, comparisons and the small-base suppression rule.
+
+Every function is vectorised over numpy arrays or pandas Series so that a whole
+table of district-quarters is handled in one call.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr, ndtri
+from statsmodels.stats.proportion import proportion_confint
+
+CONFIDENCE = 0.95
+TEST_NAME = "two-proportion z-test (pooled), 95%, on effective bases"
+COMPARISON_NAME = "95% Wilson interval of the district against the force value"
+
+
+def effective_base(weights) -> float:
+    """Kish effective base (sum w)^2 / sum w^2 of a set of weights."""
+    w = np.asarray(weights, dtype=float)
+    s2 = float(np.sum(w * w))
+    return float(np.sum(w)) ** 2 / s2 if s2 > 0 else 0.0
+
+
+def effective_base_from_sums(sum_w, sum_w2):
+    """Effective base from the sums of weights and squared weights (vectorised)."""
+    sum_w = np.asarray(sum_w, dtype=float)
+    sum_w2 = np.asarray(sum_w2, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sum_w2 > 0, sum_w * sum_w / sum_w2, 0.0)
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """A weighted proportion with its unweighted base and effective base."""
+
+    p: float
+    n: int
+    n_eff: float
+
+
+def weighted_proportion(positive, weights=None) -> Proportion:
+    """Weighted share of ``positive`` (booleans) with its unweighted and effective bases."""
+    x = np.asarray(positive, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    if x.size == 0 or w.sum() <= 0:
+        return Proportion(float("nan"), int(x.size), 0.0)
+    return Proportion(float(np.sum(w * x) / np.sum(w)), int(x.size), effective_base(w))
+
+
+def wilson_interval(p, n, confidence: float = CONFIDENCE):
+    """Wilson score interval for proportion ``p`` on base ``n`` (may be an effective base).
+
+    Returns ``(lower, upper)`` as arrays (or floats for scalar input); NaN where n is 0.
+    """
+    p_arr = np.asarray(p, dtype=float)
+    n_arr = np.asarray(n, dtype=float)
+    ok = (n_arr > 0) & np.isfinite(p_arr)
+    safe_n = np.where(ok, n_arr, 1.0)
+    safe_p = np.where(ok, p_arr, 0.0)
+    lo, hi = proportion_confint(safe_p * safe_n, safe_n, alpha=1 - confidence, method="wilson")
+    lo = np.where(ok, np.clip(lo, 0.0, 1.0), np.nan)
+    hi = np.where(ok, np.clip(hi, 0.0, 1.0), np.nan)
+    if np.ndim(p) == 0 and np.ndim(n) == 0:
+        return float(lo), float(hi)
+    return lo, hi
+
+
+def two_proportion_test(p1, n1, p2, n2):
+    """Pooled two-proportion z-test of p1 against p2; returns ``(z, two-sided p-value)``.
+
+    Vectorised; the bases may be effective bases. NaN where either base is 0.
+    """
+    p1, n1, p2, n2 = (np.asarray(a, dtype=float) for a in (p1, n1, p2, n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = np.where(se > 0, (p1 - p2) / se, 0.0)
+        z = np.where((n1 > 0) & (n2 > 0), z, np.nan)
+    pval = 2 * ndtr(-np.abs(z))
+    if z.ndim == 0:
+        return float(z), float(pval)
+    return z, pval
+
+
+def z_for(confidence: float) -> float:
+    """Two-sided normal quantile for a confidence level (1.96 for 95%)."""
+    return float(ndtri(1 - (1 - confidence) / 2))
+
+
+def compare_interval_to_value(lower, upper, value, higher_is_better: bool = True):
+    """'better', 'worse' or 'similar': where the interval lies against a comparator value.
+
+    Follows the Fingertips convention: a difference is shown only when the 95%
+    interval excludes the comparator.
+    """
+    lower, upper, value = (np.asarray(a, dtype=float) for a in (lower, upper, value))
+    above = lower > value
+    below = upper < value
+    good, bad = ("better", "worse") if higher_is_better else ("worse", "better")
+    out = np.where(above, good, np.where(below, bad, "similar"))
+    out = np.where(np.isnan(lower) | np.isnan(upper) | np.isnan(value), "not compared", out)
+    return out if out.ndim else str(out)
+
+
+def change_direction(z, pval, alpha: float = 1 - CONFIDENCE, higher_is_better: bool = True):
+    """'improved', 'declined' or 'no significant change' from a test's z and p-value."""
+    z, pval = np.asarray(z, dtype=float), np.asarray(pval, dtype=float)
+    sig = pval < alpha
+    up, down = ("improved", "declined") if higher_is_better else ("declined", "improved")
+    out = np.where(sig & (z > 0), up, np.where(sig & (z < 0), down, "no significant change"))
+    out = np.where(np.isnan(pval), "not compared", out)
+    return out if out.ndim else str(out)
+
+
+# --- suppression -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuppressionRule:
+    """Small-base rule: below ``hide_below`` a value is never shown; below ``flag_below`` flagged."""
+
+    hide_below: int = 50
+    flag_below: int = 100
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.hide_below <= self.flag_below:
+            raise ValueError("suppression thresholds must satisfy 0 <= hide_below <= flag_below")
+
+    @classmethod
+    def from_env(cls) -> SuppressionRule:
+        """Thresholds from ENGAGEMENT_SUPPRESS_BELOW and ENGAGEMENT_FLAG_BELOW, else 50 and 100."""
+        return cls(
+            int(os.environ.get("ENGAGEMENT_SUPPRESS_BELOW", cls.hide_below)),
+            int(os.environ.get("ENGAGEMENT_FLAG_BELOW", cls.flag_below)),
+        )
+
+    def status(self, n):
+        """'suppressed', 'low base' or 'ok' for unweighted base(s) ``n``."""
+        n = np.asarray(n, dtype=float)
+        out = np.where(n < self.hide_below, "suppressed", np.where(n < self.flag_below, "low base", "ok"))
+        return out if out.ndim else str(out)
+
+    def apply(self, frame: pd.DataFrame, value_columns: list[str], base_column: str = "n") -> pd.DataFrame:
+        """Copy of ``frame`` with a ``base_status`` column and values blanked where suppressed."""
+        out = frame.copy()
+        out["base_status"] = self.status(out[base_column].to_numpy())
+        hidden = out["base_status"] == "suppressed"
+        for col in value_columns:
+            if col in out.columns:
+                out[col] = out[col].mask(hidden)
+        return out
+
+
+def estimates_from_sums(frame: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Add ``pct``, ``n_eff``, ``ci_low`` and ``ci_high`` (percentages) to aggregated sums.
+
+    ``frame`` holds ``n`` (unweighted base), ``sum_w``, ``sum_w2`` and ``sum_w_pos``.
+    """
+    out = frame.copy()
+    sum_w = out["sum_w"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(sum_w > 0, out["sum_w_pos"].to_numpy(dtype=float) / sum_w, np.nan)
+    n_eff = effective_base_from_sums(sum_w, out["sum_w2"].to_numpy(dtype=float))
+    lo, hi = wilson_interval(p, n_eff, confidence)
+    out["pct"] = 100 * p
+    out["n_eff"] = n_eff
+    out["ci_low"] = 100 * np.asarray(lo)
+    out["ci_high"] = 100 * np.asarray(hi)
+    return out

@@ -1,0 +1,67 @@
+"""Writing tables to the data directory: contract-typed, sorted, atomic Parquet."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics.schema import TABLES, arrow_schema
+
+# Small row groups keep min/max statistics tight, so DuckDB can skip groups
+# outside a filtered date range (the files are sorted by date).
+ROW_GROUP_SIZE = 64_000
+
+
+def table_path(data_dir: Path, table: str) -> Path:
+    """Where ``table`` lives in ``data_dir``."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    return Path(data_dir) / f"{table}.parquet"
+
+
+def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table with exactly the contract's columns and types, sorted."""
+    spec = TABLES[table]
+    missing = [c for c in spec.column_names if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{table}: missing columns {', '.join(missing)}")
+    ordered = frame.loc[:, list(spec.column_names)].sort_values(list(spec.sort_by), kind="stable")
+    return pa.Table.from_pandas(ordered, schema=arrow_schema(spec), preserve_index=False)
+
+
+def write_table(data_dir: Path, table: str, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` as ``table`` atomically: a temporary file, fsync, then rename."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = table_path(data_dir, table)
+    arrow = to_arrow(table, frame)
+    fd, tmp = tempfile.mkstemp(prefix=f".{table}.", suffix=".tmp", dir=data_dir)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pq.write_table(arrow, fh, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the data is meant to be readable
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def data_version(data_dir: Path) -> str:
+    """A short fingerprint of the data directory's Parquet files (names, sizes, mtimes).
+
+    Caches key on it, so new data is picked up without restarting the app.
+    """
+    h = hashlib.sha256()
+    for p in sorted(Path(data_dir).glob("*.parquet")):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
