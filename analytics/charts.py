@@ -1,0 +1,87 @@
+"""Pure Altair chart builders: data in, chart out. Tested through ``chart.to_dict()``."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+# Colour-blind-safe (blue / orange) and never the only carrier of meaning: tiles
+# also carry a symbol and a word.
+COMPARISON_COLOURS = {
+    "better": "#2c7bb6",
+    "similar": "#d9d9d9",
+    "worse": "#e66101",
+    "not shown (base under threshold)": "#ffffff",
+    "not selected": "#f4f4f4",
+}
+COMPARISON_SYMBOLS = {"better": "▲ ", "worse": "▼ ", "similar": ""}
+LINE_COLOUR = "#1d4f91"
+
+
+def fmt_pct(value: float, digits: int = 0) -> str:
+    """``72%`` (or an en dash for a missing value)."""
+    return "–" if value is None or not np.isfinite(value) else f"{value:.{digits}f}%"
+
+
+def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> alt.Chart:
+    """Tile map of districts coloured only where they differ significantly from the force."""
+    df = comparison.copy()
+    df["category"] = np.where(df["selected"], df["comparison"], "not selected")
+    df["value_label"] = [
+        "base too small" if status == "suppressed" else COMPARISON_SYMBOLS.get(cat, "") + fmt_pct(p)
+        for status, cat, p in zip(df["base_status"], df["comparison"], df["pct"], strict=True)
+    ]
+    df.loc[~df["selected"], "value_label"] = ""
+    df["interval"] = [
+        "" if not np.isfinite(lo) else f"{lo:.1f}% to {hi:.1f}%" for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)
+    ]
+    df["pct_label"] = [fmt_pct(p, 1) for p in df["pct"]]
+    df["short_name"] = df["name"].str.replace(" and ", " & ", regex=False)
+    cols = int(df["tile_col"].max()) + 1
+    rows = int(df["tile_row"].max()) + 1
+    size = width / cols
+    domain = list(COMPARISON_COLOURS)
+    base = alt.Chart(df).encode(
+        x=alt.X("tile_col:O", axis=None, scale=alt.Scale(paddingInner=0.06)),
+        y=alt.Y("tile_row:O", axis=None, scale=alt.Scale(paddingInner=0.06)),
+    )
+    tiles = base.mark_rect(stroke="#555555", strokeWidth=1, cornerRadius=4).encode(
+        color=alt.Color(
+            "category:N",
+            scale=alt.Scale(domain=domain, range=[COMPARISON_COLOURS[k] for k in domain]),
+            legend=alt.Legend(title="Against the force (95% interval)", orient="bottom", columns=3),
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title="District"),
+            alt.Tooltip("pct_label:N", title=measure_label),
+            alt.Tooltip("interval:N", title="95% interval"),
+            alt.Tooltip("n:Q", title="Base (unweighted)"),
+            alt.Tooltip("category:N", title="Against the force"),
+        ],
+    )
+    name = base.mark_text(dy=-10, fontSize=12, fontWeight="bold", limit=size - 8).encode(text="short_name:N")
+    value = base.mark_text(dy=10, fontSize=16).encode(text="value_label:N")
+    return (tiles + name + value).properties(width=width, height=rows * size * 0.6, title=measure_label)
+
+
+def trend_with_band(trend: pd.DataFrame, measure_label: str, height: int = 220) -> alt.Chart:
+    """A measure over quarters: the line and its 95% Wilson band; suppressed quarters left out."""
+    df = trend.dropna(subset=["pct"]).copy()
+    order = list(df["quarter_label"])
+    df["interval"] = [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)]
+    x = alt.X("quarter_label:O", sort=order, title="Quarter (financial year)", axis=alt.Axis(labelAngle=-45))
+    base = alt.Chart(df).encode(x=x)
+    band = base.mark_area(opacity=0.25, color=LINE_COLOUR).encode(
+        y=alt.Y("ci_low:Q", title="% positive", scale=alt.Scale(zero=False)), y2="ci_high:Q"
+    )
+    line = base.mark_line(color=LINE_COLOUR, point=True).encode(
+        y="pct:Q",
+        tooltip=[
+            alt.Tooltip("quarter_label:N", title="Quarter"),
+            alt.Tooltip("pct:Q", title=measure_label, format=".1f"),
+            alt.Tooltip("interval:N", title="95% interval"),
+            alt.Tooltip("n:Q", title="Base (unweighted)"),
+        ],
+    )
+    return (band + line).properties(height=height, title=measure_label)

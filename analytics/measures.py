@@ -1,0 +1,96 @@
+"""Survey measures: weighted percentage positive with bases and Wilson intervals.
+
+A measure's percentage is the weighted share of positive answers among all
+answers, "Don't know" included, unless the question's row says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from analytics.db import Database
+from analytics.periods import add_quarters
+from analytics.schema import SURVEY_BREAKDOWNS, whitelisted
+from analytics.stats import SuppressionRule, estimates_from_sums
+
+# Only whitelisted breakdown columns are interpolated (at {by}); every value is bound.
+_SUMS_SQL = """
+SELECT CAST(date_trunc('quarter', r.interview_date) AS DATE) AS quarter_start{by},
+       count(*) AS n,
+       sum(r.weight) AS sum_w,
+       sum(r.weight * r.weight) AS sum_w2,
+       sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.weight ELSE 0 END) AS sum_w_pos
+FROM survey_responses r
+JOIN survey_questions q USING (question_id)
+WHERE r.question_id = $question_id
+  AND r.interview_date >= $date_from AND r.interview_date < $date_to
+  AND (NOT q.exclude_dont_know OR r.answer <> 'Don''t know')
+  AND ($districts IS NULL OR list_contains($districts, r.district_id))
+GROUP BY ALL
+ORDER BY ALL
+"""
+
+
+def questions(db: Database) -> pd.DataFrame:
+    """The survey questions in display order."""
+    return db.query("SELECT * FROM survey_questions ORDER BY sort_order, question_id")
+
+
+def districts(db: Database) -> pd.DataFrame:
+    """The districts, ordered by name."""
+    return db.query("SELECT * FROM districts ORDER BY name")
+
+
+def survey_quarters(db: Database) -> list[date]:
+    """Quarter starts that have survey responses, oldest first."""
+    df = db.query(
+        "SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS q FROM survey_responses ORDER BY q"
+    )
+    return [pd.Timestamp(x).date() for x in df["q"]]
+
+
+def positive_sums(
+    db: Database,
+    question_id: str,
+    quarter_from: date,
+    quarter_to: date,
+    by: Sequence[str] = (),
+    district_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per quarter (and breakdown) sums: ``n``, ``sum_w``, ``sum_w2``, ``sum_w_pos``."""
+    cols = [whitelisted(c, SURVEY_BREAKDOWNS) for c in by]
+    sql = _SUMS_SQL.format(by="".join(f", r.{c}" for c in cols))
+    df = db.query(
+        sql,
+        {
+            "question_id": question_id,
+            "date_from": quarter_from,
+            "date_to": add_quarters(quarter_to, 1),
+            "districts": list(district_ids) if district_ids is not None else None,
+        },
+    )
+    df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
+    return df
+
+
+def estimates(
+    db: Database,
+    question_id: str,
+    quarter_from: date,
+    quarter_to: date,
+    by: Sequence[str] = (),
+    district_ids: Sequence[str] | None = None,
+    rule: SuppressionRule | None = None,
+) -> pd.DataFrame:
+    """Percentage positive per quarter (and breakdown) with base, interval and base status.
+
+    Values whose unweighted base is below the suppression threshold are blanked
+    here, so nothing downstream can show them.
+    """
+    rule = rule or SuppressionRule()
+    sums = positive_sums(db, question_id, quarter_from, quarter_to, by, district_ids)
+    est = estimates_from_sums(sums)
+    return rule.apply(est, ["pct", "ci_low", "ci_high", "sum_w", "sum_w2", "sum_w_pos", "n_eff"])

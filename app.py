@@ -1,0 +1,30 @@
+"""Engagement performance dashboard: page config, navigation, shared filters."""
+
+import streamlit as st
+
+from analytics.db import DataError
+from ui import components, data, filters, url_state
+
+st.set_page_config(
+    page_title="Engagement performance",
+    page_icon=":material/groups:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+url_state.begin_run()
+try:
+    data.ensure_demo_data()
+    data.database()
+except DataError as exc:
+    st.error(f"The dashboard cannot open its data. {exc}", icon=":material/error:")
+    st.stop()
+
+components.synthetic_banner()
+filters.render_shared()
+page = st.navigation(
+    [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)]
+)
+try:
+    page.run()
+finally:
+    url_state.commit()

@@ -1,0 +1,58 @@
+"""Overview: the latest quarter at a glance, and districts against the force."""
+
+import streamlit as st
+
+from analytics import charts
+from analytics.periods import quarter_label
+from ui import components, data, filters, url_state
+
+f = filters.current()
+version = data.data_version()
+rule = data.rule()
+
+st.title("Overview")
+for message in url_state.warnings():
+    st.warning(message, icon=":material/link_off:")
+if f.quarter_to is None:
+    st.info("There are no survey answers in this data yet, so there is nothing to summarise.")
+    st.stop()
+
+st.caption(
+    f"Force-wide figures for **{quarter_label(f.quarter_to)}** (the last quarter of the chosen range), "
+    "each against the same quarter a year before."
+)
+tiles = data.measure_tiles(version, f.quarter_to, rule.hide_below, rule.flag_below)
+for col, row in zip(st.columns(len(tiles)), tiles.itertuples(index=False), strict=True):
+    components.measure_tile(col, row)
+components.about_measures(tiles, rule)
+
+st.subheader("Districts against the force")
+questions = data.questions(version)
+labels = dict(zip(questions["question_id"], questions["short_label"], strict=True))
+measure = url_state.selectbox(
+    "Measure", "measure", list(labels), default=next(iter(labels)), format_func=lambda q: labels[q]
+)
+if not f.district_ids:
+    st.info("Choose at least one district in the sidebar to compare districts.", icon=":material/info:")
+else:
+    comparison = data.district_comparison(
+        version, measure, f.quarter_to, f.district_ids, rule.hide_below, rule.flag_below
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.altair_chart(charts.tile_map(comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"))
+    with right:
+        table = components.district_table(comparison[comparison["selected"]])
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(
+            "Coloured (and marked ▲ or ▼) only where the district's 95% Wilson interval excludes the force "
+            f"value of {components.pct(comparison['force_pct'].iloc[0], 1)}. "
+            f"Bases under {rule.hide_below} are not shown; under {rule.flag_below} flagged."
+        )
+
+st.subheader("Force trend")
+trend = data.force_trend(version, measure, f.quarter_from, f.quarter_to, rule.hide_below, rule.flag_below)
+if trend["pct"].notna().any():
+    st.altair_chart(charts.trend_with_band(trend, labels[measure]), width="stretch")
+else:
+    st.info("No quarter in the chosen range has a base large enough to show.")

@@ -1,0 +1,111 @@
+"""Small presentation helpers shared by pages: banners, tiles, notes."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import streamlit as st
+
+from ui import data
+
+
+def synthetic_banner() -> None:
+    """A visible banner whenever the served data is the synthetic demo."""
+    if data.is_demo():
+        info = data.demo_info()
+        st.warning(
+            f"**Synthetic demo data.** Every figure here is generated (seed {info.get('seed')}), calibrated to "
+            "published force-level results; no real person answered this survey. "
+            "Point ENGAGEMENT_DATA_DIR at real data to use your own.",
+            icon=":material/science:",
+        )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown punctuation escaped, so data is shown as typed, never as markup."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def pct(value: float, digits: int = 0) -> str:
+    """``72%``; an en dash when missing."""
+    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}%"
+
+
+def points(value: float) -> str:
+    """``+1.2 pts``; empty when missing."""
+    return "" if value is None or not math.isfinite(value) else f"{value:+.1f} pts"
+
+
+_CHANGE_WORDS = {
+    "improved": "▲ significant improvement",
+    "declined": "▼ significant decline",
+    "no significant change": "no significant change",
+    "not compared": "no comparison available",
+}
+
+
+def measure_tile(container, row) -> None:
+    """One Overview tile: value, base, interval and change against a year before."""
+    with container.container(border=True):
+        st.markdown(f"**{md_escape(row.short_label)}**")
+        if row.base_status in ("suppressed", "no data"):
+            st.metric(row.short_label, "–", label_visibility="collapsed")
+            st.caption(f"Base too small to show (fewer than {data.rule().hide_below} answers)."
+                       if row.base_status == "suppressed" else "No answers in this quarter.")
+            return
+        significant = row.change in ("improved", "declined")
+        delta = f"{points(row.change_pts)} vs {row.prev_quarter_label}" if math.isfinite(row.change_pts) else None
+        st.metric(
+            row.short_label,
+            pct(row.pct),
+            delta=delta,
+            delta_color="normal" if significant else "off",
+            label_visibility="collapsed",
+        )
+        st.caption(
+            f"{_CHANGE_WORDS.get(row.change, row.change)}"
+            + (f" (p = {row.p_value:.3f})" if math.isfinite(row.p_value) else "")
+        )
+        flag = " · ⚠ low base" if row.base_status == "low base" else ""
+        st.caption(f"Base {int(row.n):,} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
+
+
+def about_measures(tiles, rule) -> None:
+    """'About these numbers': wording, bases and the tests used."""
+    with st.expander("About these numbers"):
+        st.markdown(
+            f"- A percentage is the **weighted** share of positive answers among all answers, "
+            "\"Don't know\" included.\n"
+            "- The **base** is the unweighted number of answers; intervals are 95% Wilson intervals on the "
+            "effective base (sum of weights)² / sum of squared weights.\n"
+            f"- **Change** against the same quarter a year before uses a {tiles['test'].iloc[0]}; "
+            "overlapping intervals do not prove \"no change\".\n"
+            f"- Bases under **{rule.hide_below}** are never shown; bases under **{rule.flag_below}** are flagged.\n"
+            "- Districts are coloured only when their 95% interval excludes the force value."
+        )
+        for row in tiles.itertuples(index=False):
+            st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}")
+
+
+def district_table(comparison):
+    """The district comparison as a display table (suppressed values already blank)."""
+    import pandas as pd
+
+    notes = {"low base": "⚠ low base", "suppressed": "base too small"}
+    return pd.DataFrame(
+        {
+            "District": comparison["name"],
+            "%": [pct(p, 1) for p in comparison["pct"]],
+            "95% interval": [
+                "–" if not math.isfinite(lo) else f"{lo:.1f} to {hi:.1f}"
+                for lo, hi in zip(comparison["ci_low"], comparison["ci_high"], strict=True)
+            ],
+            "Base": comparison["n"].astype(int),
+            "Against the force": comparison["comparison"],
+            "Note": [notes.get(s, "") for s in comparison["base_status"]],
+        }
+    )

@@ -1,0 +1,113 @@
+"""Thin Streamlit-side wrapper: the cached database and cached query results.
+
+Every cached function takes the data version as an argument, so results are
+keyed on the data they came from and new data is picked up without a restart.
+Nothing cached reads session state or the user.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analytics import demo, measures, overview, store
+from analytics.config import load_settings
+from analytics.db import Database, DataError
+from analytics.stats import SuppressionRule
+
+_demo_lock = threading.Lock()
+
+
+def ensure_demo_data() -> None:
+    """Generate the embedded demo data on first run, when the default data folder is empty."""
+    settings = load_settings()
+    if not settings.using_default_demo:
+        return
+    with _demo_lock:
+        if not (settings.data_dir / "survey_responses.parquet").exists():
+            with st.spinner("First run: generating the synthetic demo data (a few seconds)..."):
+                demo.write_demo(settings.data_dir)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _database(data_dir: str, version: str, memory_limit: str) -> Database:
+    return Database(data_dir, memory_limit=memory_limit)
+
+
+def database() -> Database:
+    """The locked-down database for the configured data folder at its current version."""
+    settings = load_settings()
+    if not settings.data_dir.is_dir():
+        raise DataError(
+            f"The data folder {settings.data_dir} does not exist. Set ENGAGEMENT_DATA_DIR to a folder "
+            "of Parquet files, or unset it to use the demo data."
+        )
+    version = store.data_version(settings.data_dir)
+    return _database(str(settings.data_dir), version, settings.memory_limit)
+
+
+def data_version() -> str:
+    """Fingerprint of the data currently served."""
+    return database().version
+
+
+def rule() -> SuppressionRule:
+    """The configured suppression rule."""
+    return SuppressionRule.from_env()
+
+
+def is_demo() -> bool:
+    """True when the served data is the synthetic demo."""
+    return demo.is_demo(load_settings().data_dir)
+
+
+def demo_info() -> dict:
+    """The demo marker (as-at date, seed), or an empty dict for real data."""
+    return demo.demo_info(load_settings().data_dir)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def districts(version: str) -> pd.DataFrame:
+    """Districts table."""
+    return measures.districts(database())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def questions(version: str) -> pd.DataFrame:
+    """Survey questions table."""
+    return measures.questions(database())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def survey_quarters(version: str) -> list[date]:
+    """Quarters with survey data."""
+    return measures.survey_quarters(database())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def measure_tiles(version: str, quarter: date, hide_below: int, flag_below: int) -> pd.DataFrame:
+    """Overview tiles for a quarter."""
+    return overview.measure_tiles(database(), quarter, SuppressionRule(hide_below, flag_below))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def district_comparison(
+    version: str, question_id: str, quarter: date, district_ids: tuple[str, ...], hide_below: int, flag_below: int
+) -> pd.DataFrame:
+    """District comparison against the force."""
+    return overview.district_comparison(
+        database(), question_id, quarter, list(district_ids), SuppressionRule(hide_below, flag_below)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def force_trend(
+    version: str, question_id: str, quarter_from: date, quarter_to: date, hide_below: int, flag_below: int
+) -> pd.DataFrame:
+    """Force trend for one measure."""
+    return overview.force_trend(
+        database(), question_id, quarter_from, quarter_to, SuppressionRule(hide_below, flag_below)
+    )

@@ -1,0 +1,152 @@
+"""Widgets whose values live in the URL, so a copied link reopens the same view.
+
+Values are read from the link once per session (validated; anything unknown is
+ignored with a message), kept in session state across page switches, and
+written back to the URL explicitly on every run, defaults included, so that a
+shared link never moves when new data arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+_NOW = "_url_now"  # values written to the URL by this run
+_WARN = "_url_warnings"
+
+
+def begin_run() -> None:
+    """Start collecting this run's URL values."""
+    st.session_state[_NOW] = {}
+    st.session_state.setdefault(_WARN, [])
+
+
+def commit() -> None:
+    """Write this run's values to the URL (replacing what was there) when they differ."""
+    values = {k: v if isinstance(v, list) else [v] for k, v in st.session_state.get(_NOW, {}).items()}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != values:
+        st.query_params.from_dict(values)
+
+
+def warnings() -> list[str]:
+    """Messages about link values that were ignored, cleared once read."""
+    out = list(st.session_state.get(_WARN, []))
+    st.session_state[_WARN] = []
+    return out
+
+
+def _initial(key: str, parse: Callable[[list[str]], Any], default: Any, what: str) -> Any:
+    """The value for ``key``: remembered in this session, else from the link, else the default."""
+    store = f"_p_{key}"
+    if store not in st.session_state:
+        raw = st.query_params.get_all(key)
+        value = default
+        if raw:
+            try:
+                value = parse(raw)
+            except ValueError as exc:
+                st.session_state[_WARN].append(f"The link's {what} was not used: {exc}")
+        st.session_state[store] = value
+    return st.session_state[store]
+
+
+def _remember(key: str, value: Any, serialized: list[str] | str) -> None:
+    st.session_state[f"_p_{key}"] = value
+    st.session_state[_NOW][key] = serialized
+
+
+def selectbox(
+    label: str,
+    key: str,
+    options: Sequence[str],
+    default: str,
+    format_func: Callable[[str], str] = str,
+    container=st,
+    **kwargs,
+) -> str:
+    """A selectbox bound to URL parameter ``key``."""
+
+    def parse(raw: list[str]) -> str:
+        if raw[-1] not in options:
+            raise ValueError(f"{raw[-1]!r} is not one of the choices")
+        return raw[-1]
+
+    value = _initial(key, parse, default, label.lower())
+    if value not in options:
+        value = default
+    wkey = f"w_{key}"
+    if st.session_state.get(wkey) not in options:
+        st.session_state[wkey] = value
+    chosen = container.selectbox(label, options, key=wkey, format_func=format_func, **kwargs)
+    _remember(key, chosen, chosen)
+    return chosen
+
+
+def multiselect(
+    label: str,
+    key: str,
+    options: Sequence[str],
+    default: Sequence[str],
+    format_func: Callable[[str], str] = str,
+    container=st,
+    **kwargs,
+) -> list[str]:
+    """A multiselect bound to URL parameter ``key``; all options are written as ``all``."""
+
+    def parse(raw: list[str]) -> list[str]:
+        if raw == ["all"]:
+            return list(options)
+        unknown = [r for r in raw if r not in options]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))} not found in this data")
+        return list(dict.fromkeys(raw))
+
+    value = [v for v in _initial(key, parse, list(default), label.lower()) if v in options]
+    wkey = f"w_{key}"
+    if wkey not in st.session_state or any(v not in options for v in st.session_state[wkey]):
+        st.session_state[wkey] = value
+    chosen = container.multiselect(label, options, key=wkey, format_func=format_func, **kwargs)
+    serialized = ["all"] if set(chosen) == set(options) else list(chosen)
+    _remember(key, chosen, serialized)
+    return chosen
+
+
+def range_slider(
+    label: str,
+    keys: tuple[str, str],
+    options: Sequence[Any],
+    default: tuple[Any, Any],
+    to_text: Callable[[Any], str],
+    from_text: Callable[[str], Any],
+    format_func: Callable[[Any], str] = str,
+    container=st,
+    **kwargs,
+) -> tuple[Any, Any]:
+    """A range select-slider bound to two URL parameters (always written explicitly)."""
+    lo_key, hi_key = keys
+
+    def parse_one(raw: list[str]) -> Any:
+        value = from_text(raw[-1])
+        if value not in options:
+            raise ValueError(f"{raw[-1]!r} is outside the data")
+        return value
+
+    lo = _initial(lo_key, parse_one, default[0], f"start ({lo_key})")
+    hi = _initial(hi_key, parse_one, default[1], f"end ({hi_key})")
+    if lo not in options:
+        lo = default[0]
+    if hi not in options:
+        hi = default[1]
+    if lo > hi:
+        lo, hi = hi, lo
+    wkey = f"w_{lo_key}_{hi_key}"
+    current = st.session_state.get(wkey)
+    if not current or any(v not in options for v in current):
+        st.session_state[wkey] = (lo, hi)
+    chosen = container.select_slider(label, options=list(options), key=wkey, format_func=format_func, **kwargs)
+    _remember(lo_key, chosen[0], to_text(chosen[0]))
+    _remember(hi_key, chosen[1], to_text(chosen[1]))
+    return chosen[0], chosen[1]
