@@ -24,6 +24,23 @@ def fmt_pct(value: float, digits: int = 0) -> str:
     return "–" if value is None or not np.isfinite(value) else f"{value:.{digits}f}%"
 
 
+_LEGEND_AND_TITLE = 130
+
+
+def _tile_plot_height(rows: int, cols: int, width: int) -> int:
+    return int(rows * width / cols * 0.62)
+
+
+def tile_map_display_height(comparison: pd.DataFrame, width: int = 560) -> int:
+    """Pixel height to give the tile map's element (plot, title and legend).
+
+    Streamlit's theme otherwise squeezes the plot to fit the legend.
+    """
+    rows = int(comparison["tile_row"].max()) + 1
+    cols = int(comparison["tile_col"].max()) + 1
+    return _tile_plot_height(rows, cols, width) + _LEGEND_AND_TITLE
+
+
 def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> alt.Chart:
     """Tile map of districts coloured only where they differ significantly from the force."""
     df = comparison.copy()
@@ -40,29 +57,45 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
     df["short_name"] = df["name"].str.replace(" and ", " & ", regex=False)
     cols = int(df["tile_col"].max()) + 1
     rows = int(df["tile_row"].max()) + 1
-    size = width / cols
+    height = _tile_plot_height(rows, cols, width)
+    df["x0"], df["x1"], df["xc"] = df["tile_col"] + 0.03, df["tile_col"] + 0.97, df["tile_col"] + 0.5
+    df["y0"], df["y1"], df["yc"] = df["tile_row"] + 0.04, df["tile_row"] + 0.96, df["tile_row"] + 0.5
+    xs = alt.Scale(domain=[0, cols], nice=False, zero=False)
+    ys = alt.Scale(domain=[0, rows], nice=False, zero=False, reverse=True)
     domain = list(COMPARISON_COLOURS)
-    base = alt.Chart(df).encode(
-        x=alt.X("tile_col:O", axis=None, scale=alt.Scale(paddingInner=0.06)),
-        y=alt.Y("tile_row:O", axis=None, scale=alt.Scale(paddingInner=0.06)),
+    tiles = (
+        alt.Chart(df)
+        .mark_rect(stroke="#555555", strokeWidth=1, cornerRadius=4)
+        .encode(
+            x=alt.X("x0:Q", scale=xs, axis=None),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", scale=ys, axis=None),
+            y2="y1:Q",
+            color=alt.Color(
+                "category:N",
+                scale=alt.Scale(domain=domain, range=[COMPARISON_COLOURS[k] for k in domain]),
+                legend=alt.Legend(title="Against the force (95% interval)", orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="District"),
+                alt.Tooltip("pct_label:N", title=measure_label),
+                alt.Tooltip("interval:N", title="95% interval"),
+                alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("category:N", title="Against the force"),
+            ],
+        )
     )
-    tiles = base.mark_rect(stroke="#555555", strokeWidth=1, cornerRadius=4).encode(
-        color=alt.Color(
-            "category:N",
-            scale=alt.Scale(domain=domain, range=[COMPARISON_COLOURS[k] for k in domain]),
-            legend=alt.Legend(title="Against the force (95% interval)", orient="bottom", columns=3),
-        ),
-        tooltip=[
-            alt.Tooltip("name:N", title="District"),
-            alt.Tooltip("pct_label:N", title=measure_label),
-            alt.Tooltip("interval:N", title="95% interval"),
-            alt.Tooltip("n:Q", title="Base (unweighted)"),
-            alt.Tooltip("category:N", title="Against the force"),
-        ],
+    text = alt.Chart(df).encode(x=alt.X("xc:Q", scale=xs), y=alt.Y("yc:Q", scale=ys))
+    name = text.mark_text(dy=-11, fontSize=12, fontWeight="bold", limit=width / cols - 6).encode(
+        text="short_name:N"
     )
-    name = base.mark_text(dy=-10, fontSize=12, fontWeight="bold", limit=size - 8).encode(text="short_name:N")
-    value = base.mark_text(dy=10, fontSize=16).encode(text="value_label:N")
-    return (tiles + name + value).properties(width=width, height=rows * size * 0.6, title=measure_label)
+    value = text.mark_text(dy=10, fontSize=17).encode(text="value_label:N")
+    return (
+        (tiles + name + value)
+        .properties(width=width, height=height, title=measure_label)
+        .configure_legend(labelLimit=0, titleLimit=0)
+        .configure_view(stroke=None)
+    )
 
 
 def trend_with_band(trend: pd.DataFrame, measure_label: str, height: int = 220) -> alt.Chart:

@@ -38,9 +38,13 @@ else:
     comparison = data.district_comparison(
         version, measure, f.quarter_to, f.district_ids, rule.hide_below, rule.flag_below
     )
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(charts.tile_map(comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"))
+        st.altair_chart(
+            charts.tile_map(comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
+            width="content",
+            height=charts.tile_map_display_height(comparison),
+        )
     with right:
         table = components.district_table(comparison[comparison["selected"]])
         st.dataframe(table, hide_index=True, width="stretch")

@@ -40,6 +40,11 @@ def points(value: float) -> str:
     return "" if value is None or not math.isfinite(value) else f"{value:+.1f} pts"
 
 
+def p_value(p: float) -> str:
+    """``p = 0.036``, or ``p < 0.001`` for very small values."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 _CHANGE_WORDS = {
     "improved": "▲ significant improvement",
     "declined": "▼ significant decline",
@@ -58,7 +63,7 @@ def measure_tile(container, row) -> None:
                        if row.base_status == "suppressed" else "No answers in this quarter.")
             return
         significant = row.change in ("improved", "declined")
-        delta = f"{points(row.change_pts)} vs {row.prev_quarter_label}" if math.isfinite(row.change_pts) else None
+        delta = points(row.change_pts) if math.isfinite(row.change_pts) else None
         st.metric(
             row.short_label,
             pct(row.pct),
@@ -67,8 +72,8 @@ def measure_tile(container, row) -> None:
             label_visibility="collapsed",
         )
         st.caption(
-            f"{_CHANGE_WORDS.get(row.change, row.change)}"
-            + (f" (p = {row.p_value:.3f})" if math.isfinite(row.p_value) else "")
+            f"vs {row.prev_quarter_label}: {_CHANGE_WORDS.get(row.change, row.change)}"
+            + (f" ({p_value(row.p_value)})" if math.isfinite(row.p_value) else "")
         )
         flag = " · ⚠ low base" if row.base_status == "low base" else ""
         st.caption(f"Base {int(row.n):,} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
