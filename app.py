@@ -21,9 +21,7 @@ except DataError as exc:
 
 components.synthetic_banner()
 filters.render_shared()
-page = st.navigation(
-    [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)]
-)
+page = st.navigation([st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)])
 try:
     page.run()
 finally:

@@ -51,7 +51,8 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
     ]
     df.loc[~df["selected"], "value_label"] = ""
     df["interval"] = [
-        "" if not np.isfinite(lo) else f"{lo:.1f}% to {hi:.1f}%" for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)
+        "" if not np.isfinite(lo) else f"{lo:.1f}% to {hi:.1f}%"
+        for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)
     ]
     df["pct_label"] = [fmt_pct(p, 1) for p in df["pct"]]
     df["short_name"] = df["name"].str.replace(" and ", " & ", regex=False)
@@ -86,9 +87,7 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
         )
     )
     text = alt.Chart(df).encode(x=alt.X("xc:Q", scale=xs), y=alt.Y("yc:Q", scale=ys))
-    name = text.mark_text(dy=-11, fontSize=12, fontWeight="bold", limit=width / cols - 6).encode(
-        text="short_name:N"
-    )
+    name = text.mark_text(dy=-11, fontSize=12, fontWeight="bold", limit=width / cols - 6).encode(text="short_name:N")
     value = text.mark_text(dy=10, fontSize=17).encode(text="value_label:N")
     return (
         (tiles + name + value)

@@ -58,14 +58,18 @@ class Database:
             path = store.table_path(self.data_dir, table.name)
             if path.exists():
                 cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in table.columns)
-                select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"
+                # Identifiers come from the schema module; the path is quoted as a literal.
+                select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"  # noqa: S608
             elif table.optional:
                 self.missing_optional.append(table.name)
                 select = _empty_select(table)
             else:
                 missing.append(table.name)
                 continue
-            self._con.execute(f"CREATE VIEW {table.name} AS {select}")
+            try:
+                self._con.execute(f"CREATE VIEW {table.name} AS {select}")
+            except duckdb.Error as exc:
+                raise DataError(f"Table {table.name} in {self.data_dir} cannot be read: {exc}") from exc
         if missing:
             raise DataError(
                 f"The data folder {self.data_dir} is missing required tables: {', '.join(missing)} "
@@ -75,7 +79,7 @@ class Database:
         # expects but the file lacks, here rather than in the middle of a page.
         for table in TABLES.values():
             try:
-                self._con.execute(f"SELECT * FROM {table.name} LIMIT 0").fetchall()
+                self._con.execute(f"SELECT * FROM {table.name} LIMIT 0").fetchall()  # noqa: S608 (schema name)
             except duckdb.Error as exc:
                 raise DataError(f"Table {table.name} in {self.data_dir} cannot be read: {exc}") from exc
 

@@ -21,6 +21,7 @@ from analytics.stats import (
 )
 
 _FIGURES = ["pct", "n", "n_eff", "ci_low", "ci_high", "base_status"]
+_MISSING = {"base_status": "no data", "n": 0}
 
 
 def measure_tiles(db: Database, quarter: date, rule: SuppressionRule | None = None) -> pd.DataFrame:
@@ -37,12 +38,10 @@ def measure_tiles(db: Database, quarter: date, rule: SuppressionRule | None = No
         now = est.loc[quarter] if quarter in est.index else None
         before = est.loc[year_ago] if year_ago in est.index else None
         row = {"question_id": q.question_id, "short_label": q.short_label, "wording": q.wording}
-        row.update({k: (now[k] if now is not None else np.nan) for k in _FIGURES})
-        row.update({f"prev_{k}": (before[k] if before is not None else np.nan) for k in _FIGURES})
+        row.update({k: (now[k] if now is not None else _MISSING.get(k, np.nan)) for k in _FIGURES})
+        row.update({f"prev_{k}": (before[k] if before is not None else _MISSING.get(k, np.nan)) for k in _FIGURES})
         rows.append(row)
     out = pd.DataFrame(rows)
-    out["base_status"] = out["base_status"].fillna("no data")
-    out["prev_base_status"] = out["prev_base_status"].fillna("no data")
     z, p = two_proportion_test(out["pct"] / 100, out["n_eff"], out["prev_pct"] / 100, out["prev_n_eff"])
     out["change_pts"] = out["pct"] - out["prev_pct"]
     out["z"], out["p_value"] = z, p

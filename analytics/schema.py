@@ -167,7 +167,7 @@ SURVEY_QUESTIONS = _register(
             _c(
                 "exclude_dont_know",
                 "BOOLEAN",
-                "True when \"Don't know\" is left out of the base; false (the default) keeps it in.",
+                'True when "Don\'t know" is left out of the base; false (the default) keeps it in.',
             ),
             _c("sort_order", "SMALLINT", "Display order of the question."),
         ),
@@ -253,7 +253,7 @@ ENGAGEMENT_EVENTS = _register(
 ENGAGEMENT_CONCERNS = _register(
     Table(
         "engagement_concerns",
-        "The \"You said, we did\" ledger: one row per concern raised by the public.",
+        'The "You said, we did" ledger: one row per concern raised by the public.',
         (
             _c("concern_id", "VARCHAR", "Identifier of the concern."),
             _c("event_id", "VARCHAR", "Event where it was raised (null when raised elsewhere).", nullable=True),
@@ -408,8 +408,7 @@ STANDARD_QUESTIONS: tuple[dict, ...] = (
     {
         "question_id": "police_job",
         "short_label": "Police doing a good or excellent job",
-        "wording": "Taking everything into account, how good a job do you think the police in this "
-        "area are doing?",
+        "wording": "Taking everything into account, how good a job do you think the police in this area are doing?",
         "answers": ["Excellent", "Good", "Fair", "Poor", "Very poor", "Don't know"],
         "positive_answers": ["Excellent", "Good"],
     },
@@ -444,8 +443,7 @@ STANDARD_QUESTIONS: tuple[dict, ...] = (
     {
         "question_id": "have_your_say",
         "short_label": "Aware of chances to have a say",
-        "wording": "Are you aware of opportunities to have your say about policing issues in your "
-        "local area?",
+        "wording": "Are you aware of opportunities to have your say about policing issues in your local area?",
         "answers": ["Yes", "No", "Don't know"],
         "positive_answers": ["Yes"],
     },
@@ -490,6 +488,4 @@ _ARROW_TYPES = {
 
 def arrow_schema(table: Table) -> pa.Schema:
     """The Arrow schema a Parquet file of ``table`` is written with."""
-    return pa.schema(
-        [pa.field(c.name, _ARROW_TYPES[c.type], nullable=c.nullable) for c in table.columns]
-    )
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type], nullable=c.nullable) for c in table.columns])

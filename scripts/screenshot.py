@@ -28,8 +28,9 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
-        page.wait_for_selector("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas",
-                               timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas", timeout=60_000
+        )
         page.wait_for_timeout(1500)
         page.screenshot(path=out, full_page=True)
         browser.close()

@@ -59,8 +59,11 @@ def measure_tile(container, row) -> None:
         st.markdown(f"**{md_escape(row.short_label)}**")
         if row.base_status in ("suppressed", "no data"):
             st.metric(row.short_label, "–", label_visibility="collapsed")
-            st.caption(f"Base too small to show (fewer than {data.rule().hide_below} answers)."
-                       if row.base_status == "suppressed" else "No answers in this quarter.")
+            st.caption(
+                f"Base too small to show (fewer than {data.rule().hide_below} answers)."
+                if row.base_status == "suppressed"
+                else "No answers in this quarter."
+            )
             return
         significant = row.change in ("improved", "declined")
         delta = points(row.change_pts) if math.isfinite(row.change_pts) else None
@@ -84,11 +87,11 @@ def about_measures(tiles, rule) -> None:
     with st.expander("About these numbers"):
         st.markdown(
             f"- A percentage is the **weighted** share of positive answers among all answers, "
-            "\"Don't know\" included.\n"
+            '"Don\'t know" included.\n'
             "- The **base** is the unweighted number of answers; intervals are 95% Wilson intervals on the "
             "effective base (sum of weights)² / sum of squared weights.\n"
             f"- **Change** against the same quarter a year before uses a {tiles['test'].iloc[0]}; "
-            "overlapping intervals do not prove \"no change\".\n"
+            'overlapping intervals do not prove "no change".\n'
             f"- Bases under **{rule.hide_below}** are never shown; bases under **{rule.flag_below}** are flagged.\n"
             "- Districts are coloured only when their 95% interval excludes the force value."
         )

@@ -56,11 +56,17 @@ _VENUES = {
     "Online meeting": "Facebook Live",
 }
 _CONCERN_TEXT = {
-    "Anti-social behaviour": ("Groups causing trouble near the shops in {town}", "Extra evening patrols and a dispersal order"),
+    "Anti-social behaviour": (
+        "Groups causing trouble near the shops in {town}",
+        "Extra evening patrols and a dispersal order",
+    ),
     "Speeding": ("Cars speeding past the school in {town}", "Speed-watch sessions and enforcement with roads policing"),
     "Drugs": ("Drug dealing seen near the station in {town}", "Warrant executed and closure order sought"),
     "Burglary": ("Run of sheds broken into around {town}", "Crime-prevention visits and marked-property event"),
-    "Youth nuisance": ("Young people on bikes intimidating residents in {town}", "Youth outreach with the council and school"),
+    "Youth nuisance": (
+        "Young people on bikes intimidating residents in {town}",
+        "Youth outreach with the council and school",
+    ),
     "Parking": ("Inconsiderate parking blocking pavements in {town}", "Joint patrol with parking enforcement"),
     "Vehicle crime": ("Catalytic converters stolen in {town}", "Marking event and targeted patrols"),
     "Fly-tipping": ("Fly-tipping in lanes outside {town}", "Joint operation with the council; vehicle seized"),

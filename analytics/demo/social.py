@@ -44,10 +44,24 @@ def accounts_frame(spec: dict) -> pd.DataFrame:
                     "name": f"{short} {name}",
                 }
             )
-    rows.append({"account_id": "fb_force", "district_id": None, "platform": "Facebook",
-                 "handle": short.replace(" ", ""), "name": short})
-    rows.append({"account_id": "x_force", "district_id": None, "platform": "X",
-                 "handle": "@" + short.replace(" ", "_"), "name": short})
+    rows.append(
+        {
+            "account_id": "fb_force",
+            "district_id": None,
+            "platform": "Facebook",
+            "handle": short.replace(" ", ""),
+            "name": short,
+        }
+    )
+    rows.append(
+        {
+            "account_id": "x_force",
+            "district_id": None,
+            "platform": "X",
+            "handle": "@" + short.replace(" ", "_"),
+            "name": short,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -151,8 +165,10 @@ def map_views_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     factor = np.array([mv["district_factor"].get(d["district_id"], 1.0) for d in spec["districts"]])
     rows = []
     for i, m in enumerate(months):
-        total = mv["first_months"][i] if i < len(mv["first_months"]) else round(
-            mv["steady_monthly"] * rng.lognormal(0, 0.15)
+        total = (
+            mv["first_months"][i]
+            if i < len(mv["first_months"])
+            else round(mv["steady_monthly"] * rng.lognormal(0, 0.15))
         )
         split = largest_remainder(int(total), pops * factor * rng.lognormal(0, 0.1, pops.size))
         for d, v in zip(spec["districts"], split, strict=True):

@@ -60,9 +60,7 @@ def districts_frame(spec: dict) -> pd.DataFrame:
 
 def questions_frame() -> pd.DataFrame:
     """The survey_questions table (the contract's standard questions)."""
-    rows = [
-        {**q, "exclude_dont_know": False, "sort_order": i + 1} for i, q in enumerate(schema.STANDARD_QUESTIONS)
-    ]
+    rows = [{**q, "exclude_dont_know": False, "sort_order": i + 1} for i, q in enumerate(schema.STANDARD_QUESTIONS)]
     return pd.DataFrame(rows)
 
 

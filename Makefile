@@ -1,0 +1,53 @@
+# Task runner. `make run` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test install install-dev lint format demo-data screenshot clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the requirement files change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+	./scripts/ensure_chromium.sh
+
+## Install what is needed and serve the dashboard on http://localhost:$(PORT)
+run: install
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## Install what is needed and run every test (lint, unit, data, AppTest, browser)
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Regenerate the synthetic demo data set into data/demo
+demo-data: install
+	$(BIN)/python -m analytics.demo
+
+## Screenshot of the Overview for the README (needs the app running on PORT)
+screenshot: install-dev
+	$(BIN)/python scripts/screenshot.py "http://127.0.0.1:$(PORT)/?district=all&from=2019-20-Q1&to=2020-21-Q1&measure=feel_informed" docs/overview.png 1440 1400
+
+clean:
+	rm -rf $(VENV) data/demo .pytest_cache .ruff_cache

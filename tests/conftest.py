@@ -1,0 +1,58 @@
+"""Shared fixtures: one generated demo data set per test session, and a fresh Streamlit cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import demo
+from analytics.db import Database
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The synthetic demo data set, generated once into a temporary folder."""
+    return demo.write_demo(tmp_path_factory.mktemp("data") / "demo")
+
+
+@pytest.fixture(scope="session")
+def db(demo_dir) -> Database:
+    """A locked-down database over the demo data."""
+    return Database(demo_dir)
+
+
+@pytest.fixture(scope="session")
+def raw(demo_dir):
+    """Loader of a raw Parquet table with pandas (the independent reference path)."""
+    cache: dict[str, pd.DataFrame] = {}
+
+    def load(table: str) -> pd.DataFrame:
+        if table not in cache:
+            cache[table] = pd.read_parquet(demo_dir / f"{table}.parquet")
+        return cache[table].copy()
+
+    return load
+
+
+@pytest.fixture
+def app_env(demo_dir, monkeypatch):
+    """Environment for AppTest: the demo data folder, and empty Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(demo_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def in_ci() -> bool:
+    """True under CI, where browser tests must run rather than skip."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -1,0 +1,43 @@
+"""Independent pandas reference implementations used by the differential tests."""
+
+import numpy as np
+import pandas as pd
+
+from analytics.stats import SuppressionRule
+
+Z = 1.959963984540054
+
+
+def reference(raw, qid, q_from, q_to, by=(), districts=None, rule=SuppressionRule()) -> pd.DataFrame:
+    """pandas reference: weighted % positive, bases, Wilson interval, suppression."""
+    r = raw("survey_responses")
+    q = raw("survey_questions").set_index("question_id").loc[qid]
+    r = r[r["question_id"] == qid]
+    r["quarter_start"] = pd.to_datetime(r["interview_date"]).dt.to_period("Q").dt.start_time.dt.date
+    r = r[(r["quarter_start"] >= q_from) & (r["quarter_start"] <= q_to)]
+    if districts is not None:
+        r = r[r["district_id"].isin(districts)]
+    r["wpos"] = r["weight"] * r["answer"].isin(list(q["positive_answers"]))
+    r["w2"] = r["weight"] ** 2
+    g = r.groupby(["quarter_start", *by]).agg(
+        n=("weight", "size"), sw=("weight", "sum"), sw2=("w2", "sum"), swp=("wpos", "sum")
+    )
+    g["p"] = g["swp"] / g["sw"]
+    g["neff"] = g["sw"] ** 2 / g["sw2"]
+    centre = (g["p"] + Z**2 / (2 * g["neff"])) / (1 + Z**2 / g["neff"])
+    half = Z / (1 + Z**2 / g["neff"]) * np.sqrt(g["p"] * (1 - g["p"]) / g["neff"] + Z**2 / (4 * g["neff"] ** 2))
+    g["lo"], g["hi"] = 100 * (centre - half), 100 * (centre + half)
+    g["pct"] = 100 * g["p"]
+    hidden = g["n"] < rule.hide_below
+    g.loc[hidden, ["pct", "lo", "hi"]] = np.nan
+    return g.reset_index()
+
+
+def pooled_z_test(p1, n1, p2, n2):
+    """Two-proportion pooled z-test by formula: (z, two-sided p)."""
+    from math import erf, sqrt
+
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    se = sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    z = (p1 - p2) / se
+    return z, 2 * (1 - 0.5 * (1 + erf(abs(z) / sqrt(2))))

@@ -1,0 +1,123 @@
+"""Data tests on the generated demo set: contract, keys, enums, ranges, determinism."""
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analytics import demo, schema
+from analytics.demo.spec import load_spec
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_table_matches_contract(demo_dir, table):
+    spec = schema.TABLES[table]
+    pf = pq.ParquetFile(demo_dir / f"{table}.parquet")
+    assert pf.schema_arrow.names == list(spec.column_names)
+    assert pf.schema_arrow == schema.arrow_schema(spec)
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_keys_unique_enums_valid_ranges_respected(raw, table):
+    spec = schema.TABLES[table]
+    df = raw(table)
+    assert len(df) > 0
+    assert not df.duplicated(list(spec.key)).any(), f"{table}: duplicate key"
+    for col in spec.columns:
+        values = df[col.name]
+        if not col.nullable:
+            assert values.notna().all(), f"{table}.{col.name} has nulls"
+        if col.enum:
+            bad = set(values.dropna()) - set(col.enum)
+            assert not bad, f"{table}.{col.name}: {bad}"
+        if col.minimum is not None:
+            assert (values.dropna() >= col.minimum).all(), f"{table}.{col.name} below minimum"
+        if col.maximum is not None:
+            assert (values.dropna() <= col.maximum).all(), f"{table}.{col.name} above maximum"
+
+
+@pytest.mark.parametrize("table", [t for t in schema.TABLES.values() if t.date_column])
+def test_files_sorted_by_date(raw, table):
+    col = raw(table.name)[table.sort_by[0]]
+    assert col.is_monotonic_increasing
+
+
+def test_references_resolve(raw):
+    districts = set(raw("districts")["district_id"])
+    for table in ("survey_responses", "engagement_events", "engagement_concerns", "map_views", "star_chamber_meetings"):
+        assert set(raw(table)["district_id"]) <= districts, table
+    events = set(raw("engagement_events")["event_id"])
+    assert set(raw("engagement_concerns")["event_id"].dropna()) <= events
+    accounts = set(raw("social_accounts")["account_id"])
+    assert set(raw("social_monthly")["account_id"]) <= accounts
+    assert set(raw("social_posts")["account_id"]) <= accounts
+    meetings = set(raw("star_chamber_meetings")["meeting_id"])
+    assert set(raw("star_chamber_actions")["meeting_id"]) <= meetings
+
+
+def test_answers_are_each_questions_own_labels(raw):
+    q = raw("survey_questions").set_index("question_id")
+    r = raw("survey_responses")
+    for qid, group in r.groupby("question_id"):
+        assert set(group["answer"]) <= set(q.loc[qid, "answers"]), qid
+        assert set(q.loc[qid, "positive_answers"]) <= set(q.loc[qid, "answers"])
+
+
+def test_question_ids_and_labels_as_contract(raw):
+    q = raw("survey_questions")
+    assert list(q["question_id"]) == [
+        "police_job",
+        "understand_issues",
+        "feel_informed",
+        "have_your_say",
+        "seen_officer",
+    ]
+    row = q.set_index("question_id").loc["feel_informed"]
+    assert list(row["answers"]) == [
+        "Very well informed",
+        "Fairly well informed",
+        "Not very well informed",
+        "Not at all informed",
+        "Don't know",
+    ]
+
+
+def test_event_counts_agree_with_the_concerns_ledger(raw):
+    ev = raw("engagement_events").set_index("event_id")
+    c = raw("engagement_concerns")
+    at_events = c[c["event_id"].notna()]
+    raised = at_events.groupby("event_id").size().reindex(ev.index, fill_value=0)
+    acted = at_events[at_events["action_taken"].notna()].groupby("event_id").size().reindex(ev.index, fill_value=0)
+    assert (raised == ev["concerns_raised"]).all()
+    assert (acted == ev["actions_taken"]).all()
+    assert (c["told_on"].dropna() >= c.loc[c["told_on"].notna(), "action_on"]).all()
+
+
+def test_districts_carry_ons_codes_that_join_to_real_boundaries(raw):
+    d = raw("districts").set_index("district_id")
+    assert set(d.loc["braintree_uttlesford", "lad_codes"]) == {"E07000067", "E07000077"}
+    codes = [c for codes in d["lad_codes"] for c in codes]
+    assert len(codes) == len(set(codes)) == 14
+    boundaries = Path(__file__).resolve().parents[2] / "shared/reference/boundaries/essex_lad_2024_buc.geojson"
+    if boundaries.exists():
+        import json
+
+        real = {f["properties"]["LAD24CD"] for f in json.loads(boundaries.read_text())["features"]}
+        assert set(codes) == real
+
+
+def test_generation_is_deterministic_and_marked_synthetic(tmp_path):
+    spec = load_spec()
+    a = demo.build_tables(spec, seed=7)
+    b = demo.build_tables(spec, seed=7)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+    c = demo.build_tables(spec, seed=8)
+    assert not a["survey_responses"]["answer"].equals(c["survey_responses"]["answer"])
+
+
+def test_written_demo_is_marked_synthetic(demo_dir):
+    assert demo.is_demo(demo_dir)
+    assert demo.demo_info(demo_dir)["synthetic"] is True
+    assert not demo.is_demo(demo_dir.parent)

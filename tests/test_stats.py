@@ -1,0 +1,121 @@
+"""Statistics against independent test vectors (published or computed by hand)."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
+from statsmodels.stats.proportion import proportions_ztest
+
+from analytics import stats
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "lo", "hi"),
+    [
+        (7, 20, 18.1, 56.7),
+        (0, 10, 0.0, 27.8),
+        (10, 10, 72.2, 100.0),
+    ],
+)
+def test_wilson_interval_vectors(x, n, lo, hi):
+    got_lo, got_hi = stats.wilson_interval(x / n, n)
+    assert round(100 * got_lo, 1) == lo
+    assert round(100 * got_hi, 1) == hi
+
+
+def _wilson_by_hand(p: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+@given(hs.floats(0, 1), hs.floats(1, 50_000))
+def test_wilson_matches_the_textbook_formula(p, n):
+    lo, hi = stats.wilson_interval(p, n)
+    elo, ehi = _wilson_by_hand(p, n)
+    assert lo == pytest.approx(max(elo, 0), abs=1e-9)
+    assert hi == pytest.approx(min(ehi, 1), abs=1e-9)
+    assert 0 <= lo <= p + 1e-12 and p - 1e-12 <= hi <= 1
+
+
+def test_two_proportion_test_vector_significant_although_intervals_overlap():
+    z, p = stats.two_proportion_test(0.6, 200, 0.7, 200)
+    assert p == pytest.approx(0.036, abs=0.001)
+    assert p < 0.05
+    lo1, hi1 = stats.wilson_interval(0.6, 200)
+    lo2, hi2 = stats.wilson_interval(0.7, 200)
+    assert hi1 > lo2, "the intervals overlap, yet the difference is significant"
+    assert z < 0
+
+
+def test_two_proportion_test_agrees_with_statsmodels():
+    rng = np.random.default_rng(3)
+    n1, n2 = rng.integers(20, 2000, 50), rng.integers(20, 2000, 50)
+    x1, x2 = rng.binomial(n1, 0.4), rng.binomial(n2, 0.45)
+    z, p = stats.two_proportion_test(x1 / n1, n1, x2 / n2, n2)
+    for i in range(50):
+        ez, ep = proportions_ztest([x1[i], x2[i]], [n1[i], n2[i]])
+        assert z[i] == pytest.approx(ez)
+        assert p[i] == pytest.approx(ep)
+
+
+def test_effective_base_vector():
+    assert stats.effective_base([1] * 50 + [3] * 50) == pytest.approx(80.0)
+    assert stats.effective_base([2.5] * 40) == pytest.approx(40.0)
+
+
+def test_weighted_proportion():
+    prop = stats.weighted_proportion([True, False, True, False], [1, 1, 3, 3])
+    assert prop.p == pytest.approx(0.5)
+    assert prop.n == 4
+    assert prop.n_eff == pytest.approx(64 / 20)
+    assert math.isnan(stats.weighted_proportion([], []).p)
+
+
+def test_suppression_rule_thresholds_and_blanking():
+    rule = stats.SuppressionRule()
+    assert list(rule.status([0, 49, 50, 99, 100, 5000])) == [
+        "suppressed",
+        "suppressed",
+        "low base",
+        "low base",
+        "ok",
+        "ok",
+    ]
+    frame = pd.DataFrame({"n": [49, 75, 120], "pct": [40.0, 50.0, 60.0], "label": ["a", "b", "c"]})
+    out = rule.apply(frame, ["pct", "label"])
+    assert out["pct"].isna().tolist() == [True, False, False]
+    assert out["label"].isna().tolist() == [True, False, False]
+    assert frame["pct"].notna().all(), "the input is not modified"
+
+
+def test_suppression_rule_is_configurable(monkeypatch):
+    monkeypatch.setenv("ENGAGEMENT_SUPPRESS_BELOW", "30")
+    monkeypatch.setenv("ENGAGEMENT_FLAG_BELOW", "60")
+    rule = stats.SuppressionRule.from_env()
+    assert list(rule.status([29, 30, 59, 60])) == ["suppressed", "low base", "low base", "ok"]
+    with pytest.raises(ValueError):
+        stats.SuppressionRule(100, 50)
+
+
+def test_comparison_only_when_interval_excludes_value():
+    out = stats.compare_interval_to_value([60, 40, 45, np.nan], [70, 48, 55, 50], [50, 50, 50, 50])
+    assert list(out) == ["better", "worse", "similar", "not compared"]
+
+
+def test_change_direction_words():
+    out = stats.change_direction([2.5, -2.5, 1.0, np.nan], [0.01, 0.01, 0.3, np.nan])
+    assert list(out) == ["improved", "declined", "no significant change", "not compared"]
+
+
+def test_estimates_from_sums_uses_effective_base():
+    frame = pd.DataFrame({"n": [100], "sum_w": [200.0], "sum_w2": [500.0], "sum_w_pos": [120.0]})
+    out = stats.estimates_from_sums(frame).iloc[0]
+    assert out["pct"] == pytest.approx(60.0)
+    assert out["n_eff"] == pytest.approx(80.0)
+    lo, hi = _wilson_by_hand(0.6, 80.0)
+    assert out["ci_low"] == pytest.approx(100 * lo)
+    assert out["ci_high"] == pytest.approx(100 * hi)
