@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics.db import DataError
 from ui import components, data, filters, url_state
+from ui.navigation import PAGES
 
 st.set_page_config(
     page_title="Engagement performance",

@@ -53,6 +53,16 @@ def _initial(key: str, parse: Callable[[list[str]], Any], default: Any, what: st
     return st.session_state[store]
 
 
+def _drop_if_stale(wkey: str, valid: Callable[[Any], bool]) -> None:
+    """Forget a widget's state that no longer fits its options (new data), so it restarts from its default.
+
+    Values are never pushed into widget state: each widget gets the remembered
+    value as its own default, which is what the browser's reruns honour.
+    """
+    if wkey in st.session_state and not valid(st.session_state[wkey]):
+        del st.session_state[wkey]
+
+
 def _remember(key: str, value: Any, serialized: list[str] | str) -> None:
     st.session_state[f"_p_{key}"] = value
     st.session_state[_NOW][key] = serialized
@@ -78,9 +88,10 @@ def selectbox(
     if value not in options:
         value = default
     wkey = f"w_{key}"
-    if st.session_state.get(wkey) not in options:
-        st.session_state[wkey] = value
-    chosen = container.selectbox(label, options, key=wkey, format_func=format_func, **kwargs)
+    _drop_if_stale(wkey, lambda v: v in options)
+    chosen = container.selectbox(
+        label, options, index=list(options).index(value), key=wkey, format_func=format_func, **kwargs
+    )
     _remember(key, chosen, chosen)
     return chosen
 
@@ -94,11 +105,13 @@ def multiselect(
     container=st,
     **kwargs,
 ) -> list[str]:
-    """A multiselect bound to URL parameter ``key``; all options are written as ``all``."""
+    """A multiselect bound to URL parameter ``key``; all options are written ``all``, none ``none``."""
 
     def parse(raw: list[str]) -> list[str]:
         if raw == ["all"]:
             return list(options)
+        if raw == ["none"]:
+            return []
         unknown = [r for r in raw if r not in options]
         if unknown:
             raise ValueError(f"{', '.join(map(repr, unknown))} not found in this data")
@@ -106,10 +119,9 @@ def multiselect(
 
     value = [v for v in _initial(key, parse, list(default), label.lower()) if v in options]
     wkey = f"w_{key}"
-    if wkey not in st.session_state or any(v not in options for v in st.session_state[wkey]):
-        st.session_state[wkey] = value
-    chosen = container.multiselect(label, options, key=wkey, format_func=format_func, **kwargs)
-    serialized = ["all"] if set(chosen) == set(options) else list(chosen)
+    _drop_if_stale(wkey, lambda v: isinstance(v, list) and all(x in options for x in v))
+    chosen = container.multiselect(label, options, default=value, key=wkey, format_func=format_func, **kwargs)
+    serialized = ["all"] if set(chosen) == set(options) else (list(chosen) or ["none"])
     _remember(key, chosen, serialized)
     return chosen
 
@@ -143,10 +155,12 @@ def range_slider(
     if lo > hi:
         lo, hi = hi, lo
     wkey = f"w_{lo_key}_{hi_key}"
-    current = st.session_state.get(wkey)
-    if not current or any(v not in options for v in current):
-        st.session_state[wkey] = (lo, hi)
-    chosen = container.select_slider(label, options=list(options), key=wkey, format_func=format_func, **kwargs)
+    _drop_if_stale(wkey, lambda v: isinstance(v, tuple | list) and all(x in options for x in v))
+    # The range must be passed as ``value``: Streamlit decides from it that the
+    # slider holds a range, not a single value, when it reads the browser's state.
+    chosen = container.select_slider(
+        label, options=list(options), value=(lo, hi), key=wkey, format_func=format_func, **kwargs
+    )
     _remember(lo_key, chosen[0], to_text(chosen[0]))
     _remember(hi_key, chosen[1], to_text(chosen[1]))
     return chosen[0], chosen[1]

@@ -1,0 +1,16 @@
+"""The pages the navigation lists: only pages that work."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the dashboard."""
+
+    path: str
+    title: str
+    icon: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (PageSpec("pages/overview.py", "Overview", ":material/dashboard:", default=True),)
