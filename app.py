@@ -1,5 +1,7 @@
 """Engagement performance dashboard: page config, navigation, shared filters."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from analytics.db import DataError
@@ -8,7 +10,7 @@ from ui.navigation import PAGES
 
 st.set_page_config(
     page_title="Engagement performance",
-    page_icon=":material/groups:",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -1,0 +1,134 @@
+"""A real Streamlit server and headless Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, in_ci
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(demo_dir) -> str:
+    """Base URL of a dashboard served from the demo data on a free local port."""
+    port = _free_port()
+    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(demo_dir)}
+    log = open(demo_dir.parent / "streamlit.log", "w")  # noqa: SIM115 (closed at teardown)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError(f"the dashboard did not start: {(demo_dir.parent / 'streamlit.log').read_text()}")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+    server_log = (demo_dir.parent / "streamlit.log").read_text()
+    assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from Debian; skipped locally without it, required under CI."""
+    if not Path(CHROMIUM).exists():
+        if in_ci():
+            pytest.fail(f"{CHROMIUM} is missing under CI: the test command must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium); browser tests skipped locally")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page whose requests outside this machine are blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    outside: list[str] = []
+
+    def guard(route):
+        host = route.request.url.split("/")[2].split(":")[0] if "://" in route.request.url else ""
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.outside_requests = outside
+    yield pg
+    context.close()
+
+
+def wait_for_charts(page, count: int = 1) -> None:
+    """Wait until ``count`` Vega-Lite charts have drawn their SVG or canvas."""
+    page.wait_for_function(
+        """n => document.querySelectorAll(
+            "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas").length >= n""",
+        arg=count,
+        timeout=60_000,
+    )
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot under artifacts/ to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,54 @@
+"""What a person sees in a real browser: the Overview page."""
+
+from urllib.parse import parse_qs, urlparse
+
+from tests.browser.conftest import screenshot, wait_for_charts
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
+
+
+def test_overview_renders_charts_with_no_outside_requests(page, server):
+    page.goto(server + "/?district=all&from=2019-20-Q1&to=2020-21-Q1&measure=feel_informed")
+    wait_for_charts(page, 2)
+    assert page.get_by_text("Synthetic demo data").is_visible()
+    metrics = page.get_by_test_id("stMetricValue").all_inner_texts()
+    assert metrics[:3] == ["81%", "80%", "53%"], "published Q1 2020/21 figures"
+    tile_map = page.get_by_test_id("stVegaLiteChart").first
+    assert tile_map.locator("svg, canvas").count() >= 1
+    assert tile_map.bounding_box()["height"] > 250, "the tile map is not squashed"
+    assert page.outside_requests == [], "the page fetched nothing from outside this machine"
+    screenshot(page, "overview")
+
+
+def test_filters_round_trip_through_the_url(page, server):
+    page.goto(server + "/")
+    wait_for_charts(page, 2)
+    assert params(page)["district"] == ["all"]
+    assert params(page)["to"] == ["2026-27-Q2"]
+
+    # Change the page's measure: the URL follows and the shared filters stay.
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Feel well informed").click()
+    page.wait_for_function("() => location.search.includes('measure=feel_informed')", timeout=20_000)
+    assert params(page)["district"] == ["all"]
+
+    # Narrow the districts in the sidebar: remove Basildon.
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name="Remove Basildon").click()
+    page.wait_for_function("() => !location.search.includes('district=all')", timeout=20_000)
+    chosen = params(page)["district"]
+    assert "basildon" not in chosen and len(chosen) == 9
+    wait_for_charts(page, 2)
+
+    # The copied link reopens exactly this view in a new tab.
+    shared = page.url
+    other = page.context.new_page()
+    other.goto(shared)
+    wait_for_charts(other, 2)
+    screenshot(other, "overview_shared_link")
+    assert other.get_by_role("combobox", name="Measure").input_value() == "Feel well informed"
+    assert other.get_by_test_id("stSidebar").get_by_role("button", name="Remove Basildon").count() == 0
+    assert parse_qs(urlparse(other.url).query) == parse_qs(urlparse(shared).query)
+    assert page.outside_requests == []
