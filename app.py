@@ -24,7 +24,7 @@ except DataError as exc:
 
 components.synthetic_banner()
 filters.render_shared()
-page = st.navigation([st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)])
+page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES])
 try:
     page.run()
 finally:

@@ -8,8 +8,9 @@ from analytics.stats import SuppressionRule
 Z = 1.959963984540054
 
 
-def reference(raw, qid, q_from, q_to, by=(), districts=None, rule=SuppressionRule()) -> pd.DataFrame:
+def reference(raw, qid, q_from, q_to, by=(), districts=None, rule: SuppressionRule | None = None) -> pd.DataFrame:
     """pandas reference: weighted % positive, bases, Wilson interval, suppression."""
+    rule = rule or SuppressionRule()
     r = raw("survey_responses")
     q = raw("survey_questions").set_index("question_id").loc[qid]
     r = r[r["question_id"] == qid]

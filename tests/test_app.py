@@ -77,7 +77,12 @@ def test_url_is_written_explicitly(app_env):
 def test_a_shared_link_reopens_the_same_view(app_env):
     # Sidebar changes are exercised in the real browser: AppTest keeps only the
     # page's elements on reruns under st.navigation, so here each view is a fresh link.
-    query = {"district": ["colchester", "tendring"], "from": "2018-19-Q1", "to": "2019-20-Q4", "measure": "seen_officer"}
+    query = {
+        "district": ["colchester", "tendring"],
+        "from": "2018-19-Q1",
+        "to": "2019-20-Q4",
+        "measure": "seen_officer",
+    }
     at = run_app(query)
     assert at.multiselect(key="w_district").value == ["colchester", "tendring"]
     assert at.selectbox(key="w_measure").value == "seen_officer"

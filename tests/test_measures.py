@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from analytics import measures
-
 from tests.reference import reference
 
 

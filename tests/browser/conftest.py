@@ -39,7 +39,7 @@ def server(demo_dir) -> str:
     """Base URL of a dashboard served from the demo data on a free local port."""
     port = _free_port()
     env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(demo_dir)}
-    log = open(demo_dir.parent / "streamlit.log", "w")  # noqa: SIM115 (closed at teardown)
+    log = open(demo_dir.parent / "streamlit.log", "w")  # closed at teardown
     proc = subprocess.Popen(
         [
             sys.executable,
