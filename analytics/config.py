@@ -22,17 +22,14 @@ class Settings:
     data_dir: Path
     using_default_demo: bool
     memory_limit: str = "1GB"
-    boundaries_path: Path | None = None
 
 
 def load_settings() -> Settings:
-    """Settings from the environment: ENGAGEMENT_DATA_DIR, ENGAGEMENT_MEMORY_LIMIT, ENGAGEMENT_BOUNDARIES."""
+    """Settings from the environment: ENGAGEMENT_DATA_DIR and ENGAGEMENT_MEMORY_LIMIT."""
     raw = os.environ.get(DATA_DIR_ENV, "").strip()
     data_dir = Path(raw).expanduser().resolve() if raw else default_demo_dir()
-    boundaries = os.environ.get("ENGAGEMENT_BOUNDARIES", "").strip()
     return Settings(
         data_dir=data_dir,
         using_default_demo=not raw,
         memory_limit=os.environ.get("ENGAGEMENT_MEMORY_LIMIT", "1GB"),
-        boundaries_path=Path(boundaries) if boundaries else None,
     )
