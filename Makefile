@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test install install-dev lint format demo-data screenshot clean
+.PHONY: run dev test install install-dev lint format demo-data screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ install-dev: $(VENV)/.installed-dev
 ## Install what is needed and serve the dashboard on http://localhost:$(PORT)
 run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## As `run`, with full error details in the browser (development only)
+dev: install
+	$(BIN)/streamlit run app.py --server.port $(PORT) --client.showErrorDetails=full --client.toolbarMode=developer
 
 ## Install what is needed and run every test (lint, unit, data, AppTest, browser)
 test: install-dev

@@ -54,6 +54,8 @@ def render_shared() -> SharedFilters:
             )
         else:
             q_from = q_to = None
+        if quarters:
+            st.caption(f"Survey data from {quarter_label(quarters[0])} to {quarter_label(quarters[-1])}.")
     filters = SharedFilters(tuple(chosen), q_from, q_to, names)
     st.session_state[_KEY] = filters
     return filters
