@@ -173,3 +173,40 @@ def estimates_from_sums(frame: pd.DataFrame, confidence: float = CONFIDENCE) -> 
     out["ci_low"] = 100 * np.asarray(lo)
     out["ci_high"] = 100 * np.asarray(hi)
     return out
+
+
+FUNNEL_LEVELS = (0.95, 0.998)
+FUNNEL_METHOD = "Wilson score control limits around the force value (95% and 99.8%)"
+
+
+def funnel_limits(target, n, confidence: float):
+    """Funnel-plot control limits for a proportion ``target`` at base(s) ``n``.
+
+    Uses Wilson score limits around the target (the method Public Health
+    England's funnel-plot tools use for proportions): the range of observed
+    proportions consistent with ``target`` at the given confidence.
+    Returns ``(lower, upper)`` as proportions.
+    """
+    target = np.asarray(target, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = z_for(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = (2 * n * target + z * z) / (2 * (n + z * z))
+        half = z * np.sqrt(z * z + 4 * n * target * (1 - target)) / (2 * (n + z * z))
+    lo, hi = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    if lo.ndim == 0:
+        return float(lo), float(hi)
+    return lo, hi
+
+
+def funnel_position(pct, n, target_pct):
+    """Where each point sits in the funnel: 'above 99.8%', 'above 95%', 'within', 'below 95%', 'below 99.8%'."""
+    p = np.asarray(pct, dtype=float) / 100
+    lo95, hi95 = funnel_limits(target_pct / 100, n, 0.95)
+    lo998, hi998 = funnel_limits(target_pct / 100, n, 0.998)
+    out = np.select(
+        [p > hi998, p > hi95, p < lo998, p < lo95],
+        ["above 99.8% limit", "above 95% limit", "below 99.8% limit", "below 95% limit"],
+        "within limits",
+    )
+    return np.where(np.isnan(p), "not shown", out)

@@ -119,3 +119,58 @@ def test_estimates_from_sums_uses_effective_base():
     lo, hi = _wilson_by_hand(0.6, 80.0)
     assert out["ci_low"] == pytest.approx(100 * lo)
     assert out["ci_high"] == pytest.approx(100 * hi)
+
+
+def _funnel_by_hand(p0: float, n: float, z: float) -> tuple[float, float]:
+    # Wilson score limits around the target, written out independently.
+    a = 2 * n * p0 + z * z
+    b = z * math.sqrt(z * z + 4 * n * p0 * (1 - p0))
+    return (a - b) / (2 * (n + z * z)), (a + b) / (2 * (n + z * z))
+
+
+@pytest.mark.parametrize(
+    ("p0", "n", "confidence", "lo", "hi"),
+    [
+        # Worked by hand: p0 = 0.6, n = 100, z = 1.959964.
+        (0.6, 100, 0.95, 0.50201, 0.69061),
+        # z for 99.8% is 3.090232; n = 200, p0 = 0.7 (checked with statistics.NormalDist).
+        (0.7, 200, 0.998, 0.59264, 0.78914),
+    ],
+)
+def test_funnel_limit_vectors(p0, n, confidence, lo, hi):
+    got = stats.funnel_limits(p0, n, confidence)
+    assert got[0] == pytest.approx(lo, abs=5e-5)
+    assert got[1] == pytest.approx(hi, abs=5e-5)
+    assert got == pytest.approx(_funnel_by_hand(p0, n, stats.z_for(confidence)))
+
+
+def test_funnel_limits_narrow_with_base_and_nest():
+    n = np.array([20, 50, 100, 400, 2000])
+    lo95, hi95 = stats.funnel_limits(0.65, n, 0.95)
+    lo998, hi998 = stats.funnel_limits(0.65, n, 0.998)
+    assert np.all(np.diff(hi95 - lo95) < 0)
+    assert np.all(lo998 < lo95) and np.all(hi998 > hi95)
+
+
+def test_funnel_limits_cover_binomial_draws_at_their_level():
+    rng = np.random.default_rng(11)
+    n = 300
+    draws = rng.binomial(n, 0.62, 20_000) / n
+    lo, hi = stats.funnel_limits(0.62, n, 0.95)
+    inside = np.mean((draws >= lo) & (draws <= hi))
+    assert 0.935 <= inside <= 0.965
+
+
+def test_funnel_position():
+    lo95, hi95 = stats.funnel_limits(0.6, 100, 0.95)
+    lo998, hi998 = stats.funnel_limits(0.6, 100, 0.998)
+    pct = np.array([60, 100 * hi95 + 0.5, 100 * hi998 + 0.5, 100 * lo95 - 0.5, 100 * lo998 - 0.5, np.nan])
+    got = stats.funnel_position(pct, np.full(6, 100.0), 60.0)
+    assert list(got) == [
+        "within limits",
+        "above 95% limit",
+        "above 99.8% limit",
+        "below 95% limit",
+        "below 99.8% limit",
+        "not shown",
+    ]
