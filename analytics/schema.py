@@ -462,6 +462,7 @@ QUESTION_IDS = tuple(q["question_id"] for q in STANDARD_QUESTIONS)
 # Columns a survey figure may be broken down by. Only these names are ever
 # interpolated into SQL; everything else is a bound parameter.
 SURVEY_BREAKDOWNS = ("district_id", "lad_code", "age_band", "sex", "ethnic_group")
+DEMOGRAPHIC_BREAKDOWNS = ("age_band", "sex", "ethnic_group")
 
 
 def whitelisted(identifier: str, allowed: tuple[str, ...]) -> str:
