@@ -1,0 +1,349 @@
+"""Pure Altair builders for the Confidence trends page. Suppressed values arrive blank."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+# Okabe-Ito, extended: distinguishable with the common colour-vision deficiencies.
+DISTRICT_PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#882255",
+    "#999933",
+    "#44AA99",
+    "#6A3D9A",
+]
+FORCE_COLOUR = "#000000"
+MSG_COLOUR = "#8c8c8c"
+MSG_NAME = "Most Similar Group"
+MARKER_SHAPES = {
+    "▲ up on a year before": "triangle-up",
+    "▼ down on a year before": "triangle-down",
+    "◆ changed on the previous quarter": "diamond",
+}
+POSITION_COLOURS = {
+    "above 99.8% limit": "#08519c",
+    "above 95% limit": "#6baed6",
+    "within limits": "#bdbdbd",
+    "below 95% limit": "#fdae6b",
+    "below 99.8% limit": "#d94801",
+    "not shown": "#ffffff",
+}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy with date and timestamp columns as ISO text, so the spec is plain JSON."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif out[col].dtype == object:
+            out[col] = [v.isoformat() if isinstance(v, date) else v for v in out[col]]
+    return out
+
+
+def _interval(lo, hi) -> list[str]:
+    return ["" if not np.isfinite(a) else f"{a:.1f}% to {b:.1f}%" for a, b in zip(lo, hi, strict=True)]
+
+
+def _period_axis(order: list[str], title: str = "Period (financial year)", field: str = "period_label") -> alt.X:
+    # An explicit domain keeps time order when layers with other fields share the axis.
+    return alt.X(
+        f"{field}:O",
+        scale=alt.Scale(domain=order),
+        title=title,
+        axis=alt.Axis(labelAngle=-45, labelOverlap=True),
+    )
+
+
+def _series_colours(names: list[str]) -> alt.Scale:
+    districts = [n for n in names if n not in ("Force", MSG_NAME)]
+    colours = [DISTRICT_PALETTE[i % len(DISTRICT_PALETTE)] for i in range(len(districts))]
+    return alt.Scale(domain=[*districts, "Force", MSG_NAME], range=[*colours, FORCE_COLOUR, MSG_COLOUR])
+
+
+def trend_chart(
+    trends: pd.DataFrame,
+    benchmark: pd.DataFrame,
+    notes: pd.DataFrame,
+    measure_label: str,
+    height: int = 380,
+) -> alt.LayerChart:
+    """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
+    df = trends.copy()
+    df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    label_of = dict(zip(df["quarter_start"], df["period_label"], strict=False))
+    colour = alt.Color("series_name:N", scale=_series_colours([*df["series_name"].unique(), MSG_NAME]), title="Series")
+    x = _period_axis(order)
+    y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("series_name:N", title="Series"),
+        alt.Tooltip("period_label:N", title="Period"),
+        alt.Tooltip("pct:Q", title="%", format=".1f"),
+        alt.Tooltip("interval:N", title="95% interval"),
+        alt.Tooltip("n:Q", title="Base (unweighted)"),
+        alt.Tooltip("change_year:N", title="Against a year before"),
+        alt.Tooltip("change_quarter:N", title="Against the previous quarter"),
+    ]
+    shown = _plain(df[df["pct"].notna()])
+    base = alt.Chart(shown).encode(x=x, color=colour, detail="segment:N")
+    bands = base.mark_area(opacity=0.12).encode(y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=30)).encode(
+        y=y,
+        strokeDash=alt.StrokeDash(
+            "kind:N", scale=alt.Scale(domain=["district", "force"], range=[[1, 0], [6, 3]]), legend=None
+        ),
+        strokeWidth=alt.StrokeWidth("kind:N", scale=alt.Scale(domain=["district", "force"], range=[2, 3]), legend=None),
+        tooltip=tooltip,
+    )
+    marked = shown[shown["marker"] != ""]
+    markers = (
+        alt.Chart(marked)
+        .mark_point(filled=True, size=150, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y="pct:Q",
+            color=colour,
+            shape=alt.Shape(
+                "marker:N",
+                scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
+                title="Significant change (95%)",
+            ),
+            tooltip=tooltip,
+        )
+    )
+    layers = [bands, lines, markers]
+    if len(benchmark):
+        bm = _plain(benchmark.assign(series_name=MSG_NAME))
+        bm = bm[bm["period_label"].isin(order)]
+        layers.append(
+            alt.Chart(bm)
+            .mark_line(strokeDash=[2, 2], strokeWidth=2)
+            .encode(
+                x=x,
+                y=alt.Y("value_pct:Q"),
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("series_name:N", title="Series"),
+                    alt.Tooltip("period_label:N", title="Period"),
+                    alt.Tooltip("value_pct:Q", title="%", format=".1f"),
+                    alt.Tooltip("source:N", title="Source"),
+                ],
+            )
+        )
+    layers += _annotation_layers(notes, label_of, order)
+    return alt.layer(*layers).properties(height=height, title=f"{measure_label}: districts, force and comparator")
+
+
+def _annotation_layers(notes: pd.DataFrame, label_of: dict, order: list[str]) -> list[alt.Chart]:
+    if notes.empty:
+        return []
+    n = notes.copy()
+    n["x_start"] = n["start_quarter"].map(label_of)
+    n["x_end"] = n["end_quarter"].map(label_of)
+    n = n[n["x_start"].isin(order)]
+    if n.empty:
+        return []
+    n["x_end"] = n["x_end"].fillna(n["x_start"])
+    n = _plain(n)
+    x = _period_axis(order, field="x_start")
+    rules = (
+        alt.Chart(n)
+        .mark_rule(strokeDash=[4, 4])
+        .encode(
+            x=x,
+            color=alt.value("#555555"),
+            size=alt.condition("datum.kind == 'method change'", alt.value(2), alt.value(1)),
+            tooltip=[alt.Tooltip("label:N", title="Note"), alt.Tooltip("kind:N", title="Kind")],
+        )
+    )
+    text = (
+        alt.Chart(n)
+        .mark_text(align="right", baseline="bottom", dx=-4, fontSize=11, color="#333333", angle=270)
+        .encode(x=x, y=alt.value(4), text="label:N")
+    )
+    return [rules, text]
+
+
+def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) -> alt.FacetChart:
+    """One panel per district on shared scales, each with the force line for reference."""
+    districts = trends[trends["kind"] == "district"].copy()
+    force = trends[trends["kind"] == "force"][["quarter_start", "pct"]].rename(columns={"pct": "force_pct"})
+    df = districts.merge(force, on="quarter_start", how="left")
+    df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    x = _period_axis(order, title=None)
+    base = alt.Chart().encode(x=x)
+    band = base.mark_area(opacity=0.2, color=DISTRICT_PALETTE[0]).encode(
+        y=alt.Y("ci_low:Q", title="%", scale=alt.Scale(zero=False)), y2="ci_high:Q", detail="segment:N"
+    )
+    line = base.mark_line(color=DISTRICT_PALETTE[0], point=True).encode(
+        y="pct:Q",
+        detail="segment:N",
+        tooltip=[
+            alt.Tooltip("series_name:N", title="District"),
+            alt.Tooltip("period_label:N", title="Period"),
+            alt.Tooltip("pct:Q", title="%", format=".1f"),
+            alt.Tooltip("interval:N", title="95% interval"),
+            alt.Tooltip("n:Q", title="Base"),
+            alt.Tooltip("force_pct:Q", title="Force %", format=".1f"),
+        ],
+    )
+    force_line = base.mark_line(color=FORCE_COLOUR, strokeDash=[6, 3], strokeWidth=1.5).encode(y="force_pct:Q")
+    return (
+        alt.layer(band, line, force_line, data=_plain(df))
+        .properties(width=260, height=150)
+        .facet(facet=alt.Facet("series_name:N", title=None, header=alt.Header(labelFontSize=14)), columns=columns)
+        .properties(title=f"{measure_label} by district (dashed: force)")
+    )
+
+
+def distribution_chart(dist: pd.DataFrame, answers: list[str], positive: list[str], title: str) -> alt.LayerChart:
+    """Diverging stacked bar of every answer per period: positive answers right of zero."""
+    df = dist.copy()
+    df["share_label"] = [f"{s:.1f}%" for s in df["share"]]
+    order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    negatives = [a for a in answers if a not in positive and a != "Don't know"]
+    pos_colours = ["#08519c", "#6baed6", "#9ecae1"][: len(positive)]
+    neg_colours = ["#fdae6b", "#e6550d", "#a63603"]
+    neutral = [a for a in negatives if a.startswith("Neither")]
+    harsh = [a for a in negatives if a not in neutral]
+    domain = [*positive, *neutral, *harsh, "Don't know"]
+    colours = [*pos_colours, *(["#d9d9d9"] * len(neutral)), *neg_colours[: len(harsh)], "#f0f0f0"]
+    bars = (
+        alt.Chart(_plain(df))
+        .mark_bar(stroke="#ffffff", strokeWidth=0.5)
+        .encode(
+            y=alt.Y("period_label:O", sort=order, title=None),
+            x=alt.X(
+                "x_start:Q",
+                title="% of all answers (positive answers right of zero)",
+                scale=alt.Scale(domain=[-100, 100]),
+            ),
+            x2="x_end:Q",
+            color=alt.Color("answer:N", scale=alt.Scale(domain=domain, range=colours), sort=domain, title="Answer"),
+            tooltip=[
+                alt.Tooltip("period_label:N", title="Period"),
+                alt.Tooltip("answer:N", title="Answer"),
+                alt.Tooltip("share_label:N", title="Share"),
+                alt.Tooltip("n:Q", title="Base (unweighted)"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#000000").encode(x="x:Q")
+    return alt.layer(bars, zero).properties(height=max(120, 26 * len(order)), title=title)
+
+
+def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str) -> alt.LayerChart:
+    """Each district's figure against its effective base, inside 95% and 99.8% limits around the force."""
+    pts = points[points["pct"].notna()].copy()
+    pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
+    x = alt.X("n_eff:Q", title="Effective base (weighted)", scale=alt.Scale(zero=False))
+    y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
+    dash = alt.StrokeDash(
+        "level:N", scale=alt.Scale(domain=["95%", "99.8%"], range=[[6, 3], [2, 2]]), title="Control limits"
+    )
+    lim = alt.Chart(limits).encode(x=x, strokeDash=dash, color=alt.value("#555555"))
+    lower = lim.mark_line().encode(y="lower:Q")
+    upper = lim.mark_line().encode(y="upper:Q")
+    force = (
+        alt.Chart(points.head(1)).mark_rule(color=FORCE_COLOUR).encode(y=alt.Y("force_pct:Q")) if len(points) else None
+    )
+    dots = (
+        alt.Chart(pts)
+        .mark_point(filled=True, size=120, stroke="#333333", strokeWidth=0.7)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "position:N",
+                scale=alt.Scale(domain=list(POSITION_COLOURS), range=list(POSITION_COLOURS.values())),
+                title="Position in the funnel",
+            ),
+            shape=alt.Shape("position:N", legend=None),
+            tooltip=[
+                alt.Tooltip("series_name:N", title="District"),
+                alt.Tooltip("pct:Q", title="%", format=".1f"),
+                alt.Tooltip("interval:N", title="95% interval"),
+                alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("n_eff:Q", title="Effective base", format=".0f"),
+                alt.Tooltip("position:N", title="Position"),
+            ],
+        )
+    )
+    labels = alt.Chart(pts).mark_text(align="left", dx=8, fontSize=11).encode(x=x, y=y, text="series_name:N")
+    layers = [lower, upper, dots, labels] + ([force] if force is not None else [])
+    return alt.layer(*layers).properties(height=360, title=f"Funnel plot: {measure_label}")
+
+
+def ranking_chart(points: pd.DataFrame, measure_label: str) -> alt.LayerChart:
+    """Districts ranked, with 95% intervals; coloured only when outside the funnel's limits."""
+    pts = points[points["pct"].notna()].copy()
+    pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
+    order = list(pts.sort_values("pct", ascending=False)["series_name"])
+    y = alt.Y("series_name:N", sort=order, title=None)
+    bars = (
+        alt.Chart(pts)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "position:N",
+                scale=alt.Scale(domain=list(POSITION_COLOURS), range=list(POSITION_COLOURS.values())),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("series_name:N", title="District"),
+                alt.Tooltip("pct:Q", title="%", format=".1f"),
+                alt.Tooltip("interval:N", title="95% interval"),
+                alt.Tooltip("position:N", title="Position in the funnel"),
+            ],
+        )
+    )
+    errors = alt.Chart(pts).mark_rule(color="#333333").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    return alt.layer(bars, errors).properties(height=360, title="Ranking (read with the funnel)")
+
+
+def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
+    """The measure per demographic group with 95% intervals; small groups say so instead of a value."""
+    df = breakdown.copy()
+    df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    df["note"] = np.where(
+        df["base_status"] == "suppressed",
+        "base too small to show",
+        np.where(df["base_status"] == "low base", "⚠ low base", ""),
+    )
+    y = alt.Y("category:N", title=None, sort=list(df["category"]))
+    shown = df[df["pct"].notna()]
+    bars = (
+        alt.Chart(shown)
+        .mark_bar(color=DISTRICT_PALETTE[0])
+        .encode(
+            y=y,
+            x=alt.X("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[
+                alt.Tooltip("category:N", title="Group"),
+                alt.Tooltip("pct:Q", title="%", format=".1f"),
+                alt.Tooltip("interval:N", title="95% interval"),
+                alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+    )
+    errors = alt.Chart(shown).mark_rule(color="#333333").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    notes = (
+        alt.Chart(df[df["note"] != ""])
+        .mark_text(align="left", dx=4, fontSize=11, color="#555555")
+        .encode(y=y, x=alt.value(4), text="note:N")
+    )
+    return alt.layer(bars, errors, notes).properties(height=max(120, 32 * len(df)), title=title)
