@@ -10,6 +10,7 @@ Streamlit sessions are threads. Values are always bound parameters.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -24,14 +25,41 @@ class DataError(RuntimeError):
     """The data directory cannot be served: missing or unreadable tables."""
 
 
+class QueryRefused(ValueError):
+    """A statement other than a read was sent to the read-only database."""
+
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
+# Only reads reach the connection; DESCRIBE and SUMMARIZE parse as SELECT.
+_READ_ONLY = {duckdb.StatementType.SELECT}
+
+
+def _ident(name: str) -> str:
+    """``name`` if it is a plain identifier (tables and columns come from the schema module)."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"{name!r} is not a plain identifier")
+    return name
+
+
 def _quote_literal(text: str) -> str:
     """A SQL string literal (paths in CREATE VIEW cannot be bound as parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _empty_select(table: Table) -> str:
-    cols = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in table.columns)
-    return f"SELECT {cols} WHERE false"
+def _view_sql(table: Table, path: Path | None) -> str:
+    """CREATE VIEW for ``table``: the Parquet file cast to contract types, or an empty typed view."""
+    if path is None:
+        cols = ", ".join(f"CAST(NULL AS {c.type}) AS {_ident(c.name)}" for c in table.columns)
+        select = f"SELECT {cols} WHERE false"
+    else:
+        cols = ", ".join(f"CAST({_ident(c.name)} AS {c.type}) AS {c.name}" for c in table.columns)
+        select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"  # noqa: S608 (schema names)
+    return f"CREATE VIEW {_ident(table.name)} AS {select}"
+
+
+def _probe_sql(table: Table) -> str:
+    return f"SELECT * FROM {_ident(table.name)} LIMIT 0"  # noqa: S608 (schema name)
 
 
 class Database:
@@ -56,18 +84,14 @@ class Database:
         missing = []
         for table in TABLES.values():
             path = store.table_path(self.data_dir, table.name)
-            if path.exists():
-                cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in table.columns)
-                # Identifiers come from the schema module; the path is quoted as a literal.
-                select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"  # noqa: S608
-            elif table.optional:
+            if not path.exists():
+                if not table.optional:
+                    missing.append(table.name)
+                    continue
                 self.missing_optional.append(table.name)
-                select = _empty_select(table)
-            else:
-                missing.append(table.name)
-                continue
+                path = None
             try:
-                self._con.execute(f"CREATE VIEW {table.name} AS {select}")
+                self._con.execute(_view_sql(table, path))
             except duckdb.Error as exc:
                 raise DataError(f"Table {table.name} in {self.data_dir} cannot be read: {exc}") from exc
         if missing:
@@ -79,13 +103,17 @@ class Database:
         # expects but the file lacks, here rather than in the middle of a page.
         for table in TABLES.values():
             try:
-                self._con.execute(f"SELECT * FROM {table.name} LIMIT 0").fetchall()  # noqa: S608 (schema name)
+                self._con.execute(_probe_sql(table)).fetchall()
             except duckdb.Error as exc:
                 raise DataError(f"Table {table.name} in {self.data_dir} cannot be read: {exc}") from exc
 
     def _lock_down(self, memory_limit: str) -> None:
+        if not _MEMORY.match(memory_limit.strip()):
+            raise DataError(f"ENGAGEMENT_MEMORY_LIMIT {memory_limit!r} is not a size such as 1GB")
         allowed = _quote_literal(str(self.data_dir) + "/")
         for statement in (
+            # No spill directory: DuckDB would otherwise add ./.tmp to the writable paths.
+            "SET temp_directory = ''",
             f"SET allowed_directories = [{allowed}]",
             "SET enable_external_access = false",
             "SET autoinstall_known_extensions = false",
@@ -97,7 +125,18 @@ class Database:
             self._con.execute(statement)
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-        """Run ``sql`` with bound ``params`` on a fresh cursor and return a DataFrame."""
+        """Run a read-only ``sql`` with bound ``params`` on a fresh cursor and return a DataFrame.
+
+        Anything but a SELECT (COPY, CREATE, ATTACH, SET, INSTALL, ...) is refused
+        before it reaches DuckDB: the lockdown keeps the data folder writable to
+        the engine, so reads-only is enforced here as a second wall.
+        """
+        with self._lock:
+            statements = self._con.extract_statements(sql)
+        if not statements or any(s.type not in _READ_ONLY for s in statements):
+            raise QueryRefused("only single read-only SELECT statements are run")
+        if len(statements) != 1:
+            raise QueryRefused("only single read-only SELECT statements are run")
         with self._lock:
             cur = self._con.cursor()
         try:

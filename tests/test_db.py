@@ -7,30 +7,69 @@ import pandas as pd
 import pytest
 
 from analytics import schema
-from analytics.db import Database, DataError
+from analytics.db import Database, DataError, QueryRefused
+
+DISABLED = r"disabled (by|through) configuration"
+LOCKED = r"configuration has been locked"
+
+
+@pytest.mark.parametrize(
+    ("attempt", "refusal"),
+    [
+        ("SELECT * FROM read_csv('/etc/passwd')", DISABLED),
+        ("SELECT * FROM read_csv('{data}/../../etc/passwd')", DISABLED),
+        ("SELECT * FROM read_csv('https://example.com/x.csv')", DISABLED),
+        ("INSTALL httpfs", DISABLED),
+        ("LOAD httpfs", DISABLED),
+        ("ATTACH '/tmp/escape.duckdb' AS escape", DISABLED),
+        ("COPY (SELECT 1) TO '/tmp/escape.csv'", DISABLED),
+        ("SET enable_external_access = true", LOCKED),
+        ("SET lock_configuration = false", LOCKED),
+        ("SET allowed_directories = ['/']", LOCKED),
+        ("SET memory_limit = '100GB'", LOCKED),
+    ],
+)
+def test_the_engine_itself_refuses_escapes(db, attempt, refusal):
+    # Straight to DuckDB, past the read-only guard: the lockdown alone must refuse.
+    cursor = db._con.cursor()
+    with pytest.raises(duckdb.Error, match=refusal):
+        cursor.execute(attempt.format(data=db.data_dir))
 
 
 @pytest.mark.parametrize(
     "attempt",
     [
-        "SELECT * FROM read_csv('/etc/passwd')",
-        "SELECT * FROM read_text('/etc/hostname')",
-        "SELECT * FROM read_parquet('{data}/../../etc/passwd')",
-        "INSTALL httpfs",
-        "LOAD httpfs",
-        "SELECT * FROM read_csv('https://example.com/x.csv')",
-        "ATTACH '/tmp/escape.duckdb' AS escape",
-        "COPY (SELECT 1) TO '/tmp/escape.csv'",
-        "SET enable_external_access = true",
-        "SET lock_configuration = false",
-        "SET allowed_directories = ['/']",
-        "RESET enable_external_access",
-        "SET memory_limit = '100GB'",
+        "COPY (SELECT 42) TO '{data}/evil.csv'",
+        "CREATE OR REPLACE VIEW districts AS SELECT 1 AS district_id",
+        "SELECT 1; DROP VIEW districts",
+        "ATTACH '{data}/x.duckdb' AS x",
+        "SET threads = 1",
+        "PRAGMA version",
+        "",
     ],
 )
-def test_escapes_are_refused(db, attempt):
-    with pytest.raises(duckdb.Error):
+def test_only_reads_reach_the_connection(db, attempt):
+    with pytest.raises(QueryRefused):
         db.query(attempt.format(data=db.data_dir))
+    assert not (db.data_dir / "evil.csv").exists()
+    assert len(db.query("SELECT * FROM districts")) == 10, "the views are untouched"
+
+
+def test_writing_into_the_data_folder_is_what_the_guard_is_for(db):
+    # The engine's lockdown allows writes under the allowed directory; the guard must not.
+    cursor = db._con.cursor()
+    target = db.data_dir / "engine_can_write.csv"
+    try:
+        statement = f"COPY (SELECT 1) TO '{target}'"
+        cursor.execute(statement)
+        assert target.exists()
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def test_memory_limit_setting_is_validated(demo_dir):
+    with pytest.raises(DataError, match="not a size"):
+        Database(demo_dir, memory_limit="1GB'; SET enable_external_access=true; --")
 
 
 def test_views_still_read_the_data_folder_after_lockdown(db, raw):

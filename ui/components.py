@@ -117,3 +117,31 @@ def district_table(comparison):
             "Note": [notes.get(s, "") for s in comparison["base_status"]],
         }
     )
+
+
+def chart_block(chart, table, filename: str, about: str, key: str, **chart_kwargs) -> None:
+    """A chart with, beneath it, the data behind it, a safe CSV download and an 'about' note."""
+    st.altair_chart(chart, **chart_kwargs)
+    with st.expander("Data behind this chart, and about these numbers"):
+        st.markdown(about)
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_csv(table, filename, key)
+
+
+def download_csv(table, filename: str, key: str) -> None:
+    """A download button for ``table`` as CSV, escaped against spreadsheet formula injection."""
+    from analytics.export import csv_bytes
+
+    st.download_button(
+        "Download CSV", data=csv_bytes(table), file_name=filename, mime="text/csv", key=key, icon=":material/download:"
+    )
+
+
+def about_text(question, base: str, method: str) -> str:
+    """Markdown note: the question's wording, the base and the method (data escaped)."""
+    return (
+        f"**Question:** {md_escape(question['wording'])}  \n"
+        f"**Counts as positive:** {md_escape(', '.join(question['positive_answers']))}  \n"
+        f"**Base:** {md_escape(base)}  \n"
+        f"**Method:** {md_escape(method)}"
+    )

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics import demo, measures, overview, store
+from analytics import demo, measures, overview, store, trends
 from analytics.config import load_settings
 from analytics.db import Database, DataError
 from analytics.stats import SuppressionRule
@@ -110,4 +110,79 @@ def force_trend(
     """Force trend for one measure."""
     return overview.force_trend(
         database(), question_id, quarter_from, quarter_to, SuppressionRule(hide_below, flag_below)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def district_trends(
+    version: str,
+    question_id: str,
+    quarter_from: date,
+    quarter_to: date,
+    district_ids: tuple[str, ...],
+    pooled: bool,
+    hide_below: int,
+    flag_below: int,
+) -> pd.DataFrame:
+    """District and force series for the trends page."""
+    return trends.district_trends(
+        database(),
+        question_id,
+        quarter_from,
+        quarter_to,
+        list(district_ids),
+        pooled,
+        SuppressionRule(hide_below, flag_below),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def benchmark_trend(version: str, question_id: str, quarter_from: date, quarter_to: date, pooled: bool):
+    """Most Similar Group figures."""
+    return trends.benchmark_trend(database(), question_id, quarter_from, quarter_to, "msg", pooled)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def annotations(version: str, quarter_from: date, quarter_to: date) -> pd.DataFrame:
+    """Annotations in the range."""
+    return trends.annotations(database(), quarter_from, quarter_to)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def answer_distribution(
+    version: str,
+    question_id: str,
+    quarter_from: date,
+    quarter_to: date,
+    district_id: str | None,
+    pooled: bool,
+    hide_below: int,
+    flag_below: int,
+) -> pd.DataFrame:
+    """Every answer's share per period."""
+    return trends.answer_distribution(
+        database(), question_id, quarter_from, quarter_to, district_id, pooled, SuppressionRule(hide_below, flag_below)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def funnel(version: str, question_id: str, quarter: date, pooled: bool, hide_below: int, flag_below: int):
+    """Funnel points and limits."""
+    return trends.funnel(database(), question_id, quarter, pooled, SuppressionRule(hide_below, flag_below))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def demographic_breakdown(
+    version: str,
+    question_id: str,
+    quarter: date,
+    dimension: str,
+    district_id: str | None,
+    pooled: bool,
+    hide_below: int,
+    flag_below: int,
+) -> pd.DataFrame:
+    """The measure by a demographic for one district or the force."""
+    return trends.demographic_breakdown(
+        database(), question_id, quarter, dimension, district_id, pooled, SuppressionRule(hide_below, flag_below)
     )

@@ -13,4 +13,7 @@ class PageSpec:
     default: bool = False
 
 
-PAGES: tuple[PageSpec, ...] = (PageSpec("pages/overview.py", "Overview", ":material/dashboard:", default=True),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/overview.py", "Overview", ":material/dashboard:", default=True),
+    PageSpec("app_pages/trends.py", "Confidence trends", ":material/trending_up:"),
+)

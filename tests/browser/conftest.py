@@ -34,50 +34,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_dir) -> str:
-    """Base URL of a dashboard served from the demo data on a free local port."""
+def start_server(data_dir: Path):
+    """Start the dashboard on a free local port; returns (process, base URL, log path)."""
     port = _free_port()
-    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(demo_dir)}
-    log = open(demo_dir.parent / "streamlit.log", "w")  # closed at teardown
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir)}
+    log = data_dir.parent / f"streamlit-{port}.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return proc, url, log
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError(f"the dashboard did not start: {(demo_dir.parent / 'streamlit.log').read_text()}")
-    yield url
+    proc.kill()
+    raise RuntimeError(f"the dashboard did not start: {log.read_text()}")
+
+
+def stop_server(proc, log: Path) -> None:
+    """Stop the server and fail if it logged a traceback."""
     proc.terminate()
     proc.wait(10)
-    log.close()
-    server_log = (demo_dir.parent / "streamlit.log").read_text()
+    server_log = log.read_text()
     assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="session")
+def server(demo_dir) -> str:
+    """Base URL of a dashboard served from the demo data."""
+    proc, url, log = start_server(demo_dir)
+    yield url
+    stop_server(proc, log)
 
 
 @pytest.fixture(scope="session")

@@ -52,3 +52,19 @@ def test_filters_round_trip_through_the_url(page, server):
     assert other.get_by_test_id("stSidebar").get_by_role("button", name="Remove Basildon").count() == 0
     assert parse_qs(urlparse(other.url).query) == parse_qs(urlparse(shared).query)
     assert page.outside_requests == []
+
+
+def test_a_deep_link_is_the_first_request_after_the_server_starts(browser, demo_dir):
+    # A fresh server whose very first request is a page URL: the page must still get app.py's shell.
+    from tests.browser.conftest import start_server, stop_server
+
+    proc, url, log = start_server(demo_dir)
+    try:
+        pg = browser.new_page(viewport={"width": 1440, "height": 1000})
+        pg.goto(url + "/trends?district=harlow&from=2019-20-Q1&to=2020-21-Q1")
+        wait_for_charts(pg, 3)
+        assert pg.get_by_text("Confidence trends").first.is_visible()
+        assert pg.get_by_test_id("stSidebar").get_by_text("Filters").is_visible()
+        pg.close()
+    finally:
+        stop_server(proc, log)

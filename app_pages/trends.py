@@ -1,0 +1,156 @@
+"""Confidence trends: district-by-district survey results, with what is and is not a real change."""
+
+import streamlit as st
+
+from analytics import tables
+from analytics import trend_charts as charts
+from analytics.periods import quarter_key
+from analytics.stats import FUNNEL_METHOD, TEST_NAME
+from analytics.trends import period_label
+from ui import components, data, filters, url_state
+
+f = filters.current()
+version = data.data_version()
+rule = data.rule()
+limits = (rule.hide_below, rule.flag_below)
+
+st.title("Confidence trends")
+for message in url_state.warnings():
+    st.warning(message, icon=":material/link_off:")
+if f.quarter_to is None:
+    st.info("There are no survey answers in this data yet.")
+    st.stop()
+
+questions = data.questions(version).set_index("question_id")
+labels = questions["short_label"].to_dict()
+c1, c2, c3 = st.columns([2, 1, 1])
+measure = url_state.selectbox(
+    "Measure", "measure", list(labels), default=next(iter(labels)), format_func=labels.get, container=c1
+)
+mode = url_state.selectbox(
+    "Periods",
+    "mode",
+    ["quarter", "rolling"],
+    default="quarter",
+    format_func={"quarter": "Single quarters", "rolling": "Rolling four quarters (pooled)"}.get,
+    container=c2,
+    help="Pooling a rolling year quadruples each district's base, so smaller changes can be detected.",
+)
+focus_options = ["force", *f.district_names]
+focus = url_state.selectbox(
+    "Focus (answers and groups)",
+    "focus",
+    focus_options,
+    default="force",
+    format_func=lambda d: "Whole force" if d == "force" else f.district_names[d],
+    container=c3,
+)
+pooled = mode == "rolling"
+question = questions.loc[measure]
+label = labels[measure]
+focus_id = None if focus == "force" else focus
+focus_name = "the whole force" if focus_id is None else f.district_names[focus_id]
+stem = f"{measure}_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}_{mode}"
+
+# --- trend --------------------------------------------------------------------------
+trend = data.district_trends(version, measure, f.quarter_from, f.quarter_to, f.district_ids, pooled, *limits)
+benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, pooled)
+notes = data.annotations(version, f.quarter_from, f.quarter_to)
+st.subheader("Trend")
+st.caption(
+    "Each line carries its 95% interval. ▲ / ▼ mark a significant change on a year before; ◆ a significant "
+    "change on the previous quarter (single quarters only: overlapping rolling years are not tested against each "
+    "other). A survey method change breaks the line."
+)
+if not f.district_ids:
+    st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
+bases = trend["n"]
+components.chart_block(
+    charts.trend_chart(trend, benchmark, notes, label),
+    tables.trend_table(trend, benchmark),
+    f"trend_{stem}.csv",
+    components.about_text(
+        question,
+        f"unweighted answers per {'rolling year' if pooled else 'quarter'}: {int(bases.min()):,} to "
+        f"{int(bases.max()):,}; values with a base under {rule.hide_below} are not shown, under "
+        f"{rule.flag_below} flagged",
+        f"95% Wilson intervals on the effective base; changes by {TEST_NAME}.",
+    ),
+    key="dl_trend",
+    width="stretch",
+)
+
+# --- small multiples ---------------------------------------------------------------
+if f.district_ids:
+    st.subheader("District by district")
+    st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
+    components.chart_block(
+        charts.small_multiples(trend, label),
+        tables.trend_table(trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
+        f"districts_{stem}.csv",
+        components.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
+        key="dl_multiples",
+        width="content",
+    )
+
+# --- answer distribution -------------------------------------------------------------
+st.subheader(f"Every answer: {focus_name}")
+dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
+if dist.empty:
+    st.info(f"No period in this range has {rule.hide_below} or more answers for {focus_name}.")
+else:
+    components.chart_block(
+        charts.distribution_chart(
+            dist, list(question["answers"]), list(question["positive_answers"]), f"{label}: {focus_name}"
+        ),
+        tables.distribution_table(dist),
+        f"answers_{focus}_{stem}.csv",
+        components.about_text(
+            question,
+            f"unweighted answers per period (periods under {rule.hide_below} left out)",
+            'Weighted share of every answer, "Don\'t know" included; the bar right of zero is the headline figure.',
+        ),
+        key="dl_answers",
+        width="stretch",
+    )
+
+# --- funnel and ranking ----------------------------------------------------------------
+period = period_label(f.quarter_to, pooled)
+st.subheader(f"Districts in {period}: funnel and ranking")
+st.caption(
+    "A district outside the funnel's limits differs from the force by more than chance explains; inside them, "
+    "its place in a ranking is noise. Read the ranking only with the funnel."
+)
+points, funnel_limits = data.funnel(version, measure, f.quarter_to, pooled, *limits)
+left, right = st.columns([3, 2])
+with left:
+    st.altair_chart(charts.funnel_chart(points, funnel_limits, label), width="stretch")
+with right:
+    st.altair_chart(charts.ranking_chart(points, label), width="stretch")
+funnel_table = tables.funnel_table(points)
+with st.expander("Data behind the funnel and ranking, and about these numbers"):
+    st.markdown(components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."))
+    st.dataframe(funnel_table, hide_index=True, width="stretch")
+    components.download_csv(funnel_table, f"funnel_{stem}.csv", key="dl_funnel")
+
+# --- demographic breakdown ---------------------------------------------------------------
+st.subheader(f"Groups within {focus_name}")
+dimensions = {"age_band": "Age band", "sex": "Sex", "ethnic_group": "Ethnic group"}
+dimension = url_state.selectbox(
+    "Break down by", "breakdown", list(dimensions), default="age_band", format_func=dimensions.get
+)
+st.caption(f"Pooled over the rolling year to {period_label(f.quarter_to, False)} so groups have usable bases.")
+breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
+components.chart_block(
+    charts.breakdown_chart(breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"),
+    tables.breakdown_table(breakdown),
+    f"groups_{dimension}_{focus}_{stem}.csv",
+    components.about_text(
+        question,
+        f"unweighted answers per group in the year to {period_label(f.quarter_to, False)}; groups under "
+        f"{rule.hide_below} are not shown",
+        "95% Wilson intervals on the effective base.",
+    ),
+    key="dl_groups",
+    width="stretch",
+)
