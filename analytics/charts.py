@@ -16,6 +16,7 @@ COMPARISON_COLOURS = {
     "not selected": "#f4f4f4",
 }
 COMPARISON_SYMBOLS = {"better": "▲ ", "worse": "▼ ", "similar": ""}
+BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
 LINE_COLOUR = "#1d4f91"
 
 
@@ -54,13 +55,34 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
         "" if not np.isfinite(lo) else f"{lo:.1f}% to {hi:.1f}%"
         for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)
     ]
+    df.loc[df["selected"] & (df["base_status"] == "low base"), "value_label"] += " ⚠"
     df["pct_label"] = [fmt_pct(p, 1) for p in df["pct"]]
+    df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
     df["short_name"] = df["name"].str.replace(" and ", " & ", regex=False)
     cols = int(df["tile_col"].max()) + 1
     rows = int(df["tile_row"].max()) + 1
     height = _tile_plot_height(rows, cols, width)
     df["x0"], df["x1"], df["xc"] = df["tile_col"] + 0.03, df["tile_col"] + 0.97, df["tile_col"] + 0.5
     df["y0"], df["y1"], df["yc"] = df["tile_row"] + 0.04, df["tile_row"] + 0.96, df["tile_row"] + 0.5
+    # Only what is drawn goes into the spec (the browser receives every column given).
+    df = df[
+        [
+            "name",
+            "short_name",
+            "category",
+            "value_label",
+            "pct_label",
+            "interval",
+            "n",
+            "base_note",
+            "x0",
+            "x1",
+            "xc",
+            "y0",
+            "y1",
+            "yc",
+        ]
+    ]
     xs = alt.Scale(domain=[0, cols], nice=False, zero=False)
     ys = alt.Scale(domain=[0, rows], nice=False, zero=False, reverse=True)
     domain = list(COMPARISON_COLOURS)
@@ -82,6 +104,7 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
                 alt.Tooltip("pct_label:N", title=measure_label),
                 alt.Tooltip("interval:N", title="95% interval"),
                 alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("base_note:N", title="Base note"),
                 alt.Tooltip("category:N", title="Against the force"),
             ],
         )
@@ -102,6 +125,8 @@ def trend_with_band(trend: pd.DataFrame, measure_label: str, height: int = 220) 
     df = trend.dropna(subset=["pct"]).copy()
     order = list(df["quarter_label"])
     df["interval"] = [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)]
+    df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
+    df = df[["quarter_label", "pct", "ci_low", "ci_high", "interval", "n", "base_note"]]
     x = alt.X("quarter_label:O", sort=order, title="Quarter (financial year)", axis=alt.Axis(labelAngle=-45))
     base = alt.Chart(df).encode(x=x)
     band = base.mark_area(opacity=0.25, color=LINE_COLOUR).encode(
@@ -114,6 +139,7 @@ def trend_with_band(trend: pd.DataFrame, measure_label: str, height: int = 220) 
             alt.Tooltip("pct:Q", title=measure_label, format=".1f"),
             alt.Tooltip("interval:N", title="95% interval"),
             alt.Tooltip("n:Q", title="Base (unweighted)"),
+            alt.Tooltip("base_note:N", title="Base note"),
         ],
     )
     return (band + line).properties(height=height, title=measure_label)

@@ -16,6 +16,12 @@ from analytics.periods import add_quarters
 from analytics.schema import SURVEY_BREAKDOWNS, whitelisted
 from analytics.stats import SuppressionRule, estimates_from_sums
 
+# The raw weighted sums never leave this layer: from them (and the force total)
+# a suppressed value could be worked back out.
+SUM_COLUMNS = ["sum_w", "sum_w2", "sum_w_pos"]
+# What suppression blanks.
+ESTIMATE_VALUES = ["pct", "ci_low", "ci_high", "n_eff"]
+
 # Only whitelisted breakdown columns are interpolated (at {by}); every value is bound.
 _SUMS_SQL = """
 SELECT CAST(date_trunc('quarter', r.interview_date) AS DATE) AS quarter_start{by},
@@ -88,9 +94,8 @@ def estimates(
     """Percentage positive per quarter (and breakdown) with base, interval and base status.
 
     Values whose unweighted base is below the suppression threshold are blanked
-    here, so nothing downstream can show them.
+    here, and the weighted sums dropped, so nothing downstream can show them.
     """
     rule = rule or SuppressionRule()
     sums = positive_sums(db, question_id, quarter_from, quarter_to, by, district_ids)
-    est = estimates_from_sums(sums)
-    return rule.apply(est, ["pct", "ci_low", "ci_high", "sum_w", "sum_w2", "sum_w_pos", "n_eff"])
+    return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)

@@ -39,6 +39,25 @@ POSITION_COLOURS = {
 }
 
 
+# Only what is drawn goes into a spec: the browser receives every column a chart is given.
+_TREND_FIELDS = (
+    "period_label",
+    "series_name",
+    "kind",
+    "segment",
+    "pct",
+    "ci_low",
+    "ci_high",
+    "interval",
+    "n",
+    "change_year",
+    "change_quarter",
+    "marker",
+    "base_note",
+)
+BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
+
+
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy with date and timestamp columns as ISO text, so the spec is plain JSON."""
     out = frame.copy()
@@ -80,8 +99,10 @@ def trend_chart(
     """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
     df = trends.copy()
     df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     label_of = dict(zip(df["quarter_start"], df["period_label"], strict=False))
+    df = df[[*_TREND_FIELDS]]
     colour = alt.Color("series_name:N", scale=_series_colours([*df["series_name"].unique(), MSG_NAME]), title="Series")
     x = _period_axis(order)
     y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
@@ -93,6 +114,7 @@ def trend_chart(
         alt.Tooltip("n:Q", title="Base (unweighted)"),
         alt.Tooltip("change_year:N", title="Against a year before"),
         alt.Tooltip("change_quarter:N", title="Against the previous quarter"),
+        alt.Tooltip("base_note:N", title="Base note"),
     ]
     shown = _plain(df[df["pct"].notna()])
     base = alt.Chart(shown).encode(x=x, color=colour, detail="segment:N")
@@ -181,6 +203,7 @@ def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) 
     df = districts.merge(force, on="quarter_start", how="left")
     df["interval"] = _interval(df["ci_low"], df["ci_high"])
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    df = df[["series_name", "period_label", "segment", "pct", "ci_low", "ci_high", "interval", "n", "force_pct"]]
     x = _period_axis(order, title=None)
     base = alt.Chart().encode(x=x)
     band = base.mark_area(opacity=0.2, color=DISTRICT_PALETTE[0]).encode(
@@ -212,6 +235,7 @@ def distribution_chart(dist: pd.DataFrame, answers: list[str], positive: list[st
     df = dist.copy()
     df["share_label"] = [f"{s:.1f}%" for s in df["share"]]
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    df = df[["period_label", "answer", "share_label", "x_start", "x_end", "n"]]
     negatives = [a for a in answers if a not in positive and a != "Don't know"]
     pos_colours = ["#08519c", "#6baed6", "#9ecae1"][: len(positive)]
     neg_colours = ["#fdae6b", "#e6550d", "#a63603"]
@@ -247,6 +271,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str)
     """Each district's figure against its effective base, inside 95% and 99.8% limits around the force."""
     pts = points[points["pct"].notna()].copy()
     pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
+    pts = pts[["series_name", "pct", "interval", "n", "n_eff", "position"]]
     x = alt.X("n_eff:Q", title="Effective base (weighted)", scale=alt.Scale(zero=False))
     y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
     dash = alt.StrokeDash(
@@ -256,7 +281,9 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str)
     lower = lim.mark_line().encode(y="lower:Q")
     upper = lim.mark_line().encode(y="upper:Q")
     force = (
-        alt.Chart(points.head(1)).mark_rule(color=FORCE_COLOUR).encode(y=alt.Y("force_pct:Q")) if len(points) else None
+        alt.Chart(points[["force_pct"]].head(1)).mark_rule(color=FORCE_COLOUR).encode(y=alt.Y("force_pct:Q"))
+        if len(points)
+        else None
     )
     dots = (
         alt.Chart(pts)
@@ -289,6 +316,7 @@ def ranking_chart(points: pd.DataFrame, measure_label: str) -> alt.LayerChart:
     """Districts ranked, with 95% intervals; coloured only when outside the funnel's limits."""
     pts = points[points["pct"].notna()].copy()
     pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
+    pts = pts[["series_name", "pct", "ci_low", "ci_high", "interval", "position"]]
     order = list(pts.sort_values("pct", ascending=False)["series_name"])
     y = alt.Y("series_name:N", sort=order, title=None)
     bars = (
@@ -323,6 +351,7 @@ def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
         "base too small to show",
         np.where(df["base_status"] == "low base", "⚠ low base", ""),
     )
+    df = df[["category", "pct", "ci_low", "ci_high", "interval", "n", "note"]]
     y = alt.Y("category:N", title=None, sort=list(df["category"]))
     shown = df[df["pct"].notna()]
     bars = (

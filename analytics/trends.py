@@ -29,8 +29,12 @@ from analytics.stats import (
 
 FORCE_ID = "__force__"
 FORCE_NAME = "Force"
-_SUMS = ["n", "sum_w", "sum_w2", "sum_w_pos"]
-_HIDDEN = ["pct", "ci_low", "ci_high", "n_eff", "sum_w", "sum_w2", "sum_w_pos"]
+_SUMS = ["n", *measures.SUM_COLUMNS]
+
+
+def _estimate(sums: pd.DataFrame, rule: SuppressionRule) -> pd.DataFrame:
+    """Estimates from sums, suppressed, with the sums dropped (they would let a hidden value be recomputed)."""
+    return rule.apply(estimates_from_sums(sums), measures.ESTIMATE_VALUES).drop(columns=measures.SUM_COLUMNS)
 
 
 def period_label(quarter: date, pooled: bool) -> str:
@@ -98,7 +102,7 @@ def district_trends(
     rule = rule or SuppressionRule()
     history_from = add_quarters(quarter_from, -4)
     sums = _series_sums(db, question_id, history_from, quarter_to, district_ids, pooled)
-    est = rule.apply(estimates_from_sums(sums), _HIDDEN)
+    est = _estimate(sums, rule)
     shown = est[est["quarter_start"] >= quarter_from].copy()
     shown["match_quarter"] = [add_quarters(q, -4) for q in shown["quarter_start"]]
     shown = _test(shown, est, "year")
@@ -306,8 +310,7 @@ def demographic_breakdown(
         db, question_id, add_quarters(quarter, 1 - window), quarter, [dimension], [district_id] if district_id else None
     )
     pooled_sums = sums.groupby(dimension, dropna=False)[_SUMS].sum().reset_index()
-    est = rule.apply(estimates_from_sums(pooled_sums), _HIDDEN)
-    est = est.rename(columns={dimension: "category"})
+    est = _estimate(pooled_sums, rule).rename(columns={dimension: "category"})
     est["dimension"] = dimension
     est["period_label"] = period_label(quarter, pooled)
     return est.sort_values("category").reset_index(drop=True)
