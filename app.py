@@ -1,5 +1,6 @@
 """Engagement performance dashboard: page config, navigation, shared filters."""
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -19,13 +20,19 @@ try:
     data.ensure_demo_data()
     data.database()
 except DataError as exc:
-    st.error(f"The dashboard cannot open its data. {exc}", icon=":material/error:")
+    logging.getLogger(__name__).error("cannot open data: %s", exc)
+    st.error(f"The dashboard cannot open its data. {exc.user_message}", icon=":material/error:")
     st.stop()
 
 components.synthetic_banner()
 filters.render_shared()
 page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES])
+# Filled after the page has run, so problems with the page's own link values show at once.
+link_notices = st.container()
 try:
     page.run()
 finally:
+    with link_notices:
+        for message in url_state.warnings():
+            st.warning(message, icon=":material/link_off:")
     url_state.commit()

@@ -17,7 +17,6 @@ COMPARISON_COLOURS = {
 }
 COMPARISON_SYMBOLS = {"better": "▲ ", "worse": "▼ ", "similar": ""}
 BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
-LINE_COLOUR = "#1d4f91"
 
 
 def fmt_pct(value: float, digits: int = 0) -> str:
@@ -118,28 +117,3 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
         .configure_legend(labelLimit=0, titleLimit=0)
         .configure_view(stroke=None)
     )
-
-
-def trend_with_band(trend: pd.DataFrame, measure_label: str, height: int = 220) -> alt.Chart:
-    """A measure over quarters: the line and its 95% Wilson band; suppressed quarters left out."""
-    df = trend.dropna(subset=["pct"]).copy()
-    order = list(df["quarter_label"])
-    df["interval"] = [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)]
-    df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
-    df = df[["quarter_label", "pct", "ci_low", "ci_high", "interval", "n", "base_note"]]
-    x = alt.X("quarter_label:O", sort=order, title="Quarter (financial year)", axis=alt.Axis(labelAngle=-45))
-    base = alt.Chart(df).encode(x=x)
-    band = base.mark_area(opacity=0.25, color=LINE_COLOUR).encode(
-        y=alt.Y("ci_low:Q", title="% positive", scale=alt.Scale(zero=False)), y2="ci_high:Q"
-    )
-    line = base.mark_line(color=LINE_COLOUR, point=True).encode(
-        y="pct:Q",
-        tooltip=[
-            alt.Tooltip("quarter_label:N", title="Quarter"),
-            alt.Tooltip("pct:Q", title=measure_label, format=".1f"),
-            alt.Tooltip("interval:N", title="95% interval"),
-            alt.Tooltip("n:Q", title="Base (unweighted)"),
-            alt.Tooltip("base_note:N", title="Base note"),
-        ],
-    )
-    return (band + line).properties(height=height, title=measure_label)

@@ -22,7 +22,15 @@ from analytics.schema import TABLES, Table
 
 
 class DataError(RuntimeError):
-    """The data directory cannot be served: missing or unreadable tables."""
+    """The data directory cannot be served: missing or unreadable tables.
+
+    ``user_message`` says what is wrong without server paths or engine internals;
+    the full text (``str(exc)``) is for the server log.
+    """
+
+    def __init__(self, message: str, user_message: str | None = None) -> None:
+        super().__init__(message)
+        self.user_message = user_message or message
 
 
 class QueryRefused(ValueError):
@@ -68,7 +76,10 @@ class Database:
     def __init__(self, data_dir: Path, memory_limit: str = "1GB", threads: int = 2) -> None:
         self.data_dir = Path(data_dir).resolve()
         if not self.data_dir.is_dir():
-            raise DataError(f"The data folder {self.data_dir} does not exist.")
+            raise DataError(
+                f"The data folder {self.data_dir} does not exist.",
+                "The configured data folder does not exist. Check ENGAGEMENT_DATA_DIR.",
+            )
         self.version = store.data_version(self.data_dir)
         self._con = duckdb.connect(":memory:", config={"threads": threads})
         self._lock = threading.Lock()
@@ -93,11 +104,16 @@ class Database:
             try:
                 self._con.execute(_view_sql(table, path))
             except duckdb.Error as exc:
-                raise DataError(f"Table {table.name} in {self.data_dir} cannot be read: {exc}") from exc
+                raise DataError(
+                    f"Table {table.name} in {self.data_dir} cannot be read: {exc}",
+                    f"The {table.name} table cannot be read: the file is damaged or does not match the data "
+                    "contract (docs/data_contract.md).",
+                ) from exc
         if missing:
             raise DataError(
-                f"The data folder {self.data_dir} is missing required tables: {', '.join(missing)} "
-                "(expected one <table>.parquet file each)."
+                f"The data folder {self.data_dir} is missing required tables: {', '.join(missing)}.",
+                f"The data folder is missing required tables: {', '.join(missing)} "
+                "(one <table>.parquet file each; see docs/data_contract.md).",
             )
         # Reading each view once surfaces a corrupt file or a column the contract
         # expects but the file lacks, here rather than in the middle of a page.
@@ -105,11 +121,18 @@ class Database:
             try:
                 self._con.execute(_probe_sql(table)).fetchall()
             except duckdb.Error as exc:
-                raise DataError(f"Table {table.name} in {self.data_dir} cannot be read: {exc}") from exc
+                raise DataError(
+                    f"Table {table.name} in {self.data_dir} cannot be read: {exc}",
+                    f"The {table.name} table cannot be read: the file is damaged or does not match the data "
+                    "contract (docs/data_contract.md).",
+                ) from exc
 
     def _lock_down(self, memory_limit: str) -> None:
         if not _MEMORY.match(memory_limit.strip()):
-            raise DataError(f"ENGAGEMENT_MEMORY_LIMIT {memory_limit!r} is not a size such as 1GB")
+            raise DataError(
+                f"ENGAGEMENT_MEMORY_LIMIT {memory_limit!r} is not a size such as 1GB",
+                "ENGAGEMENT_MEMORY_LIMIT is not a size such as 1GB.",
+            )
         allowed = _quote_literal(str(self.data_dir) + "/")
         for statement in (
             # No spill directory: DuckDB would otherwise add ./.tmp to the writable paths.

@@ -33,7 +33,7 @@ FROM survey_responses r
 JOIN survey_questions q USING (question_id)
 WHERE r.question_id = $question_id
   AND r.interview_date >= $date_from AND r.interview_date < $date_to
-  AND (NOT q.exclude_dont_know OR r.answer <> 'Don''t know')
+  AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
   AND ($districts IS NULL OR list_contains($districts, r.district_id))
 GROUP BY ALL
 ORDER BY ALL

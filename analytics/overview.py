@@ -81,12 +81,3 @@ def district_comparison(
     out["quarter_label"] = quarter_label(quarter)
     out["method"] = COMPARISON_NAME
     return out.sort_values("name").reset_index(drop=True)
-
-
-def force_trend(
-    db: Database, question_id: str, quarter_from: date, quarter_to: date, rule: SuppressionRule | None = None
-) -> pd.DataFrame:
-    """The force figure for one measure, quarter by quarter, with labels."""
-    est = measures.estimates(db, question_id, quarter_from, quarter_to, rule=rule)
-    est["quarter_label"] = [quarter_label(q) for q in est["quarter_start"]]
-    return est

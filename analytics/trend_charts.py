@@ -39,6 +39,8 @@ POSITION_COLOURS = {
 }
 
 
+TREND_ELEMENT_HEIGHT = 540  # plot (380) plus title, rotated axis labels and legend
+
 # Only what is drawn goes into a spec: the browser receives every column a chart is given.
 _TREND_FIELDS = (
     "period_label",
@@ -96,12 +98,17 @@ def trend_chart(
     measure_label: str,
     height: int = 380,
 ) -> alt.LayerChart:
+    # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
     """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
     df = trends.copy()
     df["interval"] = _interval(df["ci_low"], df["ci_high"])
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     label_of = dict(zip(df["quarter_start"], df["period_label"], strict=False))
+    # A new path after every hidden (suppressed) period, so lines break at gaps, never join across them.
+    df = df.sort_values(["series_name", "quarter_start"])
+    gaps = df["pct"].isna().groupby(df["series_name"]).cumsum()
+    df["segment"] = df["segment"].astype(str) + "-" + gaps.astype(str)
     df = df[[*_TREND_FIELDS]]
     colour = alt.Color("series_name:N", scale=_series_colours([*df["series_name"].unique(), MSG_NAME]), title="Series")
     x = _period_axis(order)
@@ -127,6 +134,7 @@ def trend_chart(
         strokeWidth=alt.StrokeWidth("kind:N", scale=alt.Scale(domain=["district", "force"], range=[2, 3]), legend=None),
         tooltip=tooltip,
     )
+    errors = base.mark_rule(opacity=0.5).encode(y="ci_low:Q", y2="ci_high:Q")
     marked = shown[shown["marker"] != ""]
     markers = (
         alt.Chart(marked)
@@ -143,7 +151,7 @@ def trend_chart(
             tooltip=tooltip,
         )
     )
-    layers = [bands, lines, markers]
+    layers = [bands, errors, lines, markers]
     if len(benchmark):
         bm = _plain(benchmark.assign(series_name=MSG_NAME))
         bm = bm[bm["period_label"].isin(order)]

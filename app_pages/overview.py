@@ -2,17 +2,16 @@
 
 import streamlit as st
 
-from analytics import charts
+from analytics import charts, trend_charts
 from analytics.periods import quarter_label
 from ui import components, data, filters, url_state
 
 f = filters.current()
 version = data.data_version()
 rule = data.rule()
+limits = (rule.hide_below, rule.flag_below)
 
 st.title("Overview")
-for message in url_state.warnings():
-    st.warning(message, icon=":material/link_off:")
 if f.quarter_to is None:
     st.info("There are no survey answers in this data yet, so there is nothing to summarise.")
     st.stop()
@@ -55,8 +54,15 @@ else:
         )
 
 st.subheader("Force trend")
-trend = data.force_trend(version, measure, f.quarter_from, f.quarter_to, rule.hide_below, rule.flag_below)
-if trend["pct"].notna().any():
-    st.altair_chart(charts.trend_with_band(trend, labels[measure]), width="stretch")
-else:
-    st.info("No quarter in the chosen range has a base large enough to show.")
+trend = data.district_trends(version, measure, f.quarter_from, f.quarter_to, (), False, *limits)
+benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, False)
+notes = data.annotations(version, f.quarter_from, f.quarter_to)
+st.caption(
+    "With its 95% interval; ▲ / ▼ mark a significant change on a year before, ◆ on the previous quarter. "
+    "The dotted line is the Most Similar Group of forces, where published."
+)
+st.altair_chart(
+    trend_charts.trend_chart(trend, benchmark, notes, labels[measure]),
+    width="stretch",
+    height=trend_charts.TREND_ELEMENT_HEIGHT,
+)

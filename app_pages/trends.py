@@ -15,8 +15,6 @@ rule = data.rule()
 limits = (rule.hide_below, rule.flag_below)
 
 st.title("Confidence trends")
-for message in url_state.warnings():
-    st.warning(message, icon=":material/link_off:")
 if f.quarter_to is None:
     st.info("There are no survey answers in this data yet.")
     st.stop()
@@ -78,6 +76,7 @@ components.chart_block(
     ),
     key="dl_trend",
     width="stretch",
+    height=charts.TREND_ELEMENT_HEIGHT,
 )
 
 # --- small multiples ---------------------------------------------------------------

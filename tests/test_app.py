@@ -90,14 +90,37 @@ def test_a_shared_link_reopens_the_same_view(app_env):
     assert "Q4 2019/20" in texts(at)
 
 
-def test_bad_link_values_are_ignored_with_a_message(app_env):
-    at = run_app({"district": ["atlantis"], "from": "2099-00-Q9", "measure": "<script>"})
+def warnings_text(at: AppTest) -> list[str]:
+    """The page's warnings about its link (not the synthetic-data banner)."""
+    return [w.value for w in at.warning if "link" in w.value]
+
+
+def test_bad_link_values_are_ignored_each_with_its_own_message(app_env):
+    at = run_app({"district": ["atlantis"], "from": "2099-00-Q9", "to": "2018Q3", "measure": "<script>"})
     assert not at.exception
-    message = texts(at)
-    assert "atlantis" in message and "not found" in message
-    assert "was not used" in message
-    assert at.multiselect(key="w_district").value, "falls back to all districts"
+    messages = warnings_text(at)
+    assert any("districts" in m and "atlantis" in m for m in messages), messages
+    assert any("start (from)" in m and "2099-00-Q9" in m for m in messages), messages
+    assert any("end (to)" in m and "2018Q3" in m for m in messages), messages
+    assert any("measure" in m and "<script>" in m for m in messages), "the page's own warning shows on the first run"
+    assert len(at.multiselect(key="w_district").value) == 10, "falls back to all districts"
     assert at.selectbox(key="w_measure").value == "police_job"
+
+
+def test_unknown_districts_are_dropped_and_known_ones_kept(app_env):
+    at = run_app({"district": ["harlow", "atlantis"]})
+    assert at.multiselect(key="w_district").value == ["harlow"]
+    assert any("left out" in m and "atlantis" in m for m in warnings_text(at))
+
+
+def test_link_text_is_shown_as_code_never_as_markup(app_env):
+    at = run_app({"district": ["[click me](http://evil.example)", "![x](http://evil.example/t.png)"]})
+    message = next(m for m in warnings_text(at) if "districts" in m)
+    # Each value is wrapped in a code span, so Markdown shows it literally: no link, no remote image.
+    assert "`[click me](http://evil.example)`" in message
+    assert "`![x](http://evil.example/t.png)`" in message
+    long = run_app({"measure": "x" * 500})
+    assert max(len(m) for m in warnings_text(long)) < 200, "long link values are shortened"
 
 
 def test_no_district_chosen_gives_a_message_not_an_error(app_env):

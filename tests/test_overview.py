@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import numpy as np
 import pytest
 
 from analytics import overview
@@ -79,9 +78,3 @@ def test_selected_flag_and_suppressed_district(db, monkeypatch):
     assert (got["base_status"] == "suppressed").all()
     assert got["pct"].isna().all()
     assert (got["comparison"] == "not shown (base under threshold)").all()
-
-
-def test_force_trend_labels(db):
-    t = overview.force_trend(db, "police_job", date(2018, 4, 1), date(2019, 1, 1))
-    assert list(t["quarter_label"]) == ["Q1 2018/19", "Q2 2018/19", "Q3 2018/19", "Q4 2018/19"]
-    assert np.isfinite(t["pct"]).all()

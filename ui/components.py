@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import streamlit as st
 
+from analytics.charts import fmt_pct
 from ui import data
 
 
@@ -30,9 +32,7 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def pct(value: float, digits: int = 0) -> str:
-    """``72%``; an en dash when missing."""
-    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}%"
+pct = fmt_pct  # one formatter for pages and charts
 
 
 def points(value: float) -> str:
@@ -41,8 +41,10 @@ def points(value: float) -> str:
 
 
 def p_value(p: float) -> str:
-    """``p = 0.036``, or ``p < 0.001`` for very small values."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    """``p = 0.036``; ``p < 0.001`` when tiny; four places near 0.05 so rounding never contradicts the verdict."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.4f}" if 0.045 <= p < 0.055 else f"p = {p:.3f}"
 
 
 _CHANGE_WORDS = {
@@ -53,8 +55,18 @@ _CHANGE_WORDS = {
 }
 
 
+_NO_COMPARISON = {
+    "no data": "no answers a year before",
+    "suppressed": "the base a year before is too small",
+}
+
+
 def measure_tile(container, row) -> None:
-    """One Overview tile: value, base, interval and change against a year before."""
+    """One Overview tile: value, base, interval and change against a year before.
+
+    The delta is coloured (blue better, orange worse: colour-blind safe) and carries
+    an arrow only when the change is significant; otherwise it is grey with no arrow.
+    """
     with container.container(border=True):
         st.markdown(f"**{md_escape(row.short_label)}**")
         if row.base_status in ("suppressed", "no data"):
@@ -65,19 +77,22 @@ def measure_tile(container, row) -> None:
                 else "No answers in this quarter."
             )
             return
-        significant = row.change in ("improved", "declined")
-        delta = points(row.change_pts) if math.isfinite(row.change_pts) else None
+        colour = {"improved": "blue", "declined": "orange"}.get(row.change, "gray")
+        has_change = math.isfinite(row.change_pts)
         st.metric(
             row.short_label,
             pct(row.pct),
-            delta=delta,
-            delta_color="normal" if significant else "off",
+            delta=points(row.change_pts) if has_change else None,
+            delta_color=colour,
+            delta_arrow="auto" if colour != "gray" else "off",
+            delta_description=f"vs {row.prev_quarter_label} ({pct(row.prev_pct)})" if has_change else None,
             label_visibility="collapsed",
         )
-        st.caption(
-            f"vs {row.prev_quarter_label}: {_CHANGE_WORDS.get(row.change, row.change)}"
-            + (f" ({p_value(row.p_value)})" if math.isfinite(row.p_value) else "")
-        )
+        if has_change:
+            verdict = f"{_CHANGE_WORDS.get(row.change, row.change)} ({p_value(row.p_value)})"
+        else:
+            verdict = f"no comparison: {_NO_COMPARISON.get(row.prev_base_status, 'not available')}"
+        st.caption(f"Against {row.prev_quarter_label}: {verdict}")
         flag = " · ⚠ low base" if row.base_status == "low base" else ""
         st.caption(f"Base {int(row.n):,} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
 
@@ -101,8 +116,6 @@ def about_measures(tiles, rule) -> None:
 
 def district_table(comparison):
     """The district comparison as a display table (suppressed values already blank)."""
-    import pandas as pd
-
     notes = {"low base": "⚠ low base", "suppressed": "base too small"}
     return pd.DataFrame(
         {

@@ -42,10 +42,21 @@ def database() -> Database:
     settings = load_settings()
     if not settings.data_dir.is_dir():
         raise DataError(
-            f"The data folder {settings.data_dir} does not exist. Set ENGAGEMENT_DATA_DIR to a folder "
-            "of Parquet files, or unset it to use the demo data."
+            f"The data folder {settings.data_dir} does not exist.",
+            "The configured data folder does not exist. Set ENGAGEMENT_DATA_DIR to a folder of Parquet files, "
+            "or unset it to use the demo data.",
         )
     version = store.data_version(settings.data_dir)
+    return _database(str(settings.data_dir), version, settings.memory_limit)
+
+
+def database_at(version: str) -> Database:
+    """The database for the data version a cached function was called with.
+
+    Cached results are stored under the version they were asked for; reading
+    through this (not a fresh look at the folder) keeps the answer and its key in step.
+    """
+    settings = load_settings()
     return _database(str(settings.data_dir), version, settings.memory_limit)
 
 
@@ -72,25 +83,25 @@ def demo_info() -> dict:
 @st.cache_data(show_spinner=False, max_entries=8)
 def districts(version: str) -> pd.DataFrame:
     """Districts table."""
-    return measures.districts(database())
+    return measures.districts(database_at(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def questions(version: str) -> pd.DataFrame:
     """Survey questions table."""
-    return measures.questions(database())
+    return measures.questions(database_at(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def survey_quarters(version: str) -> list[date]:
     """Quarters with survey data."""
-    return measures.survey_quarters(database())
+    return measures.survey_quarters(database_at(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def measure_tiles(version: str, quarter: date, hide_below: int, flag_below: int) -> pd.DataFrame:
     """Overview tiles for a quarter."""
-    return overview.measure_tiles(database(), quarter, SuppressionRule(hide_below, flag_below))
+    return overview.measure_tiles(database_at(version), quarter, SuppressionRule(hide_below, flag_below))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -99,17 +110,7 @@ def district_comparison(
 ) -> pd.DataFrame:
     """District comparison against the force."""
     return overview.district_comparison(
-        database(), question_id, quarter, list(district_ids), SuppressionRule(hide_below, flag_below)
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def force_trend(
-    version: str, question_id: str, quarter_from: date, quarter_to: date, hide_below: int, flag_below: int
-) -> pd.DataFrame:
-    """Force trend for one measure."""
-    return overview.force_trend(
-        database(), question_id, quarter_from, quarter_to, SuppressionRule(hide_below, flag_below)
+        database_at(version), question_id, quarter, list(district_ids), SuppressionRule(hide_below, flag_below)
     )
 
 
@@ -126,7 +127,7 @@ def district_trends(
 ) -> pd.DataFrame:
     """District and force series for the trends page."""
     return trends.district_trends(
-        database(),
+        database_at(version),
         question_id,
         quarter_from,
         quarter_to,
@@ -139,13 +140,13 @@ def district_trends(
 @st.cache_data(show_spinner=False, max_entries=128)
 def benchmark_trend(version: str, question_id: str, quarter_from: date, quarter_to: date, pooled: bool):
     """Most Similar Group figures."""
-    return trends.benchmark_trend(database(), question_id, quarter_from, quarter_to, "msg", pooled)
+    return trends.benchmark_trend(database_at(version), question_id, quarter_from, quarter_to, "msg", pooled)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def annotations(version: str, quarter_from: date, quarter_to: date) -> pd.DataFrame:
     """Annotations in the range."""
-    return trends.annotations(database(), quarter_from, quarter_to)
+    return trends.annotations(database_at(version), quarter_from, quarter_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -161,14 +162,20 @@ def answer_distribution(
 ) -> pd.DataFrame:
     """Every answer's share per period."""
     return trends.answer_distribution(
-        database(), question_id, quarter_from, quarter_to, district_id, pooled, SuppressionRule(hide_below, flag_below)
+        database_at(version),
+        question_id,
+        quarter_from,
+        quarter_to,
+        district_id,
+        pooled,
+        SuppressionRule(hide_below, flag_below),
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def funnel(version: str, question_id: str, quarter: date, pooled: bool, hide_below: int, flag_below: int):
     """Funnel points and limits."""
-    return trends.funnel(database(), question_id, quarter, pooled, SuppressionRule(hide_below, flag_below))
+    return trends.funnel(database_at(version), question_id, quarter, pooled, SuppressionRule(hide_below, flag_below))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -184,5 +191,11 @@ def demographic_breakdown(
 ) -> pd.DataFrame:
     """The measure by a demographic for one district or the force."""
     return trends.demographic_breakdown(
-        database(), question_id, quarter, dimension, district_id, pooled, SuppressionRule(hide_below, flag_below)
+        database_at(version),
+        question_id,
+        quarter,
+        dimension,
+        district_id,
+        pooled,
+        SuppressionRule(hide_below, flag_below),
     )

@@ -52,11 +52,11 @@ def render_shared() -> SharedFilters:
                 from_text=parse_quarter_key,
                 format_func=quarter_label,
             )
+            st.caption(f"Survey data from {quarter_label(quarters[0])} to {quarter_label(quarters[-1])}.")
         else:
             q_from = q_to = None
-        if quarters:
-            st.caption(f"Survey data from {quarter_label(quarters[0])} to {quarter_label(quarters[-1])}.")
-    filters = SharedFilters(tuple(chosen), q_from, q_to, names)
+    # Sorted, so the same selection in another order shares cache entries.
+    filters = SharedFilters(tuple(sorted(chosen)), q_from, q_to, names)
     st.session_state[_KEY] = filters
     return filters
 

@@ -38,6 +38,16 @@ def warnings() -> list[str]:
     return out
 
 
+def _shown(raw: str, limit: int = 40) -> str:
+    """A link value safe to repeat in a message: shortened and shown as code, never as markup."""
+    text = raw if len(raw) <= limit else raw[: limit - 1] + "…"
+    return "`" + text.replace("`", "'") + "`"
+
+
+def _warn(message: str) -> None:
+    st.session_state[_WARN].append(message)
+
+
 def _initial(key: str, parse: Callable[[list[str]], Any], default: Any, what: str) -> Any:
     """The value for ``key``: remembered in this session, else from the link, else the default."""
     store = f"_p_{key}"
@@ -48,7 +58,7 @@ def _initial(key: str, parse: Callable[[list[str]], Any], default: Any, what: st
             try:
                 value = parse(raw)
             except ValueError as exc:
-                st.session_state[_WARN].append(f"The link's {what} was not used: {exc}")
+                _warn(f"The link's {what} was not used: {exc}")
         st.session_state[store] = value
     return st.session_state[store]
 
@@ -81,7 +91,7 @@ def selectbox(
 
     def parse(raw: list[str]) -> str:
         if raw[-1] not in options:
-            raise ValueError(f"{raw[-1]!r} is not one of the choices")
+            raise ValueError(f"{_shown(raw[-1])} is not one of the choices")
         return raw[-1]
 
     value = _initial(key, parse, default, label.lower())
@@ -112,10 +122,14 @@ def multiselect(
             return list(options)
         if raw == ["none"]:
             return []
+        known = [r for r in dict.fromkeys(raw) if r in options]
         unknown = [r for r in raw if r not in options]
         if unknown:
-            raise ValueError(f"{', '.join(map(repr, unknown))} not found in this data")
-        return list(dict.fromkeys(raw))
+            shown = ", ".join(_shown(u) for u in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+            if not known:
+                raise ValueError(f"none of its values are in this data ({shown})")
+            _warn(f"The link's {label.lower()} included values not found in this data, left out: {shown}")
+        return known
 
     value = [v for v in _initial(key, parse, list(default), label.lower()) if v in options]
     wkey = f"w_{key}"
@@ -141,9 +155,12 @@ def range_slider(
     lo_key, hi_key = keys
 
     def parse_one(raw: list[str]) -> Any:
-        value = from_text(raw[-1])
+        try:
+            value = from_text(raw[-1])
+        except ValueError:
+            raise ValueError(f"{_shown(raw[-1])} is not a quarter such as 2018-19-Q3") from None
         if value not in options:
-            raise ValueError(f"{raw[-1]!r} is outside the data")
+            raise ValueError(f"{_shown(raw[-1])} is outside the data")
         return value
 
     lo = _initial(lo_key, parse_one, default[0], f"start ({lo_key})")
