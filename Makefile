@@ -26,10 +26,12 @@ install-dev: $(VENV)/.installed-dev
 
 ## Install what is needed and serve the dashboard on http://localhost:$(PORT)
 run: install
+	@[ -n "$$ENGAGEMENT_DATA_DIR" ] || $(BIN)/python -m analytics.demo --if-missing
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## As `run`, with full error details in the browser (development only)
 dev: install
+	@[ -n "$$ENGAGEMENT_DATA_DIR" ] || $(BIN)/python -m analytics.demo --if-missing
 	$(BIN)/streamlit run app.py --server.port $(PORT) --client.showErrorDetails=full --client.toolbarMode=developer
 
 ## Install what is needed and run every test (lint, unit, data, AppTest, browser)

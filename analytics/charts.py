@@ -13,7 +13,7 @@ COMPARISON_COLOURS = {
     "similar": "#d9d9d9",
     "worse": "#e66101",
     "not shown (base under threshold)": "#ffffff",
-    "not selected": "#f4f4f4",
+    "not selected": "#ffffff",
 }
 COMPARISON_SYMBOLS = {"better": "▲ ", "worse": "▼ ", "similar": ""}
 BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
@@ -49,7 +49,6 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
         "base too small" if status == "suppressed" else COMPARISON_SYMBOLS.get(cat, "") + fmt_pct(p)
         for status, cat, p in zip(df["base_status"], df["comparison"], df["pct"], strict=True)
     ]
-    df.loc[~df["selected"], "value_label"] = ""
     df["interval"] = [
         "" if not np.isfinite(lo) else f"{lo:.1f}% to {hi:.1f}%"
         for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)
@@ -58,6 +57,7 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
     df["pct_label"] = [fmt_pct(p, 1) for p in df["pct"]]
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
     df["short_name"] = df["name"].str.replace(" and ", " & ", regex=False)
+    df.loc[~df["selected"], "value_label"] = "not selected"
     cols = int(df["tile_col"].max()) + 1
     rows = int(df["tile_row"].max()) + 1
     height = _tile_plot_height(rows, cols, width)
@@ -87,8 +87,11 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
     domain = list(COMPARISON_COLOURS)
     tiles = (
         alt.Chart(df)
-        .mark_rect(stroke="#555555", strokeWidth=1, cornerRadius=4)
+        .mark_rect(strokeWidth=1, cornerRadius=4)
         .encode(
+            # Unselected districts fade to a dotted outline; suppressed ones keep a solid one and say why.
+            stroke=alt.condition("datum.category == 'not selected'", alt.value("#bbbbbb"), alt.value("#555555")),
+            strokeDash=alt.condition("datum.category == 'not selected'", alt.value([3, 3]), alt.value([1, 0])),
             x=alt.X("x0:Q", scale=xs, axis=None),
             x2="x1:Q",
             y=alt.Y("y0:Q", scale=ys, axis=None),

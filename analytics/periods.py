@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_KEY = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
+_KEY = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$", re.IGNORECASE)
 
 
 def quarter_start(d: date) -> date:

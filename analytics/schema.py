@@ -101,6 +101,8 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     sort_by: tuple[str, ...]
+    # Optional tables load as empty views when their file is absent, so a force can
+    # start with survey data alone; only districts and the survey are required.
     optional: bool = False
     date_column: str | None = None
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
@@ -217,6 +219,7 @@ BENCHMARKS = _register(
         ),
         key=("quarter_start", "question_id", "group_id"),
         sort_by=("quarter_start", "question_id", "group_id"),
+        optional=True,
         date_column="quarter_start",
     )
 )
@@ -246,6 +249,7 @@ ENGAGEMENT_EVENTS = _register(
         ),
         key=("event_id",),
         sort_by=("start_at", "district_id", "event_id"),
+        optional=True,
         date_column="start_at",
     )
 )
@@ -268,6 +272,7 @@ ENGAGEMENT_CONCERNS = _register(
         ),
         key=("concern_id",),
         sort_by=("raised_on", "district_id", "concern_id"),
+        optional=True,
         date_column="raised_on",
     )
 )
@@ -285,6 +290,7 @@ SOCIAL_ACCOUNTS = _register(
         ),
         key=("account_id",),
         sort_by=("account_id",),
+        optional=True,
     )
 )
 
@@ -303,6 +309,7 @@ SOCIAL_MONTHLY = _register(
         ),
         key=("account_id", "month_start"),
         sort_by=("month_start", "account_id"),
+        optional=True,
         date_column="month_start",
     )
 )
@@ -339,6 +346,7 @@ MAP_VIEWS = _register(
         ),
         key=("district_id", "month_start"),
         sort_by=("month_start", "district_id"),
+        optional=True,
         date_column="month_start",
     )
 )
@@ -356,6 +364,7 @@ STAR_CHAMBER_MEETINGS = _register(
         ),
         key=("meeting_id",),
         sort_by=("meeting_date", "district_id"),
+        optional=True,
         date_column="meeting_date",
     )
 )
@@ -380,6 +389,7 @@ STAR_CHAMBER_ACTIONS = _register(
         ),
         key=("action_id",),
         sort_by=("due_date", "district_id", "action_id"),
+        optional=True,
         date_column="due_date",
     )
 )
@@ -398,6 +408,7 @@ ANNOTATIONS = _register(
         ),
         key=("annotation_id",),
         sort_by=("start_date", "annotation_id"),
+        optional=True,
         date_column="start_date",
     )
 )

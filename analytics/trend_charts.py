@@ -41,6 +41,17 @@ POSITION_COLOURS = {
 
 TREND_ELEMENT_HEIGHT = 540  # plot (380) plus title, rotated axis labels and legend
 
+
+def element_height(chart, extra: int = 150) -> int | None:
+    """Pixel height for Streamlit's chart element: the plot's own height plus room for title, axes and legend.
+
+    Streamlit's theme otherwise squeezes a plot with a legend into its default height.
+    Returns None for charts without a fixed height (facets size themselves).
+    """
+    height = getattr(chart, "height", alt.Undefined)
+    return int(height) + extra if isinstance(height, int | float) else None
+
+
 # Only what is drawn goes into a spec: the browser receives every column a chart is given.
 _TREND_FIELDS = (
     "period_label",
@@ -315,7 +326,13 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str)
             ],
         )
     )
-    labels = alt.Chart(pts).mark_text(align="left", dx=8, fontSize=11).encode(x=x, y=y, text="series_name:N")
+    # Names only where they matter (outside the limits); the rest are in tooltips and the ranking.
+    outside = pts[pts["position"] != "within limits"]
+    labels = (
+        alt.Chart(outside)
+        .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold")
+        .encode(x=x, y=y, text="series_name:N")
+    )
     layers = [lower, upper, dots, labels] + ([force] if force is not None else [])
     return alt.layer(*layers).properties(height=360, title=f"Funnel plot: {measure_label}")
 
@@ -326,7 +343,7 @@ def ranking_chart(points: pd.DataFrame, measure_label: str) -> alt.LayerChart:
     pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
     pts = pts[["series_name", "pct", "ci_low", "ci_high", "interval", "position"]]
     order = list(pts.sort_values("pct", ascending=False)["series_name"])
-    y = alt.Y("series_name:N", sort=order, title=None)
+    y = alt.Y("series_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     bars = (
         alt.Chart(pts)
         .mark_bar()
@@ -354,11 +371,8 @@ def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
     """The measure per demographic group with 95% intervals; small groups say so instead of a value."""
     df = breakdown.copy()
     df["interval"] = _interval(df["ci_low"], df["ci_high"])
-    df["note"] = np.where(
-        df["base_status"] == "suppressed",
-        "base too small to show",
-        np.where(df["base_status"] == "low base", "⚠ low base", ""),
-    )
+    df["note"] = np.where(df["base_status"] == "suppressed", "base too small to show", "")
+    df["category"] = np.where(df["base_status"] == "low base", df["category"].astype(str) + " ⚠", df["category"])
     df = df[["category", "pct", "ci_low", "ci_high", "interval", "n", "note"]]
     y = alt.Y("category:N", title=None, sort=list(df["category"]))
     shown = df[df["pct"].notna()]

@@ -23,7 +23,7 @@ st.caption(
 tiles = data.measure_tiles(version, f.quarter_to, rule.hide_below, rule.flag_below)
 for col, row in zip(st.columns(len(tiles)), tiles.itertuples(index=False), strict=True):
     components.measure_tile(col, row)
-components.about_measures(tiles, rule)
+components.about_measures(tiles, rule, data.questions(version))
 
 st.subheader("Districts against the force")
 questions = data.questions(version)
@@ -50,7 +50,9 @@ else:
         st.caption(
             "Coloured (and marked ▲ or ▼) only where the district's 95% Wilson interval excludes the force "
             f"value of {components.pct(comparison['force_pct'].iloc[0], 1)}. "
-            f"Bases under {rule.hide_below} are not shown; under {rule.flag_below} flagged."
+            f"Bases (n) under {rule.hide_below} are not shown; under {rule.flag_below} flagged ⚠. "
+            "Each district is part of the force it is compared with, which slightly understates differences; "
+            "with many comparisons, about one in twenty 'significant' results can arise by chance."
         )
 
 st.subheader("Force trend")

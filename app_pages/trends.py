@@ -122,10 +122,16 @@ st.caption(
 )
 points, funnel_limits = data.funnel(version, measure, f.quarter_to, pooled, *limits)
 left, right = st.columns([3, 2])
+funnel_chart = charts.funnel_chart(points, funnel_limits, label)
+ranking_chart = charts.ranking_chart(points, label)
 with left:
-    st.altair_chart(charts.funnel_chart(points, funnel_limits, label), width="stretch")
+    st.altair_chart(funnel_chart, width="stretch", height=charts.element_height(funnel_chart))
 with right:
-    st.altair_chart(charts.ranking_chart(points, label), width="stretch")
+    st.altair_chart(ranking_chart, width="stretch", height=charts.element_height(ranking_chart))
+st.caption(
+    "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
+    "the limits, where differences are within what chance explains."
+)
 funnel_table = tables.funnel_table(points)
 with st.expander("Data behind the funnel and ranking, and about these numbers"):
     st.markdown(components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."))

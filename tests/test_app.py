@@ -100,8 +100,8 @@ def test_bad_link_values_are_ignored_each_with_its_own_message(app_env):
     assert not at.exception
     messages = warnings_text(at)
     assert any("districts" in m and "atlantis" in m for m in messages), messages
-    assert any("start (from)" in m and "2099-00-Q9" in m for m in messages), messages
-    assert any("end (to)" in m and "2018Q3" in m for m in messages), messages
+    assert any("start quarter (from)" in m and "2099-00-Q9" in m for m in messages), messages
+    assert any("end quarter (to)" in m and "2018Q3" in m for m in messages), messages
     assert any("measure" in m and "<script>" in m for m in messages), "the page's own warning shows on the first run"
     assert len(at.multiselect(key="w_district").value) == 10, "falls back to all districts"
     assert at.selectbox(key="w_measure").value == "police_job"
@@ -111,6 +111,25 @@ def test_unknown_districts_are_dropped_and_known_ones_kept(app_env):
     at = run_app({"district": ["harlow", "atlantis"]})
     assert at.multiselect(key="w_district").value == ["harlow"]
     assert any("left out" in m and "atlantis" in m for m in warnings_text(at))
+
+
+def test_districts_by_name_any_case_and_lower_case_quarters(app_env):
+    at = run_app({"district": ["Harlow", "CASTLE POINT AND ROCHFORD"], "from": "2019-20-q1", "to": "2020-21-q1"})
+    assert at.multiselect(key="w_district").value == ["harlow", "castle_point_rochford"]
+    assert [str(q) for q in at.select_slider(key="w_from_to").value] == ["2019-04-01", "2020-04-01"]
+    assert not warnings_text(at)
+
+
+def test_a_bad_start_keeps_the_links_end(app_env):
+    at = run_app({"from": "2018Q3", "to": "2020-21-Q1"})
+    assert [str(q) for q in at.select_slider(key="w_from_to").value] == ["2018-07-01", "2020-04-01"]
+    assert any("showing Q2 2018/19 to Q1 2020/21" in m for m in warnings_text(at))
+
+
+def test_reversed_quarters_are_swapped_with_a_message(app_env):
+    at = run_app({"from": "2020-21-Q1", "to": "2019-20-Q1"})
+    assert [str(q) for q in at.select_slider(key="w_from_to").value] == ["2019-04-01", "2020-04-01"]
+    assert any("reverse order" in m for m in warnings_text(at))
 
 
 def test_link_text_is_shown_as_code_never_as_markup(app_env):

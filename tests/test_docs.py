@@ -38,7 +38,8 @@ def test_readme_says_the_demo_data_is_synthetic_and_shows_a_real_screenshot():
 
 def test_settings_in_the_code_are_documented():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    code = "".join(p.read_text(encoding="utf-8") for p in (REPO / "analytics").rglob("*.py"))
+    sources = [*(REPO / "analytics").rglob("*.py"), *(REPO / "ui").rglob("*.py"), REPO / "app.py"]
+    code = "".join(p.read_text(encoding="utf-8") for p in sources)
     names = set(re.findall(r"[\"'](ENGAGEMENT_[A-Z_]+)[\"']", code))
     assert {"ENGAGEMENT_DATA_DIR", "ENGAGEMENT_SUPPRESS_BELOW"} <= names, "the scan finds the settings"
     for name in names:

@@ -97,7 +97,15 @@ def measure_tile(container, row) -> None:
         st.caption(f"Base {int(row.n):,} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
 
 
-def about_measures(tiles, rule) -> None:
+def _base_rule(question) -> str:
+    return (
+        '"Don\'t know" is left out of the base'
+        if bool(question.get("exclude_dont_know", False))
+        else '"Don\'t know" counts in the base'
+    )
+
+
+def about_measures(tiles, rule, questions=None) -> None:
     """'About these numbers': wording, bases and the tests used."""
     with st.expander("About these numbers"):
         st.markdown(
@@ -110,30 +118,42 @@ def about_measures(tiles, rule) -> None:
             f"- Bases under **{rule.hide_below}** are never shown; bases under **{rule.flag_below}** are flagged.\n"
             "- Districts are coloured only when their 95% interval excludes the force value."
         )
+        rules = questions.set_index("question_id") if questions is not None else None
         for row in tiles.itertuples(index=False):
-            st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}")
+            base = f" ({_base_rule(rules.loc[row.question_id])})" if rules is not None else ""
+            st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}{md_escape(base)}")
 
 
 def district_table(comparison):
     """The district comparison as a display table (suppressed values already blank)."""
-    notes = {"low base": "⚠ low base", "suppressed": "base too small"}
     return pd.DataFrame(
         {
             "District": comparison["name"],
             "%": [pct(p, 1) for p in comparison["pct"]],
-            "95% interval": [
-                "–" if not math.isfinite(lo) else f"{lo:.1f} to {hi:.1f}"
+            "95% CI": [
+                "–" if not math.isfinite(lo) else f"{lo:.0f}–{hi:.0f}"
                 for lo, hi in zip(comparison["ci_low"], comparison["ci_high"], strict=True)
             ],
-            "Base": comparison["n"].astype(int),
-            "Against the force": comparison["comparison"],
-            "Note": [notes.get(s, "") for s in comparison["base_status"]],
+            "n": comparison["n"].astype(int),
+            "vs force": [
+                c if s != "low base" else f"{c} ⚠"
+                for c, s in zip(
+                    comparison["comparison"].str.replace(" (base under threshold)", ""),
+                    comparison["base_status"],
+                    strict=True,
+                )
+            ],
         }
     )
 
 
 def chart_block(chart, table, filename: str, about: str, key: str, **chart_kwargs) -> None:
     """A chart with, beneath it, the data behind it, a safe CSV download and an 'about' note."""
+    from analytics.trend_charts import element_height
+
+    height = element_height(chart)
+    if height and "height" not in chart_kwargs:
+        chart_kwargs["height"] = height
     st.altair_chart(chart, **chart_kwargs)
     with st.expander("Data behind this chart, and about these numbers"):
         st.markdown(about)
@@ -154,7 +174,8 @@ def about_text(question, base: str, method: str) -> str:
     """Markdown note: the question's wording, the base and the method (data escaped)."""
     return (
         f"**Question:** {md_escape(question['wording'])}  \n"
-        f"**Counts as positive:** {md_escape(', '.join(question['positive_answers']))}  \n"
+        f"**Counts as positive:** {md_escape(', '.join(question['positive_answers']))}; "
+        f"{md_escape(_base_rule(question))}  \n"
         f"**Base:** {md_escape(base)}  \n"
         f"**Method:** {md_escape(method)}"
     )

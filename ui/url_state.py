@@ -58,9 +58,38 @@ def _initial(key: str, parse: Callable[[list[str]], Any], default: Any, what: st
             try:
                 value = parse(raw)
             except ValueError as exc:
-                _warn(f"The link's {what} was not used: {exc}")
+                _warn(f"The link's value for {what} was not used: {exc}")
         st.session_state[store] = value
     return st.session_state[store]
+
+
+def _initial_range(keys, parse_one, default, options, format_func) -> tuple[Any, Any]:
+    """A range from the link: a bad end keeps the default width from the good one; reversed ends are swapped."""
+    options = list(options)
+    width = options.index(default[1]) - options.index(default[0])
+    ends: list[Any] = []
+    for key in keys:
+        raw = st.query_params.get_all(key)
+        value = None
+        if raw:
+            try:
+                value = parse_one(raw)
+            except ValueError as exc:
+                _warn(f"The link's {'start' if key == keys[0] else 'end'} quarter ({key}) was not used: {exc}.")
+        ends.append(value)
+    lo, hi = ends
+    if lo is None and hi is None:
+        return default
+    if lo is None:
+        lo = options[max(0, options.index(hi) - width)]
+    elif hi is None:
+        hi = options[min(len(options) - 1, options.index(lo) + width)]
+    if lo > hi:
+        lo, hi = hi, lo
+        _warn("The link's quarters were in reverse order; they have been swapped.")
+    if any(st.query_params.get_all(k) for k in keys) and (lo, hi) != tuple(e for e in ends):
+        _warn(f"From the link, showing {format_func(lo)} to {format_func(hi)}.")
+    return lo, hi
 
 
 def _drop_if_stale(wkey: str, valid: Callable[[Any], bool]) -> None:
@@ -117,13 +146,16 @@ def multiselect(
 ) -> list[str]:
     """A multiselect bound to URL parameter ``key``; all options are written ``all``, none ``none``."""
 
+    # Ids or display names, in any case, both find an option.
+    lookup = {str(o).lower(): o for o in options} | {format_func(o).lower(): o for o in options}
+
     def parse(raw: list[str]) -> list[str]:
-        if raw == ["all"]:
+        if raw in (["all"], ["ALL"]):
             return list(options)
-        if raw == ["none"]:
+        if raw in (["none"], [""]):
             return []
-        known = [r for r in dict.fromkeys(raw) if r in options]
-        unknown = [r for r in raw if r not in options]
+        known = list(dict.fromkeys(lookup[r.strip().lower()] for r in raw if r.strip().lower() in lookup))
+        unknown = [r for r in raw if r.strip().lower() not in lookup]
         if unknown:
             shown = ", ".join(_shown(u) for u in unknown[:5]) + (" …" if len(unknown) > 5 else "")
             if not known:
@@ -163,14 +195,12 @@ def range_slider(
             raise ValueError(f"{_shown(raw[-1])} is outside the data")
         return value
 
-    lo = _initial(lo_key, parse_one, default[0], f"start ({lo_key})")
-    hi = _initial(hi_key, parse_one, default[1], f"end ({hi_key})")
-    if lo not in options:
-        lo = default[0]
-    if hi not in options:
-        hi = default[1]
-    if lo > hi:
-        lo, hi = hi, lo
+    if f"_p_{lo_key}" not in st.session_state:
+        lo, hi = _initial_range(keys, parse_one, default, options, format_func)
+        st.session_state[f"_p_{lo_key}"], st.session_state[f"_p_{hi_key}"] = lo, hi
+    lo, hi = st.session_state[f"_p_{lo_key}"], st.session_state[f"_p_{hi_key}"]
+    if lo not in options or hi not in options:
+        lo, hi = default
     wkey = f"w_{lo_key}_{hi_key}"
     _drop_if_stale(wkey, lambda v: isinstance(v, tuple | list) and all(x in options for x in v))
     # The range must be passed as ``value``: Streamlit decides from it that the

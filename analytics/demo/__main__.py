@@ -14,7 +14,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("out_dir", nargs="?", type=Path, default=default_demo_dir())
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--if-missing", action="store_true", help="do nothing when the data set is already there")
     args = ap.parse_args()
+    if args.if_missing and (args.out_dir / "survey_responses.parquet").exists():
+        return
     t = time.perf_counter()
     write_demo(args.out_dir, seed=args.seed)
     print(f"synthetic demo data written to {args.out_dir} in {time.perf_counter() - t:.1f} s")
