@@ -5,7 +5,7 @@ import pandas as pd
 
 from analytics.stats import SuppressionRule
 
-Z = 1.959963984540054
+Z = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def reference(raw, qid, q_from, q_to, by=(), districts=None, rule: SuppressionRule | None = None) -> pd.DataFrame:

@@ -181,3 +181,31 @@ def test_demo_data_is_generated_on_first_run(monkeypatch, tmp_path):
     assert at.metric
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_trends_page_follows_its_controls(app_env):
+    at = run_app(
+        {"district": ["harlow", "southend", "colchester"], "from": "2019-20-Q1", "to": "2020-21-Q2"},
+        page="app_pages/trends.py",
+    )
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) >= 6
+    assert "Districts in Q2 2020/21: funnel and ranking" in [s.value for s in at.subheader]
+    at.selectbox(key="w_mode").set_value("rolling").run()
+    assert not at.exception
+    assert "Districts in Year to Q2 2020/21: funnel and ranking" in [s.value for s in at.subheader]
+    at.selectbox(key="w_focus").set_value("southend").run()
+    assert "Every answer: Southend" in [s.value for s in at.subheader]
+    at.selectbox(key="w_breakdown").set_value("sex").run()
+    assert not at.exception
+    assert any("by sex: Southend" in c.proto.spec for c in at.get("vega_lite_chart"))
+    # Each chart has its data table; the trend table holds the suppression-aware figures.
+    assert len(at.dataframe) >= 4
+    trend = at.dataframe[0].value
+    assert {"Series", "Period", "%", "Base (n)", "Against a year before"} <= set(trend.columns)
+
+
+def test_trends_page_with_no_district_shows_the_force(app_env):
+    at = run_app({"district": "none"}, page="app_pages/trends.py")
+    assert not at.exception
+    assert "showing the force only" in texts(at)

@@ -68,3 +68,23 @@ def test_a_deep_link_is_the_first_request_after_the_server_starts(browser, demo_
         pg.close()
     finally:
         stop_server(proc, log)
+
+
+def test_trends_page_with_three_districts(page, server):
+    page.goto(
+        server + "/trends?district=harlow&district=southend&district=colchester"
+        "&from=2018-19-Q1&to=2022-23-Q1&measure=police_job&mode=quarter&focus=harlow"
+    )
+    wait_for_charts(page, 6)
+    assert page.get_by_role("heading", name="Confidence trends").is_visible()
+    trend = page.get_by_test_id("stVegaLiteChart").first
+    assert trend.bounding_box()["height"] > 400, "the trend chart is given room"
+    # The data behind a chart opens, and its CSV downloads with escaped text.
+    page.get_by_text("Data behind this chart, and about these numbers").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("Series,Period,%")
+    assert "Harlow" in text and "Most Similar Group" in text
+    assert page.outside_requests == []
+    screenshot(page, "trends_three_districts")

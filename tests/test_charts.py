@@ -1,0 +1,104 @@
+"""Chart builders tested through their specs (chart.to_dict())."""
+
+import json
+from datetime import date
+
+import pytest
+
+from analytics import charts, overview, trend_charts, trends
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer") or spec.get("spec", {}).get("layer", [])
+
+
+def _datasets(spec: dict) -> list[dict]:
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+@pytest.fixture(scope="module")
+def trend_inputs(db):
+    args = (db, "police_job", date(2019, 4, 1), date(2021, 1, 1))
+    return (
+        trends.district_trends(*args, ["harlow", "colchester"]),
+        trends.benchmark_trend(*args),
+        trends.annotations(db, date(2019, 4, 1), date(2021, 1, 1)),
+    )
+
+
+def test_trend_chart_layers_symbols_and_breaks(trend_inputs):
+    t, bm, notes = trend_inputs
+    spec = trend_charts.trend_chart(t, bm, notes, "Good job").to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in _layers(spec)]
+    assert marks[:4] == ["area", "rule", "line", "point"], "band, interval, line, change symbols"
+    assert "line" in marks[4:], "the Most Similar Group line"
+    assert marks.count("rule") >= 2 and "text" in marks, "annotation rules and labels"
+    point = _layers(spec)[3]
+    assert point["encoding"]["shape"]["scale"]["range"] == ["triangle-up", "triangle-down", "diamond"]
+    line = _layers(spec)[2]
+    assert line["encoding"]["detail"]["field"] == "segment", "lines break by segment"
+    rows = _datasets(spec)
+    segments = {r["segment"] for r in rows if r.get("series_name") == "Force"}
+    assert len(segments) == 2, "the April 2020 survey method change splits the force line in two"
+    x_domain = line["encoding"]["x"]["scale"]["domain"]
+    assert x_domain[0] == "Q1 2019/20" and x_domain[-1] == "Q4 2020/21", "time order, not alphabetical"
+
+
+def test_trend_chart_breaks_at_suppressed_gaps(trend_inputs):
+    t, bm, notes = trend_inputs
+    t = t.copy()
+    hole = (t["series_id"] == "harlow") & (t["quarter_start"] == date(2019, 10, 1))
+    t.loc[hole, ["pct", "ci_low", "ci_high"]] = float("nan")
+    spec = trend_charts.trend_chart(t, bm, notes, "x").to_dict()
+    harlow = [r for r in _datasets(spec) if r.get("series_name") == "Harlow" and "pct" in r]
+    before = {r["segment"] for r in harlow if r["period_label"] in ("Q1 2019/20", "Q2 2019/20")}
+    after = {r["segment"] for r in harlow if r["period_label"] == "Q4 2019/20"}
+    assert before and after and before.isdisjoint(after)
+    assert all(r["period_label"] != "Q3 2019/20" for r in harlow)
+
+
+def test_tile_map_colours_only_significant_and_carries_symbols(db):
+    comparison = overview.district_comparison(db, "police_job", date(2026, 7, 1))
+    spec = charts.tile_map(comparison, "Good job").to_dict()
+    rows = _datasets(spec)
+    by_name = {r["name"]: r for r in rows}
+    for _, d in comparison.iterrows():
+        row = by_name[d["name"]]
+        assert row["category"] == d["comparison"]
+        symbol = {"better": "▲", "worse": "▼"}.get(d["comparison"], "")
+        assert row["value_label"].startswith(symbol)
+    colour = _layers(spec)[0]["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"], strict=True))["similar"] == "#d9d9d9"
+
+
+def test_distribution_chart_puts_positives_right_of_zero(db):
+    dist = trends.answer_distribution(db, "police_job", date(2020, 4, 1), date(2020, 4, 1))
+    spec = trend_charts.distribution_chart(
+        dist, ["Excellent", "Good", "Fair", "Poor", "Very poor", "Don't know"], ["Excellent", "Good"], "x"
+    ).to_dict()
+    rows = [r for r in _datasets(spec) if "answer" in r]
+    assert len(rows) == 6
+    for r in rows:
+        if r["answer"] in ("Excellent", "Good"):
+            assert r["x_start"] >= 0 and r["x_end"] > r["x_start"]
+        else:
+            assert r["x_end"] <= 0
+
+
+def test_funnel_chart_has_both_limits_and_labels_only_outliers(db):
+    points, limits = trends.funnel(db, "police_job", date(2026, 7, 1))
+    spec = trend_charts.funnel_chart(points, limits, "x").to_dict()
+    text = json.dumps(spec)
+    assert "99.8%" in text and "95%" in text
+    labelled = [layer for layer in _layers(spec) if (layer.get("mark") or {}).get("type") == "text"]
+    assert labelled
+    outliers = set(points.loc[points["position"] != "within limits", "series_name"])
+    label_rows = [r for r in _datasets(spec) if "position" in r and r["position"] != "within limits"]
+    assert {r["series_name"] for r in label_rows} == outliers
+
+
+def test_element_height_reads_the_plot_height():
+    import altair as alt
+
+    assert trend_charts.element_height(alt.Chart().mark_point().properties(height=200)) == 350
+    assert trend_charts.element_height(alt.Chart().mark_point()) is None
