@@ -240,7 +240,9 @@ def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) 
             alt.Tooltip("force_pct:Q", title="Force %", format=".1f"),
         ],
     )
-    force_line = base.mark_line(color=FORCE_COLOUR, strokeDash=[6, 3], strokeWidth=1.5).encode(y="force_pct:Q")
+    force_line = base.mark_line(color=FORCE_COLOUR, strokeDash=[6, 3], strokeWidth=1.5).encode(
+        y="force_pct:Q", detail="segment:N"
+    )
     return (
         alt.layer(band, line, force_line, data=_plain(df))
         .properties(width=260, height=150)

@@ -314,3 +314,44 @@ def demographic_breakdown(
     est["dimension"] = dimension
     est["period_label"] = period_label(quarter, pooled)
     return est.sort_values("category").reset_index(drop=True)
+
+
+def _p_text(p: float) -> str:
+    if not np.isfinite(p):
+        return ""
+    return "p < 0.001" if p < 0.001 else (f"p = {p:.4f}" if 0.045 <= p < 0.055 else f"p = {p:.3f}")
+
+
+def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
+    """One plain sentence per district for the last period: its change on a year before and its place
+    against the force, each with the test's verdict. Rules, not a model; numbers as the charts show them."""
+    last = trend["quarter_start"].max()
+    latest = trend[(trend["quarter_start"] == last) & (trend["kind"] == "district")]
+    funnel_at = points.set_index("series_id") if len(points) else None
+    out = []
+    for row in latest.sort_values("series_name").itertuples(index=False):
+        if row.base_status == "suppressed":
+            out.append(f"{row.series_name}: the base in {row.period_label} ({row.n}) is too small to show a figure.")
+            continue
+        text = f"{row.series_name}: {row.pct:.1f}% in {row.period_label} (base {row.n:,})."
+        if np.isfinite(row.diff_year):
+            verdict = {
+                "improved": "a significant rise",
+                "declined": "a significant fall",
+                "no significant change": "not a significant change",
+            }.get(row.change_year, row.change_year)
+            text += f" On a year before: {row.diff_year:+.1f} points, {verdict} ({_p_text(row.p_year)})."
+        if funnel_at is not None and row.series_id in funnel_at.index:
+            f = funnel_at.loc[row.series_id]
+            where = {
+                "within limits": "within the funnel's limits, so no different from the force beyond chance",
+                "above 95% limit": "above the force beyond the 95% limit",
+                "above 99.8% limit": "above the force beyond the 99.8% limit",
+                "below 95% limit": "below the force beyond the 95% limit",
+                "below 99.8% limit": "below the force beyond the 99.8% limit",
+            }.get(f["position"], "not compared")
+            text += f" Against the force ({f['force_pct']:.1f}%): {where}."
+        if row.base_status == "low base":
+            text += " Low base: read with care."
+        out.append(text)
+    return out

@@ -6,6 +6,7 @@ from analytics import tables
 from analytics import trend_charts as charts
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
+from analytics.trends import district_summaries as trend_summaries
 from analytics.trends import period_label
 from ui import components, data, filters, url_state
 
@@ -79,6 +80,13 @@ components.chart_block(
     height=charts.TREND_ELEMENT_HEIGHT,
 )
 
+points, funnel_limits = data.funnel(version, measure, f.quarter_to, pooled, *limits)
+if f.district_ids:
+    st.markdown("**In words**")
+    chosen = trend[trend["series_id"].isin(f.district_ids)]
+    for sentence in trend_summaries(chosen, points):
+        st.markdown(f"- {components.md_escape(sentence)}")
+
 # --- small multiples ---------------------------------------------------------------
 if f.district_ids:
     st.subheader("District by district")
@@ -120,7 +128,6 @@ st.caption(
     "A district outside the funnel's limits differs from the force by more than chance explains; inside them, "
     "its place in a ranking is noise. Read the ranking only with the funnel."
 )
-points, funnel_limits = data.funnel(version, measure, f.quarter_to, pooled, *limits)
 left, right = st.columns([3, 2])
 funnel_chart = charts.funnel_chart(points, funnel_limits, label)
 ranking_chart = charts.ranking_chart(points, label)

@@ -8,12 +8,16 @@ from analytics.stats import SuppressionRule
 Z = 1.959963984540054  # two-sided 95% normal quantile
 
 
-def reference(raw, qid, q_from, q_to, by=(), districts=None, rule: SuppressionRule | None = None) -> pd.DataFrame:
+def reference(
+    raw, qid, q_from, q_to, by=(), districts=None, rule: SuppressionRule | None = None, exclude_dont_know=None
+) -> pd.DataFrame:
     """pandas reference: weighted % positive, bases, Wilson interval, suppression."""
     rule = rule or SuppressionRule()
     r = raw("survey_responses")
     q = raw("survey_questions").set_index("question_id").loc[qid]
     r = r[r["question_id"] == qid]
+    if exclude_dont_know if exclude_dont_know is not None else bool(q.get("exclude_dont_know", False)):
+        r = r[r["answer"] != "Don't know"]
     r["quarter_start"] = pd.to_datetime(r["interview_date"]).dt.to_period("Q").dt.start_time.dt.date
     r = r[(r["quarter_start"] >= q_from) & (r["quarter_start"] <= q_to)]
     if districts is not None:

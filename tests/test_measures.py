@@ -68,8 +68,31 @@ def test_dont_know_excluded_when_the_question_says_so(demo_dir, tmp_path):
     q = pd.read_parquet(copy / "survey_questions.parquet")
     q.loc[q["question_id"] == "police_job", "exclude_dont_know"] = True
     store.write_table(copy, "survey_questions", q)
-    with_dk = measures.estimates(Database(demo_dir), "police_job", date(2020, 4, 1), date(2020, 4, 1))
-    without = measures.estimates(Database(copy), "police_job", date(2020, 4, 1), date(2020, 4, 1))
-    assert without["n"].iloc[0] < with_dk["n"].iloc[0]
-    assert without["pct"].iloc[0] > with_dk["pct"].iloc[0]
-    assert not math.isclose(without["pct"].iloc[0], with_dk["pct"].iloc[0])
+    got = measures.estimates(Database(copy), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    raw = lambda t: pd.read_parquet(copy / f"{t}.parquet")  # noqa: E731
+    want = reference(raw, "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    with_dk = reference(raw, "police_job", date(2020, 4, 1), date(2020, 4, 1), exclude_dont_know=False).iloc[0]
+    assert got["n"] == want["n"] < with_dk["n"]
+    assert got["pct"] == pytest.approx(want["pct"], abs=1e-9)
+    assert not math.isclose(want["pct"], with_dk["pct"])
+
+
+def test_missing_exclude_flag_keeps_dont_know(demo_dir, tmp_path):
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analytics.db import Database
+
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_dir, copy)
+    table = pq.read_table(copy / "survey_questions.parquet")
+    flags = pa.array([None] * table.num_rows, type=pa.bool_())
+    pq.write_table(
+        table.set_column(table.schema.get_field_index("exclude_dont_know"), "exclude_dont_know", flags),
+        copy / "survey_questions.parquet",
+    )
+    nulls = measures.estimates(Database(copy), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    normal = measures.estimates(Database(demo_dir), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    assert nulls["n"] == normal["n"] and nulls["pct"] == pytest.approx(normal["pct"])

@@ -165,3 +165,29 @@ def test_benchmark_rolling_mean(db, raw):
     want = np.mean([b[date(2021, 4, 1)], b[date(2021, 7, 1)], b[date(2021, 10, 1)], b[date(2022, 1, 1)]])
     assert got["value_pct"].iloc[0] == pytest.approx(want)
     assert got["period_label"].iloc[0] == "Year to Q4 2021/22"
+
+
+def test_district_summaries_state_the_numbers_and_verdicts(db):
+    quarter = date(2026, 7, 1)
+    t = trends.district_trends(db, "police_job", date(2025, 7, 1), quarter, ["harlow", "southend"])
+    points, _ = trends.funnel(db, "police_job", quarter)
+    sentences = trends.district_summaries(t, points)
+    assert len(sentences) == 2
+    for sentence, did in zip(sentences, ["harlow", "southend"], strict=True):
+        row = t[(t["series_id"] == did) & (t["quarter_start"] == quarter)].iloc[0]
+        position = points.set_index("series_id").loc[did, "position"]
+        assert f"{row['pct']:.1f}%" in sentence and f"{row['diff_year']:+.1f} points" in sentence
+        assert ("not a significant change" in sentence) == (row["change_year"] == "no significant change")
+        assert ("within the funnel" in sentence) == (position == "within limits")
+        if position.startswith("below"):
+            assert "below the force" in sentence
+
+
+def test_summary_of_a_suppressed_district_gives_no_value(db):
+    from analytics.stats import SuppressionRule
+
+    t = trends.district_trends(
+        db, "police_job", date(2026, 7, 1), date(2026, 7, 1), ["harlow"], rule=SuppressionRule(500, 600)
+    )
+    (sentence,) = trends.district_summaries(t, t.iloc[0:0])
+    assert "too small" in sentence and "%" not in sentence
