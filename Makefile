@@ -53,7 +53,7 @@ demo-data: install
 
 ## Screenshot of the Overview for the README (needs the app running on PORT)
 screenshot: install-dev
-	$(BIN)/python scripts/screenshot.py "http://127.0.0.1:$(PORT)/?district=all&from=2019-20-Q1&to=2020-21-Q1&measure=feel_informed" docs/overview.png 1440 1400
+	$(BIN)/python -m scripts.screenshot "http://127.0.0.1:$(PORT)/?district=all&from=2019-20-Q1&to=2020-21-Q1&measure=feel_informed" docs/overview.png 1440 1400
 
 clean:
 	rm -rf $(VENV) data/demo .pytest_cache .ruff_cache

@@ -6,6 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from analytics.chart_common import BASE_NOTES, fmt_pct, interval_text
+
 # Colour-blind-safe (blue / orange) and never the only carrier of meaning: tiles
 # also carry a symbol and a word.
 COMPARISON_COLOURS = {
@@ -16,12 +18,6 @@ COMPARISON_COLOURS = {
     "not selected": "#ffffff",
 }
 COMPARISON_SYMBOLS = {"better": "▲ ", "worse": "▼ ", "similar": ""}
-BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
-
-
-def fmt_pct(value: float, digits: int = 0) -> str:
-    """``72%`` (or an en dash for a missing value)."""
-    return "–" if value is None or not np.isfinite(value) else f"{value:.{digits}f}%"
 
 
 _LEGEND_AND_TITLE = 130
@@ -49,10 +45,7 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
         "base too small" if status == "suppressed" else COMPARISON_SYMBOLS.get(cat, "") + fmt_pct(p)
         for status, cat, p in zip(df["base_status"], df["comparison"], df["pct"], strict=True)
     ]
-    df["interval"] = [
-        "" if not np.isfinite(lo) else f"{lo:.1f}% to {hi:.1f}%"
-        for lo, hi in zip(df["ci_low"], df["ci_high"], strict=True)
-    ]
+    df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     df.loc[df["selected"] & (df["base_status"] == "low base"), "value_label"] += " ⚠"
     df["pct_label"] = [fmt_pct(p, 1) for p in df["pct"]]
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")

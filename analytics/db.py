@@ -66,6 +66,14 @@ def _view_sql(table: Table, path: Path | None) -> str:
     return f"CREATE VIEW {_ident(table.name)} AS {select}"
 
 
+def _unreadable(table: Table, data_dir: Path, exc: Exception) -> DataError:
+    return DataError(
+        f"Table {table.name} in {data_dir} cannot be read: {exc}",
+        f"The {table.name} table cannot be read: the file is damaged or does not match the data "
+        "contract (docs/data_contract.md).",
+    )
+
+
 def _probe_sql(table: Table) -> str:
     return f"SELECT * FROM {_ident(table.name)} LIMIT 0"  # noqa: S608 (schema name)
 
@@ -104,11 +112,7 @@ class Database:
             try:
                 self._con.execute(_view_sql(table, path))
             except duckdb.Error as exc:
-                raise DataError(
-                    f"Table {table.name} in {self.data_dir} cannot be read: {exc}",
-                    f"The {table.name} table cannot be read: the file is damaged or does not match the data "
-                    "contract (docs/data_contract.md).",
-                ) from exc
+                raise _unreadable(table, self.data_dir, exc) from exc
         if missing:
             raise DataError(
                 f"The data folder {self.data_dir} is missing required tables: {', '.join(missing)}.",
@@ -121,11 +125,7 @@ class Database:
             try:
                 self._con.execute(_probe_sql(table)).fetchall()
             except duckdb.Error as exc:
-                raise DataError(
-                    f"Table {table.name} in {self.data_dir} cannot be read: {exc}",
-                    f"The {table.name} table cannot be read: the file is damaged or does not match the data "
-                    "contract (docs/data_contract.md).",
-                ) from exc
+                raise _unreadable(table, self.data_dir, exc) from exc
 
     def _lock_down(self, memory_limit: str) -> None:
         if not _MEMORY.match(memory_limit.strip()):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from analytics.schema import CONTRACT_VERSION, STANDARD_QUESTIONS, TABLES
+from analytics.schema import CONTRACT_VERSION, TABLES
+from analytics.vocabulary import STANDARD_QUESTIONS
 
 
 def contract_markdown() -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import altair as alt
 import numpy as np
 import pandas as pd
+
+from analytics.chart_common import BASE_NOTES, interval_text, plain_json
 
 # Okabe-Ito, extended: distinguishable with the common colour-vision deficiencies.
 DISTRICT_PALETTE = [
@@ -42,16 +42,6 @@ POSITION_COLOURS = {
 TREND_ELEMENT_HEIGHT = 540  # plot (380) plus title, rotated axis labels and legend
 
 
-def element_height(chart, extra: int = 150) -> int | None:
-    """Pixel height for Streamlit's chart element: the plot's own height plus room for title, axes and legend.
-
-    Streamlit's theme otherwise squeezes a plot with a legend into its default height.
-    Returns None for charts without a fixed height (facets size themselves).
-    """
-    height = getattr(chart, "height", alt.Undefined)
-    return int(height) + extra if isinstance(height, int | float) else None
-
-
 # Only what is drawn goes into a spec: the browser receives every column a chart is given.
 _TREND_FIELDS = (
     "period_label",
@@ -68,22 +58,6 @@ _TREND_FIELDS = (
     "marker",
     "base_note",
 )
-BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy with date and timestamp columns as ISO text, so the spec is plain JSON."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-        elif out[col].dtype == object:
-            out[col] = [v.isoformat() if isinstance(v, date) else v for v in out[col]]
-    return out
-
-
-def _interval(lo, hi) -> list[str]:
-    return ["" if not np.isfinite(a) else f"{a:.1f}% to {b:.1f}%" for a, b in zip(lo, hi, strict=True)]
 
 
 def _period_axis(order: list[str], title: str = "Period (financial year)", field: str = "period_label") -> alt.X:
@@ -112,7 +86,7 @@ def trend_chart(
     # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
     """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
     df = trends.copy()
-    df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     label_of = dict(zip(df["quarter_start"], df["period_label"], strict=False))
@@ -134,7 +108,7 @@ def trend_chart(
         alt.Tooltip("change_quarter:N", title="Against the previous quarter"),
         alt.Tooltip("base_note:N", title="Base note"),
     ]
-    shown = _plain(df[df["pct"].notna()])
+    shown = plain_json(df[df["pct"].notna()])
     base = alt.Chart(shown).encode(x=x, color=colour, detail="segment:N")
     bands = base.mark_area(opacity=0.12).encode(y=alt.Y("ci_low:Q"), y2="ci_high:Q")
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30)).encode(
@@ -164,7 +138,7 @@ def trend_chart(
     )
     layers = [bands, errors, lines, markers]
     if len(benchmark):
-        bm = _plain(benchmark.assign(series_name=MSG_NAME))
+        bm = plain_json(benchmark.assign(series_name=MSG_NAME))
         bm = bm[bm["period_label"].isin(order)]
         layers.append(
             alt.Chart(bm)
@@ -195,7 +169,7 @@ def _annotation_layers(notes: pd.DataFrame, label_of: dict, order: list[str]) ->
     if n.empty:
         return []
     n["x_end"] = n["x_end"].fillna(n["x_start"])
-    n = _plain(n)
+    n = plain_json(n)
     x = _period_axis(order, field="x_start")
     rules = (
         alt.Chart(n)
@@ -220,7 +194,7 @@ def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) 
     districts = trends[trends["kind"] == "district"].copy()
     force = trends[trends["kind"] == "force"][["quarter_start", "pct"]].rename(columns={"pct": "force_pct"})
     df = districts.merge(force, on="quarter_start", how="left")
-    df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     df = df[["series_name", "period_label", "segment", "pct", "ci_low", "ci_high", "interval", "n", "force_pct"]]
     x = _period_axis(order, title=None)
@@ -244,7 +218,7 @@ def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) 
         y="force_pct:Q", detail="segment:N"
     )
     return (
-        alt.layer(band, line, force_line, data=_plain(df))
+        alt.layer(band, line, force_line, data=plain_json(df))
         .properties(width=260, height=150)
         .facet(facet=alt.Facet("series_name:N", title=None, header=alt.Header(labelFontSize=14)), columns=columns)
         .properties(title=f"{measure_label} by district (dashed: force)")
@@ -265,7 +239,7 @@ def distribution_chart(dist: pd.DataFrame, answers: list[str], positive: list[st
     domain = [*positive, *neutral, *harsh, "Don't know"]
     colours = [*pos_colours, *(["#d9d9d9"] * len(neutral)), *neg_colours[: len(harsh)], "#f0f0f0"]
     bars = (
-        alt.Chart(_plain(df))
+        alt.Chart(plain_json(df))
         .mark_bar(stroke="#ffffff", strokeWidth=0.5)
         .encode(
             y=alt.Y("period_label:O", sort=order, title=None),
@@ -291,7 +265,7 @@ def distribution_chart(dist: pd.DataFrame, answers: list[str], positive: list[st
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str) -> alt.LayerChart:
     """Each district's figure against its effective base, inside 95% and 99.8% limits around the force."""
     pts = points[points["pct"].notna()].copy()
-    pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
+    pts["interval"] = interval_text(pts["ci_low"], pts["ci_high"])
     pts = pts[["series_name", "pct", "interval", "n", "n_eff", "position"]]
     x = alt.X("n_eff:Q", title="Effective base (weighted)", scale=alt.Scale(zero=False))
     y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
@@ -342,7 +316,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str)
 def ranking_chart(points: pd.DataFrame, measure_label: str) -> alt.LayerChart:
     """Districts ranked, with 95% intervals; coloured only when outside the funnel's limits."""
     pts = points[points["pct"].notna()].copy()
-    pts["interval"] = _interval(pts["ci_low"], pts["ci_high"])
+    pts["interval"] = interval_text(pts["ci_low"], pts["ci_high"])
     pts = pts[["series_name", "pct", "ci_low", "ci_high", "interval", "position"]]
     order = list(pts.sort_values("pct", ascending=False)["series_name"])
     y = alt.Y("series_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
@@ -372,7 +346,7 @@ def ranking_chart(points: pd.DataFrame, measure_label: str) -> alt.LayerChart:
 def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
     """The measure per demographic group with 95% intervals; small groups say so instead of a value."""
     df = breakdown.copy()
-    df["interval"] = _interval(df["ci_low"], df["ci_high"])
+    df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     df["note"] = np.where(df["base_status"] == "suppressed", "base too small to show", "")
     df["category"] = np.where(df["base_status"] == "low base", df["category"].astype(str) + " ⚠", df["category"])
     df = df[["category", "pct", "ci_low", "ci_high", "interval", "n", "note"]]

@@ -4,17 +4,9 @@ import streamlit as st
 
 from analytics import charts, trend_charts
 from analytics.periods import quarter_label
-from ui import components, data, filters, url_state
+from ui import components, data, url_state
 
-f = filters.current()
-version = data.data_version()
-rule = data.rule()
-limits = (rule.hide_below, rule.flag_below)
-
-st.title("Overview")
-if f.quarter_to is None:
-    st.info("There are no survey answers in this data yet, so there is nothing to summarise.")
-    st.stop()
+f, version, rule, limits = components.page_start("Overview")
 
 st.caption(
     f"Force-wide figures for **{quarter_label(f.quarter_to)}** (the last quarter of the chosen range), "

@@ -4,21 +4,14 @@ import streamlit as st
 
 from analytics import tables
 from analytics import trend_charts as charts
+from analytics.chart_common import element_height
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
 from analytics.trends import district_summaries as trend_summaries
 from analytics.trends import period_label
-from ui import components, data, filters, url_state
+from ui import components, data, url_state
 
-f = filters.current()
-version = data.data_version()
-rule = data.rule()
-limits = (rule.hide_below, rule.flag_below)
-
-st.title("Confidence trends")
-if f.quarter_to is None:
-    st.info("There are no survey answers in this data yet.")
-    st.stop()
+f, version, rule, limits = components.page_start("Confidence trends")
 
 questions = data.questions(version).set_index("question_id")
 labels = questions["short_label"].to_dict()
@@ -132,9 +125,9 @@ left, right = st.columns([3, 2])
 funnel_chart = charts.funnel_chart(points, funnel_limits, label)
 ranking_chart = charts.ranking_chart(points, label)
 with left:
-    st.altair_chart(funnel_chart, width="stretch", height=charts.element_height(funnel_chart))
+    st.altair_chart(funnel_chart, width="stretch", height=element_height(funnel_chart))
 with right:
-    st.altair_chart(ranking_chart, width="stretch", height=charts.element_height(ranking_chart))
+    st.altair_chart(ranking_chart, width="stretch", height=element_height(ranking_chart))
 st.caption(
     "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
     "the limits, where differences are within what chance explains."

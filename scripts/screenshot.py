@@ -1,23 +1,13 @@
 """Take a screenshot of a running dashboard page with headless Debian Chromium.
 
-Usage: python scripts/screenshot.py URL OUT.png [WIDTH HEIGHT]
+Usage: python -m scripts.screenshot URL OUT.png [WIDTH HEIGHT]
 """
 
 import sys
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from scripts.chromium import launch
 
 
 def main() -> None:
@@ -25,7 +15,7 @@ def main() -> None:
     url, out = sys.argv[1], sys.argv[2]
     width, height = (int(sys.argv[3]), int(sys.argv[4])) if len(sys.argv) > 4 else (1440, 900)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
         page.wait_for_selector(

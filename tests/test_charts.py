@@ -100,5 +100,7 @@ def test_funnel_chart_has_both_limits_and_labels_only_outliers(db):
 def test_element_height_reads_the_plot_height():
     import altair as alt
 
-    assert trend_charts.element_height(alt.Chart().mark_point().properties(height=200)) == 350
-    assert trend_charts.element_height(alt.Chart().mark_point()) is None
+    from analytics.chart_common import element_height
+
+    assert element_height(alt.Chart().mark_point().properties(height=200)) == 350
+    assert element_height(alt.Chart().mark_point()) is None

@@ -8,8 +8,24 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analytics.charts import fmt_pct
+from analytics.chart_common import fmt_pct
 from ui import data
+
+
+def page_start(title: str):
+    """Title a page and return its shared context: (filters, data version, suppression rule, rule thresholds).
+
+    Stops the page with a message when there is no survey data to show.
+    """
+    from ui import filters
+
+    f = filters.current()
+    rule = data.rule()
+    st.title(title)
+    if f.quarter_to is None:
+        st.info("There are no survey answers in this data yet, so there is nothing to show here.")
+        st.stop()
+    return f, data.data_version(), rule, (rule.hide_below, rule.flag_below)
 
 
 def synthetic_banner() -> None:
@@ -149,7 +165,7 @@ def district_table(comparison):
 
 def chart_block(chart, table, filename: str, about: str, key: str, **chart_kwargs) -> None:
     """A chart with, beneath it, the data behind it, a safe CSV download and an 'about' note."""
-    from analytics.trend_charts import element_height
+    from analytics.chart_common import element_height
 
     height = element_height(chart)
     if height and "height" not in chart_kwargs:

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import schema
+from analytics import vocabulary
 from analytics.demo.spec import month_starts
 
 # type: (mean per district per month, start hour, hours, mean attendance, strands, audiences)
@@ -174,7 +174,7 @@ def concerns_frame(spec: dict, events: pd.DataFrame, rng: np.random.Generator) -
                 )
     c = pd.concat([at_events, pd.DataFrame(online)], ignore_index=True)
     n = len(c)
-    c["theme"] = np.array(schema.CONCERN_THEMES, dtype=object)[rng.choice(len(_THEME_P), n, p=_THEME_P)]
+    c["theme"] = np.array(vocabulary.CONCERN_THEMES, dtype=object)[rng.choice(len(_THEME_P), n, p=_THEME_P)]
     c["summary"] = [_CONCERN_TEXT[t][0].format(town=town) for t, town in zip(c["theme"], c["town"], strict=True)]
     year = np.array([d.year for d in c["raised_on"]])
     # Loop closure improves over the years as Listen, Act, Tell beds in.
@@ -188,7 +188,7 @@ def concerns_frame(spec: dict, events: pd.DataFrame, rng: np.random.Generator) -
     c["action_on"] = np.where(acted, action_on, None)
     c["told_on"] = np.where(told, told_on, None)
     c["tell_channel"] = np.where(
-        told, np.array(schema.TELL_CHANNELS, dtype=object)[rng.choice(4, n, p=[0.3, 0.4, 0.2, 0.1])], None
+        told, np.array(vocabulary.TELL_CHANNELS, dtype=object)[rng.choice(4, n, p=[0.3, 0.4, 0.2, 0.1])], None
     )
     c = c.drop(columns="town").sort_values(["raised_on", "district_id"], kind="stable").reset_index(drop=True)
     c["concern_id"] = [f"C{i:07d}" for i in range(1, n + 1)]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import schema
+from analytics import vocabulary
 from analytics.demo.spec import parse_month
 
 _ACTION_TEXT = {
@@ -66,7 +66,7 @@ def meetings_and_actions(spec: dict, rng: np.random.Generator) -> tuple[pd.DataF
                 }
             )
             for k in range(int(rng.integers(2, 5))):
-                theme = schema.MEETING_THEMES[rng.choice(5, p=_THEME_P)]
+                theme = vocabulary.MEETING_THEMES[rng.choice(5, p=_THEME_P)]
                 texts = _ACTION_TEXT[theme]
                 due = day + timedelta(days=int(rng.integers(75, 160)))
                 status = _status(due, as_at, rng)

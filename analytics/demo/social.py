@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import schema
+from analytics import vocabulary
 from analytics.demo.spec import interpolate, largest_remainder, month_anchors, month_starts, parse_month
 
 _POST_TEXT = {
@@ -132,7 +132,7 @@ def posts_frame(spec: dict, accounts: pd.DataFrame, monthly: pd.DataFrame, rng: 
         n = min(rec.posts, 8)
         tags = rng.choice(len(_TAG_P), n, p=_TAG_P)
         for t in tags:
-            tag = schema.POST_TAGS[t]
+            tag = vocabulary.POST_TAGS[t]
             place = places[rng.integers(len(places))]
             reach = int(rec.reach / max(rec.posts, 1) * _TAG_REACH[t] * rng.lognormal(0, 0.6))
             posted = datetime.combine(rec.month_start, datetime.min.time()) + timedelta(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from analytics import schema
+from analytics import vocabulary
 from analytics.demo.spec import demo_quarters, interpolate, quarter_anchors
 from analytics.periods import add_quarters
 
@@ -60,7 +60,7 @@ def districts_frame(spec: dict) -> pd.DataFrame:
 
 def questions_frame() -> pd.DataFrame:
     """The survey_questions table (the contract's standard questions)."""
-    rows = [{**q, "exclude_dont_know": False, "sort_order": i + 1} for i, q in enumerate(schema.STANDARD_QUESTIONS)]
+    rows = [{**q, "exclude_dont_know": False, "sort_order": i + 1} for i, q in enumerate(vocabulary.STANDARD_QUESTIONS)]
     return pd.DataFrame(rows)
 
 
@@ -174,7 +174,7 @@ def responses_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     lad_off = np.array([districts[d]["lads"][lad]["offset"] for d, lad in zip(r.d_idx, r.lad_idx, strict=True)])
     walk = _district_walk(rng, len(quarters), len(districts))
     parts = []
-    for question in schema.STANDARD_QUESTIONS:
+    for question in vocabulary.STANDARD_QUESTIONS:
         qid = question["question_id"]
         target = interpolate(quarter_anchors(spec["survey_anchors"][qid]), quarters) / 100
         age = _AGE_EFFECT if qid in ("police_job", "understand_issues") else _AGE_EFFECT * 0.3
@@ -192,9 +192,9 @@ def responses_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
         positive = _match_weighted_share(positive, r.weight.to_numpy(), r.q_idx.to_numpy(), target, rng)
         parts.append(_answers(question, positive, spec["dont_know_share"][qid], target[r.q_idx], rng, r))
     out = pd.concat(parts, ignore_index=True)
-    out["age_band"] = np.array(schema.AGE_BANDS)[out.pop("age_idx")]
-    out["sex"] = np.array(schema.SEXES)[out.pop("sex_idx")]
-    out["ethnic_group"] = np.array(schema.ETHNIC_GROUPS)[out.pop("eth_idx")]
+    out["age_band"] = np.array(vocabulary.AGE_BANDS)[out.pop("age_idx")]
+    out["sex"] = np.array(vocabulary.SEXES)[out.pop("sex_idx")]
+    out["ethnic_group"] = np.array(vocabulary.ETHNIC_GROUPS)[out.pop("eth_idx")]
     return out
 
 
