@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyarrow as pa
-
 from analytics.vocabulary import (  # re-exported: the contract's enums and questions
     ACTION_STATUSES,
     ACTIVITY_TYPES,
@@ -379,23 +377,3 @@ def whitelisted(identifier: str, allowed: tuple[str, ...]) -> str:
     if identifier not in allowed:
         raise ValueError(f"{identifier!r} is not one of {', '.join(allowed)}")
     return identifier
-
-
-# --- DuckDB type -> Arrow type, for writing Parquet that matches the contract --------
-
-_ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "DATE": pa.date32(),
-    "TIMESTAMP": pa.timestamp("us"),
-    "DOUBLE": pa.float64(),
-    "INTEGER": pa.int32(),
-    "BIGINT": pa.int64(),
-    "SMALLINT": pa.int16(),
-    "BOOLEAN": pa.bool_(),
-    "VARCHAR[]": pa.list_(pa.string()),
-}
-
-
-def arrow_schema(table: Table) -> pa.Schema:
-    """The Arrow schema a Parquet file of ``table`` is written with."""
-    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type], nullable=c.nullable) for c in table.columns])

@@ -11,11 +11,31 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics.schema import TABLES, arrow_schema
+from analytics.schema import TABLES, Table
 
 # Small row groups keep min/max statistics tight, so DuckDB can skip groups
 # outside a filtered date range (the files are sorted by date).
 ROW_GROUP_SIZE = 64_000
+
+
+# DuckDB type -> Arrow type, for writing Parquet that matches the contract.
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "DOUBLE": pa.float64(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "SMALLINT": pa.int16(),
+    "BOOLEAN": pa.bool_(),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """The Arrow schema a Parquet file of ``table`` is written with."""
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type], nullable=c.nullable) for c in table.columns])
 
 
 def table_path(data_dir: Path, table: str) -> Path:

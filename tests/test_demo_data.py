@@ -6,7 +6,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import demo, schema
+from analytics import demo, schema, store
 from analytics.demo.spec import load_spec
 
 
@@ -15,7 +15,7 @@ def test_table_matches_contract(demo_dir, table):
     spec = schema.TABLES[table]
     pf = pq.ParquetFile(demo_dir / f"{table}.parquet")
     assert pf.schema_arrow.names == list(spec.column_names)
-    assert pf.schema_arrow == schema.arrow_schema(spec)
+    assert pf.schema_arrow == store.arrow_schema(spec)
 
 
 @pytest.mark.parametrize("table", list(schema.TABLES))
