@@ -101,14 +101,14 @@ def measure_tile(container, row) -> None:
             delta=points(row.change_pts) if has_change else None,
             delta_color=colour,
             delta_arrow="auto" if colour != "gray" else "off",
-            delta_description=f"vs {row.prev_quarter_label} ({pct(row.prev_pct)})" if has_change else None,
             label_visibility="collapsed",
         )
         if has_change:
             verdict = f"{_CHANGE_WORDS.get(row.change, row.change)} ({p_value(row.p_value)})"
         else:
             verdict = f"no comparison: {_NO_COMPARISON.get(row.prev_base_status, 'not available')}"
-        st.caption(f"Against {row.prev_quarter_label}: {verdict}")
+        before = f" ({pct(row.prev_pct)})" if has_change else ""
+        st.caption(f"Against {row.prev_quarter_label}{before}: {verdict}")
         flag = " · ⚠ low base" if row.base_status == "low base" else ""
         st.caption(f"Base {int(row.n):,} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
 
