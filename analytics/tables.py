@@ -83,3 +83,89 @@ def breakdown_table(breakdown: pd.DataFrame) -> pd.DataFrame:
             "Note": breakdown["base_status"].map(_NOTES).fillna(""),
         }
     )
+
+
+_VERDICT_SYMBOL = {"better": "▲", "improved": "▲", "worse": "▼", "declined": "▼"}
+
+
+def _vs(diff, verdict: str) -> str:
+    """``+3.1 ▲ better`` / ``-0.4 similar``; the word carries the meaning, the symbol repeats it."""
+    if verdict in ("not compared", "no benchmark", "not tested") or not np.isfinite(diff):
+        return "–" if verdict != "not tested" else ("–" if not np.isfinite(diff) else f"{diff:+.1f} (not tested)")
+    symbol = _VERDICT_SYMBOL.get(verdict, "")
+    return f"{diff:+.1f} {symbol} {verdict}".replace("  ", " ")
+
+
+def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The survey scorecard for display, and a same-shaped frame of verdicts for colouring cells."""
+    shown = pd.DataFrame(
+        {
+            "Measure": card["measure"],
+            "%": [f"{p:.1f}" if np.isfinite(p) else "–" for p in card["pct"]],
+            "95% CI": [
+                f"{lo:.1f}–{hi:.1f}" if np.isfinite(lo) else "–"
+                for lo, hi in zip(card["ci_low"], card["ci_high"], strict=True)
+            ],
+            "n": card["n"].astype(int),
+            "vs force": [_vs(d, v) for d, v in zip(card["diff_force"], card["vs_force"], strict=True)],
+            "vs MSG": [_vs(d, v) for d, v in zip(card["diff_msg"], card["vs_msg"], strict=True)],
+            "vs last Star Chamber": [
+                _vs(d, v) for d, v in zip(card["diff_previous"], card["vs_previous"], strict=True)
+            ],
+            "vs a year before": [_vs(d, v) for d, v in zip(card["diff_year"], card["vs_year"], strict=True)],
+            "Funnel": card["funnel_position"],
+            "Grade": card["grade"],
+        }
+    )
+    verdicts = pd.DataFrame(
+        {
+            "vs force": card["vs_force"],
+            "vs MSG": card["vs_msg"],
+            "vs last Star Chamber": card["vs_previous"],
+            "vs a year before": card["vs_year"],
+            "Grade": card["grade"],
+        }
+    ).reindex(columns=shown.columns)
+    return shown, verdicts
+
+
+def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Engagement and social KPIs for display, and their verdicts for colouring."""
+
+    def fmt(v, unit):
+        return "–" if not np.isfinite(v) else (f"{v:.1f}{unit}" if unit else f"{v:,.1f}")
+
+    shown = pd.DataFrame(
+        {
+            "KPI": kpi["label"],
+            "Value": [fmt(v, u) for v, u in zip(kpi["value"], kpi["unit"], strict=True)],
+            "Force": [fmt(v, u) for v, u in zip(kpi["force_value"], kpi["unit"], strict=True)],
+            "vs force": [_vs(d, v) for d, v in zip(kpi["diff_force"], kpi["vs_force"], strict=True)],
+            "A year before": [fmt(v, u) for v, u in zip(kpi["year_value"], kpi["unit"], strict=True)],
+            "vs a year before": [_vs(d, v) for d, v in zip(kpi["diff_year"], kpi["vs_year"], strict=True)],
+        }
+    )
+    verdicts = pd.DataFrame({"vs force": kpi["vs_force"], "vs a year before": kpi["vs_year"]}).reindex(
+        columns=shown.columns
+    )
+    return shown, verdicts
+
+
+def actions_table(tracker: pd.DataFrame) -> pd.DataFrame:
+    """The actions tracker for display: overdue ones say so in words."""
+    return pd.DataFrame(
+        {
+            "Action": tracker["action_id"],
+            "Set": [d.strftime("%b %Y") for d in tracker["set_on"]],
+            "Theme": tracker["theme"],
+            "What": tracker["text"],
+            "Owner": tracker["owner"],
+            "Due": [d.isoformat() for d in tracker["due_date"]],
+            "Status": [
+                f"OVERDUE ({s})" if o else s for s, o in zip(tracker["status"], tracker["overdue"], strict=True)
+            ],
+            "Age (days)": tracker["age_days"],
+            "Latest update": tracker["update_note"].fillna(""),
+            "Updated by": tracker["updated_by"],
+        }
+    )

@@ -18,7 +18,11 @@ def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
+        # The default page keeps only its own link values; a deep link lands on the page directly,
+        # so give the page the link again, as the browser would.
         at.switch_page(page)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
         at.run()
     return at
 
@@ -209,3 +213,19 @@ def test_trends_page_with_no_district_shows_the_force(app_env):
     at = run_app({"district": "none"}, page="app_pages/trends.py")
     assert not at.exception
     assert "showing the force only" in texts(at)
+
+
+def test_star_chamber_page_for_a_shared_meeting_link(app_env):
+    at = run_app({"round": "2026-09", "presenting": "southend", "compare": ["southend", "harlow", "thurrock"]},
+                 page="app_pages/star_chamber.py")
+    assert not at.exception
+    assert at.selectbox(key="w_presenting").value == "southend"
+    assert "Southend at the September 2026 Star Chamber" in at.caption[0].value
+    assert [s.value for s in at.subheader] == ["Questions for the panel", "Scorecard", "Side by side", "Actions"]
+    scorecard = at.dataframe[0].value
+    assert list(scorecard["Measure"])[:1] == ["Police doing a good or excellent job"]
+    assert set(scorecard["Grade"]) <= {"exceeds expectations", "meets expectations", "below expectations",
+                                       "not graded"}
+    assert at.get("vega_lite_chart"), "the side-by-side chart is drawn"
+    actions = at.dataframe[-1].value
+    assert actions["Status"].str.startswith("OVERDUE").any()

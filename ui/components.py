@@ -195,3 +195,29 @@ def about_text(question, base: str, method: str) -> str:
         f"**Base:** {md_escape(base)}  \n"
         f"**Method:** {md_escape(method)}"
     )
+
+
+_VERDICT_COLOURS = {
+    "better": "background-color: #d6e6f5",
+    "improved": "background-color: #d6e6f5",
+    "exceeds expectations": "background-color: #d6e6f5",
+    "worse": "background-color: #fde2cc",
+    "declined": "background-color: #fde2cc",
+    "below expectations": "background-color: #fde2cc",
+}
+
+
+def verdict_style(shown, verdicts):
+    """A Styler colouring cells blue (better) or orange (worse) only where the verdict is significant."""
+    return shown.style.apply(lambda _: verdicts.map(lambda v: _VERDICT_COLOURS.get(v, "")).to_numpy(), axis=None)
+
+
+def overdue_style(table):
+    """A Styler that makes overdue actions stand out (their status also says OVERDUE)."""
+    return table.style.apply(
+        lambda row: [
+            "background-color: #fde2cc; font-weight: bold" if str(row["Status"]).startswith("OVERDUE") else ""
+            for _ in row
+        ],
+        axis=1,
+    )

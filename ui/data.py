@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics import demo, measures, overview, store, trends
+from analytics import actions, demo, kpis, measures, overview, prompts, star_chamber, store, trends
 from analytics.config import load_settings
 from analytics.db import Database, DataError
 from analytics.stats import SuppressionRule
@@ -199,3 +199,43 @@ def demographic_breakdown(
         pooled,
         SuppressionRule(hide_below, flag_below),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sc_meetings(version: str) -> pd.DataFrame:
+    """Star Chamber meetings, newest first."""
+    return star_chamber.meetings(database_at(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sc_scorecard(version: str, round_key: str, district_id: str, hide_below: int, flag_below: int):
+    """(meeting, previous meeting, survey scorecard, KPI scorecard, actions tracker, panel prompts)."""
+    db = database_at(version)
+    meeting = star_chamber.meeting(db, round_key, district_id)
+    if meeting is None:
+        return None
+    previous = star_chamber.previous_meeting(db, meeting)
+    card = star_chamber.survey_scorecard(db, meeting, previous, SuppressionRule(hide_below, flag_below))
+    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter)
+    tracker = actions.tracker(db, district_id, meeting.meeting_date)
+    return meeting, previous, card, kpi, tracker, prompts.panel_prompts(card, kpi, tracker)
+
+
+def current_user() -> str:
+    """Who is making a change: the signed-in user's name or email, else the local single user."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
+    except (AttributeError, KeyError):
+        pass
+    return "local user (no sign-in)"
+
+
+def save_action_update(action_id: str, version_seen: int, changes: dict) -> dict:
+    """Save an edit made against ``version_seen``; ActionConflict if someone else saved first."""
+    return actions.update_action(load_settings().data_dir, action_id, version_seen, changes, current_user())
+
+
+def save_new_action(meeting_id: str, district_id: str, fields: dict) -> dict:
+    """Add an action set at ``meeting_id``."""
+    return actions.add_action(load_settings().data_dir, meeting_id, district_id, fields, current_user())

@@ -16,4 +16,5 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/overview.py", "Overview", ":material/dashboard:", default=True),
     PageSpec("app_pages/trends.py", "Confidence trends", ":material/trending_up:"),
+    PageSpec("app_pages/star_chamber.py", "Star Chamber", ":material/gavel:"),
 )

@@ -1,0 +1,179 @@
+"""The Star Chamber scorecard: a district's measures against the force, the Most Similar
+Group, its previous Star Chamber and the same quarter a year before, with a grade.
+
+The scorecard looks at the last complete quarter before the meeting: a meeting in
+September 2026 reviews Q1 2026/27 (April to June).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analytics import measures, trends
+from analytics.db import Database
+from analytics.periods import add_quarters, quarter_label, quarter_start
+from analytics.stats import (
+    SuppressionRule,
+    change_direction,
+    compare_interval_to_value,
+    two_proportion_test,
+)
+
+GRADES = ("exceeds expectations", "meets expectations", "below expectations")
+# Level against the force (rows) x trend on a year before (columns) -> grade.
+GRADE_RULE: dict[tuple[str, str], str] = {
+    ("better", "improved"): "exceeds expectations",
+    ("better", "no significant change"): "exceeds expectations",
+    ("better", "declined"): "meets expectations",
+    ("similar", "improved"): "exceeds expectations",
+    ("similar", "no significant change"): "meets expectations",
+    ("similar", "declined"): "below expectations",
+    ("worse", "improved"): "meets expectations",
+    ("worse", "no significant change"): "below expectations",
+    ("worse", "declined"): "below expectations",
+}
+GRADE_RULE_TEXT = (
+    "Level: the district's 95% interval against the force value (better, similar or worse). "
+    "Trend: a two-proportion test against the same quarter a year before (improved, no significant change, "
+    "declined). Exceeds expectations: better than the force and not declining, or similar and improving. "
+    "Below expectations: worse than the force and not improving, or similar and declining. "
+    "Meets expectations: everything else. No grade where a base is too small to compare."
+)
+
+
+def grade(level: str, trend: str) -> str:
+    """The grade for a level against the force and a trend on a year before (see GRADE_RULE_TEXT)."""
+    return GRADE_RULE.get((level, trend), "not graded")
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One Star Chamber meeting: a district presenting to the panel."""
+
+    meeting_id: str
+    meeting_date: date
+    district_id: str
+    review_quarter: date
+
+
+def review_quarter(meeting_date: date) -> date:
+    """The last complete quarter before a meeting."""
+    return add_quarters(quarter_start(meeting_date), -1)
+
+
+def meetings(db: Database) -> pd.DataFrame:
+    """Every meeting with its round (month) and the quarter it reviews, newest first."""
+    df = db.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_date DESC, district_id")
+    df["meeting_date"] = pd.to_datetime(df["meeting_date"]).dt.date
+    df["round"] = [d.strftime("%Y-%m") for d in df["meeting_date"]]
+    df["round_label"] = [d.strftime("%B %Y") for d in df["meeting_date"]]
+    df["review_quarter"] = [review_quarter(d) for d in df["meeting_date"]]
+    return df
+
+
+def meeting(db: Database, round_key: str, district_id: str) -> Meeting | None:
+    """The meeting of ``district_id`` in round ``YYYY-MM``, with the one before it; None if there was none."""
+    m = meetings(db)
+    row = m[(m["round"] == round_key) & (m["district_id"] == district_id)]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return Meeting(r["meeting_id"], r["meeting_date"], r["district_id"], r["review_quarter"])
+
+
+def previous_meeting(db: Database, current: Meeting) -> Meeting | None:
+    """The district's Star Chamber before ``current``."""
+    m = meetings(db)
+    earlier = m[(m["district_id"] == current.district_id) & (m["meeting_date"] < current.meeting_date)]
+    if earlier.empty:
+        return None
+    r = earlier.iloc[0]
+    return Meeting(r["meeting_id"], r["meeting_date"], r["district_id"], r["review_quarter"])
+
+
+def _one(est: pd.DataFrame, quarter: date, key: str | None = None, value: str | None = None) -> pd.Series | None:
+    rows = est[est["quarter_start"] == quarter]
+    if key is not None:
+        rows = rows[rows[key] == value]
+    return rows.iloc[0] if len(rows) else None
+
+
+def survey_scorecard(
+    db: Database, current: Meeting, previous: Meeting | None, rule: SuppressionRule | None = None
+) -> pd.DataFrame:
+    """One row per survey measure for the presenting district in the reviewed quarter."""
+    rule = rule or SuppressionRule()
+    q = current.review_quarter
+    year_ago = add_quarters(q, -4)
+    prev_q = previous.review_quarter if previous else None
+    first = min(year_ago, prev_q or year_ago)
+    rows = []
+    for question in measures.questions(db).itertuples(index=False):
+        qid = question.question_id
+        district = measures.estimates(db, qid, first, q, ["district_id"], [current.district_id], rule)
+        force = measures.estimates(db, qid, q, q, rule=rule)
+        now = _one(district, q)
+        year = _one(district, year_ago)
+        before = _one(district, prev_q) if prev_q else None
+        force_now = _one(force, q)
+        msg = trends.benchmark_trend(db, qid, q, q, "msg")
+        points, _ = trends.funnel(db, qid, q, rule=rule)
+        position = points.set_index("series_id")["position"].get(current.district_id, "not shown")
+        rows.append(
+            _scorecard_row(question, now, year, before, force_now, msg, position)
+            | {
+                "quarter_label": quarter_label(q),
+                "year_ago_label": quarter_label(year_ago),
+                "previous_label": quarter_label(prev_q) if prev_q else "",
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["grade"] = [grade(lv, tr) for lv, tr in zip(out["vs_force"], out["vs_year"], strict=True)]
+    return out
+
+
+def _num(row: pd.Series | None, col: str) -> float:
+    return float(row[col]) if row is not None and pd.notna(row[col]) else np.nan
+
+
+def _change(now: pd.Series | None, then: pd.Series | None) -> tuple[float, float, str]:
+    """Points difference, p-value and verdict between two estimates (NaN / 'not compared' when hidden)."""
+    p1, n1, p2, n2 = _num(now, "pct"), _num(now, "n_eff"), _num(then, "pct"), _num(then, "n_eff")
+    if np.isnan(p1) or np.isnan(p2):
+        return np.nan, np.nan, "not compared"
+    z, p = two_proportion_test(p1 / 100, n1, p2 / 100, n2)
+    return p1 - p2, p, str(change_direction(z, p))
+
+
+def _scorecard_row(question, now, year, before, force_now, msg, position) -> dict:
+    pct, lo, hi = _num(now, "pct"), _num(now, "ci_low"), _num(now, "ci_high")
+    force_pct = _num(force_now, "pct")
+    msg_pct = float(msg["value_pct"].iloc[0]) if len(msg) else np.nan
+    d_year, p_year, v_year = _change(now, year)
+    d_prev, p_prev, v_prev = _change(now, before)
+    return {
+        "question_id": question.question_id,
+        "measure": question.short_label,
+        "pct": pct,
+        "ci_low": lo,
+        "ci_high": hi,
+        "n": int(now["n"]) if now is not None else 0,
+        "base_status": now["base_status"] if now is not None else "no data",
+        "force_pct": force_pct,
+        "diff_force": pct - force_pct,
+        "vs_force": str(compare_interval_to_value(lo, hi, force_pct)),
+        "msg_pct": msg_pct,
+        "diff_msg": pct - msg_pct,
+        "vs_msg": str(compare_interval_to_value(lo, hi, msg_pct)) if np.isfinite(msg_pct) else "no benchmark",
+        "diff_previous": d_prev,
+        "p_previous": p_prev,
+        "vs_previous": v_prev,
+        "diff_year": d_year,
+        "p_year": p_year,
+        "vs_year": v_year,
+        "funnel_position": position,
+    }

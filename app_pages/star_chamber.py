@@ -1,0 +1,160 @@
+"""Star Chamber: the presenting district's scorecard, prompts, side-by-side view and actions tracker."""
+
+import streamlit as st
+
+from analytics import tables
+from analytics.actions import ActionConflict, ActionError
+from analytics.chart_common import element_height
+from analytics.periods import add_quarters, quarter_label
+from analytics.star_chamber import GRADE_RULE_TEXT
+from analytics.trend_charts import small_multiples
+from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
+from ui import components, data, url_state
+
+f, version, rule, limits = components.page_start("Star Chamber")
+meetings = data.sc_meetings(version)
+if meetings.empty:
+    st.info("There are no Star Chamber meetings in this data yet.")
+    st.stop()
+
+rounds = list(dict.fromkeys(meetings["round"]))
+round_labels = dict(zip(meetings["round"], meetings["round_label"], strict=False))
+c1, c2 = st.columns(2)
+round_key = url_state.selectbox(
+    "Meeting", "round", rounds, default=rounds[0], format_func=round_labels.get, container=c1
+)
+presenting_ids = sorted(meetings.loc[meetings["round"] == round_key, "district_id"], key=f.district_names.get)
+presenting = url_state.selectbox(
+    "Presenting district",
+    "presenting",
+    presenting_ids,
+    default=presenting_ids[0],
+    format_func=f.district_names.get,
+    container=c2,
+)
+result = data.sc_scorecard(version, round_key, presenting, *limits)
+if result is None:
+    st.info("That district did not present at this meeting.")
+    st.stop()
+meeting, previous, card, kpi, tracker, prompts = result
+name = f.district_names[presenting]
+st.caption(
+    f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
+    f"**{quarter_label(meeting.review_quarter)}**, the last complete quarter before the meeting; compared with the "
+    f"force, the Most Similar Group, the previous Star Chamber"
+    f"{f' ({quarter_label(previous.review_quarter)})' if previous else ' (none)'} and the same quarter a year before."
+)
+
+st.subheader("Questions for the panel")
+if prompts:
+    for prompt in prompts:
+        st.markdown(f"- {components.md_escape(prompt)}")
+else:
+    st.markdown("No significant change or gap stands out this time.")
+
+st.subheader("Scorecard")
+shown, verdicts = tables.scorecard_table(card)
+st.dataframe(components.verdict_style(shown, verdicts), hide_index=True, width="stretch")
+with st.expander("How the grade and the colours are worked out"):
+    st.markdown(components.md_escape(GRADE_RULE_TEXT))
+    st.markdown(
+        "Cells are coloured only where a difference is significant at 95% (blue better, orange worse), and the "
+        "word and symbol say the same, so colour is never the only signal. The Most Similar Group has no published "
+        "base, so the district's interval is compared with its value."
+    )
+components.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="dl_scorecard")
+
+st.markdown("**Engagement and social media**")
+k_shown, k_verdicts = tables.kpi_table(kpi)
+st.dataframe(components.verdict_style(k_shown, k_verdicts), hide_index=True, width="stretch")
+st.caption(
+    "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
+    "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
+)
+
+st.subheader("Side by side")
+labels = data.questions(version).set_index("question_id")["short_label"].to_dict()
+s1, s2 = st.columns([1, 2])
+measure = url_state.selectbox(
+    "Measure", "measure", list(labels), default=next(iter(labels)), format_func=labels.get, container=s1
+)
+others = [d for d in f.district_names if d != presenting]
+compare = url_state.multiselect(
+    "Districts (two to four)",
+    "compare",
+    list(f.district_names),
+    default=[presenting, others[0]],
+    format_func=f.district_names.get,
+    container=s2,
+    max_selections=4,
+)
+if len(compare) < 2:
+    st.info("Choose two to four districts to compare side by side.")
+else:
+    first = add_quarters(meeting.review_quarter, -7)
+    side = data.district_trends(version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
+    chart = small_multiples(side, labels[measure], columns=len(compare))
+    st.altair_chart(chart, width="content", height=element_height(chart) or "content")
+
+st.subheader("Actions")
+st.caption(
+    "Actions set at earlier Star Chambers: open ones carry forward until closed; those closed since the last "
+    "meeting are listed once more. Overdue means open past its due date at this meeting."
+)
+if tracker.empty:
+    st.info("No actions have been set for this district yet.")
+else:
+    st.dataframe(components.overdue_style(tables.actions_table(tracker)), hide_index=True, width="stretch")
+
+with st.expander("Update an action"):
+    if tracker.empty:
+        st.write("There is nothing to update.")
+    else:
+        ids = list(tracker["action_id"])
+        chosen = st.selectbox(
+            "Action",
+            ids,
+            key="edit_action",
+            format_func=lambda a: f"{a}: {tracker.set_index('action_id').loc[a, 'text'][:60]}",
+        )
+        row = tracker.set_index("action_id").loc[chosen]
+        with st.form("update_action"):
+            status = st.selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row["status"]))
+            note = st.text_area("Update", value=row["update_note"] or "", max_chars=500)
+            submitted = st.form_submit_button("Save update")
+        if submitted:
+            try:
+                saved = data.save_action_update(chosen, int(row["version"]), {"status": status, "update_note": note})
+                st.success(f"Saved {chosen} (version {saved['version']}).")
+            except ActionConflict as conflict:
+                newer = conflict.current
+                st.error(
+                    f"Not saved: {components.md_escape(str(conflict))} since you opened it. The newer version is "
+                    "below; reopen the action to edit it."
+                )
+                st.json(
+                    {
+                        k: str(v)
+                        for k, v in newer.items()
+                        if k in ("status", "update_note", "updated_by", "updated_at", "version")
+                    }
+                )
+            except (ActionError, OSError) as exc:
+                st.error(f"Not saved: {components.md_escape(str(exc))}")
+
+with st.expander("Add an action from this meeting"):
+    with st.form("add_action", clear_on_submit=True):
+        text = st.text_input("What is to be done", max_chars=300)
+        a1, a2, a3 = st.columns(3)
+        theme = a1.selectbox("Theme", MEETING_THEMES)
+        owner = a2.text_input("Owner (role)", max_chars=100)
+        due = a3.date_input("Due", value=add_quarters(meeting.meeting_date, 1))
+        added = st.form_submit_button("Add action")
+    if added:
+        try:
+            saved = data.save_new_action(
+                meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
+            )
+            st.success(f"Added {saved['action_id']}.")
+        except (ActionError, OSError) as exc:
+            st.error(f"Not added: {components.md_escape(str(exc))}")
