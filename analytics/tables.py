@@ -89,11 +89,12 @@ _VERDICT_SYMBOL = {"better": "▲", "improved": "▲", "worse": "▼", "declined
 
 
 def _vs(diff, verdict: str) -> str:
-    """``+3.1 ▲ better`` / ``-0.4 similar``; the word carries the meaning, the symbol repeats it."""
+    """``+3.1 ▲ better`` / ``-0.4 (n.s.)``: the word carries the meaning, the symbol repeats it."""
     if verdict in ("not compared", "no benchmark", "not tested") or not np.isfinite(diff):
         return "–" if verdict != "not tested" else ("–" if not np.isfinite(diff) else f"{diff:+.1f} (not tested)")
-    symbol = _VERDICT_SYMBOL.get(verdict, "")
-    return f"{diff:+.1f} {symbol} {verdict}".replace("  ", " ")
+    if verdict in ("similar", "no significant change"):
+        return f"{diff:+.1f} (n.s.)"
+    return f"{diff:+.1f} {_VERDICT_SYMBOL.get(verdict, '')} {verdict}"
 
 
 def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -101,6 +102,7 @@ def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown = pd.DataFrame(
         {
             "Measure": card["measure"],
+            "Grade": card["grade"],
             "%": [f"{p:.1f}" if np.isfinite(p) else "–" for p in card["pct"]],
             "95% CI": [
                 f"{lo:.1f}–{hi:.1f}" if np.isfinite(lo) else "–"
@@ -114,7 +116,6 @@ def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             ],
             "vs a year before": [_vs(d, v) for d, v in zip(card["diff_year"], card["vs_year"], strict=True)],
             "Funnel": card["funnel_position"],
-            "Grade": card["grade"],
         }
     )
     verdicts = pd.DataFrame(

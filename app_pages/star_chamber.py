@@ -58,6 +58,7 @@ st.dataframe(components.verdict_style(shown, verdicts), hide_index=True, width="
 with st.expander("How the grade and the colours are worked out"):
     st.markdown(components.md_escape(GRADE_RULE_TEXT))
     st.markdown(
+        "Differences are in percentage points; (n.s.) means not significant at 95%. "
         "Cells are coloured only where a difference is significant at 95% (blue better, orange worse), and the "
         "word and symbol say the same, so colour is never the only signal. The Most Similar Group has no published "
         "base, so the district's interval is compared with its value."
@@ -118,19 +119,27 @@ with st.expander("Update an action"):
             format_func=lambda a: f"{a}: {tracker.set_index('action_id').loc[a, 'text'][:60]}",
         )
         row = tracker.set_index("action_id").loc[chosen]
+        # The version this editor opened: kept across reruns, because a submit reruns the page and would
+        # otherwise read the latest version and overwrite someone else's change without noticing.
+        seen_key = f"_seen_version_{chosen}"
+        seen = st.session_state.setdefault(seen_key, int(row["version"]))
+        if seen != int(row["version"]):
+            st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
         with st.form("update_action"):
             status = st.selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row["status"]))
             note = st.text_area("Update", value=row["update_note"] or "", max_chars=500)
             submitted = st.form_submit_button("Save update")
         if submitted:
             try:
-                saved = data.save_action_update(chosen, int(row["version"]), {"status": status, "update_note": note})
+                saved = data.save_action_update(chosen, seen, {"status": status, "update_note": note})
+                st.session_state[seen_key] = int(saved["version"])
                 st.success(f"Saved {chosen} (version {saved['version']}).")
             except ActionConflict as conflict:
                 newer = conflict.current
+                st.session_state[seen_key] = int(newer["version"])  # the next save is made against what was shown
                 st.error(
                     f"Not saved: {components.md_escape(str(conflict))} since you opened it. The newer version is "
-                    "below; reopen the action to edit it."
+                    "below; check it, then save again if your change still applies."
                 )
                 st.json(
                     {

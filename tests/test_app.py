@@ -216,16 +216,71 @@ def test_trends_page_with_no_district_shows_the_force(app_env):
 
 
 def test_star_chamber_page_for_a_shared_meeting_link(app_env):
-    at = run_app({"round": "2026-09", "presenting": "southend", "compare": ["southend", "harlow", "thurrock"]},
-                 page="app_pages/star_chamber.py")
+    at = run_app(
+        {"round": "2026-09", "presenting": "southend", "compare": ["southend", "harlow", "thurrock"]},
+        page="app_pages/star_chamber.py",
+    )
     assert not at.exception
     assert at.selectbox(key="w_presenting").value == "southend"
     assert "Southend at the September 2026 Star Chamber" in at.caption[0].value
     assert [s.value for s in at.subheader] == ["Questions for the panel", "Scorecard", "Side by side", "Actions"]
     scorecard = at.dataframe[0].value
     assert list(scorecard["Measure"])[:1] == ["Police doing a good or excellent job"]
-    assert set(scorecard["Grade"]) <= {"exceeds expectations", "meets expectations", "below expectations",
-                                       "not graded"}
+    assert set(scorecard["Grade"]) <= {"exceeds expectations", "meets expectations", "below expectations", "not graded"}
     assert at.get("vega_lite_chart"), "the side-by-side chart is drawn"
     actions = at.dataframe[-1].value
     assert actions["Status"].str.startswith("OVERDUE").any()
+
+
+def _star_chamber_with_copy(demo_dir, tmp_path, monkeypatch):
+    import shutil
+
+    import streamlit as st
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_dir, data_dir)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    action = at.selectbox(key="edit_action").value
+    return at, data_dir, action
+
+
+def _form(at):
+    status = next(s for s in at.selectbox if s.label == "Status")
+    note = next(t for t in at.text_area if t.label == "Update")
+    save = next(b for b in at.button if b.label == "Save update")
+    return status, note, save
+
+
+def test_an_action_update_saved_from_the_page(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    status, note, save = _form(at)
+    status.set_value("complete")
+    note.set_value("Done: posts now go out monthly")
+    save.click().run()
+    assert not at.exception
+    assert any(f"Saved {action}" in s.value for s in at.success)
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["status"] == "complete" and row["updated_by"] == "local user (no sign-in)"
+
+
+def test_a_stale_edit_from_the_page_is_refused_and_shows_the_newer_version(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analytics import actions
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    # Someone else saves first, after this editor opened the action.
+    current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    actions.update_action(data_dir, action, int(current["version"]), {"update_note": "Other editor"}, "carol")
+    _, note, save = _form(at)
+    note.set_value("My note")
+    save.click().run()
+    assert not at.exception
+    assert any("Not saved" in e.value and "carol" in e.value for e in at.error)
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["update_note"] == "Other editor", "the other editor's change is not overwritten"

@@ -1,4 +1,4 @@
-"""What a person sees in a real browser: the Overview page."""
+"""What a person sees in a real browser: every page, links, downloads, no outside requests."""
 
 from urllib.parse import parse_qs, urlparse
 
@@ -88,3 +88,16 @@ def test_trends_page_with_three_districts(page, server):
     assert "Harlow" in text and "Most Similar Group" in text
     assert page.outside_requests == []
     screenshot(page, "trends_three_districts")
+
+
+def test_star_chamber_scorecard(page, server):
+    page.goto(
+        server + "/star_chamber?round=2026-09&presenting=southend&compare=southend&compare=harlow&measure=feel_informed"
+    )
+    wait_for_charts(page, 1)
+    assert page.get_by_role("heading", name="Questions for the panel").is_visible()
+    assert page.get_by_text("below the force (42%) beyond its 95% interval").first.is_visible()
+    grids = page.get_by_test_id("stDataFrame")
+    assert grids.count() >= 3, "scorecard, KPIs and actions"
+    assert page.outside_requests == []
+    screenshot(page, "star_chamber")

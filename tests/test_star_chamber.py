@@ -1,0 +1,200 @@
+"""Star Chamber: the grade rule, scorecard against pandas, KPIs, prompts and the actions store."""
+
+import json
+import multiprocessing
+import shutil
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import actions, kpis, prompts, star_chamber
+from analytics.periods import add_quarters
+from tests.reference import pooled_z_test, reference
+
+# The grade rule, case by case: (level against the force, trend on a year before) -> grade.
+GRADE_CASES = [
+    ("better", "improved", "exceeds expectations"),
+    ("better", "no significant change", "exceeds expectations"),
+    ("better", "declined", "meets expectations"),
+    ("similar", "improved", "exceeds expectations"),
+    ("similar", "no significant change", "meets expectations"),
+    ("similar", "declined", "below expectations"),
+    ("worse", "improved", "meets expectations"),
+    ("worse", "no significant change", "below expectations"),
+    ("worse", "declined", "below expectations"),
+    ("not compared", "improved", "not graded"),
+    ("better", "not compared", "not graded"),
+]
+
+
+@pytest.mark.parametrize(("level", "trend", "expected"), GRADE_CASES)
+def test_grade_rule(level, trend, expected):
+    assert star_chamber.grade(level, trend) == expected
+
+
+def test_review_quarter_is_the_last_complete_quarter_before_the_meeting():
+    assert star_chamber.review_quarter(date(2026, 9, 14)) == date(2026, 4, 1)
+    assert star_chamber.review_quarter(date(2019, 3, 4)) == date(2018, 10, 1)
+
+
+@pytest.mark.parametrize("district", ["southend", "harlow", "braintree_uttlesford"])
+def test_scorecard_matches_pandas(db, raw, district):
+    meeting = star_chamber.meeting(db, "2026-09", district)
+    previous = star_chamber.previous_meeting(db, meeting)
+    assert previous.meeting_date < meeting.meeting_date and previous.district_id == district
+    card = star_chamber.survey_scorecard(db, meeting, previous).set_index("question_id")
+    q = meeting.review_quarter
+    bench = raw("benchmarks")
+    for qid, row in card.iterrows():
+        ref = reference(raw, qid, add_quarters(q, -4), q, by=("district_id",)).set_index(
+            ["district_id", "quarter_start"]
+        )
+        now, year = ref.loc[(district, q)], ref.loc[(district, add_quarters(q, -4))]
+        force = reference(raw, qid, q, q).iloc[0]
+        assert row["pct"] == pytest.approx(now["pct"], abs=1e-9) and row["n"] == now["n"]
+        assert row["diff_force"] == pytest.approx(now["pct"] - force["pct"], abs=1e-9)
+        level = "better" if now["lo"] > force["pct"] else "worse" if now["hi"] < force["pct"] else "similar"
+        assert row["vs_force"] == level
+        z, p = pooled_z_test(now["p"], now["neff"], year["p"], year["neff"])
+        trend = "no significant change" if p >= 0.05 else ("improved" if z > 0 else "declined")
+        assert row["vs_year"] == trend and row["p_year"] == pytest.approx(p, rel=1e-6)
+        assert row["grade"] == star_chamber.grade(level, trend)
+        prev_ref = reference(raw, qid, previous.review_quarter, previous.review_quarter, by=("district_id",))
+        before = prev_ref.set_index("district_id").loc[district]
+        assert row["diff_previous"] == pytest.approx(now["pct"] - before["pct"], abs=1e-9)
+        msg = bench[(bench["question_id"] == qid) & (bench["group_id"] == "msg") & (bench["quarter_start"] == q)]
+        if len(msg):
+            assert row["msg_pct"] == pytest.approx(msg["value_pct"].iloc[0])
+        else:
+            assert row["vs_msg"] == "no benchmark"
+
+
+def test_kpis_match_pandas(db, raw):
+    quarter = date(2026, 4, 1)
+    got = kpis.kpi_scorecard(db, "harlow", quarter).set_index("kpi")
+    ev = raw("engagement_events")
+    ev = ev[(ev["start_at"] >= "2026-04-01") & (ev["start_at"] < "2026-07-01")]
+    pop = raw("districts").set_index("district_id")["population"]
+    harlow = ev[ev["district_id"] == "harlow"]
+    held = (harlow["status"] == "held").sum()
+    assert got.loc["events_per_10k", "value"] == pytest.approx(10_000 * held / pop["harlow"])
+    assert got.loc["events_per_10k", "force_value"] == pytest.approx(
+        10_000 * (ev["status"] == "held").sum() / pop.sum()
+    )
+    assert got.loc["attendance_per_event", "value"] == pytest.approx(
+        harlow.loc[harlow["status"] == "held", "attendance"].sum() / held
+    )
+    c = raw("engagement_concerns")
+    c = c[(c["district_id"] == "harlow") & (c["raised_on"] >= date(2026, 4, 1)) & (c["raised_on"] < date(2026, 7, 1))]
+    closed = (c["action_on"].notna() & c["told_on"].notna()).sum()
+    assert got.loc["loop_closure", "value"] == pytest.approx(100 * closed / len(c))
+    assert got.loc["loop_closure", "base"] == len(c)
+    assert (got.drop(index="loop_closure")["vs_force"] == "not tested").all()
+
+
+def test_prompts_cite_their_numbers():
+    card = pd.DataFrame(
+        {
+            "question_id": ["police_job", "seen_officer"],
+            "measure": ["Confidence", "Seen an officer"],
+            "pct": [60.0, 30.0],
+            "force_pct": [66.0, 29.0],
+            "diff_year": [-6.0, 0.5],
+            "p_year": [0.01, 0.8],
+            "vs_year": ["declined", "no significant change"],
+            "vs_force": ["worse", "similar"],
+            "year_ago_label": ["Q1 2025/26", "Q1 2025/26"],
+        }
+    )
+    out = prompts.panel_prompts(card, pd.DataFrame(), pd.DataFrame())
+    assert out[0] == (
+        "Confidence fell 6 points since Q1 2025/26 (66% to 60%), a significant change (p = 0.010), while seen an "
+        "officer held. What changed?"
+    )
+    assert "below the force (66%)" in out[1]
+    assert len(out) == 2, "no prompt for changes that are not significant"
+
+
+@pytest.fixture
+def action_dir(demo_dir, tmp_path):
+    out = tmp_path / "data"
+    shutil.copytree(demo_dir, out)
+    return out
+
+
+def test_two_people_editing_one_action_neither_is_lost(action_dir):
+    a = pd.read_parquet(action_dir / "star_chamber_actions.parquet").iloc[0]
+    seen = int(a["version"])
+    first = actions.update_action(action_dir, a["action_id"], seen, {"update_note": "Alice's note"}, "alice")
+    assert first["version"] == seen + 1
+    with pytest.raises(actions.ActionConflict) as conflict:
+        actions.update_action(action_dir, a["action_id"], seen, {"status": "complete"}, "bob")
+    assert conflict.value.current["update_note"] == "Alice's note", "Bob is shown the newer version"
+    actions.update_action(action_dir, a["action_id"], conflict.value.current["version"], {"status": "complete"}, "bob")
+    row = pd.read_parquet(action_dir / "star_chamber_actions.parquet").set_index("action_id").loc[a["action_id"]]
+    assert row["update_note"] == "Alice's note" and row["status"] == "complete" and row["updated_by"] == "bob"
+    history = [json.loads(line) for line in (action_dir / actions.HISTORY).read_text().splitlines()]
+    assert [(h["by"], h["change"]) for h in history] == [("alice", "update"), ("bob", "update")]
+
+
+def _add_many(data_dir, who, n):
+    for i in range(n):
+        actions.add_action(
+            data_dir,
+            "SC-2026-09-harlow",
+            "harlow",
+            {"text": f"{who} {i}", "owner": who, "due_date": date(2027, 1, 1), "theme": "Feedback"},
+            who,
+        )
+
+
+def test_concurrent_writers_in_two_processes_lose_nothing(action_dir):
+    before = len(pd.read_parquet(action_dir / "star_chamber_actions.parquet"))
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_add_many, args=(action_dir, who, 15)) for who in ("alice", "bob")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    after = pd.read_parquet(action_dir / "star_chamber_actions.parquet")
+    assert len(after) == before + 30
+    assert after["action_id"].is_unique
+    assert set(after["text"]) >= {f"{w} {i}" for w in ("alice", "bob") for i in range(15)}
+
+
+def test_action_validation(action_dir):
+    a = pd.read_parquet(action_dir / "star_chamber_actions.parquet").iloc[0]
+    with pytest.raises(actions.ActionError, match="status"):
+        actions.update_action(action_dir, a["action_id"], a["version"], {"status": "finished"}, "x")
+    with pytest.raises(actions.ActionError, match="cannot change"):
+        actions.update_action(action_dir, a["action_id"], a["version"], {"district_id": "harlow"}, "x")
+    with pytest.raises(actions.ActionError, match="no action"):
+        actions.update_action(action_dir, "nope", 1, {"status": "open"}, "x")
+    with pytest.raises(actions.ActionError, match="text cannot be empty"):
+        actions.add_action(
+            action_dir, "m", "harlow", {"text": " ", "owner": "o", "due_date": date(2027, 1, 1), "theme": "Other"}, "x"
+        )
+
+
+def test_tracker_carries_open_actions_forward_and_flags_overdue(db, raw):
+    meeting = star_chamber.meeting(db, "2026-09", "southend")
+    t = actions.tracker(db, "southend", meeting.meeting_date)
+    a = raw("star_chamber_actions")
+    m = raw("star_chamber_meetings").set_index("meeting_id")["meeting_date"]
+    a = a[(a["district_id"] == "southend") & (a["meeting_id"].map(m) < meeting.meeting_date)]
+    open_ids = set(a.loc[a["status"].isin(["open", "in progress"]), "action_id"])
+    assert open_ids <= set(t["action_id"])
+    overdue = set(
+        a.loc[a["status"].isin(["open", "in progress"]) & (a["due_date"] < meeting.meeting_date), "action_id"]
+    )
+    assert set(t.loc[t["overdue"], "action_id"]) == overdue
+    assert (t.loc[t["overdue"], "age_days"] > 0).all()
+    assert np.all(t["carried_forward"] == t["status"].isin(["open", "in progress"]))
+
+
+def test_conflict_message_names_who_and_when():
+    row = {"action_id": "A1", "updated_by": "alice", "updated_at": datetime(2026, 9, 1, 10, 30)}
+    assert str(actions.ActionConflict(row)) == "A1 was changed by alice at 01 Sep 2026 10:30"
