@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
-	./scripts/ensure_chromium.sh
+	./scripts/ensure_test_tools.sh
 
 ## Install what is needed and serve the dashboard on http://localhost:$(PORT)
 run: install

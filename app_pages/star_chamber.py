@@ -45,6 +45,27 @@ st.caption(
     f"{f' ({quarter_label(previous.review_quarter)})' if previous else ' (none)'} and the same quarter a year before."
 )
 
+with st.container(border=True):
+    st.markdown(
+        "**Meeting pack**: title, questions, scorecard, trend, funnel, engagement, social media, actions and "
+        "methodology, with the data's date and these choices on every slide."
+    )
+    if st.button("Build the meeting pack", icon=":material/slideshow:", key="build_pack"):
+        st.session_state["_pack_for"] = (version, round_key, presenting)
+    if st.session_state.get("_pack_for") == (version, round_key, presenting):
+        with st.spinner("Building the pack..."):
+            built = data.meeting_pack(version, round_key, presenting, *limits, data.is_demo())
+        stem = f"star_chamber_{round_key}_{presenting}"
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            "Download PowerPoint",
+            built[0],
+            f"{stem}.pptx",
+            key="dl_pptx",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        )
+        d2.download_button("Download PDF", built[1], f"{stem}.pdf", key="dl_pdf", mime="application/pdf")
+
 st.subheader("Questions for the panel")
 if prompts:
     for prompt in prompts:

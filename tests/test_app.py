@@ -284,3 +284,11 @@ def test_a_stale_edit_from_the_page_is_refused_and_shows_the_newer_version(app_e
     assert any("Not saved" in e.value and "carol" in e.value for e in at.error)
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
     assert row["update_note"] == "Other editor", "the other editor's change is not overwritten"
+
+
+def test_meeting_pack_is_built_from_the_page(app_env):
+    at = run_app({"round": "2026-09", "presenting": "harlow"}, page="app_pages/star_chamber.py")
+    at.button(key="build_pack").click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download PowerPoint" in labels and "Download PDF" in labels

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import actions, demo, kpis, measures, overview, prompts, star_chamber, store, trends
+from analytics import meeting_pack as pack_builder
 from analytics.config import load_settings
 from analytics.db import Database, DataError
 from analytics.stats import SuppressionRule
@@ -239,3 +240,11 @@ def save_action_update(action_id: str, version_seen: int, changes: dict) -> dict
 def save_new_action(meeting_id: str, district_id: str, fields: dict) -> dict:
     """Add an action set at ``meeting_id``."""
     return actions.add_action(load_settings().data_dir, meeting_id, district_id, fields, current_user())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def meeting_pack(version: str, round_key: str, district_id: str, hide_below: int, flag_below: int, synthetic: bool):
+    """(PowerPoint bytes, PDF bytes) for a meeting, built once per data version."""
+    return pack_builder.meeting_pack(
+        database_at(version), round_key, district_id, SuppressionRule(hide_below, flag_below), synthetic
+    )

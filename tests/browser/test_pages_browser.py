@@ -99,5 +99,13 @@ def test_star_chamber_scorecard(page, server):
     assert page.get_by_text("below the force (42%) beyond its 95% interval").first.is_visible()
     grids = page.get_by_test_id("stDataFrame")
     assert grids.count() >= 3, "scorecard, KPIs and actions"
-    assert page.outside_requests == []
     screenshot(page, "star_chamber")
+    page.get_by_role("button", name="Build the meeting pack").click()
+    with page.expect_download(timeout=60_000) as pptx:
+        page.get_by_role("button", name="Download PowerPoint").click()
+    assert pptx.value.suggested_filename == "star_chamber_2026-09_southend.pptx"
+    assert pptx.value.path().read_bytes()[:2] == b"PK", "a pptx is a zip package"
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="Download PDF").click()
+    assert pdf.value.path().read_bytes()[:5] == b"%PDF-"
+    assert page.outside_requests == []

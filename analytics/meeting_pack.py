@@ -1,0 +1,74 @@
+"""Assembles the Star Chamber meeting pack's content from the scorecard, KPIs, actions and charts."""
+
+from __future__ import annotations
+
+from analytics import actions, kpis, prompts, star_chamber, tables, trend_charts, trends
+from analytics.db import Database
+from analytics.pack import PackContent, actions_for_pack, build_pdf, build_pptx, chart_png
+from analytics.periods import add_quarters, quarter_label
+from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
+
+_SOCIAL = ("followers_per_1k", "reach_per_resident", "engagement_rate")
+
+
+def pack_content(
+    db: Database, round_key: str, district_id: str, rule: SuppressionRule, synthetic: bool, charts: bool = True
+) -> PackContent | None:
+    """The pack's content for one meeting; None when the district did not present then."""
+    meeting = star_chamber.meeting(db, round_key, district_id)
+    if meeting is None:
+        return None
+    previous = star_chamber.previous_meeting(db, meeting)
+    card = star_chamber.survey_scorecard(db, meeting, previous, rule)
+    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter)
+    tracker = actions.tracker(db, district_id, meeting.meeting_date)
+    name = db.query("SELECT name FROM districts WHERE district_id = ?", [district_id])["name"].iloc[0]
+    latest = db.query("SELECT max(interview_date) AS d FROM survey_responses")["d"].iloc[0]
+    review = quarter_label(meeting.review_quarter)
+    stamp = (
+        f"{name} · Star Chamber {meeting.meeting_date:%B %Y} · reviewing {review} · bases under "
+        f"{rule.hide_below} hidden, under {rule.flag_below} flagged · survey data as at {quarter_label(latest)}"
+        + (" · SYNTHETIC DEMO DATA" if synthetic else "")
+    )
+    scorecard, _ = tables.scorecard_table(card)
+    kpi_shown, _ = tables.kpi_table(kpi)
+    social = kpi["kpi"].isin(_SOCIAL).to_numpy()
+    content = PackContent(
+        title=f"Star Chamber: {name}",
+        subtitle=f"{meeting.meeting_date:%d %B %Y} · reviewing {review}",
+        stamp=stamp,
+        prompts=prompts.panel_prompts(card, kpi, tracker),
+        scorecard=scorecard.drop(columns=["95% CI"]),
+        engagement=kpi_shown[~social].reset_index(drop=True),
+        social=kpi_shown[social].reset_index(drop=True),
+        actions=actions_for_pack(tables.actions_table(tracker)) if len(tracker) else tables.actions_table(tracker),
+        methodology=[
+            star_chamber.GRADE_RULE_TEXT,
+            f"Percentages are weighted; intervals are 95% Wilson intervals on the effective base; changes use a "
+            f"{TEST_NAME}. (n.s.) means not significant.",
+            f"Funnel: {FUNNEL_METHOD}.",
+            f"Bases under {rule.hide_below} are never shown; under {rule.flag_below} they are flagged.",
+            "Loop closure counts concerns raised in the quarter that were acted on and told back, as the data stands.",
+        ],
+    )
+    if charts:
+        qid = "police_job"
+        label = card.set_index("question_id").loc[qid, "measure"]
+        first = add_quarters(meeting.review_quarter, -7)
+        trend = trends.district_trends(db, qid, first, meeting.review_quarter, [district_id], rule=rule)
+        benchmark = trends.benchmark_trend(db, qid, first, meeting.review_quarter)
+        notes = trends.annotations(db, first, meeting.review_quarter)
+        points, limits = trends.funnel(db, qid, meeting.review_quarter, rule=rule)
+        content.charts = {
+            "Trend": chart_png(trend_charts.trend_chart(trend, benchmark, notes, label)),
+            "Districts in the funnel": chart_png(trend_charts.funnel_chart(points, limits, label)),
+        }
+    return content
+
+
+def meeting_pack(
+    db: Database, round_key: str, district_id: str, rule: SuppressionRule, synthetic: bool
+) -> tuple[bytes, bytes] | None:
+    """(PowerPoint bytes, PDF bytes) for one meeting; None when the district did not present then."""
+    content = pack_content(db, round_key, district_id, rule, synthetic)
+    return None if content is None else (build_pptx(content), build_pdf(content))

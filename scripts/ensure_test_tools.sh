@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian tools the tests drive, when missing:
+#   chromium            the real browser for the browser tests (Playwright never downloads its own)
+#   libreoffice-impress proves the meeting pack's deck opens in LibreOffice
+set -euo pipefail
+have_chromium=0; [ -x /usr/bin/chromium ] && have_chromium=1
+have_office=0; command -v soffice >/dev/null 2>&1 && have_office=1
+[ "$have_chromium$have_office" = "11" ] && exit 0
+if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "Chromium or LibreOffice is missing and cannot be installed here (needs root and apt-get)."
+  echo "The tests that need them are skipped locally; in CI (CI=true) they fail."
+  exit 0
+fi
+apt-get update -qq
+export DEBIAN_FRONTEND=noninteractive
+if [ "$have_chromium" = 0 ]; then
+  echo "Installing Debian chromium for the browser tests..."
+  apt-get install -y -qq chromium >/dev/null
+fi
+if [ "$have_office" = 0 ]; then
+  echo "Installing LibreOffice Impress to check the meeting pack opens in it..."
+  apt-get install -y -qq --no-install-recommends libreoffice-impress >/dev/null
+fi
