@@ -292,3 +292,11 @@ def test_meeting_pack_is_built_from_the_page(app_env):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Download PowerPoint" in labels and "Download PDF" in labels
+
+
+def test_first_star_chamber_round_has_no_previous_meeting_or_actions(app_env):
+    at = run_app({"round": "2018-09", "presenting": "harlow"}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    assert "the previous Star Chamber (none)" in at.caption[0].value
+    assert "No actions have been set for this district yet." in [i.value for i in at.info]
+    assert set(at.dataframe[0].value["vs last Star Chamber"]) == {"–"}
