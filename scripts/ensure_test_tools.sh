@@ -4,7 +4,13 @@
 #   libreoffice-impress proves the meeting pack's deck opens in LibreOffice
 set -euo pipefail
 have_chromium=0; [ -x /usr/bin/chromium ] && have_chromium=1
-have_office=0; command -v soffice >/dev/null 2>&1 && have_office=1
+# soffice alone is not enough: LibreOffice's core can be installed without Impress, which reads .pptx.
+have_office=0
+if command -v dpkg-query >/dev/null 2>&1; then
+  dpkg-query -W -f='${Status}' libreoffice-impress 2>/dev/null | grep -q "install ok installed" && have_office=1
+elif command -v soffice >/dev/null 2>&1; then
+  have_office=1
+fi
 [ "$have_chromium$have_office" = "11" ] && exit 0
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "Chromium or LibreOffice is missing and cannot be installed here (needs root and apt-get)."
