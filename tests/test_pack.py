@@ -77,7 +77,7 @@ def test_deck_opens_in_libreoffice(built, tmp_path):
         pytest.skip("LibreOffice not installed (apt-get install libreoffice-impress)")
     deck = tmp_path / "pack.pptx"
     deck.write_bytes(built[0])
-    subprocess.run(
+    done = subprocess.run(
         [
             soffice,
             "--headless",
@@ -89,9 +89,13 @@ def test_deck_opens_in_libreoffice(built, tmp_path):
             str(tmp_path),
             str(deck),
         ],
-        check=True,
         timeout=180,
         capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, (
+        f"LibreOffice could not open the deck (exit {done.returncode}); is libreoffice-impress installed? "
+        f"{done.stderr[-500:]}"
     )
     converted = pdfium.PdfDocument(tmp_path / "pack.pdf")
     assert len(converted) == 1 + len(pack.SLIDE_TITLES)
