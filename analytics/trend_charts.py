@@ -82,6 +82,7 @@ def trend_chart(
     notes: pd.DataFrame,
     measure_label: str,
     height: int = 380,
+    max_bands: int = 3,
 ) -> alt.LayerChart:
     # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
     """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
@@ -110,7 +111,15 @@ def trend_chart(
     ]
     shown = plain_json(df[df["pct"].notna()])
     base = alt.Chart(shown).encode(x=x, color=colour, detail="segment:N")
-    bands = base.mark_area(opacity=0.12).encode(y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+    # Past a few districts the bands overlap into a wash: then only the force keeps its band,
+    # and intervals stay in tooltips, the table and the small multiples.
+    many = shown.loc[shown["kind"] == "district", "series_name"].nunique() > max_bands
+    band_rows = shown[shown["kind"] == "force"] if many else shown
+    bands = (
+        alt.Chart(band_rows)
+        .mark_area(opacity=0.12)
+        .encode(x=x, color=colour, detail="segment:N", y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+    )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30)).encode(
         y=y,
         strokeDash=alt.StrokeDash(

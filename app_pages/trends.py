@@ -50,7 +50,8 @@ benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to,
 notes = data.annotations(version, f.quarter_from, f.quarter_to)
 st.subheader("Trend")
 st.caption(
-    "Each line carries its 95% interval. ▲ / ▼ mark a significant change on a year before; ◆ a significant "
+    "Each line carries its 95% interval (drawn as a band for up to three districts; with more, see the tooltips, "
+    "the table and the panels below). ▲ / ▼ mark a significant change on a year before; ◆ a significant "
     "change on the previous quarter (single quarters only: overlapping rolling years are not tested against each "
     "other). A survey method change breaks the line."
 )

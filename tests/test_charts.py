@@ -104,3 +104,19 @@ def test_element_height_reads_the_plot_height():
 
     assert element_height(alt.Chart().mark_point().properties(height=200)) == 350
     assert element_height(alt.Chart().mark_point()) is None
+
+
+def test_bands_only_for_a_few_districts(db):
+    ids = ["harlow", "colchester", "southend", "tendring"]
+    t = trends.district_trends(db, "police_job", date(2024, 4, 1), date(2025, 1, 1), ids)
+    empty = t.iloc[0:0]
+    many = trend_charts.trend_chart(t, empty, empty, "x").to_dict()
+    few = trend_charts.trend_chart(t[t["series_id"].isin(["harlow", "__force__"])], empty, empty, "x").to_dict()
+
+    def banded(spec):
+        band = _layers(spec)[0]
+        rows = spec["datasets"][band["data"]["name"]]
+        return {r["series_name"] for r in rows}
+
+    assert banded(many) == {"Force"}
+    assert banded(few) == {"Force", "Harlow"}
