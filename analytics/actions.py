@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -21,6 +22,7 @@ import pandas as pd
 
 from analytics import store
 from analytics.db import Database
+from analytics.schema import TABLES
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
 
 OPEN_STATUSES = ("open", "in progress")
@@ -44,13 +46,16 @@ class ActionError(ValueError):
 
 
 def tracker(db: Database, district_id: str, meeting_date: date) -> pd.DataFrame:
-    """Actions for the district set before this meeting: every open one (carried forward) and
-    those closed since the previous meeting, with age in days and an overdue flag."""
+    """Actions for the district up to this meeting: every open one (carried forward from earlier
+    meetings, or set at this one) and those closed since the previous meeting, with age and an overdue flag.
+
+    Statuses are as they stand now: the actions table keeps no per-meeting snapshots.
+    """
     df = db.query(
         """
         SELECT a.*, m.meeting_date AS set_on
         FROM star_chamber_actions a JOIN star_chamber_meetings m USING (meeting_id)
-        WHERE a.district_id = $d AND m.meeting_date < $on
+        WHERE a.district_id = $d AND m.meeting_date <= $on
         ORDER BY a.due_date, a.action_id
         """,
         {"d": district_id, "on": meeting_date},
@@ -62,7 +67,7 @@ def tracker(db: Database, district_id: str, meeting_date: date) -> pd.DataFrame:
     df = df[df["status"].isin(OPEN_STATUSES) | recent].copy()
     df["age_days"] = [(meeting_date - d).days for d in df["set_on"]]
     df["overdue"] = df["status"].isin(OPEN_STATUSES) & (df["due_date"] < meeting_date)
-    df["carried_forward"] = df["status"].isin(OPEN_STATUSES)
+    df["carried_forward"] = df["status"].isin(OPEN_STATUSES) & (df["set_on"] < meeting_date)
     return df.reset_index(drop=True)
 
 
@@ -87,13 +92,20 @@ def _locked(data_dir: Path) -> Iterator[None]:
 
 
 def _read(data_dir: Path) -> pd.DataFrame:
-    return pd.read_parquet(store.table_path(data_dir, TABLE))
+    path = store.table_path(data_dir, TABLE)
+    if not path.exists():  # the table is optional: the first action starts it
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[TABLE].column_names})
+    return pd.read_parquet(path)
 
 
 def _record(data_dir: Path, event: dict) -> None:
-    with open(Path(data_dir) / HISTORY, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(event, default=str) + "\n")
-        fh.flush()
+    """Append to the history; the change itself is already saved, so a failure here is logged, not raised."""
+    try:
+        with open(Path(data_dir) / HISTORY, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(event, default=str) + "\n")
+            fh.flush()
+    except OSError:
+        logging.getLogger(__name__).exception("could not append to the actions history")
 
 
 def _validate(changes: dict) -> dict:
@@ -107,6 +119,16 @@ def _validate(changes: dict) -> dict:
     for key in ("text", "owner"):
         if key in changes and not str(changes[key]).strip():
             raise ActionError(f"{key} cannot be empty")
+    if "due_date" in changes:
+        due = changes["due_date"]
+        if isinstance(due, str):
+            try:
+                due = date.fromisoformat(due)
+            except ValueError:
+                raise ActionError("due date must be a date such as 2026-12-01") from None
+        if not isinstance(due, date):
+            raise ActionError("due date must be a date such as 2026-12-01")
+        changes = {**changes, "due_date": due.date() if isinstance(due, datetime) else due}
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
 
 

@@ -1,9 +1,11 @@
 """Engagement and social-media KPIs for a district in a quarter, beside the force.
 
-Loop closure ("You said, we did": concerns raised in the quarter that were acted
-on and told back) is a proportion, so it carries an interval and tests. Rates and
-counts are shown beside the force but not tested: colour is kept for tested
-differences only.
+Loop closure ("You said, we did") is the share of concerns raised in the quarter
+that were acted on and told back within CLOSURE_DAYS of being raised. A fixed
+window keeps quarters comparable (an older quarter has not simply had longer),
+and figures for a past meeting do not change afterwards. It is a proportion, so
+it carries an interval, tests and the suppression rule. Rates and counts are shown
+beside the force but not tested: colour is kept for tested differences only.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ import pandas as pd
 
 from analytics.db import Database
 from analytics.periods import add_quarters
-from analytics.stats import change_direction, compare_interval_to_value, two_proportion_test, wilson_interval
+from analytics.stats import (
+    SuppressionRule,
+    change_direction,
+    compare_interval_to_value,
+    two_proportion_test,
+    wilson_interval,
+)
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
 
 _EVENTS_SQL = """
@@ -29,20 +37,25 @@ FROM engagement_events e
 WHERE e.start_at >= $f AND e.start_at < $t
 GROUP BY ALL
 """
+CLOSURE_DAYS = 60
 _CONCERNS_SQL = """
 SELECT district_id,
        count(*) AS raised,
-       count(*) FILTER (WHERE action_on IS NOT NULL AND told_on IS NOT NULL) AS closed
+       count(*) FILTER (WHERE action_on IS NOT NULL AND told_on IS NOT NULL
+                        AND told_on <= raised_on + to_days(CAST($days AS INTEGER))) AS closed
 FROM engagement_concerns
 WHERE raised_on >= $f AND raised_on < $t
 GROUP BY ALL
 """
+# District accounts only (the force-wide pages serve everyone); a district counts only
+# when every one of its accounts reported all three months of the quarter.
 _SOCIAL_SQL = """
 SELECT a.district_id,
        sum(m.followers) FILTER (WHERE m.month_start = $last_month) AS followers,
        sum(m.reach) AS reach,
        sum(m.engagements) AS engagements,
-       sum(m.impressions) AS impressions
+       sum(m.impressions) AS impressions,
+       count(*) = 3 * count(DISTINCT a.account_id) AS social_complete
 FROM social_monthly m JOIN social_accounts a USING (account_id)
 WHERE a.district_id IS NOT NULL AND m.month_start >= $f AND m.month_start < $t
 GROUP BY ALL
@@ -55,24 +68,31 @@ def _quarter_frame(db: Database, quarter: date) -> pd.DataFrame:
     last_month = date(t.year - (t.month == 1), (t.month - 2) % 12 + 1, 1)
     districts = db.query("SELECT district_id, population FROM districts")
     events = db.query(_EVENTS_SQL, {"f": f, "t": t, "hard": list(HARD_TO_REACH_GROUPS)})
-    concerns = db.query(_CONCERNS_SQL, {"f": f, "t": t})
+    concerns = db.query(_CONCERNS_SQL, {"f": f, "t": t, "days": CLOSURE_DAYS})
     social = db.query(_SOCIAL_SQL, {"f": f, "t": t, "last_month": last_month})
     df = districts.merge(events, on="district_id", how="left").merge(concerns, on="district_id", how="left")
-    df = df.merge(social, on="district_id", how="left").fillna(0)
-    force = df.drop(columns="district_id").sum(numeric_only=True)
-    # Distinct hard-to-reach groups force-wide is not the sum of districts' counts.
-    force["hard_to_reach_groups"] = db.query(
-        "SELECT count(DISTINCT audience_group) AS n FROM engagement_events "
-        "WHERE status = 'held' AND start_at >= $f AND start_at < $t AND list_contains($hard, audience_group)",
-        {"f": f, "t": t, "hard": list(HARD_TO_REACH_GROUPS)},
-    )["n"].iloc[0]
-    force_row = force.to_frame().T.assign(district_id="__force__")
+    df = df.merge(social, on="district_id", how="left")
+    df["social_complete"] = df["social_complete"].astype("boolean").fillna(False).astype(bool)
+    counts = [c for c in df.columns if c not in ("district_id", "social_complete")]
+    df[counts] = df[counts].fillna(0)
+    complete = df[df["social_complete"]]
+    force = df[counts].sum()
+    # Social figures force-wide only over districts with complete months, so rates stay comparable.
+    for col in ("followers", "reach", "engagements", "impressions"):
+        force[col] = complete[col].sum()
+    force["social_population"] = complete["population"].sum()
+    # The force's "hard-to-reach groups" is the average district's count: a union over districts
+    # would not compare with one district.
+    force["hard_to_reach_groups"] = df["hard_to_reach_groups"].mean()
+    df["social_population"] = np.where(df["social_complete"], df["population"], 0)
+    force_row = force.to_frame().T.assign(district_id="__force__", social_complete=len(complete) > 0)
     return pd.concat([df, force_row], ignore_index=True).set_index("district_id")
 
 
 def _rates(row: pd.Series) -> dict[str, float]:
     pop = float(row["population"])
     held = float(row["held"])
+    social_pop = float(row["social_population"]) if bool(row["social_complete"]) else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
             "events_per_10k": 10_000 * held / pop,
@@ -81,33 +101,35 @@ def _rates(row: pd.Series) -> dict[str, float]:
             if held + float(row["cancelled"])
             else np.nan,
             "hard_to_reach_groups": float(row["hard_to_reach_groups"]),
-            "followers_per_1k": 1_000 * float(row["followers"]) / pop,
-            "reach_per_resident": float(row["reach"]) / pop,
+            # No figure when a month is missing: a gap is not zero.
+            "followers_per_1k": 1_000 * float(row["followers"]) / social_pop if social_pop else np.nan,
+            "reach_per_resident": float(row["reach"]) / social_pop if social_pop else np.nan,
             "engagement_rate": 100 * float(row["engagements"]) / float(row["impressions"])
-            if float(row["impressions"])
+            if social_pop and float(row["impressions"])
             else np.nan,
         }
 
 
 KPI_LABELS = {
-    "loop_closure": ("You said, we did: concerns closed and told back", "%"),
+    "loop_closure": (f"You said, we did: concerns acted on and told back within {CLOSURE_DAYS} days", "%"),
     "events_per_10k": ("Events held per 10,000 residents", ""),
     "attendance_per_event": ("Attendance per event", ""),
     "cancellation_rate": ("Events cancelled", "%"),
-    "hard_to_reach_groups": ("Hard-to-reach groups reached", ""),
+    "hard_to_reach_groups": ("Hard-to-reach groups reached (force: district average)", ""),
     "followers_per_1k": ("Social-media followers per 1,000 residents", ""),
     "reach_per_resident": ("Social-media reach per resident", ""),
     "engagement_rate": ("Social-media engagement rate", "%"),
 }
 
 
-def kpi_scorecard(db: Database, district_id: str, quarter: date) -> pd.DataFrame:
+def kpi_scorecard(db: Database, district_id: str, quarter: date, rule: SuppressionRule | None = None) -> pd.DataFrame:
     """Engagement and social KPIs for ``district_id`` in ``quarter``, beside the force and a year before."""
+    rule = rule or SuppressionRule()
     now = _quarter_frame(db, quarter)
     year = _quarter_frame(db, add_quarters(quarter, -4))
     if district_id not in now.index:
         return pd.DataFrame()
-    rows = [_loop_closure(now.loc[district_id], now.loc["__force__"], year.loc[district_id])]
+    rows = [_loop_closure(now.loc[district_id], now.loc["__force__"], year.loc[district_id], rule)]
     d_rates, f_rates, y_rates = (
         _rates(now.loc[district_id]),
         _rates(now.loc["__force__"]),
@@ -133,13 +155,17 @@ def kpi_scorecard(db: Database, district_id: str, quarter: date) -> pd.DataFrame
     return out
 
 
-def _loop_closure(d: pd.Series, force: pd.Series, year: pd.Series) -> dict:
+def _loop_closure(d: pd.Series, force: pd.Series, year: pd.Series, rule: SuppressionRule) -> dict:
     raised, closed = float(d["raised"]), float(d["closed"])
-    p = closed / raised if raised else np.nan
+    y_raised = float(year["raised"])
+    # Small bases are never shown: the same rule as the survey, on the number of concerns.
+    shown = str(rule.status(raised)) != "suppressed"
+    y_shown = str(rule.status(y_raised)) != "suppressed"
+    p = closed / raised if raised and shown else np.nan
     fp = float(force["closed"]) / float(force["raised"]) if float(force["raised"]) else np.nan
-    yp = float(year["closed"]) / float(year["raised"]) if float(year["raised"]) else np.nan
-    lo, hi = wilson_interval(p, raised) if raised else (np.nan, np.nan)
-    z, pv = two_proportion_test(p, raised, yp, float(year["raised"])) if raised and year["raised"] else (np.nan, np.nan)
+    yp = float(year["closed"]) / y_raised if y_raised and y_shown else np.nan
+    lo, hi = wilson_interval(p, raised) if np.isfinite(p) else (np.nan, np.nan)
+    z, pv = two_proportion_test(p, raised, yp, y_raised) if np.isfinite(p) and np.isfinite(yp) else (np.nan, np.nan)
     return {
         "kpi": "loop_closure",
         "value": 100 * p,
@@ -151,4 +177,5 @@ def _loop_closure(d: pd.Series, force: pd.Series, year: pd.Series) -> dict:
         "vs_year": str(change_direction(z, pv)),
         "p_year": pv,
         "base": raised,
+        "base_status": str(rule.status(raised)),
     }

@@ -20,7 +20,7 @@ def pack_content(
         return None
     previous = star_chamber.previous_meeting(db, meeting)
     card = star_chamber.survey_scorecard(db, meeting, previous, rule)
-    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter)
+    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter, rule)
     tracker = actions.tracker(db, district_id, meeting.meeting_date)
     name = db.query("SELECT name FROM districts WHERE district_id = ?", [district_id])["name"].iloc[0]
     latest = db.query("SELECT max(interview_date) AS d FROM survey_responses")["d"].iloc[0]
@@ -38,7 +38,7 @@ def pack_content(
         subtitle=f"{meeting.meeting_date:%d %B %Y} · reviewing {review}",
         stamp=stamp,
         prompts=prompts.panel_prompts(card, kpi, tracker),
-        scorecard=scorecard.drop(columns=["95% CI"]),
+        scorecard=scorecard,
         engagement=kpi_shown[~social].reset_index(drop=True),
         social=kpi_shown[social].reset_index(drop=True),
         actions=actions_for_pack(tables.actions_table(tracker)) if len(tracker) else tables.actions_table(tracker),

@@ -17,7 +17,7 @@ from pptx import Presentation
 from pptx.util import Inches, Pt
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -31,7 +31,23 @@ SLIDE_TITLES = (
     "Actions",
     "Methodology",
 )
-MAX_ACTION_ROWS = 10
+MAX_ACTION_ROWS = 8
+SLIDE_CELL_CHARS = 70  # slide cells stay on one or two lines, so tables never run off the slide
+
+
+def _column_weights(frame: pd.DataFrame) -> list[float]:
+    """Relative column widths from the longest text in each column (header included), within bounds."""
+    weights = []
+    for col in frame.columns:
+        longest = max([len(str(col))] + [len(str(v)) for v in frame[col].tolist()])
+        weights.append(min(max(longest, 5), 45))
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _cell(value, limit: int | None = None) -> str:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 @dataclass
@@ -58,13 +74,15 @@ def chart_png(chart, width: int = 1000) -> bytes:
 
 def _slide_table(slide, frame: pd.DataFrame, top: float, font: int = 11) -> None:
     rows, cols = len(frame) + 1, len(frame.columns)
-    shape = slide.shapes.add_table(rows, cols, Inches(0.4), Inches(top), Inches(12.5), Inches(0.35 * rows))
+    shape = slide.shapes.add_table(rows, cols, Inches(0.4), Inches(top), Inches(12.5), Inches(0.32 * rows))
     table = shape.table
+    for j, share in enumerate(_column_weights(frame)):
+        table.columns[j].width = int(Inches(12.5) * share)
     for j, col in enumerate(frame.columns):
         table.cell(0, j).text = str(col)
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         for j, value in enumerate(row):
-            table.cell(i, j).text = "" if pd.isna(value) else str(value)
+            table.cell(i, j).text = _cell(value, SLIDE_CELL_CHARS)
     for i in range(rows):
         for j in range(cols):
             for paragraph in table.cell(i, j).text_frame.paragraphs:
@@ -123,8 +141,13 @@ def build_pptx(content: PackContent) -> bytes:
 
 
 def _pdf_table(frame: pd.DataFrame, font: int = 8) -> Table:
-    data = [list(map(str, frame.columns))] + [["" if pd.isna(v) else str(v) for v in row] for row in frame.values]
-    table = Table(data, repeatRows=1)
+    # Paragraph cells wrap long text inside their column; the text is escaped, so it is never markup.
+    body = ParagraphStyle("cell", fontName="Helvetica", fontSize=font, leading=font + 2)
+    head = ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", textColor=colors.white)
+    data = [[Paragraph(escape(str(c)), head) for c in frame.columns]]
+    data += [[Paragraph(escape(_cell(v)), body) for v in row] for row in frame.itertuples(index=False)]
+    width = landscape(A4)[0] - 2.4 * cm
+    table = Table(data, repeatRows=1, colWidths=[width * w for w in _column_weights(frame)])
     table.setStyle(
         TableStyle(
             [

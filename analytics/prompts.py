@@ -24,8 +24,9 @@ def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) 
             continue
         then = row.pct - row.diff_year
         change = (
-            f"{row.measure} {'rose' if row.vs_year == 'improved' else 'fell'} {abs(row.diff_year):.0f} points "
-            f"since {row.year_ago_label} ({then:.0f}% to {row.pct:.0f}%), a significant change ({_p(row.p_year)})"
+            # One decimal throughout, so the change and the two figures always agree.
+            f"{row.measure} {'rose' if row.vs_year == 'improved' else 'fell'} {abs(row.diff_year):.1f} points "
+            f"since {row.year_ago_label} ({then:.1f}% to {row.pct:.1f}%), a significant change ({_p(row.p_year)})"
         )
         if row.vs_year == "declined":
             others = held[held["question_id"] != row.question_id]
@@ -35,7 +36,7 @@ def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) 
             prompts.append(f"{change}. What drove it, and can other districts learn from it?")
     for row in card[card["vs_force"] == "worse"].itertuples(index=False):
         prompts.append(
-            f"{row.measure} is {row.pct:.0f}%, below the force ({row.force_pct:.0f}%) beyond its 95% interval. "
+            f"{row.measure} is {row.pct:.1f}%, below the force ({row.force_pct:.1f}%) beyond its 95% interval. "
             "What is the plan to close the gap?"
         )
     if len(kpi):

@@ -91,10 +91,14 @@ _VERDICT_SYMBOL = {"better": "▲", "improved": "▲", "worse": "▼", "declined
 def _vs(diff, verdict: str) -> str:
     """``+3.1 ▲ better`` / ``-0.4 (n.s.)``: the word carries the meaning, the symbol repeats it."""
     if verdict in ("not compared", "no benchmark", "not tested") or not np.isfinite(diff):
-        return "–" if verdict != "not tested" else ("–" if not np.isfinite(diff) else f"{diff:+.1f} (not tested)")
+        if verdict == "not tested" and np.isfinite(diff):
+            return f"{diff:+.1f} (not tested)".replace("-", "\u2212")
+        return "–"
+    # A true minus sign (U+2212): reads better, and a spreadsheet never takes "-4.9 (n.s.)" for a formula.
+    signed = f"{diff:+.1f}".replace("-", "\u2212")
     if verdict in ("similar", "no significant change"):
-        return f"{diff:+.1f} (n.s.)"
-    return f"{diff:+.1f} {_VERDICT_SYMBOL.get(verdict, '')} {verdict}"
+        return f"{signed} (n.s.)"
+    return f"{signed} {_VERDICT_SYMBOL.get(verdict, '')} {verdict}"
 
 
 def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -140,6 +144,14 @@ def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         {
             "KPI": kpi["label"],
             "Value": [fmt(v, u) for v, u in zip(kpi["value"], kpi["unit"], strict=True)],
+            "Base": [
+                ""
+                if not np.isfinite(b)
+                else (f"{b:.0f}" + {"low base": " ⚠", "suppressed": " (too small)"}.get(st, ""))
+                for b, st in zip(
+                    kpi["base"], kpi.get("base_status", pd.Series([""] * len(kpi))).fillna(""), strict=True
+                )
+            ],
             "Force": [fmt(v, u) for v, u in zip(kpi["force_value"], kpi["unit"], strict=True)],
             "vs force": [_vs(d, v) for d, v in zip(kpi["diff_force"], kpi["vs_force"], strict=True)],
             "A year before": [fmt(v, u) for v, u in zip(kpi["year_value"], kpi["unit"], strict=True)],

@@ -1,6 +1,7 @@
 """Star Chamber: the presenting district's scorecard, prompts, side-by-side view and actions tracker."""
 
 import streamlit as st
+from dateutil.relativedelta import relativedelta
 
 from analytics import tables
 from analytics.actions import ActionConflict, ActionError
@@ -37,7 +38,7 @@ if result is None:
     st.info("That district did not present at this meeting.")
     st.stop()
 meeting, previous, card, kpi, tracker, prompts = result
-name = f.district_names[presenting]
+name = components.md_escape(f.district_names[presenting])
 st.caption(
     f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
     f"**{quarter_label(meeting.review_quarter)}**, the last complete quarter before the meeting; compared with the "
@@ -140,27 +141,47 @@ with st.expander("Update an action"):
             format_func=lambda a: f"{a}: {tracker.set_index('action_id').loc[a, 'text'][:60]}",
         )
         row = tracker.set_index("action_id").loc[chosen]
-        # The version this editor opened: kept across reruns, because a submit reruns the page and would
-        # otherwise read the latest version and overwrite someone else's change without noticing.
-        seen_key = f"_seen_version_{chosen}"
-        seen = st.session_state.setdefault(seen_key, int(row["version"]))
-        if seen != int(row["version"]):
+        # What this editor opened: kept across reruns, because a submit reruns the page and would otherwise
+        # read the latest version and overwrite someone else's change without noticing.
+        opened_key = f"_opened_{chosen}"
+        # "base" is what the editor's draft started from (so we know what *they* changed);
+        # "version" is what the next save is checked against (it moves on after a refusal).
+        opened = st.session_state.setdefault(
+            opened_key,
+            {
+                "version": int(row["version"]),
+                "base": {"status": row["status"], "update_note": row["update_note"] or ""},
+            },
+        )
+        if opened["version"] != int(row["version"]):
             st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
         with st.form("update_action"):
-            status = st.selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row["status"]))
-            note = st.text_area("Update", value=row["update_note"] or "", max_chars=500)
+            # Keyed on the action, so a draft survives reruns and a refused save.
+            status = st.selectbox(
+                "Status", ACTION_STATUSES, index=ACTION_STATUSES.index(opened["base"]["status"]), key=f"status_{chosen}"
+            )
+            note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
             submitted = st.form_submit_button("Save update")
         if submitted:
+            draft = {"status": status, "update_note": note}
+            changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
             try:
-                saved = data.save_action_update(chosen, seen, {"status": status, "update_note": note})
-                st.session_state[seen_key] = int(saved["version"])
-                st.success(f"Saved {chosen} (version {saved['version']}).")
+                if not changes:
+                    st.info("Nothing changed.")
+                else:
+                    saved = data.save_action_update(chosen, opened["version"], changes)
+                    st.session_state[opened_key] = {
+                        "version": int(saved["version"]),
+                        "base": {"status": saved["status"], "update_note": saved["update_note"] or ""},
+                    }
+                    st.success(f"Saved {components.md_escape(chosen)} (version {saved['version']}).")
             except ActionConflict as conflict:
                 newer = conflict.current
-                st.session_state[seen_key] = int(newer["version"])  # the next save is made against what was shown
+                # The draft stays in the form; only the fields this editor changed go on top of the newer version.
+                st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
                 st.error(
-                    f"Not saved: {components.md_escape(str(conflict))} since you opened it. The newer version is "
-                    "below; check it, then save again if your change still applies."
+                    f"Not saved: {components.md_escape(str(conflict))} since you opened it. Their version is "
+                    "below and your draft is still in the form; save again to apply only what you changed."
                 )
                 st.json(
                     {
@@ -178,13 +199,13 @@ with st.expander("Add an action from this meeting"):
         a1, a2, a3 = st.columns(3)
         theme = a1.selectbox("Theme", MEETING_THEMES)
         owner = a2.text_input("Owner (role)", max_chars=100)
-        due = a3.date_input("Due", value=add_quarters(meeting.meeting_date, 1))
+        due = a3.date_input("Due", value=meeting.meeting_date + relativedelta(months=3))
         added = st.form_submit_button("Add action")
     if added:
         try:
             saved = data.save_new_action(
                 meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
             )
-            st.success(f"Added {saved['action_id']}.")
+            st.success(f"Added {components.md_escape(saved['action_id'])}.")
         except (ActionError, OSError) as exc:
             st.error(f"Not added: {components.md_escape(str(exc))}")

@@ -53,7 +53,7 @@ def test_scorecard_slide_numbers_equal_the_scorecard(db, built):
     shown, _ = tables.scorecard_table(card)
     slide = next(s for s in _slides(built[0]) if s.shapes.title.text == "Scorecard")
     on_slide = _table(slide)
-    expected = shown.drop(columns=["95% CI"]).astype(str)
+    expected = shown.astype(str)
     assert list(on_slide.columns) == list(expected.columns)
     pd.testing.assert_frame_equal(on_slide, expected.reset_index(drop=True))
 
@@ -132,8 +132,8 @@ def test_actions_for_pack_keeps_open_ones_and_says_how_many_more():
     )
     out = pack.actions_for_pack(frame)
     assert len(out) == pack.MAX_ACTION_ROWS + 1
-    assert (out["Status"].head(10) == "OVERDUE (open)").all()
-    assert out["Action"].iloc[-1] == "+ 5 more in the dashboard"
+    assert (out["Status"].head(pack.MAX_ACTION_ROWS) == "OVERDUE (open)").all(), "open ones first"
+    assert out["Action"].iloc[-1] == f"+ {15 - pack.MAX_ACTION_ROWS} more in the dashboard"
 
 
 def test_charts_render_offline():
@@ -141,3 +141,41 @@ def test_charts_render_offline():
 
     png = pack.chart_png(alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q"), width=200)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_slide_keeps_its_tables_and_stamp_on_the_slide(db):
+    content = pack_content(db, ROUND, DISTRICT, SuppressionRule(), synthetic=True, charts=False)
+    long_text = "Run a very long engagement action description " * 6
+    content.actions = pd.DataFrame(
+        [
+            {
+                "Action": f"SC-2026-09-southend-A{i}",
+                "Theme": "Hard to reach groups",
+                "What": long_text,
+                "Owner": "Community Engagement Officer",
+                "Due": "2026-12-14",
+                "Status": "OVERDUE (in progress)",
+            }
+            for i in range(pack.MAX_ACTION_ROWS)
+        ]
+    )
+    prs = Presentation(io.BytesIO(pack.build_pptx(content)))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left + shape.width <= prs.slide_width, shape.name
+            assert shape.top + shape.height <= prs.slide_height, shape.name
+        stamp = [s for s in slide.shapes if s.has_text_frame and "SYNTHETIC DEMO DATA" in s.text_frame.text]
+        tables = [s for s in slide.shapes if s.has_table]
+        assert stamp, "every slide carries the stamp"
+        for table in tables:
+            assert table.top + table.height <= stamp[0].top, "tables end above the stamp"
+            cells = [c.text for r in table.table.rows for c in r.cells]
+            assert max(len(c) for c in cells) <= pack.SLIDE_CELL_CHARS
+    # The PDF wraps the full text inside its column instead of cutting it.
+    pdf = pdfium.PdfDocument(pack.build_pdf(content))
+    actions_page = next(
+        i for i in range(len(pdf)) if "SC-2026-09-southend-A0" in pdf[i].get_textpage().get_text_range()
+    )
+    text = pdf[actions_page].get_textpage().get_text_range()
+    assert "OVERDUE (in progress)" in text, "the status column is on the page"
+    pdf[actions_page].render(scale=1.5).to_pil().save(REPO / "artifacts" / "pack_actions_page.png")

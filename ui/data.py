@@ -217,7 +217,7 @@ def sc_scorecard(version: str, round_key: str, district_id: str, hide_below: int
         return None
     previous = star_chamber.previous_meeting(db, meeting)
     card = star_chamber.survey_scorecard(db, meeting, previous, SuppressionRule(hide_below, flag_below))
-    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter)
+    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter, SuppressionRule(hide_below, flag_below))
     tracker = actions.tracker(db, district_id, meeting.meeting_date)
     return meeting, previous, card, kpi, tracker, prompts.panel_prompts(card, kpi, tracker)
 

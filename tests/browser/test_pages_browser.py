@@ -96,7 +96,7 @@ def test_star_chamber_scorecard(page, server):
     )
     wait_for_charts(page, 1)
     assert page.get_by_role("heading", name="Questions for the panel").is_visible()
-    assert page.get_by_text("below the force (42%) beyond its 95% interval").first.is_visible()
+    assert page.get_by_text("below the force (42.1%) beyond its 95% interval").first.is_visible()
     grids = page.get_by_test_id("stDataFrame")
     assert grids.count() >= 3, "scorecard, KPIs and actions"
     screenshot(page, "star_chamber")
