@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analytics import actions, kpis, prompts, star_chamber, tables, trend_charts, trends
 from analytics.db import Database
 from analytics.pack import PackContent, actions_for_pack, build_pdf, build_pptx, chart_png
@@ -23,11 +25,11 @@ def pack_content(
     kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter, rule)
     tracker = actions.tracker(db, district_id, meeting.meeting_date)
     name = db.query("SELECT name FROM districts WHERE district_id = ?", [district_id])["name"].iloc[0]
-    latest = db.query("SELECT max(interview_date) AS d FROM survey_responses")["d"].iloc[0]
+    latest = pd.Timestamp(db.query("SELECT max(interview_date) AS d FROM survey_responses")["d"].iloc[0]).date()
     review = quarter_label(meeting.review_quarter)
     stamp = (
         f"{name} · Star Chamber {meeting.meeting_date:%B %Y} · reviewing {review} · bases under "
-        f"{rule.hide_below} hidden, under {rule.flag_below} flagged · survey data as at {quarter_label(latest)}"
+        f"{rule.hide_below} hidden, under {rule.flag_below} flagged · survey data to {latest:%d %b %Y}"
         + (" · SYNTHETIC DEMO DATA" if synthetic else "")
     )
     scorecard, _ = tables.scorecard_table(card)
@@ -52,18 +54,29 @@ def pack_content(
         ],
     )
     if charts:
-        qid = "police_job"
-        label = card.set_index("question_id").loc[qid, "measure"]
-        first = add_quarters(meeting.review_quarter, -7)
-        trend = trends.district_trends(db, qid, first, meeting.review_quarter, [district_id], rule=rule)
-        benchmark = trends.benchmark_trend(db, qid, first, meeting.review_quarter)
-        notes = trends.annotations(db, first, meeting.review_quarter)
-        points, limits = trends.funnel(db, qid, meeting.review_quarter, rule=rule)
-        content.charts = {
-            "Trend": chart_png(trend_charts.trend_chart(trend, benchmark, notes, label)),
-            "Districts in the funnel": chart_png(trend_charts.funnel_chart(points, limits, label)),
-        }
+        content.charts = _charts(db, meeting, district_id, name, card, rule)
     return content
+
+
+def _charts(db: Database, meeting, district_id: str, name: str, card, rule: SuppressionRule) -> dict[str, bytes]:
+    """Every measure's two-year trend for the district (one panel each, force dashed), and the headline funnel."""
+    first = add_quarters(meeting.review_quarter, -7)
+    frames = []
+    for row in card.itertuples(index=False):
+        t = trends.district_trends(db, row.question_id, first, meeting.review_quarter, [district_id], rule=rule)
+        t = t.assign(panel=row.measure)
+        t.loc[t["kind"] == "district", "series_name"] = row.measure
+        frames.append(t)
+    panels = pd.concat(frames, ignore_index=True)
+    headline = card.iloc[0]
+    points, limits = trends.funnel(db, headline["question_id"], meeting.review_quarter, rule=rule)
+    return {
+        "Trend": chart_png(
+            trend_charts.small_multiples(panels, "", title=f"{name}: every measure over two years (dashed: force)"),
+            width=None,
+        ),
+        "Districts in the funnel": chart_png(trend_charts.funnel_chart(points, limits, headline["measure"])),
+    }
 
 
 def meeting_pack(

@@ -66,9 +66,9 @@ class PackContent:
     methodology: list[str] = field(default_factory=list)
 
 
-def chart_png(chart, width: int = 1000) -> bytes:
-    """A chart rendered to PNG on the server, without network."""
-    spec = chart.properties(width=width).to_dict() if hasattr(chart, "properties") else chart
+def chart_png(chart, width: int | None = 1000) -> bytes:
+    """A chart rendered to PNG on the server, without network (width None keeps the chart's own sizing)."""
+    spec = (chart.properties(width=width) if width else chart).to_dict()
     return vlc.vegalite_to_png(spec, scale=2)
 
 

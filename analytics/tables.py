@@ -144,6 +144,14 @@ def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         {
             "KPI": kpi["label"],
             "Value": [fmt(v, u) for v, u in zip(kpi["value"], kpi["unit"], strict=True)],
+            "95% CI": [
+                f"{lo:.1f}–{hi:.1f}" if np.isfinite(lo) else ""
+                for lo, hi in zip(
+                    kpi.get("ci_low", pd.Series(np.nan, index=kpi.index)).astype(float),
+                    kpi.get("ci_high", pd.Series(np.nan, index=kpi.index)).astype(float),
+                    strict=True,
+                )
+            ],
             "Base": [
                 ""
                 if not np.isfinite(b)

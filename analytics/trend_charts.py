@@ -198,11 +198,15 @@ def _annotation_layers(notes: pd.DataFrame, label_of: dict, order: list[str]) ->
     return [rules, text]
 
 
-def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) -> alt.FacetChart:
+def small_multiples(
+    trends: pd.DataFrame, measure_label: str, columns: int = 3, title: str | None = None
+) -> alt.FacetChart:
     """One panel per district on shared scales, each with the force line for reference."""
     districts = trends[trends["kind"] == "district"].copy()
-    force = trends[trends["kind"] == "force"][["quarter_start", "pct"]].rename(columns={"pct": "force_pct"})
-    df = districts.merge(force, on="quarter_start", how="left")
+    # With several measures stacked, a "panel" column says which force line belongs to which panel.
+    keys = ["quarter_start", *(["panel"] if "panel" in trends.columns else [])]
+    force = trends[trends["kind"] == "force"][[*keys, "pct"]].rename(columns={"pct": "force_pct"})
+    df = districts.merge(force, on=keys, how="left")
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     df = df[["series_name", "period_label", "segment", "pct", "ci_low", "ci_high", "interval", "n", "force_pct"]]
@@ -230,7 +234,7 @@ def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3) 
         alt.layer(band, line, force_line, data=plain_json(df))
         .properties(width=260, height=150)
         .facet(facet=alt.Facet("series_name:N", title=None, header=alt.Header(labelFontSize=14)), columns=columns)
-        .properties(title=f"{measure_label} by district (dashed: force)")
+        .properties(title=title or f"{measure_label} by district (dashed: force)")
     )
 
 

@@ -1,5 +1,6 @@
 """Star Chamber: the presenting district's scorecard, prompts, side-by-side view and actions tracker."""
 
+import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
@@ -11,6 +12,17 @@ from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from ui import components, data, url_state
+
+
+def _editable(action) -> dict:
+    """The fields an editor can change, as they stand in ``action`` (a row or a saved dict)."""
+    return {
+        "status": action["status"],
+        "update_note": action["update_note"] or "",
+        "owner": action["owner"],
+        "due_date": pd.Timestamp(action["due_date"]).date(),
+    }
+
 
 f, version, rule, limits = components.page_start("Star Chamber")
 meetings = data.sc_meetings(version)
@@ -148,10 +160,7 @@ with st.expander("Update an action"):
         # "version" is what the next save is checked against (it moves on after a refusal).
         opened = st.session_state.setdefault(
             opened_key,
-            {
-                "version": int(row["version"]),
-                "base": {"status": row["status"], "update_note": row["update_note"] or ""},
-            },
+            {"version": int(row["version"]), "base": _editable(row)},
         )
         if opened["version"] != int(row["version"]):
             st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
@@ -161,19 +170,19 @@ with st.expander("Update an action"):
                 "Status", ACTION_STATUSES, index=ACTION_STATUSES.index(opened["base"]["status"]), key=f"status_{chosen}"
             )
             note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
+            o1, o2 = st.columns(2)
+            owner = o1.text_input("Owner (role)", value=opened["base"]["owner"], max_chars=100, key=f"owner_{chosen}")
+            due = o2.date_input("Due", value=opened["base"]["due_date"], key=f"due_{chosen}")
             submitted = st.form_submit_button("Save update")
         if submitted:
-            draft = {"status": status, "update_note": note}
+            draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
             changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
             try:
                 if not changes:
                     st.info("Nothing changed.")
                 else:
                     saved = data.save_action_update(chosen, opened["version"], changes)
-                    st.session_state[opened_key] = {
-                        "version": int(saved["version"]),
-                        "base": {"status": saved["status"], "update_note": saved["update_note"] or ""},
-                    }
+                    st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
                     st.success(f"Saved {components.md_escape(chosen)} (version {saved['version']}).")
             except ActionConflict as conflict:
                 newer = conflict.current

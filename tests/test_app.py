@@ -322,3 +322,19 @@ def test_after_a_refused_edit_the_draft_survives_and_saves_on_top(app_env, tmp_p
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
     assert row["status"] == "complete", "the editor's change is saved on top of the newer version"
     assert row["update_note"] == "Carol's note", "only what the editor changed is sent: Carol's note survives"
+
+
+def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkeypatch):
+    from datetime import date
+
+    import pandas as pd
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    owner = next(t for t in at.text_input if t.label == "Owner (role)")
+    due = next(d for d in at.date_input if d.label == "Due")
+    owner.set_value("District Inspector")
+    due.set_value(date(2027, 2, 1))
+    next(b for b in at.button if b.label == "Save update").click().run()
+    assert not at.exception
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["owner"] == "District Inspector" and row["due_date"] == date(2027, 2, 1)

@@ -41,7 +41,7 @@ def test_deck_has_the_expected_slides_each_stamped(built):
     assert [s.shapes.title.text for s in slides] == ["Star Chamber: Southend", *pack.SLIDE_TITLES]
     for slide in slides:
         text = " ".join(_texts(slide))
-        assert "reviewing Q1 2026/27" in text and "survey data as at Q2 2026/27" in text
+        assert "reviewing Q1 2026/27" in text and "survey data to 30 Sep 2026" in text
         assert "SYNTHETIC DEMO DATA" in text
     pictures = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
     assert [s.shapes.title.text for s in pictures] == ["Trend", "Districts in the funnel"]
