@@ -70,14 +70,3 @@ def quarters_between(first: date, last: date) -> list[date]:
         out.append(q)
         q = add_quarters(q, 1)
     return out
-
-
-def quarter_end(d: date) -> date:
-    """Last day of the quarter containing ``d``."""
-    nxt = add_quarters(d, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
-
-
-def month_label(d: date) -> str:
-    """Label of a month: ``Oct 2018``."""
-    return d.strftime("%b %Y")
