@@ -7,13 +7,15 @@ Nothing cached reads session state or the user.
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from analytics import actions, demo, kpis, measures, overview, prompts, star_chamber, store, trends
+from analytics import actions, activity, demo, kpis, maps, measures, overview, prompts, star_chamber, store, trends
 from analytics import meeting_pack as pack_builder
 from analytics.config import load_settings
 from analytics.db import Database, DataError
@@ -248,3 +250,52 @@ def meeting_pack(version: str, round_key: str, district_id: str, hide_below: int
     return pack_builder.meeting_pack(
         database_at(version), round_key, district_id, SuppressionRule(hide_below, flag_below), synthetic
     )
+
+
+def _event_filter(q_from, q_to, districts, types, strands, audiences, statuses):
+    return activity.EventFilter(
+        q_from, q_to, tuple(districts), tuple(types), tuple(strands), tuple(audiences), tuple(statuses)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def activity_figures(
+    version: str,
+    q_from: date,
+    q_to: date,
+    districts: tuple,
+    types: tuple,
+    strands: tuple,
+    audiences: tuple,
+    statuses: tuple,
+    gap_months: int,
+):
+    """(map points, matching total, district summary, activity mix, gaps, map views) for the map page."""
+    db = database_at(version)
+    flt = _event_filter(q_from, q_to, districts, types, strands, audiences, statuses)
+    points, total = activity.map_points(db, flt)
+    gaps = activity.engagement_gaps(db, districts, quarter_end_date(q_to), gap_months)
+    return (
+        points,
+        total,
+        activity.district_summary(db, flt),
+        activity.activity_mix(db, flt),
+        gaps,
+        activity.map_views(db, flt),
+    )
+
+
+def quarter_end_date(quarter: date) -> date:
+    """Last day of a quarter."""
+    from datetime import timedelta
+
+    from analytics.periods import add_quarters
+
+    return add_quarters(quarter, 1) - timedelta(days=1)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def boundaries(version: str) -> dict | None:
+    """District outlines from ENGAGEMENT_BOUNDARIES (a GeoJSON of local authority districts), if configured."""
+    raw = os.environ.get("ENGAGEMENT_BOUNDARIES", "").strip()
+    return maps.load_boundaries(Path(raw) if raw else None, measures.districts(database_at(version)))

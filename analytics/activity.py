@@ -1,0 +1,160 @@
+"""The engagement activity map's figures: where, what and with whom the force engages.
+
+Filters are lists bound as parameters; an empty list means "no filter on this".
+At most MAX_POINTS events go to the browser (pydeck sends points as JSON): above
+that a deterministic sample is drawn and the page says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from analytics.db import Database
+from analytics.periods import add_quarters
+from analytics.vocabulary import HARD_TO_REACH_GROUPS
+
+MAX_POINTS = 20_000
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the map shows: a quarter range, districts and optional lists per category."""
+
+    quarter_from: date
+    quarter_to: date
+    district_ids: tuple[str, ...]
+    activity_types: tuple[str, ...] = field(default_factory=tuple)
+    strands: tuple[str, ...] = field(default_factory=tuple)
+    audiences: tuple[str, ...] = field(default_factory=tuple)
+    statuses: tuple[str, ...] = field(default_factory=tuple)
+
+    def params(self) -> dict:
+        """The filter as bound SQL parameters."""
+        return {
+            "f": self.quarter_from,
+            "t": add_quarters(self.quarter_to, 1),
+            "districts": list(self.district_ids),
+            "types": list(self.activity_types) or None,
+            "strands": list(self.strands) or None,
+            "audiences": list(self.audiences) or None,
+            "statuses": list(self.statuses) or None,
+        }
+
+
+_WHERE = """
+    e.start_at >= $f AND e.start_at < $t
+    AND list_contains($districts, e.district_id)
+    AND ($types IS NULL OR list_contains($types, e.activity_type))
+    AND ($strands IS NULL OR list_contains($strands, e.strand))
+    AND ($audiences IS NULL OR list_contains($audiences, e.audience_group))
+    AND ($statuses IS NULL OR list_contains($statuses, e.status))
+"""
+
+
+def map_points(db: Database, flt: EventFilter) -> tuple[pd.DataFrame, int]:
+    """Events with a location for the map (at most MAX_POINTS, a repeatable sample), and how many matched."""
+    params = flt.params()
+    total = int(
+        db.query(
+            f"SELECT count(*) AS n FROM engagement_events e WHERE {_WHERE} AND e.lat IS NOT NULL",  # noqa: S608
+            params,
+        )["n"].iloc[0]
+    )
+    points = db.query(
+        f"""
+        SELECT e.event_id, e.district_id, e.start_at, e.activity_type, e.title, e.venue, e.town, e.lat, e.lon,
+               e.strand, e.audience_group, e.attendance, e.concerns_raised, e.actions_taken, e.status
+        FROM engagement_events e
+        WHERE {_WHERE} AND e.lat IS NOT NULL
+        ORDER BY hash(e.event_id)
+        LIMIT $limit
+        """,  # noqa: S608 (the WHERE clause is a constant; every value is bound)
+        params | {"limit": MAX_POINTS},
+    )
+    return points, total
+
+
+def district_summary(db: Database, flt: EventFilter) -> pd.DataFrame:
+    """Per district: events held and per 10,000 residents, attendance, cancellation rate,
+    concerns raised at events and acted on, online share, and the audience groups reached."""
+    df = db.query(
+        f"""
+        SELECT d.district_id, d.name, d.population,
+               count(e.event_id) FILTER (WHERE e.status = 'held') AS held,
+               count(e.event_id) FILTER (WHERE e.status = 'cancelled') AS cancelled,
+               count(e.event_id) FILTER (WHERE e.status = 'held' AND e.online) AS online,
+               coalesce(sum(e.attendance) FILTER (WHERE e.status = 'held'), 0) AS attendance,
+               coalesce(sum(e.concerns_raised) FILTER (WHERE e.status = 'held'), 0) AS concerns_raised,
+               coalesce(sum(e.actions_taken) FILTER (WHERE e.status = 'held'), 0) AS actions_taken,
+               list_sort(list_distinct(list(e.audience_group) FILTER (WHERE e.status = 'held'))) AS groups
+        FROM districts d LEFT JOIN engagement_events e ON e.district_id = d.district_id AND {_WHERE}
+        WHERE list_contains($districts, d.district_id)
+        GROUP BY ALL
+        ORDER BY d.name
+        """,  # noqa: S608 (constant clause; values bound)
+        flt.params(),
+    )
+    df["per_10k"] = 10_000 * df["held"] / df["population"]
+    df["attendance_per_event"] = df["attendance"] / df["held"].where(df["held"] > 0)
+    scheduled = df["held"] + df["cancelled"]
+    df["cancellation_pct"] = 100 * df["cancelled"] / scheduled.where(scheduled > 0)
+    df["acted_pct"] = 100 * df["actions_taken"] / df["concerns_raised"].where(df["concerns_raised"] > 0)
+    df["groups"] = [list(g) if g is not None else [] for g in df["groups"]]
+    df["hard_to_reach_reached"] = [sorted(set(g) & set(HARD_TO_REACH_GROUPS)) for g in df["groups"]]
+    df["hard_to_reach_missed"] = [sorted(set(HARD_TO_REACH_GROUPS) - set(g)) for g in df["groups"]]
+    return df
+
+
+def activity_mix(db: Database, flt: EventFilter) -> pd.DataFrame:
+    """Events held per district and activity type."""
+    return db.query(
+        f"""
+        SELECT d.name, e.activity_type, count(*) AS events
+        FROM engagement_events e JOIN districts d USING (district_id)
+        WHERE {_WHERE} AND e.status = 'held'
+        GROUP BY ALL ORDER BY ALL
+        """,  # noqa: S608 (constant clause; values bound)
+        flt.params(),
+    )
+
+
+def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, months: int) -> pd.DataFrame:
+    """Towns that have had events before but no held face-to-face event in the ``months`` before ``as_of``."""
+    since = pd.Timestamp(as_of) - pd.DateOffset(months=months)
+    df = db.query(
+        """
+        SELECT d.name AS district, e.town, max(e.start_at) FILTER (WHERE e.start_at < $asof) AS last_event
+        FROM engagement_events e JOIN districts d USING (district_id)
+        WHERE list_contains($districts, e.district_id) AND e.status = 'held' AND NOT e.online
+              AND e.town IS NOT NULL
+        GROUP BY ALL
+        HAVING max(e.start_at) FILTER (WHERE e.start_at < $asof) < $since
+        ORDER BY last_event
+        """,
+        {"districts": list(district_ids), "asof": pd.Timestamp(as_of), "since": since},
+    )
+    df["months_since"] = [(as_of.year - d.year) * 12 + as_of.month - d.month for d in pd.to_datetime(df["last_event"])]
+    return df
+
+
+def map_views(db: Database, flt: EventFilter, flag_ratio: float = 0.75) -> pd.DataFrame:
+    """Public map views per district in the range, per 1,000 residents; flagged when under ``flag_ratio``
+    of the force's rate."""
+    df = db.query(
+        """
+        SELECT d.district_id, d.name, d.population, coalesce(sum(v.views), 0) AS views
+        FROM districts d LEFT JOIN map_views v
+             ON v.district_id = d.district_id AND v.month_start >= $f AND v.month_start < $t
+        GROUP BY ALL ORDER BY d.name
+        """,
+        {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1)},
+    )
+    force_rate = 1_000 * df["views"].sum() / df["population"].sum()
+    df["per_1k"] = 1_000 * df["views"] / df["population"]
+    df["force_per_1k"] = force_rate
+    df["well_below"] = df["per_1k"] < flag_ratio * force_rate
+    return df[df["district_id"].isin(flt.district_ids)].reset_index(drop=True)

@@ -1,0 +1,184 @@
+"""Pure pydeck builders for the activity map. No base map and no remote request by default."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from analytics.vocabulary import ACTIVITY_TYPES
+
+# One colour per activity type (Okabe-Ito and friends), as RGB.
+ACTIVITY_COLOURS: dict[str, list[int]] = dict(
+    zip(
+        ACTIVITY_TYPES,
+        [
+            [0, 114, 178],
+            [230, 159, 0],
+            [0, 158, 115],
+            [204, 121, 167],
+            [86, 180, 233],
+            [213, 94, 0],
+            [136, 34, 85],
+            [153, 153, 51],
+        ],
+        strict=True,
+    )
+)
+# A base-map style with only a plain background, inlined as a data: URL so nothing is fetched.
+# (With no style at all, Streamlit's front end falls back to a remote Carto style, and pydeck only
+# takes a style given as a dict together with the Mapbox provider.)
+BLANK_STYLE_URL = "data:application/json;charset=utf-8," + urllib.parse.quote(
+    json.dumps(
+        {
+            "version": 8,
+            "sources": {},
+            "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#f7f9fc"}}],
+        }
+    )
+)
+TOOLTIP = {"text": "{title}\n{activity_type} · {when}\n{venue}\nAudience: {audience_group}\nAttendance: {people}"}
+
+
+def load_boundaries(path: Path | None, districts: pd.DataFrame) -> dict | None:
+    """Local authority boundaries from a GeoJSON file, each tagged with the policing district whose
+    ``lad_codes`` include it. None when no file is configured or it cannot be read."""
+    if path is None or not Path(path).is_file():
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    owner = {code: row.name for row in districts.itertuples(index=False) for code in row.lad_codes}
+    features = []
+    for feature in data.get("features", []):
+        props = feature.get("properties") or {}
+        code = next((v for k, v in props.items() if k.upper().endswith("CD") and v in owner), None)
+        if code:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": feature["geometry"],
+                    "properties": {"district": owner[code], "lad_code": code},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
+def _point_frame(points: pd.DataFrame) -> pd.DataFrame:
+    df = points[["event_id", "title", "activity_type", "venue", "audience_group", "lat", "lon"]].copy()
+    df["when"] = pd.to_datetime(points["start_at"]).dt.strftime("%d %b %Y %H:%M")
+    df["people"] = points["attendance"].astype("Float64").fillna(-1).astype(int).astype(str).replace("-1", "–")
+    df["colour"] = [ACTIVITY_COLOURS.get(t, [120, 120, 120]) for t in points["activity_type"]]
+    # Area grows with attendance; a floor keeps small meetings visible.
+    df["radius"] = 120 + 40 * np.sqrt(points["attendance"].astype("Float64").fillna(0).astype(float))
+    return df
+
+
+def activity_deck(
+    points: pd.DataFrame,
+    districts: pd.DataFrame,
+    mode: str = "points",
+    boundaries: dict | None = None,
+    tile_url: str | None = None,
+) -> pdk.Deck:
+    """The activity map: points coloured by type and sized by attendance, or hexagon density;
+    district outlines when boundaries are given, district names at their centres otherwise."""
+    layers = []
+    if tile_url:
+        layers.append(pdk.Layer("TileLayer", data=tile_url, id="tiles", min_zoom=0, max_zoom=19, tile_size=256))
+    if boundaries:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                boundaries,
+                id="boundaries",
+                stroked=True,
+                filled=True,
+                get_fill_color=[240, 243, 248, 255],
+                get_line_color=[90, 90, 90],
+                line_width_min_pixels=1,
+                pickable=False,
+            )
+        )
+    labels = districts[["name", "lat", "lon"]].copy()
+    layers.append(
+        pdk.Layer(
+            "TextLayer",
+            labels,
+            id="district-labels",
+            get_position=["lon", "lat"],
+            get_text="name",
+            get_size=14,
+            get_color=[60, 60, 60],
+            get_alignment_baseline="'center'",
+            pickable=False,
+        )
+    )
+    frame = _point_frame(points)
+    if mode == "hexagon":
+        layers.append(
+            pdk.Layer(
+                "HexagonLayer",
+                frame[["lat", "lon"]],
+                id="density",
+                get_position=["lon", "lat"],
+                radius=1500,
+                elevation_scale=0,
+                extruded=False,
+                coverage=0.9,
+                pickable=False,
+                color_range=[
+                    [222, 235, 247],
+                    [198, 219, 239],
+                    [158, 202, 225],
+                    [107, 174, 214],
+                    [49, 130, 189],
+                    [8, 81, 156],
+                ],
+            )
+        )
+    else:
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                frame,
+                id="events",
+                get_position=["lon", "lat"],
+                get_fill_color="colour",
+                get_radius="radius",
+                radius_min_pixels=3,
+                radius_max_pixels=30,
+                opacity=0.8,
+                stroked=True,
+                get_line_color=[255, 255, 255],
+                line_width_min_pixels=1,
+                pickable=True,
+            )
+        )
+    centre = (districts["lat"].mean(), districts["lon"].mean()) if len(districts) else (52.0, -1.5)
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=8.6),
+        map_provider=None,  # no remote base map; a tile server is opt-in (tile_url)
+        map_style=BLANK_STYLE_URL,
+        tooltip=TOOLTIP if mode != "hexagon" else False,
+    )
+
+
+def legend_chart(types: list[str]):
+    """A small Altair legend of the activity-type colours (the map itself draws none)."""
+    import altair as alt
+
+    df = pd.DataFrame({"type": types, "row": range(len(types))})
+    colours = [f"rgb({','.join(map(str, ACTIVITY_COLOURS[t]))})" for t in types]
+    base = alt.Chart(df).encode(y=alt.Y("row:O", axis=None))
+    dots = base.mark_circle(size=140).encode(
+        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=colours), legend=None)
+    )
+    text = base.mark_text(align="left", dx=10, fontSize=12).encode(text="type:N")
+    return (dots + text).properties(width=220, height=22 * len(types))

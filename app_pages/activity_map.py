@@ -1,0 +1,147 @@
+"""Engagement activity map: where, what and with whom the force engages, and where it does not."""
+
+import streamlit as st
+
+from analytics import maps
+from analytics.activity import MAX_POINTS
+from analytics.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
+from ui import components, data, url_state
+
+f, version, rule, limits = components.page_start("Engagement activity map")
+if not f.district_ids:
+    st.info("Choose at least one district in the sidebar.", icon=":material/info:")
+    st.stop()
+
+c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 2, 1])
+view = url_state.selectbox(
+    "Show",
+    "view",
+    ["points", "hexagon"],
+    default="points",
+    format_func={"points": "Events", "hexagon": "Density"}.get,
+    container=c1,
+)
+types = url_state.multiselect(
+    "Activity", "type", list(ACTIVITY_TYPES), default=list(ACTIVITY_TYPES), container=c2, placeholder="All activities"
+)
+strands = url_state.multiselect("Strand", "strand", list(STRANDS), default=list(STRANDS), container=c3)
+audiences = url_state.multiselect(
+    "Audience",
+    "audience",
+    list(AUDIENCE_GROUPS),
+    default=list(AUDIENCE_GROUPS),
+    container=c4,
+    placeholder="All audiences",
+)
+statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5)
+gap_months = int(url_state.selectbox("Gap after (months)", "gap", ["3", "6", "12"], default="3"))
+
+if not (types and strands and audiences and statuses):
+    st.info("Each filter needs at least one value: nothing matches an empty choice.")
+    st.stop()
+
+points, total, summary, mix, gaps, views = data.activity_figures(
+    version,
+    f.quarter_from,
+    f.quarter_to,
+    f.district_ids,
+    tuple(types),
+    tuple(strands),
+    tuple(audiences),
+    tuple(statuses),
+    gap_months,
+)
+outlines = data.boundaries(version)
+st.caption(
+    f"{total:,} events with a place in the chosen quarters and districts"
+    + (f"; the map shows a repeatable sample of {MAX_POINTS:,}." if total > len(points) else ".")
+    + (" Online events have no place and are counted in the tables only." if "Online meeting" in types else "")
+)
+
+left, right = st.columns([3, 1])
+with left:
+    deck = maps.activity_deck(
+        points, summary.merge(data.districts(version)[["district_id", "lat", "lon"]], on="district_id"), view, outlines
+    )
+    event = st.pydeck_chart(
+        deck,
+        on_select="rerun",
+        selection_mode="single-object",
+        key="activity_map",
+        height=560,
+        alt="Map of engagement events; the tables below give every figure.",
+    )
+    if outlines:
+        st.caption(
+            "Contains public sector information licensed under the Open Government Licence v3.0. Source: "
+            "Office for National Statistics. Contains OS data © Crown copyright and database right."
+        )
+with right:
+    st.altair_chart(maps.legend_chart(list(types)), width="content")
+    chosen = (event.selection.objects.get("events") or [None])[0] if event and event.selection else None
+    if chosen:
+        st.markdown("**Selected event**")
+        for label, key in (
+            ("Title", "title"),
+            ("When", "when"),
+            ("Type", "activity_type"),
+            ("Venue", "venue"),
+            ("Audience", "audience_group"),
+            ("Attendance", "people"),
+        ):
+            st.text(f"{label}: {chosen.get(key, '')}")
+    else:
+        st.caption("Click an event on the map to see its details here.")
+
+st.subheader("Districts in the chosen quarters")
+table = summary.assign(
+    groups=[", ".join(g) for g in summary["hard_to_reach_missed"]],
+)[["name", "held", "per_10k", "attendance_per_event", "cancellation_pct", "concerns_raised", "acted_pct", "groups"]]
+table.columns = [
+    "District",
+    "Events held",
+    "Per 10,000 residents",
+    "Attendance per event",
+    "Cancelled %",
+    "Concerns raised at events",
+    "Acted on %",
+    "Hard-to-reach groups not reached",
+]
+st.dataframe(table.round(1), hide_index=True, width="stretch")
+components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
+
+st.subheader("Mix of activity")
+st.bar_chart(mix, x="name", y="events", color="activity_type", horizontal=True, x_label="District", y_label="Events")
+
+g1, g2 = st.columns(2)
+with g1:
+    st.subheader("Engagement gaps")
+    st.caption(
+        f"Towns with events before but no face-to-face event in the {gap_months} months to the end of the range."
+    )
+    if gaps.empty:
+        st.write("None: every town with past events had one in that time.")
+    else:
+        st.dataframe(
+            gaps.rename(
+                columns={
+                    "district": "District",
+                    "town": "Town",
+                    "last_event": "Last event",
+                    "months_since": "Months since",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+with g2:
+    st.subheader("Public map views")
+    flagged = views.assign(flag=["well below the force" if w else "" for w in views["well_below"]])
+    shown = flagged[["name", "views", "per_1k", "flag"]].round(1)
+    shown.columns = ["District", "Views", "Per 1,000 residents", "Flag"]
+    st.caption(
+        f"Force: {views['force_per_1k'].iloc[0]:.1f} views per 1,000 residents; flagged under three quarters of it."
+        if len(views)
+        else ""
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
