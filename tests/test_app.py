@@ -338,3 +338,31 @@ def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkey
     assert not at.exception
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
     assert row["owner"] == "District Inspector" and row["due_date"] == date(2027, 2, 1)
+
+
+def test_activity_map_follows_its_link(app_env, monkeypatch):
+    from tests.conftest import SHARED
+
+    monkeypatch.setenv("ENGAGEMENT_BOUNDARIES", str(SHARED / "reference/boundaries/essex_lad_2024_buc.geojson"))
+    at = run_app(
+        {
+            "from": "2025-26-Q1",
+            "to": "2025-26-Q4",
+            "type": ["School visit"],
+            "status": ["held"],
+            "district": ["harlow", "thurrock"],
+        },
+        page="app_pages/activity_map.py",
+    )
+    assert not at.exception
+    assert at.multiselect(key="w_type").value == ["School visit"]
+    table = at.dataframe[0].value
+    assert list(table["District"]) == ["Harlow", "Thurrock"]
+    assert "events with a place" in at.caption[0].value
+    assert [s.value for s in at.subheader][:2] == ["Districts in the chosen quarters", "Mix of activity"]
+
+
+def test_activity_map_with_an_empty_filter_says_so(app_env):
+    at = run_app({"status": "none"}, page="app_pages/activity_map.py")
+    assert not at.exception
+    assert "Each filter needs at least one value" in texts(at)

@@ -28,6 +28,9 @@ def start_server(data_dir: Path):
     """Start the dashboard on a free local port; returns (process, base URL, log path)."""
     port = _free_port()
     env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir)}
+    boundaries = REPO.parent / "shared" / "reference" / "boundaries" / "essex_lad_2024_buc.geojson"
+    if boundaries.exists():
+        env["ENGAGEMENT_BOUNDARIES"] = str(boundaries)
     log = data_dir.parent / f"streamlit-{port}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(

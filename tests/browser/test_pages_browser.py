@@ -109,3 +109,14 @@ def test_star_chamber_scorecard(page, server):
         page.get_by_role("button", name="Download PDF").click()
     assert pdf.value.path().read_bytes()[:5] == b"%PDF-"
     assert page.outside_requests == []
+
+
+def test_activity_map_draws_offline(page, server):
+    page.goto(server + "/activity_map?from=2026-27-Q1&to=2026-27-Q1&district=all")
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+    page.wait_for_timeout(2000)
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    assert canvas.bounding_box()["height"] > 400
+    assert page.get_by_role("heading", name="Districts in the chosen quarters").is_visible()
+    assert page.outside_requests == [], "no tiles, styles, fonts or scripts from outside this machine"
+    screenshot(page, "activity_map")

@@ -1,0 +1,149 @@
+"""Activity map figures against pandas, the deck's spec, and the boundaries grouping."""
+
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import activity, maps, measures
+from tests.conftest import SHARED
+
+BOUNDARIES = SHARED / "reference" / "boundaries" / "essex_lad_2024_buc.geojson"
+
+
+@pytest.fixture(scope="module")
+def all_ids(db):
+    return tuple(measures.districts(db)["district_id"])
+
+
+def _events(raw, q_from, q_to_exclusive, ids, types=None, statuses=None):
+    ev = raw("engagement_events")
+    ev = ev[(ev["start_at"] >= pd.Timestamp(q_from)) & (ev["start_at"] < pd.Timestamp(q_to_exclusive))]
+    ev = ev[ev["district_id"].isin(ids)]
+    if types:
+        ev = ev[ev["activity_type"].isin(types)]
+    if statuses:
+        ev = ev[ev["status"].isin(statuses)]
+    return ev
+
+
+def test_district_summary_matches_pandas(db, raw, all_ids):
+    flt = activity.EventFilter(
+        date(2025, 4, 1), date(2025, 10, 1), all_ids, activity_types=("Street pop-up", "School visit")
+    )
+    got = activity.district_summary(db, flt).set_index("district_id")
+    ev = _events(raw, date(2025, 4, 1), date(2026, 1, 1), all_ids, types=["Street pop-up", "School visit"])
+    pop = raw("districts").set_index("district_id")["population"]
+    for did, g in ev.groupby("district_id"):
+        held = g[g["status"] == "held"]
+        row = got.loc[did]
+        assert row["held"] == len(held)
+        assert row["per_10k"] == pytest.approx(10_000 * len(held) / pop[did])
+        assert row["attendance"] == held["attendance"].sum()
+        assert row["cancellation_pct"] == pytest.approx(
+            100 * (g["status"] == "cancelled").sum() / g["status"].isin(["held", "cancelled"]).sum()
+        )
+        assert row["acted_pct"] == pytest.approx(100 * held["actions_taken"].sum() / held["concerns_raised"].sum())
+        assert set(row["groups"]) == set(held["audience_group"])
+
+
+def test_points_count_and_cap(db, raw, all_ids, monkeypatch):
+    flt = activity.EventFilter(date(2019, 4, 1), date(2020, 1, 1), all_ids, statuses=("held",))
+    points, total = activity.map_points(db, flt)
+    ev = _events(raw, date(2019, 4, 1), date(2020, 4, 1), all_ids, statuses=["held"])
+    assert total == ev["lat"].notna().sum() == len(points)
+    monkeypatch.setattr(activity, "MAX_POINTS", 100)
+    capped, total_again = activity.map_points(db, flt)
+    again, _ = activity.map_points(db, flt)
+    assert len(capped) == 100 and total_again == total
+    assert list(capped["event_id"]) == list(again["event_id"]), "the sample is repeatable"
+
+
+def test_engagement_gaps_match_pandas(db, raw, all_ids):
+    as_of = date(2021, 3, 31)  # late in lockdown: many towns without face-to-face events
+    got = activity.engagement_gaps(db, all_ids, as_of, 6)
+    ev = raw("engagement_events")
+    ev = ev[(ev["status"] == "held") & ~ev["online"] & (ev["start_at"] < pd.Timestamp(as_of))]
+    last = ev.groupby("town")["start_at"].max()
+    expected = set(last[last < pd.Timestamp(as_of) - pd.DateOffset(months=6)].index)
+    assert expected and set(got["town"]) == expected
+    assert (got["months_since"] >= 6).all()
+
+
+def test_map_views_flag_districts_well_below_the_force(db, raw, all_ids):
+    flt = activity.EventFilter(date(2025, 4, 1), date(2026, 1, 1), all_ids)
+    got = activity.map_views(db, flt).set_index("district_id")
+    mv = raw("map_views")
+    mv = mv[(mv["month_start"] >= date(2025, 4, 1)) & (mv["month_start"] < date(2026, 4, 1))]
+    pop = raw("districts").set_index("district_id")["population"]
+    force = 1_000 * mv["views"].sum() / pop.sum()
+    for did, views in mv.groupby("district_id")["views"].sum().items():
+        assert got.loc[did, "per_1k"] == pytest.approx(1_000 * views / pop[did])
+        assert got.loc[did, "well_below"] == (1_000 * views / pop[did] < 0.75 * force)
+    assert got.loc["thurrock", "well_below"], "the demo's Thurrock is set well below"
+
+
+def test_deck_has_no_remote_base_map_and_text_tooltips(db, all_ids):
+    d = measures.districts(db)
+    points, _ = activity.map_points(db, activity.EventFilter(date(2026, 4, 1), date(2026, 4, 1), all_ids))
+    deck = maps.activity_deck(points, d)
+    spec = json.loads(deck.to_json())
+    assert [layer["@@type"] for layer in spec["layers"]] == ["TextLayer", "ScatterplotLayer"]
+    assert spec["mapStyle"].startswith("data:application/json"), "an inline style: nothing to fetch"
+    assert "mapProvider" not in spec
+    text = json.dumps(spec)
+    for remote in ("http://", "https://", "cartocdn", "mapbox://"):
+        assert remote not in text
+    assert set(deck._tooltip) == {"text"}, "tooltips are plain text, never HTML"
+    hexagon = json.loads(maps.activity_deck(points, d, mode="hexagon").to_json())
+    assert "HexagonLayer" in [layer["@@type"] for layer in hexagon["layers"]]
+
+
+def test_points_sized_by_attendance_and_coloured_by_type(db, all_ids):
+    points, _ = activity.map_points(db, activity.EventFilter(date(2026, 4, 1), date(2026, 4, 1), all_ids))
+    frame = maps._point_frame(points)
+    held = points["attendance"].notna().to_numpy()
+    order = np.argsort(points.loc[held, "attendance"].to_numpy())
+    assert np.all(np.diff(frame.loc[held, "radius"].to_numpy()[order]) >= 0)
+    assert all(c == maps.ACTIVITY_COLOURS[t] for c, t in zip(frame["colour"], points["activity_type"], strict=True))
+
+
+def test_boundaries_group_real_ons_districts(db):
+    if not BOUNDARIES.exists():
+        pytest.skip("shared reference boundaries not present")
+    d = measures.districts(db)
+    fc = maps.load_boundaries(BOUNDARIES, d)
+    assert len(fc["features"]) == 14
+    by_district = pd.Series([f["properties"]["district"] for f in fc["features"]]).value_counts()
+    assert by_district["Braintree and Uttlesford"] == 2 and by_district["Harlow"] == 1
+    deck = json.loads(
+        maps.activity_deck(
+            pd.DataFrame(
+                columns=[
+                    "event_id",
+                    "title",
+                    "activity_type",
+                    "venue",
+                    "audience_group",
+                    "lat",
+                    "lon",
+                    "start_at",
+                    "attendance",
+                ]
+            ),
+            d,
+            boundaries=fc,
+        ).to_json()
+    )
+    assert deck["layers"][0]["@@type"] == "GeoJsonLayer"
+
+
+def test_missing_or_broken_boundaries_fall_back_to_labels(db, tmp_path):
+    d = measures.districts(db)
+    assert maps.load_boundaries(None, d) is None
+    assert maps.load_boundaries(tmp_path / "nope.geojson", d) is None
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json")
+    assert maps.load_boundaries(broken, d) is None
