@@ -158,3 +158,21 @@ def map_views(db: Database, flt: EventFilter, flag_ratio: float = 0.75) -> pd.Da
     df["force_per_1k"] = force_rate
     df["well_below"] = df["per_1k"] < flag_ratio * force_rate
     return df[df["district_id"].isin(flt.district_ids)].reset_index(drop=True)
+
+
+def map_views_monthly(db: Database, flt: EventFilter) -> pd.DataFrame:
+    """Public map views per 1,000 residents per district per month, with the force's rate."""
+    df = db.query(
+        """
+        SELECT v.month_start, d.district_id, d.name, v.views, 1000.0 * v.views / d.population AS per_1k
+        FROM map_views v JOIN districts d USING (district_id)
+        WHERE v.month_start >= $f AND v.month_start < $t
+        ORDER BY v.month_start, d.name
+        """,
+        {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1)},
+    )
+    pop = db.query("SELECT sum(population) AS p FROM districts")["p"].iloc[0]
+    force = df.groupby("month_start")["views"].sum().rename("force_views").reset_index()
+    force["force_per_1k"] = 1000.0 * force["force_views"] / pop
+    out = df.merge(force[["month_start", "force_per_1k"]], on="month_start")
+    return out[out["district_id"].isin(flt.district_ids)].reset_index(drop=True)

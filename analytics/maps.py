@@ -84,13 +84,12 @@ def activity_deck(
     districts: pd.DataFrame,
     mode: str = "points",
     boundaries: dict | None = None,
-    tile_url: str | None = None,
+    style_url: str | None = None,
+    context: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The activity map: points coloured by type and sized by attendance, or hexagon density;
     district outlines when boundaries are given, district names at their centres otherwise."""
     layers = []
-    if tile_url:
-        layers.append(pdk.Layer("TileLayer", data=tile_url, id="tiles", min_zoom=0, max_zoom=19, tile_size=256))
     if boundaries:
         layers.append(
             pdk.Layer(
@@ -119,6 +118,20 @@ def activity_deck(
             pickable=False,
         )
     )
+    if context is not None and len(context):
+        cells = context.assign(radius=150 + 60 * np.sqrt(context["incidents"].astype(float)))
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                cells,
+                id="anti-social-behaviour",
+                get_position=["lon", "lat"],
+                get_radius="radius",
+                get_fill_color=[120, 120, 120, 70],
+                stroked=False,
+                pickable=False,
+            )
+        )
     frame = _point_frame(points)
     if mode == "hexagon":
         layers.append(
@@ -164,8 +177,8 @@ def activity_deck(
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=8.6),
-        map_provider=None,  # no remote base map; a tile server is opt-in (tile_url)
-        map_style=BLANK_STYLE_URL,
+        map_provider=None,  # no remote base map; a self-hosted style is opt-in (style_url)
+        map_style=style_url or BLANK_STYLE_URL,
         tooltip=TOOLTIP if mode != "hexagon" else False,
     )
 
@@ -182,3 +195,32 @@ def legend_chart(types: list[str]):
     )
     text = base.mark_text(align="left", dx=10, fontSize=12).encode(text="type:N")
     return (dots + text).properties(width=220, height=22 * len(types))
+
+
+def map_views_chart(monthly: pd.DataFrame):
+    """Public map views per 1,000 residents by month: a line per district, the force dashed."""
+    import altair as alt
+
+    df = monthly.assign(month=pd.to_datetime(monthly["month_start"]).dt.strftime("%Y-%m-01"))
+    x = alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y"))
+    lines = (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("per_1k:Q", title="Views per 1,000 residents"),
+            color=alt.Color("name:N", title="District"),
+            tooltip=[
+                alt.Tooltip("name:N", title="District"),
+                alt.Tooltip("month:T", format="%b %Y"),
+                alt.Tooltip("views:Q", title="Views"),
+                alt.Tooltip("per_1k:Q", format=".1f"),
+            ],
+        )
+    )
+    force = (
+        alt.Chart(df.drop_duplicates("month"))
+        .mark_line(color="#000000", strokeDash=[6, 3])
+        .encode(x=x, y="force_per_1k:Q")
+    )
+    return (lines + force).properties(height=260, title="Public map views per 1,000 residents (dashed: force)")

@@ -34,7 +34,18 @@ audiences = url_state.multiselect(
     placeholder="All audiences",
 )
 statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5)
-gap_months = int(url_state.selectbox("Gap after (months)", "gap", ["3", "6", "12"], default="3"))
+g1, g2 = st.columns(2)
+gap_months = int(url_state.selectbox("Gap after (months)", "gap", ["3", "6", "12"], default="3", container=g1))
+context_options = ["none", "asb"] if data.police_uk_folder() else ["none"]
+context = url_state.selectbox(
+    "Context layer",
+    "context",
+    context_options,
+    default="none",
+    container=g2,
+    format_func={"none": "None", "asb": "Anti-social behaviour (police.uk)"}.get,
+    help="Set ENGAGEMENT_POLICE_UK_DIR to a folder of police.uk street-level CSV files to offer this layer.",
+)
 
 if not (types and strands and audiences and statuses):
     st.info("Each filter needs at least one value: nothing matches an empty choice.")
@@ -52,6 +63,13 @@ points, total, summary, mix, gaps, views = data.activity_figures(
     gap_months,
 )
 outlines = data.boundaries(version)
+asb = data.anti_social_behaviour(f.quarter_from, f.quarter_to) if context == "asb" else None
+if asb is not None:
+    st.caption(
+        f"Anti-social behaviour (grey circles, police.uk): {asb.incidents:,} incidents in the period from "
+        f"{asb.files_read} file(s); {asb.without_location:,} without a location are counted here but cannot be drawn."
+        + (f" Files not read: {components.md_escape('; '.join(asb.files_skipped))}." if asb.files_skipped else "")
+    )
 st.caption(
     f"{total:,} events with a place in the chosen quarters and districts"
     + (f"; the map shows a repeatable sample of {MAX_POINTS:,}." if total > len(points) else ".")
@@ -145,3 +163,7 @@ with g2:
         else ""
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+
+monthly = data.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
+if len(monthly):
+    st.altair_chart(maps.map_views_chart(monthly), width="stretch", height=380)

@@ -147,3 +147,73 @@ def test_missing_or_broken_boundaries_fall_back_to_labels(db, tmp_path):
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json")
     assert maps.load_boundaries(broken, d) is None
+
+
+POLICE_UK_SAMPLE = SHARED / "reference" / "police_uk" / "csv_sample_2023-03-bedfordshire-street_first5rows.csv"
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
+
+
+def test_anti_social_behaviour_counts_rows_without_a_location(tmp_path):
+    from analytics import context_layer
+
+    month = tmp_path / "2026-05"
+    month.mkdir()
+    rows = [
+        ",2026-05,Essex Police,Essex Police,0.4696,51.7357,On or near X,E1,Chelmsford 010A,Anti-social behaviour,,",
+        ",2026-05,Essex Police,Essex Police,0.4697,51.7358,On or near X,E1,Chelmsford 010A,Anti-social behaviour,,",
+        ",2026-05,Essex Police,Essex Police,,,No Location,,,Anti-social behaviour,,",
+        "a,2026-05,Essex Police,Essex Police,0.9,51.9,On or near Y,E2,Colchester 001A,Burglary,Under investigation,",
+        ",2026-08,Essex Police,Essex Police,0.5,51.5,On or near Z,E3,Basildon 001A,Anti-social behaviour,,",
+    ]
+    (month / "2026-05-essex-street.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (month / "2026-05-broken-street.csv").write_text("Month,Crime type\n2026-05,Anti-social behaviour\n")
+    if POLICE_UK_SAMPLE.exists():  # the real published layout, read as it is
+        (month / "2023-03-bedfordshire-street.csv").write_bytes(POLICE_UK_SAMPLE.read_bytes())
+    got = context_layer.anti_social_behaviour(tmp_path, date(2026, 4, 1), date(2026, 6, 30))
+    assert got.incidents == 3, "Burglary and the August row are outside the layer"
+    assert got.without_location == 1
+    assert got.cells["incidents"].sum() == 2, "the two located incidents share one grid cell"
+    assert len(got.cells) == 1
+    assert got.files_skipped == ["2026-05-broken-street.csv: missing columns Longitude, Latitude"]
+    assert got.files_read == (2 if POLICE_UK_SAMPLE.exists() else 1)
+
+
+def test_context_layer_and_self_hosted_style_on_the_deck(db):
+    d = measures.districts(db)
+    points = pd.DataFrame(
+        columns=[
+            "event_id",
+            "title",
+            "activity_type",
+            "venue",
+            "audience_group",
+            "lat",
+            "lon",
+            "start_at",
+            "attendance",
+        ]
+    )
+    cells = pd.DataFrame({"lon": [0.47], "lat": [51.73], "incidents": [4]})
+    spec = json.loads(
+        maps.activity_deck(points, d, context=cells, style_url="http://127.0.0.1:8080/style.json").to_json()
+    )
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert "anti-social-behaviour" in ids and ids.index("anti-social-behaviour") < ids.index("events")
+    assert spec["mapStyle"] == "http://127.0.0.1:8080/style.json"
+
+
+def test_monthly_map_views_match_pandas(db, raw, all_ids):
+    flt = activity.EventFilter(date(2018, 7, 1), date(2018, 10, 1), all_ids)
+    got = activity.map_views_monthly(db, flt)
+    mv = raw("map_views")
+    october = mv[mv["month_start"] == date(2018, 10, 1)]
+    assert october["views"].sum() > 12_000
+    pop = raw("districts").set_index("district_id")["population"]
+    row = got[(got["district_id"] == "colchester") & (got["month_start"] == pd.Timestamp(2018, 10, 1))].iloc[0]
+    views = october.set_index("district_id").loc["colchester", "views"]
+    assert row["per_1k"] == pytest.approx(1000 * views / pop["colchester"])
+    assert row["force_per_1k"] == pytest.approx(1000 * october["views"].sum() / pop.sum())
+    assert got["month_start"].nunique() == 6

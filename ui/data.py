@@ -15,7 +15,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import actions, activity, demo, kpis, maps, measures, overview, prompts, star_chamber, store, trends
+from analytics import (
+    actions,
+    activity,
+    context_layer,
+    demo,
+    kpis,
+    maps,
+    measures,
+    overview,
+    prompts,
+    star_chamber,
+    store,
+    trends,
+)
 from analytics import meeting_pack as pack_builder
 from analytics.config import load_settings
 from analytics.db import Database, DataError
@@ -299,3 +312,34 @@ def boundaries(version: str) -> dict | None:
     """District outlines from ENGAGEMENT_BOUNDARIES (a GeoJSON of local authority districts), if configured."""
     raw = os.environ.get("ENGAGEMENT_BOUNDARIES", "").strip()
     return maps.load_boundaries(Path(raw) if raw else None, measures.districts(database_at(version)))
+
+
+def map_style_url() -> str | None:
+    """A self-hosted base-map style (ENGAGEMENT_MAP_STYLE) for deployments that have one; None otherwise."""
+    return os.environ.get("ENGAGEMENT_MAP_STYLE", "").strip() or None
+
+
+def police_uk_folder() -> Path | None:
+    """The folder of police.uk street-level CSV files (ENGAGEMENT_POLICE_UK_DIR), if configured and present."""
+    raw = os.environ.get("ENGAGEMENT_POLICE_UK_DIR", "").strip()
+    return Path(raw) if raw and Path(raw).is_dir() else None
+
+
+def anti_social_behaviour(q_from: date, q_to: date):
+    """The police.uk anti-social behaviour layer for the range (cached on the files' names and times)."""
+    folder = police_uk_folder()
+    if folder is None:
+        return None
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*-street.csv")))
+    return _anti_social_behaviour(str(folder), stamp, q_from, quarter_end_date(q_to))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _anti_social_behaviour(folder: str, stamp: tuple, first: date, last: date):
+    return context_layer.anti_social_behaviour(Path(folder), first, last)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_views_monthly(version: str, q_from: date, q_to: date, districts: tuple):
+    """Monthly public map views per district."""
+    return activity.map_views_monthly(database_at(version), _event_filter(q_from, q_to, districts, (), (), (), ()))
