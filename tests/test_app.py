@@ -366,3 +366,11 @@ def test_activity_map_with_an_empty_filter_says_so(app_env):
     at = run_app({"status": "none"}, page="app_pages/activity_map.py")
     assert not at.exception
     assert "Each filter needs at least one value" in texts(at)
+
+
+def test_activity_table_lists_groups_reached_and_missed(app_env):
+    at = run_app({"from": "2025-26-Q1", "to": "2025-26-Q1", "district": ["harlow"]}, page="app_pages/activity_map.py")
+    table = at.dataframe[0].value
+    reached = set(table["Audience groups reached"].iloc[0].split(", "))
+    missed = set(filter(None, table["Hard-to-reach groups not reached"].iloc[0].split(", ")))
+    assert reached and not (reached & missed)
