@@ -113,8 +113,22 @@ with right:
 
 st.subheader("Districts in the chosen quarters")
 table = summary.assign(
-    groups=[", ".join(g) for g in summary["hard_to_reach_missed"]],
-)[["name", "held", "per_10k", "attendance_per_event", "cancellation_pct", "concerns_raised", "acted_pct", "groups"]]
+    reached=[", ".join(g) for g in summary["groups"]],
+    missed=[", ".join(g) for g in summary["hard_to_reach_missed"]],
+)
+table = table[
+    [
+        "name",
+        "held",
+        "per_10k",
+        "attendance_per_event",
+        "cancellation_pct",
+        "concerns_raised",
+        "acted_pct",
+        "reached",
+        "missed",
+    ]
+]
 table.columns = [
     "District",
     "Events held",
@@ -123,6 +137,7 @@ table.columns = [
     "Cancelled %",
     "Concerns raised at events",
     "Acted on %",
+    "Audience groups reached",
     "Hard-to-reach groups not reached",
 ]
 st.dataframe(table.round(1), hide_index=True, width="stretch")
