@@ -25,6 +25,8 @@ def test_overview_renders_charts_with_no_outside_requests(page, server):
 def test_filters_round_trip_through_the_url(page, server):
     page.goto(server + "/")
     wait_for_charts(page, 2)
+    # The link is written when the script run ends, which can be after the charts draw.
+    page.wait_for_function("() => location.search.includes('district=')", timeout=20_000)
     assert params(page)["district"] == ["all"]
     assert params(page)["to"] == ["2026-27-Q2"]
 
@@ -120,3 +122,33 @@ def test_activity_map_draws_offline(page, server):
     assert page.get_by_role("heading", name="Districts in the chosen quarters").is_visible()
     assert page.outside_requests == [], "no tiles, styles, fonts or scripts from outside this machine"
     screenshot(page, "activity_map")
+
+
+def test_clicking_an_event_shows_its_details(page, server, db):
+    import math
+    from datetime import date
+
+    from analytics import activity, measures
+
+    d = measures.districts(db).set_index("district_id")
+    flt = activity.EventFilter(
+        date(2026, 4, 1), date(2026, 4, 1), ("harlow",), activity_types=("Local Community Meeting",), statuses=("held",)
+    )
+    target = activity.map_points(db, flt)[0].iloc[0]
+    page.goto(
+        server + "/activity_map?district=harlow&from=2026-27-Q1&to=2026-27-Q1&type=Local+Community+Meeting&status=held"
+    )
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)
+    # Project the event's place to the canvas (deck.gl Web Mercator: 512-pixel world at zoom 0),
+    # around the map's centre: the chosen districts' centre at zoom 8.6.
+    merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    scale = 512 * 2**8.6
+    box = canvas.bounding_box()
+    x = box["x"] + box["width"] / 2 + (target["lon"] - d.loc["harlow", "lon"]) / 360 * scale
+    y = box["y"] + box["height"] / 2 - (merc(target["lat"]) - merc(d.loc["harlow", "lat"])) / (2 * math.pi) * scale
+    page.mouse.click(x, y)
+    page.get_by_text("Selected event").wait_for(timeout=20_000)
+    assert page.get_by_text(f"Title: {target['title']}").is_visible()
+    assert page.outside_requests == []
