@@ -11,6 +11,9 @@ from analytics import activity, maps, measures
 from tests.conftest import SHARED
 
 BOUNDARIES = SHARED / "reference" / "boundaries" / "essex_lad_2024_buc.geojson"
+NO_POINTS = pd.DataFrame(
+    columns=["event_id", "title", "activity_type", "venue", "audience_group", "lat", "lon", "start_at", "attendance"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -118,25 +121,7 @@ def test_boundaries_group_real_ons_districts(db):
     assert len(fc["features"]) == 14
     by_district = pd.Series([f["properties"]["district"] for f in fc["features"]]).value_counts()
     assert by_district["Braintree and Uttlesford"] == 2 and by_district["Harlow"] == 1
-    deck = json.loads(
-        maps.activity_deck(
-            pd.DataFrame(
-                columns=[
-                    "event_id",
-                    "title",
-                    "activity_type",
-                    "venue",
-                    "audience_group",
-                    "lat",
-                    "lon",
-                    "start_at",
-                    "attendance",
-                ]
-            ),
-            d,
-            boundaries=fc,
-        ).to_json()
-    )
+    deck = json.loads(maps.activity_deck(NO_POINTS, d, boundaries=fc).to_json())
     assert deck["layers"][0]["@@type"] == "GeoJsonLayer"
 
 
@@ -183,19 +168,7 @@ def test_anti_social_behaviour_counts_rows_without_a_location(tmp_path):
 
 def test_context_layer_and_self_hosted_style_on_the_deck(db):
     d = measures.districts(db)
-    points = pd.DataFrame(
-        columns=[
-            "event_id",
-            "title",
-            "activity_type",
-            "venue",
-            "audience_group",
-            "lat",
-            "lon",
-            "start_at",
-            "attendance",
-        ]
-    )
+    points = NO_POINTS
     cells = pd.DataFrame({"lon": [0.47], "lat": [51.73], "incidents": [4]})
     spec = json.loads(
         maps.activity_deck(points, d, context=cells, style_url="http://127.0.0.1:8080/style.json").to_json()
