@@ -70,3 +70,8 @@ def quarters_between(first: date, last: date) -> list[date]:
         out.append(q)
         q = add_quarters(q, 1)
     return out
+
+
+def quarter_end(d: date) -> date:
+    """Last day of the quarter containing ``d``."""
+    return date.fromordinal(add_quarters(d, 1).toordinal() - 1)

@@ -8,11 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.stats import format_p
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
-
-
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) -> list[str]:
@@ -26,7 +23,7 @@ def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) 
         change = (
             # One decimal throughout, so the change and the two figures always agree.
             f"{row.measure} {'rose' if row.vs_year == 'improved' else 'fell'} {abs(row.diff_year):.1f} points "
-            f"since {row.year_ago_label} ({then:.1f}% to {row.pct:.1f}%), a significant change ({_p(row.p_year)})"
+            f"since {row.year_ago_label} ({then:.1f}% to {row.pct:.1f}%), a significant change ({format_p(row.p_year)})"
         )
         if row.vs_year == "declined":
             others = held[held["question_id"] != row.question_id]

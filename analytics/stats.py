@@ -88,6 +88,15 @@ def two_proportion_test(p1, n1, p2, n2):
     return z, pval
 
 
+def format_p(p: float) -> str:
+    """``p = 0.036``; ``p < 0.001`` when tiny; four places near 0.05 so rounding never contradicts the verdict."""
+    if not np.isfinite(p):
+        return ""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.4f}" if 0.045 <= p < 0.055 else f"p = {p:.3f}"
+
+
 def z_for(confidence: float) -> float:
     """Two-sided normal quantile for a confidence level (1.96 for 95%)."""
     return float(ndtri(1 - (1 - confidence) / 2))

@@ -22,6 +22,7 @@ from analytics.stats import (
     SuppressionRule,
     change_direction,
     estimates_from_sums,
+    format_p,
     funnel_limits,
     funnel_position,
     two_proportion_test,
@@ -316,12 +317,6 @@ def demographic_breakdown(
     return est.sort_values("category").reset_index(drop=True)
 
 
-def _p_text(p: float) -> str:
-    if not np.isfinite(p):
-        return ""
-    return "p < 0.001" if p < 0.001 else (f"p = {p:.4f}" if 0.045 <= p < 0.055 else f"p = {p:.3f}")
-
-
 def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
     """One plain sentence per district for the last period: its change on a year before and its place
     against the force, each with the test's verdict. Rules, not a model; numbers as the charts show them."""
@@ -340,7 +335,7 @@ def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
                 "declined": "a significant fall",
                 "no significant change": "not a significant change",
             }.get(row.change_year, row.change_year)
-            text += f" On a year before: {row.diff_year:+.1f} points, {verdict} ({_p_text(row.p_year)})."
+            text += f" On a year before: {row.diff_year:+.1f} points, {verdict} ({format_p(row.p_year)})."
         if funnel_at is not None and row.series_id in funnel_at.index:
             f = funnel_at.loc[row.series_id]
             where = {

@@ -44,3 +44,8 @@ def test_quarter_arithmetic():
         date(2019, 4, 1),
     ]
     assert periods.fy_label(2018) == "2018/19"
+
+
+def test_quarter_end():
+    assert periods.quarter_end(date(2019, 2, 1)) == date(2019, 3, 31)
+    assert periods.quarter_end(date(2026, 4, 1)) == date(2026, 6, 30)

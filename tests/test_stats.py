@@ -174,3 +174,11 @@ def test_funnel_position():
         "below 99.8% limit",
         "not shown",
     ]
+
+
+@pytest.mark.parametrize(
+    ("p", "text"), [(0.0004, "p < 0.001"), (0.036, "p = 0.036"), (0.0496, "p = 0.0496"), (0.3, "p = 0.300")]
+)
+def test_format_p_never_rounds_across_the_verdict(p, text):
+    assert stats.format_p(p) == text
+    assert stats.format_p(float("nan")) == ""

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.chart_common import fmt_pct
+from analytics.stats import format_p
 from ui import data
 
 
@@ -56,13 +57,6 @@ def points(value: float) -> str:
     return "" if value is None or not math.isfinite(value) else f"{value:+.1f} pts"
 
 
-def p_value(p: float) -> str:
-    """``p = 0.036``; ``p < 0.001`` when tiny; four places near 0.05 so rounding never contradicts the verdict."""
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.4f}" if 0.045 <= p < 0.055 else f"p = {p:.3f}"
-
-
 _CHANGE_WORDS = {
     "improved": "▲ significant improvement",
     "declined": "▼ significant decline",
@@ -104,7 +98,7 @@ def measure_tile(container, row) -> None:
             label_visibility="collapsed",
         )
         if has_change:
-            verdict = f"{_CHANGE_WORDS.get(row.change, row.change)} ({p_value(row.p_value)})"
+            verdict = f"{_CHANGE_WORDS.get(row.change, row.change)} ({format_p(row.p_value)})"
         else:
             verdict = f"no comparison: {_NO_COMPARISON.get(row.prev_base_status, 'not available')}"
         before = f" ({pct(row.prev_pct)})" if has_change else ""

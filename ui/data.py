@@ -32,6 +32,7 @@ from analytics import (
 from analytics import meeting_pack as pack_builder
 from analytics.config import load_settings
 from analytics.db import Database, DataError
+from analytics.periods import quarter_end
 from analytics.stats import SuppressionRule
 
 _demo_lock = threading.Lock()
@@ -287,7 +288,7 @@ def activity_figures(
     db = database_at(version)
     flt = _event_filter(q_from, q_to, districts, types, strands, audiences, statuses)
     points, total = activity.map_points(db, flt)
-    gaps = activity.engagement_gaps(db, districts, quarter_end_date(q_to), gap_months)
+    gaps = activity.engagement_gaps(db, districts, quarter_end(q_to), gap_months)
     return (
         points,
         total,
@@ -296,15 +297,6 @@ def activity_figures(
         gaps,
         activity.map_views(db, flt),
     )
-
-
-def quarter_end_date(quarter: date) -> date:
-    """Last day of a quarter."""
-    from datetime import timedelta
-
-    from analytics.periods import add_quarters
-
-    return add_quarters(quarter, 1) - timedelta(days=1)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -331,7 +323,7 @@ def anti_social_behaviour(q_from: date, q_to: date):
     if folder is None:
         return None
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*-street.csv")))
-    return _anti_social_behaviour(str(folder), stamp, q_from, quarter_end_date(q_to))
+    return _anti_social_behaviour(str(folder), stamp, q_from, quarter_end(q_to))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
