@@ -10,11 +10,8 @@ in an append-only history file.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,7 +19,6 @@ import pandas as pd
 
 from analytics import store
 from analytics.db import Database
-from analytics.schema import TABLES
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
 
 OPEN_STATUSES = ("open", "in progress")
@@ -79,25 +75,6 @@ def _previous_meeting_date(db: Database, district_id: str, meeting_date: date) -
     return pd.Timestamp(prev).date() if pd.notna(prev) else date.min
 
 
-@contextmanager
-def _locked(data_dir: Path) -> Iterator[None]:
-    """An exclusive lock across processes for the read-check-write of the actions file."""
-    lock = Path(data_dir) / ".star_chamber_actions.lock"
-    with open(lock, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _read(data_dir: Path) -> pd.DataFrame:
-    path = store.table_path(data_dir, TABLE)
-    if not path.exists():  # the table is optional: the first action starts it
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[TABLE].column_names})
-    return pd.read_parquet(path)
-
-
 def _record(data_dir: Path, event: dict) -> None:
     """Append to the history; the change itself is already saved, so a failure here is logged, not raised."""
     try:
@@ -141,8 +118,8 @@ def update_action(
     """
     changes = _validate(changes)
     now = now or datetime.now().replace(microsecond=0)
-    with _locked(data_dir):
-        df = _read(data_dir)
+    with store.locked(data_dir, TABLE):
+        df = store.read_table(data_dir, TABLE)
         hit = df.index[df["action_id"] == action_id]
         if len(hit) != 1:
             raise ActionError(f"no action {action_id}")
@@ -180,8 +157,8 @@ def add_action(
         if key not in fields:
             raise ActionError(f"{key} is required")
     now = now or datetime.now().replace(microsecond=0)
-    with _locked(data_dir):
-        df = _read(data_dir)
+    with store.locked(data_dir, TABLE):
+        df = store.read_table(data_dir, TABLE)
         taken = set(df["action_id"])
         n = sum(1 for a in taken if a.startswith(f"{meeting_id}-A")) + 1
         while f"{meeting_id}-A{n}" in taken:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -85,3 +88,22 @@ def data_version(data_dir: Path) -> str:
         st = p.stat()
         h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()[:16]
+
+
+def read_table(data_dir: Path, table: str) -> pd.DataFrame:
+    """``table`` as stored in ``data_dir``, or an empty frame with its columns when it has no file yet."""
+    path = table_path(data_dir, table)
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[table].column_names})
+    return pd.read_parquet(path)
+
+
+@contextmanager
+def locked(data_dir: Path, name: str) -> Iterator[None]:
+    """An exclusive lock across processes (``.<name>.lock`` in the data folder) for a read-check-write."""
+    with open(Path(data_dir) / f".{name}.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
