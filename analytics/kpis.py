@@ -48,14 +48,15 @@ WHERE raised_on >= $f AND raised_on < $t
 GROUP BY ALL
 """
 # District accounts only (the force-wide pages serve everyone); a district counts only
-# when every one of its accounts reported all three months of the quarter.
+# when every one of its accounts reported all four figures for all three months of the quarter.
 _SOCIAL_SQL = """
 SELECT a.district_id,
        sum(m.followers) FILTER (WHERE m.month_start = $last_month) AS followers,
        sum(m.reach) AS reach,
        sum(m.engagements) AS engagements,
        sum(m.impressions) AS impressions,
-       count(*) = 3 * count(DISTINCT a.account_id) AS social_complete
+       count(*) FILTER (WHERE m.followers IS NOT NULL AND m.reach IS NOT NULL AND m.impressions IS NOT NULL
+                        AND m.engagements IS NOT NULL) = 3 * count(DISTINCT a.account_id) AS social_complete
 FROM social_monthly m JOIN social_accounts a USING (account_id)
 WHERE a.district_id IS NOT NULL AND m.month_start >= $f AND m.month_start < $t
 GROUP BY ALL

@@ -23,11 +23,12 @@ from analytics.vocabulary import (  # re-exported: the contract's enums and ques
     PLATFORMS,
     POST_TAGS,
     SEXES,
+    SOCIAL_SOURCES,
     STRANDS,
     TELL_CHANNELS,
 )
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -252,11 +253,37 @@ SOCIAL_MONTHLY = _register(
         (
             _c("account_id", "VARCHAR", "Account the figures belong to."),
             _c("month_start", "DATE", "First day of the month."),
-            _c("followers", "INTEGER", "Followers (or page likes) at month end.", minimum=0),
-            _c("reach", "BIGINT", "Unique people reached in the month.", minimum=0),
-            _c("impressions", "BIGINT", "Times content was shown in the month.", minimum=0),
-            _c("engagements", "INTEGER", "Reactions, comments, shares and clicks in the month.", minimum=0),
-            _c("posts", "INTEGER", "Posts published in the month.", minimum=0),
+            _c(
+                "followers",
+                "INTEGER",
+                "Followers (or page likes) at month end; null when not reported.",
+                nullable=True,
+                minimum=0,
+            ),
+            _c(
+                "reach",
+                "BIGINT",
+                "Unique people reached in the month; null when not reported (X reports no reach, and a sum of "
+                "post reach would count people more than once).",
+                nullable=True,
+                minimum=0,
+            ),
+            _c("impressions", "BIGINT", "Times content was shown in the month.", nullable=True, minimum=0),
+            _c(
+                "engagements",
+                "INTEGER",
+                "Reactions, comments, shares and clicks in the month.",
+                nullable=True,
+                minimum=0,
+            ),
+            _c("posts", "INTEGER", "Posts published in the month.", nullable=True, minimum=0),
+            _c(
+                "source",
+                "VARCHAR",
+                "Where the figures came from: 'platform' (account-level figures from the platform or entered "
+                "by hand) or 'posts' (posts, impressions and engagements summed from the month's imported posts).",
+                enum=SOCIAL_SOURCES,
+            ),
         ),
         key=("account_id", "month_start"),
         sort_by=("month_start", "account_id"),
@@ -274,7 +301,13 @@ SOCIAL_POSTS = _register(
             _c("account_id", "VARCHAR", "Account that published it."),
             _c("posted_at", "TIMESTAMP", "When it was published."),
             _c("text", "VARCHAR", "Text of the post (shown as plain text, never as HTML)."),
-            _c("reach", "BIGINT", "Unique people reached.", minimum=0),
+            _c(
+                "reach",
+                "BIGINT",
+                "Unique people reached; null when the platform reports no reach (X).",
+                nullable=True,
+                minimum=0,
+            ),
             _c("impressions", "BIGINT", "Times shown.", minimum=0),
             _c("engagements", "INTEGER", "Reactions, comments, shares and clicks.", minimum=0),
             _c("tag", "VARCHAR", "Content tag.", enum=POST_TAGS),

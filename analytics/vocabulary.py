@@ -59,6 +59,7 @@ CONCERN_THEMES = (
 )
 TELL_CHANNELS = ("Newsletter", "Social post", "Meeting", "Notice board")
 PLATFORMS = ("Facebook", "X", "Instagram", "Nextdoor")
+SOCIAL_SOURCES = ("platform", "posts")
 POST_TAGS = ("You said, we did", "Appeal", "Crime prevention", "Event", "Recruitment", "Other")
 BENCHMARK_GROUPS = ("msg", "national")
 MEETING_THEMES = (

@@ -121,3 +121,19 @@ def test_written_demo_is_marked_synthetic(demo_dir):
     assert demo.is_demo(demo_dir)
     assert demo.demo_info(demo_dir)["synthetic"] is True
     assert not demo.is_demo(demo_dir.parent)
+
+
+def test_demo_written_for_an_older_contract_is_regenerated(demo_dir, tmp_path):
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    old = tmp_path / "demo"
+    shutil.copytree(demo_dir, old)
+    assert demo.is_current(old)
+    marker = old / demo.MARKER
+    marker.write_text(json.dumps(json.loads(marker.read_text()) | {"contract": "0"}))
+    assert not demo.is_current(old)
+    subprocess.run([sys.executable, "-m", "analytics.demo", str(old), "--if-missing"], check=True)
+    assert demo.is_current(old)

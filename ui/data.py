@@ -44,8 +44,8 @@ def ensure_demo_data() -> None:
     if not settings.using_default_demo:
         return
     with _demo_lock:
-        if not (settings.data_dir / "survey_responses.parquet").exists():
-            with st.spinner("First run: generating the synthetic demo data (a few seconds)..."):
+        if not demo.is_current(settings.data_dir):
+            with st.spinner("Generating the synthetic demo data (a few seconds)..."):
                 demo.write_demo(settings.data_dir)
 
 

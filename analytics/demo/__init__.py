@@ -13,6 +13,7 @@ import pandas as pd
 from analytics import store
 from analytics.demo import engagement, governance, social, survey
 from analytics.demo.spec import DEFAULT_SEED, DEFAULT_SPEC, load_spec
+from analytics.schema import CONTRACT_VERSION
 
 MARKER = "DEMO_DATA_SYNTHETIC.json"
 
@@ -57,6 +58,7 @@ def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAUL
                     "synthetic": True,
                     "description": "Synthetic demo data calibrated to published force-level figures. Not real.",
                     "seed": seed,
+                    "contract": CONTRACT_VERSION,
                     "as_at": spec["as_at"],
                     "force_name": spec["force_name"],
                 },
@@ -77,6 +79,11 @@ def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAUL
 def is_demo(data_dir: Path) -> bool:
     """True when ``data_dir`` holds the generated synthetic demo data."""
     return (Path(data_dir) / MARKER).exists()
+
+
+def is_current(data_dir: Path) -> bool:
+    """True when ``data_dir`` holds demo data written for this version of the data contract."""
+    return demo_info(data_dir).get("contract") == CONTRACT_VERSION
 
 
 def demo_info(data_dir: Path) -> dict:

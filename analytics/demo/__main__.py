@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from analytics.config import default_demo_dir
-from analytics.demo import write_demo
+from analytics.demo import is_current, write_demo
 from analytics.demo.spec import DEFAULT_SEED
 
 
@@ -14,9 +14,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("out_dir", nargs="?", type=Path, default=default_demo_dir())
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--if-missing", action="store_true", help="do nothing when the data set is already there")
+    ap.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing when the data set is already there (and written for this data contract)",
+    )
     args = ap.parse_args()
-    if args.if_missing and (args.out_dir / "survey_responses.parquet").exists():
+    if args.if_missing and is_current(args.out_dir):
         return
     t = time.perf_counter()
     write_demo(args.out_dir, seed=args.seed)

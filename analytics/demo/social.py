@@ -105,7 +105,9 @@ def monthly_frame(spec: dict, accounts: pd.DataFrame, rng: np.random.Generator) 
         force_reach = curves["force_reach"][mi] * rng.lognormal(0, 0.12)
         rows.append(_month_row("fb_force", m, round(curves["force_followers"][mi]), round(force_reach), rng))
         x_followers = round(curves["force_followers"][mi] * 0.45)
-        rows.append(_month_row("x_force", m, x_followers, round(force_reach * 0.35), rng))
+        # X reports impressions but no reach: the demo leaves it blank as a real export would.
+        x_row = _month_row("x_force", m, x_followers, round(force_reach * 0.35), rng)
+        rows.append(x_row | {"reach": None})
     return pd.DataFrame(rows)
 
 
@@ -118,6 +120,7 @@ def _month_row(account_id: str, month: date, followers: int, reach: int, rng: np
         "impressions": int(reach * rng.uniform(1.6, 2.3)),
         "engagements": int(reach * rng.uniform(0.025, 0.06)),
         "posts": int(rng.poisson(22)),
+        "source": "platform",
     }
 
 
@@ -126,15 +129,17 @@ def posts_frame(spec: dict, accounts: pd.DataFrame, monthly: pd.DataFrame, rng: 
     towns = {d["district_id"]: [t[0] for t in d["towns"]] for d in spec["districts"]}
     all_towns = [t for names in towns.values() for t in names]
     district_of = dict(zip(accounts["account_id"], accounts["district_id"], strict=True))
+    platform_of = dict(zip(accounts["account_id"], accounts["platform"], strict=True))
     rows = []
     for rec in monthly.itertuples(index=False):
         places = towns.get(district_of[rec.account_id]) or all_towns
+        post_reach = rec.reach if pd.notna(rec.reach) else rec.impressions / 1.8
         n = min(rec.posts, 8)
         tags = rng.choice(len(_TAG_P), n, p=_TAG_P)
         for t in tags:
             tag = vocabulary.POST_TAGS[t]
             place = places[rng.integers(len(places))]
-            reach = int(rec.reach / max(rec.posts, 1) * _TAG_REACH[t] * rng.lognormal(0, 0.6))
+            reach = int(post_reach / max(rec.posts, 1) * _TAG_REACH[t] * rng.lognormal(0, 0.6))
             posted = datetime.combine(rec.month_start, datetime.min.time()) + timedelta(
                 days=int(rng.integers(0, 28)), hours=int(rng.integers(7, 21))
             )
@@ -145,7 +150,7 @@ def posts_frame(spec: dict, accounts: pd.DataFrame, monthly: pd.DataFrame, rng: 
                     "text": _POST_TEXT[tag].format(
                         theme="speeding", place=place, action="speed checks with roads policing"
                     ),
-                    "reach": reach,
+                    "reach": reach if platform_of[rec.account_id] != "X" else None,
                     "impressions": int(reach * rng.uniform(1.3, 2.0)),
                     "engagements": int(reach * rng.uniform(0.01, 0.09)),
                     "tag": tag,
