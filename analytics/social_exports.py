@@ -1,0 +1,373 @@
+"""Readers for social-media analytics exports: X (Twitter) and Meta (Facebook) files as people download them.
+
+The layouts are those in ``shared/reference/social_media/EXPORT_LAYOUTS.md``:
+
+- X legacy "tweet activity" (analytics.twitter.com, to 2023): one row per tweet.
+- X current "account analytics content" (2023 onwards, reported layout): one row per post.
+- Meta Business Suite post export (current, reported layout): one row per post.
+- Facebook legacy Page Insights (page level, two header rows): one row per day.
+
+A file is read as text (UTF-8, UTF-8 with a byte-order mark, UTF-16, or Windows-1252
+as Excel saves it; comma, semicolon or tab separated), its layout recognised from
+its header, and its rows checked one by one. Every problem is reported with its
+row number (as a spreadsheet shows it: the header is row 1) and the row left out;
+nothing is guessed. Times are converted to UK local time. Column names are matched
+without regard to case or spacing, and extra columns are ignored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from analytics.post_tags import tag_for
+
+LOCAL_TZ = ZoneInfo("Europe/London")
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class ExportError(ValueError):
+    """The file cannot be read as any known export; the message says why, for the person importing."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One export layout: how to recognise it and where each figure is."""
+
+    key: str
+    title: str
+    platform: str
+    level: str  # "post" (one row per post) or "page" (one row per day, account-level)
+    fields: dict[str, tuple[str, ...]]  # target -> header names, first present wins (normalised)
+    required: tuple[str, ...]
+    signature: tuple[str, ...]  # headers that identify the layout
+    time_formats: tuple[str, ...]
+    id_prefix: str = ""
+    header_rows: int = 1
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip().casefold()
+
+
+_ISO = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d")
+LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        "x_tweet_activity",
+        "X (Twitter) tweet activity export (analytics.twitter.com, to 2023)",
+        "X",
+        "post",
+        {
+            "post_id": ("tweet id",),
+            "text": ("tweet text",),
+            "posted_at": ("time",),
+            "impressions": ("impressions",),
+            "engagements": ("engagements",),
+        },
+        ("post_id", "posted_at", "impressions", "engagements"),
+        ("tweet id", "tweet permalink", "tweet text", "time", "engagement rate", "retweets", "user profile clicks"),
+        ("%Y-%m-%d %H:%M %z", *_ISO),
+        id_prefix="x:",
+    ),
+    Layout(
+        "x_account_content",
+        "X account analytics content export (2023 onwards)",
+        "X",
+        "post",
+        {
+            "post_id": ("post id",),
+            "text": ("post text",),
+            "posted_at": ("date",),
+            "impressions": ("impressions",),
+            "engagements": ("engagements",),
+        },
+        ("post_id", "posted_at", "impressions", "engagements"),
+        ("post id", "post text", "post link", "bookmarks", "reposts", "new follows"),
+        (*_ISO, "%a, %b %d, %Y", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+        id_prefix="x:",
+    ),
+    Layout(
+        "meta_posts",
+        "Meta Business Suite post export (Facebook)",
+        "Facebook",
+        "post",
+        {
+            "post_id": ("post id",),
+            "text": ("description", "title", "message"),
+            "posted_at": ("publish time",),
+            "impressions": ("impressions", "views"),
+            "reach": ("reach", "viewers"),
+            "engagements": ("reactions, comments and shares",),
+            "reactions": ("reactions",),
+            "comments": ("comments",),
+            "shares": ("shares",),
+            "clicks": ("total clicks",),
+            "label": ("custom labels",),
+        },
+        ("post_id", "posted_at", "impressions", "reach"),
+        ("post id", "page id", "page name", "publish time", "permalink", "post type", "reactions, comments and shares"),
+        ("%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", *_ISO),
+        id_prefix="fb:",
+    ),
+    Layout(
+        "facebook_page_insights",
+        "Facebook Page Insights export (page level, to 2023)",
+        "Facebook",
+        "page",
+        {
+            "day": ("date",),
+            "followers": ("lifetime total likes",),
+            "reach": ("28 days total reach",),
+            "impressions": ("daily total impressions",),
+            "engagements": ("daily page engaged users",),
+        },
+        ("day", "followers"),
+        ("lifetime total likes", "daily total reach", "28 days total reach", "daily page engaged users"),
+        ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y"),
+        header_rows=2,
+    ),
+)
+_COUNTS = ("impressions", "engagements", "reach", "reactions", "comments", "shares", "clicks", "followers")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One row left out, and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 40 else self.value[:37] + "..."
+        return f"row {self.row}, {self.column}: {shown!r} {self.reason}"
+
+
+@dataclass
+class ParsedExport:
+    """What a file held: its layout, the rows read (posts or days), and what was left out."""
+
+    layout: Layout
+    encoding: str
+    rows_in: int
+    records: pd.DataFrame
+    problems: list[RowProblem] = field(default_factory=list)
+    duplicates: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return len(self.records)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """``raw`` as text and the encoding it was read with (UTF-16 and UTF-8 by their marks, else UTF-8 or cp1252)."""
+    if len(raw) > MAX_BYTES:
+        raise ExportError(f"The file is larger than {MAX_BYTES // 2**20} MB; split it by month.")
+    if raw.startswith(b"PK\x03\x04"):
+        raise ExportError("This is an Excel workbook, not a CSV file: export or save it as CSV first.")
+    for bom, name in ((codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(bom):
+            return raw.decode("utf-16"), name
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "UTF-8 with byte-order mark"
+    if b"\x00" in raw[:4096]:
+        raise ExportError("This is not a text file (it holds binary data).")
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError as exc:
+            raise ExportError("The file's text encoding is not UTF-8, UTF-16 or Windows-1252.") from exc
+
+
+def read_rows(text: str) -> list[list[str]]:
+    """The rows of a delimited text: comma, semicolon or tab, whichever splits the header most."""
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return [r for r in rows if any(cell.strip() for cell in r)]
+
+
+def detect(header: list[str]) -> Layout:
+    """The layout whose signature columns the header holds most of; an error naming what is missing."""
+    names = {_norm(h) for h in header}
+    scored = sorted(LAYOUTS, key=lambda lay: -sum(s in names for s in lay.signature))
+    best = scored[0]
+    if sum(s in names for s in best.signature) < 2:
+        shown = ", ".join(h.strip() for h in header[:8]) + (", ..." if len(header) > 8 else "")
+        raise ExportError(
+            "Not a recognised export. Expected an X (Twitter) tweet activity or account content export, a Meta "
+            f"Business Suite post export or a Facebook Page Insights export. This file's columns: {shown}."
+        )
+    missing = [best.fields[f][0] for f in best.required if not any(a in names for a in best.fields[f])]
+    if best.key == "meta_posts" and "reactions, comments and shares" not in names:
+        missing += [c for c in ("reactions", "comments", "shares") if c not in names]
+    if missing:
+        raise ExportError(
+            f"This looks like a {best.title}, but it lacks the column(s) needed: {', '.join(missing)}. "
+            "The platform may have changed its layout; export again or rename the columns."
+        )
+    return best
+
+
+def parse(raw: bytes) -> ParsedExport:
+    """Read an export file's bytes: recognise its layout, check each row, and return what it holds."""
+    text, encoding = decode(raw)
+    rows = read_rows(text)
+    if not rows:
+        raise ExportError("The file is empty.")
+    layout = detect(rows[0])
+    return parse_rows(rows, layout, encoding)
+
+
+def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> ParsedExport:
+    """Rows (header first) of a file already known to be in ``layout``."""
+    header = [_norm(h) for h in rows[0]]
+    body_start = 1
+    if layout.header_rows == 2 and len(rows) > 1 and _is_description_row(rows[1]):
+        body_start = 2
+    columns = {}
+    for target, names in layout.fields.items():
+        for name in names:
+            if name in header:
+                columns[target] = header.index(name)
+                break
+    notes = [
+        f"No {layout.fields[t][0]!r} column: left blank."
+        for t in layout.fields
+        if t not in columns and t in ("reach", "impressions", "engagements", "text")
+    ]
+    body = [(i + 1, r) for i, r in enumerate(rows) if i >= body_start]
+    cell = {t: [r[c].strip() if c < len(r) else "" for _, r in body] for t, c in columns.items()}
+    problems: list[RowProblem] = []
+    bad: set[int] = set()
+    time_field = "posted_at" if layout.level == "post" else "day"
+    when, time_problems = _parse_times(cell[time_field], layout, [n for n, _ in body])
+    problems += time_problems
+    bad |= {p.row for p in time_problems}
+    counts = {}
+    for target in _COUNTS:
+        if target in cell:
+            counts[target], count_problems = _parse_counts(
+                cell[target], layout.fields[target][0], [n for n, _ in body], target in layout.required
+            )
+            problems += count_problems
+            bad |= {p.row for p in count_problems}
+    if layout.level == "post":
+        for i, (n, _) in enumerate(body):
+            if not cell["post_id"][i]:
+                problems.append(RowProblem(n, layout.fields["post_id"][0], "", "is empty: every post needs its id"))
+                bad.add(n)
+    records = pd.DataFrame({"row": [n for n, _ in body], time_field: when, **counts})
+    if layout.level == "post":
+        records["post_id"] = [layout.id_prefix + v.removeprefix("'") for v in cell["post_id"]]
+        records["text"] = cell.get("text", [""] * len(body))
+        if layout.key == "meta_posts":
+            # The aggregate column where given; otherwise its parts, where Meta blanks low counts.
+            none = pd.Series(pd.NA, index=records.index, dtype="Int64")
+            parts = [counts[c] for c in ("reactions", "comments", "shares") if c in counts]
+            summed = pd.concat(parts, axis=1).sum(axis=1).astype("Int64") if len(parts) == 3 else none
+            clicks = counts["clicks"].fillna(0) if "clicks" in counts else 0
+            records["engagements"] = counts.get("engagements", none).fillna(summed) + clicks
+        for i in records.index[records["engagements"].isna()]:
+            n = int(records.at[i, "row"])
+            if n not in bad:
+                problems.append(RowProblem(n, "engagements", "", "has no engagements figure"))
+                bad.add(n)
+        labels = cell.get("label", [""] * len(body))
+        records["tag"] = [tag_for(t, lab) for t, lab in zip(records["text"], labels, strict=True)]
+    records = records[~records["row"].isin(bad)]
+    before = len(records)
+    key = "post_id" if layout.level == "post" else "day"
+    records = records.drop_duplicates(key, keep="last")
+    return ParsedExport(
+        layout,
+        encoding,
+        len(body),
+        records.reset_index(drop=True),
+        sorted(problems, key=lambda p: p.row),
+        before - len(records),
+        notes,
+    )
+
+
+def _is_description_row(row: list[str]) -> bool:
+    """Page Insights' second header row: descriptions such as "Lifetime: The total number of people ..."."""
+    return any(re.match(r"^(lifetime|daily|weekly|28 days):", c.strip(), re.IGNORECASE) for c in row)
+
+
+def _parse_times(values: list[str], layout: Layout, rows: list[int]) -> tuple[list, list[RowProblem]]:
+    """One explicit format for the whole column: the first of the layout's formats that reads every value.
+
+    A column that no single format reads (for example day-first and month-first dates mixed) is
+    read with the format that fits most values, and the rest are reported, never guessed.
+    """
+    column = layout.fields["posted_at" if layout.level == "post" else "day"][0]
+    filled = [v for v in values if v]
+    best, best_hits = layout.time_formats[0], -1
+    for fmt in layout.time_formats:
+        hits = sum(_strptime(v, fmt) is not None for v in filled)
+        if hits > best_hits:
+            best, best_hits = fmt, hits
+        if hits == len(filled):
+            break
+    out, problems = [], []
+    for n, v in zip(rows, values, strict=True):
+        t = _strptime(v, best) if v else None
+        if t is None:
+            reason = "is empty" if not v else f"is not a date and time in the file's format ({best})"
+            problems.append(RowProblem(n, column, v, reason))
+        elif layout.level == "page":
+            t = t.date()
+        out.append(t)
+    return out, problems
+
+
+def _strptime(value: str, fmt: str) -> datetime | None:
+    try:
+        t = datetime.strptime(value.strip(), fmt)
+    except ValueError:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return t
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _parse_counts(values: list[str], column: str, rows: list[int], required: bool):
+    """Whole, non-negative counts; "1,234" and "1777.0" are read, "-" and blanks are missing."""
+    out, problems = [], []
+    for n, v in zip(rows, values, strict=True):
+        text = v.replace("\u00a0", "").strip()
+        if text in ("", "-", "--"):
+            if required:
+                problems.append(RowProblem(n, column, v, "is empty"))
+            out.append(None)
+            continue
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        try:
+            x = float(text)
+        except ValueError:
+            problems.append(RowProblem(n, column, v, "is not a number"))
+            out.append(None)
+            continue
+        if not math.isfinite(x) or x < 0 or x != int(x):
+            problems.append(RowProblem(n, column, v, "is not a whole number of zero or more"))
+            out.append(None)
+            continue
+        out.append(int(x))
+    return pd.Series(out, dtype="Int64"), problems
