@@ -9,9 +9,17 @@ Z = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def reference(
-    raw, qid, q_from, q_to, by=(), districts=None, rule: SuppressionRule | None = None, exclude_dont_know=None
+    raw,
+    qid,
+    q_from,
+    q_to,
+    by=(),
+    districts=None,
+    rule: SuppressionRule | None = None,
+    exclude_dont_know=None,
+    per_quarter=True,
 ) -> pd.DataFrame:
-    """pandas reference: weighted % positive, bases, Wilson interval, suppression."""
+    """pandas reference: weighted % positive, bases, Wilson interval, suppression (per quarter, or pooled)."""
     rule = rule or SuppressionRule()
     r = raw("survey_responses")
     q = raw("survey_questions").set_index("question_id").loc[qid]
@@ -24,7 +32,7 @@ def reference(
         r = r[r["district_id"].isin(districts)]
     r["wpos"] = r["weight"] * r["answer"].isin(list(q["positive_answers"]))
     r["w2"] = r["weight"] ** 2
-    g = r.groupby(["quarter_start", *by]).agg(
+    g = r.groupby(["quarter_start", *by] if per_quarter else list(by)).agg(
         n=("weight", "size"), sw=("weight", "sum"), sw2=("w2", "sum"), swp=("wpos", "sum")
     )
     g["p"] = g["swp"] / g["sw"]

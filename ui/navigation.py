@@ -18,4 +18,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/trends.py", "Confidence trends", ":material/trending_up:"),
     PageSpec("app_pages/star_chamber.py", "Star Chamber", ":material/gavel:"),
     PageSpec("app_pages/activity_map.py", "Activity map", ":material/map:"),
+    PageSpec("app_pages/social.py", "Social media", ":material/campaign:"),
 )

@@ -1,0 +1,306 @@
+"""Social-media reach by account and district: the figures behind the Social media page.
+
+Monthly figures are per account. A district served by more than one account
+(for example one page for each of two towns) is shown apart (each account) and
+together (their sum; a person following both pages counts twice, as the
+platforms count them). A combined month is only summed when every account in
+the group reported it, so a gap is never read as zero. Figures per 1,000
+residents use the district's population (the force-wide pages: the force's).
+Engagement rate is engagements per 100 impressions, the one definition every
+platform's exports allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from analytics import measures
+from analytics.db import Database
+from analytics.periods import add_quarters
+from analytics.schema import whitelisted
+from analytics.stats import SuppressionRule, estimates_from_sums
+
+FIGURES = ("followers", "reach", "impressions", "engagements", "posts")
+FORCE_WIDE = "Force-wide pages"
+ALL_DISTRICTS = "All district pages"
+MIN_IMPRESSIONS_FOR_RATE = 100
+MIN_POSTS_FOR_TAG = 5
+
+_MONTHS_SQL = """
+SELECT a.account_id, a.district_id, a.platform, a.name AS account, a.handle,
+       m.month_start, m.followers, m.reach, m.impressions, m.engagements, m.posts, m.source
+FROM social_monthly m JOIN social_accounts a USING (account_id)
+WHERE m.month_start >= $f AND m.month_start < $t
+  AND (a.district_id IS NULL OR list_contains($districts, a.district_id))
+  AND list_contains($platforms, a.platform)
+ORDER BY m.month_start, a.account_id
+"""
+_ACCOUNTS_SQL = """
+SELECT account_id, district_id, platform, name AS account, handle FROM social_accounts
+WHERE (district_id IS NULL OR list_contains($districts, district_id)) AND list_contains($platforms, platform)
+ORDER BY district_id NULLS LAST, account_id
+"""
+
+
+@dataclass(frozen=True)
+class Period:
+    """The months from the first quarter's start to the last quarter's end, and what to include."""
+
+    quarter_from: date
+    quarter_to: date
+    district_ids: tuple[str, ...]
+    platforms: tuple[str, ...]
+
+    @property
+    def start(self) -> date:
+        return self.quarter_from
+
+    @property
+    def end(self) -> date:  # exclusive
+        return add_quarters(self.quarter_to, 1)
+
+    def months(self) -> list[date]:
+        return [d.date() for d in pd.date_range(self.start, self.end, freq="MS", inclusive="left")]
+
+    def params(self) -> dict:
+        return {"f": self.start, "t": self.end, "districts": list(self.district_ids), "platforms": list(self.platforms)}
+
+
+def platforms(db: Database) -> list[str]:
+    """The platforms the stored accounts are on."""
+    return db.query("SELECT DISTINCT platform FROM social_accounts ORDER BY platform")["platform"].tolist()
+
+
+def account_months(db: Database, period: Period) -> pd.DataFrame:
+    """One row per account and month in the period, with the account's district and platform."""
+    df = db.query(_MONTHS_SQL, period.params())
+    df["month_start"] = pd.to_datetime(df["month_start"]).dt.date
+    return df
+
+
+def _populations(db: Database) -> tuple[dict[str, float], dict[str, str], float]:
+    d = measures.districts(db)
+    return (
+        dict(zip(d["district_id"], d["population"].astype(float), strict=True)),
+        dict(zip(d["district_id"], d["name"], strict=True)),
+        float(d["population"].sum()),
+    )
+
+
+def group_months(months: pd.DataFrame, groups: pd.Series, period: Period) -> pd.DataFrame:
+    """Monthly figures per group: its accounts summed, blank in a month one of them did not report.
+
+    An account that reports a figure in no month of the period (X reports no reach) is left out
+    of that figure's sum rather than blanking every month of it.
+    """
+    tagged = months.assign(group=groups)
+    groups_seen = sorted(tagged["group"].unique())
+    grid = pd.MultiIndex.from_product([groups_seen, period.months()], names=["group", "month_start"])
+    g = tagged.groupby(["group", "month_start"])
+    out = pd.DataFrame(index=grid)
+    for col in FIGURES:
+        reporting = tagged[tagged[col].notna()].groupby("group")["account_id"].nunique()
+        expected = reporting.reindex(grid.get_level_values("group")).to_numpy()
+        reported = g[col].count().reindex(grid, fill_value=0).to_numpy()
+        total = g[col].sum(min_count=1).astype(float).reindex(grid)
+        out[col] = total.where(reported == expected)
+    return out.reset_index()
+
+
+def _summarise(series: pd.DataFrame, population: float | None, n_months: int) -> dict:
+    """Period figures for one group from its monthly series (months in order)."""
+    followers = series.dropna(subset=["followers"])
+    reach = series["reach"].dropna()
+    both = series.dropna(subset=["impressions", "engagements"])
+    out = {
+        "followers_start": followers["followers"].iloc[0] if len(followers) else np.nan,
+        "followers_end": followers["followers"].iloc[-1] if len(followers) else np.nan,
+        "start_month": followers["month_start"].iloc[0] if len(followers) else None,
+        "end_month": followers["month_start"].iloc[-1] if len(followers) else None,
+        "reach_avg": reach.mean() if len(reach) else np.nan,
+        "impressions": series["impressions"].sum(min_count=1),
+        "engagements": series["engagements"].sum(min_count=1),
+        "posts": series["posts"].sum(min_count=1),
+        "months_reported": int(series[[c for c in FIGURES if series[c].notna().any()]].notna().all(axis=1).sum()),
+        "months": n_months,
+        "engagement_rate": 100 * both["engagements"].sum() / both["impressions"].sum()
+        if len(both) and both["impressions"].sum() > 0
+        else np.nan,
+    }
+    out["growth"] = out["followers_end"] - out["followers_start"]
+    out["growth_pct"] = 100 * out["growth"] / out["followers_start"] if out["followers_start"] else np.nan
+    pop = population or np.nan
+    out["followers_per_1k"] = 1_000 * out["followers_end"] / pop
+    out["reach_per_1k"] = 1_000 * out["reach_avg"] / pop
+    return out
+
+
+@dataclass(frozen=True)
+class SocialSummary:
+    """The period's figures: per district (accounts together), per account (apart), monthly, by platform."""
+
+    districts: pd.DataFrame
+    accounts: pd.DataFrame
+    monthly: pd.DataFrame
+    platforms: pd.DataFrame
+
+
+def summary(db: Database, period: Period) -> SocialSummary:
+    """Followers, growth, reach, impressions, engagements, posts and rates for the period."""
+    pops, names, force_pop = _populations(db)
+    accounts = db.query(_ACCOUNTS_SQL, {k: v for k, v in period.params().items() if k in ("districts", "platforms")})
+    months = account_months(db, period)
+    n = len(period.months())
+    district_group = months["district_id"].map(names).fillna(FORCE_WIDE)
+    by_district = group_months(months, district_group, period)
+    by_account = group_months(months, months["account_id"], period)
+    chosen = [names[d] for d in period.district_ids if d in names]
+    group_pop = {names[d]: pops[d] for d in period.district_ids if d in names} | {FORCE_WIDE: force_pop}
+    per_group = accounts["district_id"].map(names).fillna(FORCE_WIDE).value_counts()
+    rows = []
+    for name in [*chosen, FORCE_WIDE]:
+        s = by_district[by_district["group"] == name]
+        figures = _summarise(s, group_pop[name], n) if len(s) else {"months_reported": 0, "months": n}
+        rows.append({"name": name, "accounts": int(per_group.get(name, 0))} | figures)
+    # All the chosen districts' pages together, against the force-wide pages.
+    district_only = months[months["district_id"].notna()]
+    together = group_months(district_only, pd.Series(ALL_DISTRICTS, index=district_only.index), period)
+    pop = sum(pops[d] for d in period.district_ids if d in pops)
+    figures = _summarise(together, pop, n) if len(district_only) else {"months_reported": 0, "months": n}
+    rows.append({"name": ALL_DISTRICTS, "accounts": int(district_only["account_id"].nunique())} | figures)
+    districts = pd.DataFrame(rows)
+    acc_rows = []
+    for a in accounts.itertuples(index=False):
+        s = by_account[by_account["group"] == a.account_id]
+        figures = _summarise(s, None, n) if len(s) else {"months_reported": 0, "months": n}
+        acc_rows.append(
+            {
+                "account_id": a.account_id,
+                "account": a.account,
+                "handle": a.handle,
+                "platform": a.platform,
+                "district": names.get(a.district_id, FORCE_WIDE),
+            }
+            | figures
+        )
+    acc = pd.DataFrame(acc_rows)
+    if len(acc):
+        acc = acc.drop(columns=["followers_per_1k", "reach_per_1k"], errors="ignore")
+        total = acc.groupby("district")["followers_end"].transform("sum")
+        acc["share_of_district_followers"] = 100 * acc["followers_end"] / total.where(total > 0)
+    monthly = by_district.rename(columns={"group": "name"})
+    monthly["population"] = monthly["name"].map(group_pop)
+    for col in ("followers", "reach", "impressions", "engagements"):
+        monthly[f"{col}_per_1k"] = 1_000 * monthly[col] / monthly["population"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monthly["engagement_rate"] = (
+            100 * monthly["engagements"] / monthly["impressions"].where(monthly["impressions"] > 0)
+        )
+    return SocialSummary(districts, acc, monthly, _by_platform(acc))
+
+
+def _by_platform(acc: pd.DataFrame) -> pd.DataFrame:
+    """Per district (and the force-wide pages) and platform: followers at the end, reach, impressions."""
+    if acc.empty:
+        return pd.DataFrame(columns=["district", "platform", "followers_end", "reach_avg", "impressions"])
+    cols = ["followers_end", "reach_avg", "impressions", "engagements", "posts"]
+    out = acc.groupby(["district", "platform"], sort=False)[cols].sum(min_count=1).reset_index()
+    return out
+
+
+_TOP_ORDER = {"reach": "p.reach", "engagement_rate": "engagement_rate"}
+_POSTS_SQL = """
+SELECT p.post_id, p.posted_at, a.name AS account, coalesce(d.name, '{force}') AS district, a.platform, p.tag, p.text,
+       p.reach, p.impressions, p.engagements,
+       CASE WHEN p.impressions >= $min_imp THEN 100.0 * p.engagements / p.impressions END AS engagement_rate
+FROM social_posts p JOIN social_accounts a USING (account_id) LEFT JOIN districts d USING (district_id)
+WHERE p.posted_at >= $f AND p.posted_at < $t
+  AND (a.district_id IS NULL OR list_contains($districts, a.district_id))
+  AND list_contains($platforms, a.platform)
+  AND ($tags IS NULL OR list_contains($tags, p.tag))
+"""
+
+
+def top_posts(db: Database, period: Period, by: str, limit: int = 10, tags: Sequence[str] | None = None):
+    """The period's posts with the highest reach or engagement rate (rate only from 100 impressions up)."""
+    order = _TOP_ORDER[whitelisted(by, tuple(_TOP_ORDER))]
+    sql = _POSTS_SQL.format(force=FORCE_WIDE) + f" ORDER BY {order} DESC NULLS LAST, p.post_id LIMIT $limit"
+    params = period.params() | {"min_imp": MIN_IMPRESSIONS_FOR_RATE, "limit": int(limit)}
+    df = db.query(sql, params | {"tags": list(tags) if tags else None})
+    if by == "reach":
+        df = df[df["reach"].notna()]
+    return df.reset_index(drop=True)
+
+
+_TAGS_SQL = """
+SELECT coalesce(d.name, '{force}') AS district, p.tag,
+       count(*) AS posts, count(p.reach) AS posts_with_reach,
+       median(p.reach) AS median_reach,
+       median(CASE WHEN p.impressions >= $min_imp THEN 100.0 * p.engagements / p.impressions END) AS median_rate
+FROM social_posts p JOIN social_accounts a USING (account_id) LEFT JOIN districts d USING (district_id)
+WHERE p.posted_at >= $f AND p.posted_at < $t
+  AND (a.district_id IS NULL OR list_contains($districts, a.district_id))
+  AND list_contains($platforms, a.platform)
+GROUP BY GROUPING SETS ((1, p.tag), (1))
+"""
+
+
+def tag_reach(db: Database, period: Period) -> pd.DataFrame:
+    """Per district and tag: posts, median reach per post, and that median against the district's own.
+
+    ``index`` is 100 x the tag's median reach / the district's median over all its posts, so a
+    tag reaching further than the district's usual post scores above 100. Tags with fewer than
+    MIN_POSTS_FOR_TAG posts with a reach are not indexed (too few to say). ``furthest`` marks
+    each district's indexed tag with the highest median reach.
+    """
+    df = db.query(_TAGS_SQL.format(force=FORCE_WIDE), period.params() | {"min_imp": MIN_IMPRESSIONS_FOR_RATE})
+    overall = df[df["tag"].isna()].set_index("district")["median_reach"]
+    df = df[df["tag"].notna()].copy()
+    df["district_median"] = df["district"].map(overall)
+    enough = df["posts_with_reach"] >= MIN_POSTS_FOR_TAG
+    df["index"] = (100 * df["median_reach"] / df["district_median"]).where(enough)
+    df["furthest"] = False
+    best = df[enough].sort_values(["district", "median_reach"], ascending=[True, False]).drop_duplicates("district")
+    df.loc[best.index, "furthest"] = True
+    return df.sort_values(["district", "tag"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Association:
+    """Reach against feeling informed, by district: the points and a rank correlation."""
+
+    points: pd.DataFrame
+    rho: float
+    p_value: float
+    n: int
+
+
+def reach_vs_informed(db: Database, period: Period, reach: pd.DataFrame, rule: SuppressionRule) -> Association:
+    """Each district's average monthly reach per 1,000 residents against % feeling well informed.
+
+    ``reach`` is ``summary(...).districts``. The survey figure is pooled over the period's
+    quarters, with its interval and the suppression rule. Spearman's rank correlation is
+    reported with its p-value: with ten districts it shows association at most, never cause.
+    """
+    _, names, _ = _populations(db)
+    sums = measures.positive_sums(
+        db, "feel_informed", period.quarter_from, period.quarter_to, by=["district_id"],
+        district_ids=period.district_ids,
+    )  # fmt: skip
+    pooled = sums.groupby("district_id", as_index=False)[["n", *measures.SUM_COLUMNS]].sum()
+    est = rule.apply(estimates_from_sums(pooled), measures.ESTIMATE_VALUES).drop(columns=measures.SUM_COLUMNS)
+    est["name"] = est["district_id"].map(names)
+    pts = est.merge(reach[["name", "reach_per_1k", "followers_per_1k"]], on="name", how="inner")
+    ok = pts.dropna(subset=["pct", "reach_per_1k"])
+    if len(ok) >= 3 and ok["pct"].nunique() > 1 and ok["reach_per_1k"].nunique() > 1:
+        res = sps.spearmanr(ok["reach_per_1k"], ok["pct"])
+        rho, p = float(res.statistic), float(res.pvalue)
+    else:
+        rho = p = np.nan
+    return Association(pts.reset_index(drop=True), rho, p, len(ok))

@@ -1,0 +1,159 @@
+"""Social media reach: followers, reach and engagement by district and account, and the posts that did it."""
+
+import streamlit as st
+
+from analytics import social_charts as charts
+from analytics import social_tables as tables
+from analytics.chart_common import element_height
+from analytics.periods import quarter_end, quarter_key, quarter_label
+from analytics.social import ALL_DISTRICTS, FORCE_WIDE
+from analytics.vocabulary import POST_TAGS
+from ui import components, social_data, url_state
+
+f, version, rule, limits = components.page_start("Social media reach")
+available = social_data.platforms(version)
+if not available:
+    st.info(
+        "There are no social-media accounts in this data yet. Add an account and import X or Meta analytics "
+        "exports with `python -m analytics.social_import` (see the README).",
+        icon=":material/info:",
+    )
+    st.stop()
+if not f.district_ids:
+    st.info("Choose at least one district in the sidebar.", icon=":material/info:")
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 1, 2])
+metric = url_state.selectbox(
+    "Measure",
+    "metric",
+    list(charts.MEASURES),
+    default="reach",
+    format_func=lambda m: charts.MEASURES[m][0],
+    container=c1,
+)
+scale = url_state.selectbox(
+    "Scale",
+    "scale",
+    ["count", "per_1k"],
+    default="per_1k",
+    format_func={"count": "Counts", "per_1k": "Per 1,000 residents"}.get,
+    container=c2,
+    help="Per 1,000 residents of the district (the force-wide pages: of the force), so districts of different "
+    "sizes compare fairly. Posts and engagement rate are not divided.",
+)
+chosen_platforms = url_state.multiselect("Platforms", "platform", available, default=available, container=c3)
+if not chosen_platforms:
+    st.info("Choose at least one platform.", icon=":material/info:")
+    st.stop()
+
+args = (version, f.quarter_from, f.quarter_to, f.district_ids, tuple(sorted(chosen_platforms)))
+result = social_data.summary(*args)
+period_text = f"{f.quarter_from:%B %Y} to {quarter_end(f.quarter_to):%B %Y}"
+stem = f"social_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}"
+names = [n for n in result.districts["name"] if n not in (FORCE_WIDE, ALL_DISTRICTS)]
+st.caption(
+    f"{quarter_label(f.quarter_from)} to {quarter_label(f.quarter_to)} ({period_text}), "
+    f"{', '.join(chosen_platforms)}. Reach is people reached in a month, as the platform counts them; X reports "
+    "none, so its pages have impressions but no reach. A month an account did not report is left blank, never "
+    "counted as zero."
+)
+
+# --- districts ----------------------------------------------------------------------
+st.subheader("Districts in the period")
+district_table = tables.district_table(result.districts)
+st.dataframe(district_table, hide_index=True, width="stretch", height="content")
+st.caption(
+    "Districts served by more than one account count them together here (a person following both counts twice, "
+    "as the platforms count); each account is apart in the table further down. Growth runs from the first to the "
+    "last month reported in the period."
+)
+components.download_csv(district_table, f"{stem}_districts.csv", key="dl_social_districts")
+
+# --- trend --------------------------------------------------------------------------
+column, title, _ = charts.measure_column(metric, scale == "per_1k")
+st.subheader("Month by month")
+chart = charts.trend_chart(result.monthly, metric, scale == "per_1k", names)
+comparable = column != metric or metric == "engagement_rate"
+table_names = [*names, FORCE_WIDE] if comparable else names
+components.chart_block(
+    chart,
+    tables.monthly_table(result.monthly, column, title, table_names),
+    f"{stem}_{column}.csv",
+    f"**{title}** for each district's pages together, by month. Source: the platforms' monthly figures "
+    "(`social_monthly`). Counts, not a sample: no intervals apply.",
+    key="dl_social_trend",
+    width="stretch",
+)
+if not comparable:
+    force = charts.force_chart(result.monthly, metric)
+    st.altair_chart(force, width="stretch", height=element_height(force, 120))
+
+# --- accounts -----------------------------------------------------------------------
+st.subheader("Accounts")
+accounts_table = tables.account_table(result.accounts)
+st.dataframe(accounts_table, hide_index=True, width="stretch", height="content")
+components.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
+platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagements": "engagements"}.get(
+    metric, "followers_end"
+)
+if len(result.platforms):
+    by_platform = charts.platform_chart(result.platforms, platform_measure)
+    st.altair_chart(by_platform, width="stretch", height=element_height(by_platform, 110))
+
+# --- posts --------------------------------------------------------------------------
+st.subheader("Top posts in the period")
+tags = url_state.multiselect("Tags", "tag", list(POST_TAGS), default=list(POST_TAGS), placeholder="All tags")
+
+
+def _top_posts(by: str, empty: str, note: str = "") -> None:
+    top = social_data.top_posts(*args, by, tuple(tags))
+    if note:
+        st.caption(note)
+    if top.empty:
+        st.write(empty)
+        return
+    shown = tables.posts_table(top)
+    text_column = st.column_config.TextColumn(width="large")
+    st.dataframe(shown, hide_index=True, width="stretch", height="content", column_config={"Text": text_column})
+    components.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
+
+
+by_reach, by_rate = st.tabs(["By reach", "By engagement rate"])
+with by_reach:
+    _top_posts("reach", "No posts with a reach in the period (X reports none).")
+with by_rate:
+    _top_posts("engagement_rate", "No posts in the period.", tables.RATE_NOTE)
+
+tag_reach = social_data.tag_reach(*args)
+st.subheader("Which tags reach furthest")
+if tag_reach.empty:
+    st.write("No posts in the period.")
+else:
+    components.chart_block(
+        charts.tag_heatmap(tag_reach),
+        tables.tag_table(tag_reach),
+        f"{stem}_tags.csv",
+        "Median people reached per post, by tag, for each district's pages. Colour compares it with the "
+        "district's usual post (its median over all tags, = 100), so small and large districts read alike. "
+        "Tags are set on import by published rules (a platform label such as Meta's custom labels wins, else "
+        "the post's words). Tags with fewer than five posts are not compared.",
+        key="dl_social_tags",
+        width="stretch",
+    )
+
+# --- association --------------------------------------------------------------------
+st.subheader("Reach and feeling informed")
+assoc = social_data.association(*args, *limits)
+st.markdown(components.md_escape(tables.association_sentence(assoc)))
+components.chart_block(
+    charts.association_chart(assoc),
+    tables.association_table(assoc),
+    f"{stem}_reach_informed.csv",
+    "Each district's average monthly reach per 1,000 residents (its district pages, chosen platforms) against "
+    "the share who feel well informed about local policing, pooled over the period's quarters, with 95% "
+    "intervals (Wilson, on the effective base). Districts with too few answers are not drawn. "
+    "**Association, not cause.**",
+    key="dl_social_assoc",
+    width="stretch",
+)

@@ -1,0 +1,71 @@
+"""The Social media page through app.py with AppTest."""
+
+import shutil
+
+import pandas as pd
+
+from tests.test_app import run_app, texts
+
+PAGE = "app_pages/social.py"
+
+
+def frame_with(at, column: str) -> pd.DataFrame:
+    """The first table on the page with ``column``."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_social_page_follows_a_shared_link(app_env, raw):
+    link = {
+        "from": "2025-26-Q1",
+        "to": "2025-26-Q4",
+        "district": ["braintree_uttlesford", "harlow"],
+        "metric": "followers",
+        "scale": "count",
+        "platform": ["Facebook"],
+        "tag": ["Appeal"],
+    }
+    at = run_app(link, page=PAGE)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="w_metric").value == "followers"
+    assert at.multiselect(key="w_platform").value == ["Facebook"]
+    districts, accounts = frame_with(at, "Pages"), frame_with(at, "Account")
+    assert list(districts["Pages"]) == ["Braintree and Uttlesford", "Harlow", "Force-wide pages", "All district pages"]
+    # Followers at the end of the period straight from the raw monthly file.
+    m = raw("social_monthly")
+    march = m[pd.to_datetime(m["month_start"]) == pd.Timestamp(2026, 3, 1)].set_index("account_id")["followers"]
+    row = districts.set_index("Pages")
+    assert row.loc["Harlow", "Followers at end"] == march["fb_harlow"]
+    assert row.loc["Braintree and Uttlesford", "Followers at end"] == march["fb_braintree"] + march["fb_uttlesford"]
+    assert row.loc["Force-wide pages", "Followers at end"] == march["fb_force"]  # Facebook only: no X
+    # Apart as well as together.
+    assert {"Essex Police Braintree", "Essex Police Uttlesford"} <= set(accounts["Account"])
+    # Counts: the force-wide pages get their own chart.
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert any("Force-wide pages: followers" in s for s in specs)
+    top = frame_with(at, "Text")
+    assert len(top) and set(top["Tag"]) == {"Appeal"}
+    assert "not cause" in texts(at)
+
+
+def test_social_page_per_resident_draws_the_force_on_the_same_chart(app_env):
+    at = run_app({"metric": "reach", "scale": "per_1k"}, page=PAGE)
+    assert not at.exception
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "per 1,000 residents (dashed: force-wide pages)" in spec
+
+
+def test_social_page_with_no_platform_chosen_says_so(app_env):
+    at = run_app({"platform": "none"}, page=PAGE)
+    assert not at.exception
+    assert "Choose at least one platform" in texts(at)
+
+
+def test_social_page_without_social_data_explains_how_to_import(app_env, tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(app_env, copy)
+    for table in ("social_accounts", "social_monthly", "social_posts"):
+        (copy / f"{table}.parquet").unlink()
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(copy))
+    at = run_app(page=PAGE)
+    assert not at.exception
+    assert "python -m analytics.social_import" in texts(at)
