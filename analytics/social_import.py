@@ -303,6 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    from analytics.demo import is_demo
+
+    if is_demo(data_dir) and not args.dry_run:
+        print(
+            f"note: {data_dir} holds the synthetic demo data, which is rebuilt when the data contract changes; "
+            "set ENGAGEMENT_DATA_DIR or --data-dir to keep imports in a folder of your own.",
+            file=sys.stderr,
+        )
     failed = 0
     for path in args.files:
         try:
