@@ -135,7 +135,7 @@ def tag_heatmap(tags: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect().encode(
         color=alt.Color(
             "vs_usual:Q",
-            title="Reach against the district's usual post (100 = usual)",
+            title="Against the usual post (100)",
             scale=alt.Scale(scheme="blueorange", domain=[0, 200], domainMid=100, clamp=True, reverse=True),
         ),
         tooltip=[
