@@ -17,9 +17,6 @@ without regard to case or spacing, and extra columns are ignored.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -29,13 +26,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from analytics.post_tags import tag_for
+from analytics.textfiles import ExportError, decode, read_rows
 
 LOCAL_TZ = ZoneInfo("Europe/London")
-MAX_BYTES = 50 * 1024 * 1024
-
-
-class ExportError(ValueError):
-    """The file cannot be read as any known export; the message says why, for the person importing."""
+__all__ = ["ExportError", "decode", "parse", "read_rows"]
 
 
 @dataclass(frozen=True)
@@ -167,36 +161,6 @@ class ParsedExport:
     @property
     def accepted(self) -> int:
         return len(self.records)
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    """``raw`` as text and the encoding it was read with (UTF-16 and UTF-8 by their marks, else UTF-8 or cp1252)."""
-    if len(raw) > MAX_BYTES:
-        raise ExportError(f"The file is larger than {MAX_BYTES // 2**20} MB; split it by month.")
-    if raw.startswith(b"PK\x03\x04"):
-        raise ExportError("This is an Excel workbook, not a CSV file: export or save it as CSV first.")
-    for bom, name in ((codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
-        if raw.startswith(bom):
-            return raw.decode("utf-16"), name
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "UTF-8 with byte-order mark"
-    if b"\x00" in raw[:4096]:
-        raise ExportError("This is not a text file (it holds binary data).")
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError as exc:
-            raise ExportError("The file's text encoding is not UTF-8, UTF-16 or Windows-1252.") from exc
-
-
-def read_rows(text: str) -> list[list[str]]:
-    """The rows of a delimited text: comma, semicolon or tab, whichever splits the header most."""
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return [r for r in rows if any(cell.strip() for cell in r)]
 
 
 def detect(header: list[str]) -> Layout:

@@ -108,7 +108,19 @@ def import_file(
     dry_run: bool = False,
 ) -> ImportReport:
     """Parse ``raw`` and merge it into the account's posts and months (nothing written on ``dry_run``)."""
-    parsed = parse(raw)
+    return import_parsed(data_dir, parse(raw), account_id, file_name=file_name, followers=followers, dry_run=dry_run)
+
+
+def import_parsed(
+    data_dir: Path,
+    parsed: ParsedExport,
+    account_id: str,
+    *,
+    file_name: str = "file",
+    followers: int | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Merge an already parsed export into the account's posts and months (nothing written on ``dry_run``)."""
     report = ImportReport(
         file_name,
         parsed.layout.title,

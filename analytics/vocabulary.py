@@ -57,7 +57,7 @@ CONCERN_THEMES = (
     "Violence",
     "Other",
 )
-TELL_CHANNELS = ("Newsletter", "Social post", "Meeting", "Notice board")
+TELL_CHANNELS = ("Newsletter", "Social post", "Meeting", "Notice board", "Website")
 PLATFORMS = ("Facebook", "X", "Instagram", "Nextdoor")
 SOCIAL_SOURCES = ("platform", "posts")
 POST_TAGS = ("You said, we did", "Appeal", "Crime prevention", "Event", "Recruitment", "Other")

@@ -106,9 +106,12 @@ def test_a_gap_in_one_of_two_accounts_blanks_the_districts_month_not_zero(demo_d
     assert row["months_reported"] == 1
     # The reach average is over the one complete month, not three with zeros.
     assert row["reach_avg"] == month.loc[date(2025, 4, 1), "reach"]
-    assert social_tables.district_table(got.districts).set_index("Pages").loc[
-        "Braintree and Uttlesford", "Months reported"
-    ] == "1 of 3"
+    assert (
+        social_tables.district_table(got.districts)
+        .set_index("Pages")
+        .loc["Braintree and Uttlesford", "Months reported"]
+        == "1 of 3"
+    )
     _check(db_, lambda t: pd.read_parquet(copy / f"{t}.parquet"), period)
 
 

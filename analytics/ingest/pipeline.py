@@ -1,0 +1,231 @@
+"""An upload from bytes to a checked, previewable import, and from there into the data folder.
+
+``analyse`` runs in the isolated reader process: it reads the file, maps its
+columns and checks every row, writing nothing. ``commit`` runs in the server
+once the person confirms: under the import lock it merges the checked rows on
+the table's key, writes the table atomically (temporary file, then rename),
+keeps the upload's original bytes named by their hash, and appends a line to the
+audit log. Rows in = accepted + rejected + duplicates, always.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import access, social_exports, social_import, store
+from analytics.ingest.readers import cell_text, read_file
+from analytics.ingest.validate import Validation, auto_mapping, validate
+from analytics.schema import TABLES
+
+SOCIAL = "social media export"
+IMPORTS = "_imports"
+AUDIT = "audit.jsonl"
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class Analysis:
+    """What an upload holds, as checked; nothing written yet."""
+
+    file_name: str
+    sha256: str
+    size: int
+    target: str
+    kind: str = ""
+    encoding: str = ""
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    columns: list[str] = field(default_factory=list)
+    preview: pd.DataFrame | None = None
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    validation: Validation | None = None
+    social: social_exports.ParsedExport | None = None
+
+
+def digest(raw: bytes) -> str:
+    """The upload's SHA-256, which names its kept copy."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def analyse(
+    raw: bytes,
+    file_name: str,
+    target: str,
+    sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    constants: dict[str, str] | None = None,
+    known: dict[str, set[str]] | None = None,
+    answers: dict[str, set[str]] | None = None,
+) -> Analysis:
+    """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export)."""
+    out = Analysis(file_name, digest(raw), len(raw), target)
+    if target == SOCIAL:
+        out.social = social_exports.parse(raw)
+        out.kind, out.encoding = out.social.layout.title, out.social.encoding
+        records = out.social.records.drop(columns="row").head(PREVIEW_ROWS)
+        out.preview = records.map(cell_text) if len(records) else records
+        return out
+    if target not in TABLES:
+        raise ValueError(f"unknown table {target!r}")
+    table = read_file(raw, file_name, sheet)
+    out.kind, out.encoding, out.sheets, out.sheet, out.columns = (
+        table.kind, table.encoding, table.sheets, table.sheet, table.columns
+    )  # fmt: skip
+    out.preview = pd.DataFrame(
+        [[n, *[cell_text(c) for c in row]] for n, row in table.rows[:PREVIEW_ROWS]],
+        columns=["Row", *[c or f"(column {i + 1})" for i, c in enumerate(table.columns)]],
+    )
+    auto = auto_mapping(table.columns, target)
+    out.mapping = {c: (mapping or {}).get(c, auto[c]) for c in auto} if mapping is not None else auto
+    out.validation = validate(table, target, out.mapping, constants, known, answers)
+    return out
+
+
+@dataclass
+class Outcome:
+    """What a confirmed import did."""
+
+    table: str
+    rows_in: int
+    new: int
+    updated: int
+    duplicates: int
+    rejected: int
+    written: bool
+    record: dict
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.updated
+
+
+def _canonical(table: str, frame: pd.DataFrame) -> dict[tuple, dict]:
+    """Rows keyed on the table's key, with values as the contract stores them."""
+    if frame.empty:
+        return {}
+    rows = store.to_arrow(table, frame).to_pylist()
+    key = TABLES[table].key
+    return {tuple(r[k] for k in key): r for r in rows}
+
+
+def merge(existing: pd.DataFrame, valid: pd.DataFrame, table: str) -> tuple[pd.DataFrame, int, int, int]:
+    """The table after upserting ``valid`` on its key: (merged, new, updated, identical to stored)."""
+    old = _canonical(table, existing)
+    incoming = _canonical(table, valid.drop(columns="_row", errors="ignore"))
+    new = updated = same = 0
+    for k, row in incoming.items():
+        if k not in old:
+            new += 1
+        elif old[k] == row:
+            same += 1
+        else:
+            updated += 1
+        old[k] = row
+    return pd.DataFrame(list(old.values()), columns=list(TABLES[table].column_names)), new, updated, same
+
+
+def _keep_original(data_dir: Path, raw: bytes, sha: str, file_name: str) -> str:
+    folder = Path(data_dir) / IMPORTS / "originals"
+    folder.mkdir(parents=True, exist_ok=True)
+    ext = "".join(c for c in Path(file_name).suffix.lower() if c.isalnum() or c == ".")[:10]
+    target = folder / f"{sha}{ext}"
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload.")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    return target.name
+
+
+def _audit(data_dir: Path, record: dict) -> None:
+    """Append one line to the audit log and make sure it reached the disk."""
+    path = Path(data_dir) / IMPORTS / AUDIT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, default=str) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, **social_options) -> Outcome:
+    """Write a checked upload (managers and admins only); refused if the bytes are not the ones checked."""
+    access.require(role, "import")
+    if digest(raw) != analysis.sha256:
+        raise ValueError("The file changed since it was checked: check it again before importing.")
+    data_dir = Path(data_dir)
+    with store.locked(data_dir, "import"):
+        if analysis.social is not None:
+            outcome = _commit_social(data_dir, analysis, social_options)
+        else:
+            outcome = _commit_table(data_dir, analysis)
+        kept = _keep_original(data_dir, raw, analysis.sha256, analysis.file_name)
+        outcome.record |= {
+            "at": datetime.now().isoformat(timespec="seconds"),
+            "who": who,
+            "role": role,
+            "file": analysis.file_name,
+            "sha256": analysis.sha256,
+            "bytes": analysis.size,
+            "kept_as": kept,
+            "table": outcome.table,
+            "rows_in": outcome.rows_in,
+            "accepted": outcome.accepted,
+            "new": outcome.new,
+            "updated": outcome.updated,
+            "rejected": outcome.rejected,
+            "duplicates": outcome.duplicates,
+            "written": outcome.written,
+        }
+        _audit(data_dir, outcome.record)
+    return outcome
+
+
+def _commit_table(data_dir: Path, analysis: Analysis) -> Outcome:
+    v = analysis.validation
+    if v is None or v.missing:
+        raise ValueError("The file cannot be imported: columns the table needs are missing.")
+    merged, new, updated, same = merge(store.read_table(data_dir, v.table), v.valid, v.table)
+    written = bool(new or updated)
+    if written:
+        store.write_table(data_dir, v.table, merged)
+    rejected = v.rows_in - len(v.valid) - v.duplicates_in_file
+    return Outcome(v.table, v.rows_in, new, updated, v.duplicates_in_file + same, rejected, written, {})
+
+
+def _commit_social(data_dir: Path, analysis: Analysis, options: dict) -> Outcome:
+    parsed = analysis.social
+    report = social_import.import_parsed(
+        data_dir, parsed, options["account_id"], file_name=analysis.file_name, followers=options.get("followers")
+    )
+    rejected = len({p.row for p in parsed.problems})
+    if parsed.layout.level == "post":
+        new, updated, dupes = report.posts_added, report.posts_updated, parsed.duplicates + report.posts_unchanged
+    else:
+        new, updated, dupes = parsed.accepted, 0, parsed.duplicates
+    record = {"account_id": options["account_id"], "months": [f"{m:%Y-%m}" for m in report.months]}
+    table = "social_posts" if parsed.layout.level == "post" else "social_monthly"
+    return Outcome(table, parsed.rows_in, new, updated, dupes, rejected, report.written, record)
+
+
+def audit_log(data_dir: Path) -> pd.DataFrame:
+    """Every confirmed import, newest first."""
+    path = Path(data_dir) / IMPORTS / AUDIT
+    if not path.exists():
+        return pd.DataFrame(columns=["at", "who", "role", "table", "file", "rows_in", "accepted", "rejected"])
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut short by a crash is skipped, not fatal
+    return pd.DataFrame(rows).iloc[::-1].reset_index(drop=True)
