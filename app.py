@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.db import DataError
-from ui import components, data, filters, url_state
+from ui import auth, components, data, filters, url_state
 from ui.navigation import PAGES
 
 st.set_page_config(
@@ -16,6 +16,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 url_state.begin_run()
+actor = auth.remember(auth.current())
+auth.sign_in_gate(actor)
 try:
     data.ensure_demo_data()
     data.database()
@@ -26,7 +28,10 @@ except DataError as exc:
 
 components.synthetic_banner()
 filters.render_shared()
-page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES])
+auth.sidebar_status(actor)
+# Only the pages this role may use are listed (and each page checks again).
+allowed = [p for p in PAGES if actor.can(p.permission)]
+page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed])
 # Filled after the page has run, so problems with the page's own link values show at once.
 link_notices = st.container()
 try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import store
+from analytics import access, store
 from analytics.db import Database
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
 
@@ -110,12 +110,21 @@ def _validate(changes: dict) -> dict:
 
 
 def update_action(
-    data_dir: Path, action_id: str, expected_version: int, changes: dict, user: str, now: datetime | None = None
+    data_dir: Path,
+    action_id: str,
+    expected_version: int,
+    changes: dict,
+    user: str,
+    now: datetime | None = None,
+    *,
+    role: str,
 ) -> dict:
     """Apply ``changes`` to an action last seen at ``expected_version``; returns the saved row.
 
-    Raises ActionConflict (with the newer row) if the action moved on since.
+    Only managers and admins may (PermissionDenied otherwise). Raises ActionConflict (with
+    the newer row) if the action moved on since.
     """
+    access.require(role, "edit_actions")
     changes = _validate(changes)
     now = now or datetime.now().replace(microsecond=0)
     with store.locked(data_dir, TABLE):
@@ -149,9 +158,17 @@ def update_action(
 
 
 def add_action(
-    data_dir: Path, meeting_id: str, district_id: str, fields: dict, user: str, now: datetime | None = None
+    data_dir: Path,
+    meeting_id: str,
+    district_id: str,
+    fields: dict,
+    user: str,
+    now: datetime | None = None,
+    *,
+    role: str,
 ) -> dict:
-    """Add an action set at ``meeting_id``; returns the saved row."""
+    """Add an action set at ``meeting_id`` (managers and admins only); returns the saved row."""
+    access.require(role, "edit_actions")
     fields = _validate(fields)
     for key in ("text", "owner", "due_date", "theme"):
         if key not in fields:

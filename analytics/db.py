@@ -50,6 +50,9 @@ def _ident(name: str) -> str:
     return name
 
 
+ident = _ident  # for other analytics modules building SQL from schema names
+
+
 def _quote_literal(text: str) -> str:
     """A SQL string literal (paths in CREATE VIEW cannot be bound as parameters)."""
     return "'" + text.replace("'", "''") + "'"

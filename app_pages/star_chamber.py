@@ -5,13 +5,14 @@ import streamlit as st
 from dateutil.relativedelta import relativedelta
 
 from analytics import tables
+from analytics.access import PermissionDenied
 from analytics.actions import ActionConflict, ActionError
 from analytics.chart_common import element_height
 from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from ui import components, data, url_state
+from ui import auth, components, data, url_state
 
 
 def _editable(action) -> dict:
@@ -141,80 +142,84 @@ if tracker.empty:
 else:
     st.dataframe(components.overdue_style(tables.actions_table(tracker)), hide_index=True, width="stretch")
 
-with st.expander("Update an action"):
-    if tracker.empty:
-        st.write("There is nothing to update.")
-    else:
-        ids = list(tracker["action_id"])
-        chosen = st.selectbox(
-            "Action",
-            ids,
-            key="edit_action",
-            format_func=lambda a: f"{a}: {tracker.set_index('action_id').loc[a, 'text'][:60]}",
-        )
-        row = tracker.set_index("action_id").loc[chosen]
-        # What this editor opened: kept across reruns, because a submit reruns the page and would otherwise
-        # read the latest version and overwrite someone else's change without noticing.
-        opened_key = f"_opened_{chosen}"
-        # "base" is what the editor's draft started from (so we know what *they* changed);
-        # "version" is what the next save is checked against (it moves on after a refusal).
-        opened = st.session_state.setdefault(
-            opened_key,
-            {"version": int(row["version"]), "base": _editable(row)},
-        )
-        if opened["version"] != int(row["version"]):
-            st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
-        with st.form("update_action"):
-            # Keyed on the action, so a draft survives reruns and a refused save.
-            status = st.selectbox(
-                "Status", ACTION_STATUSES, index=ACTION_STATUSES.index(opened["base"]["status"]), key=f"status_{chosen}"
+if not auth.actor().can("edit_actions"):
+    st.caption("Actions are updated and added by engagement managers and admins.")
+else:
+    with st.expander("Update an action"):
+        if tracker.empty:
+            st.write("There is nothing to update.")
+        else:
+            ids = list(tracker["action_id"])
+            chosen = st.selectbox(
+                "Action",
+                ids,
+                key="edit_action",
+                format_func=lambda a: f"{a}: {tracker.set_index('action_id').loc[a, 'text'][:60]}",
             )
-            note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
-            o1, o2 = st.columns(2)
-            owner = o1.text_input("Owner (role)", value=opened["base"]["owner"], max_chars=100, key=f"owner_{chosen}")
-            due = o2.date_input("Due", value=opened["base"]["due_date"], key=f"due_{chosen}")
-            submitted = st.form_submit_button("Save update")
-        if submitted:
-            draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
-            changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
-            try:
-                if not changes:
-                    st.info("Nothing changed.")
-                else:
-                    saved = data.save_action_update(chosen, opened["version"], changes)
-                    st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
-                    st.success(f"Saved {components.md_escape(chosen)} (version {saved['version']}).")
-            except ActionConflict as conflict:
-                newer = conflict.current
-                # The draft stays in the form; only the fields this editor changed go on top of the newer version.
-                st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
-                st.error(
-                    f"Not saved: {components.md_escape(str(conflict))} since you opened it. Their version is "
-                    "below and your draft is still in the form; save again to apply only what you changed."
+            row = tracker.set_index("action_id").loc[chosen]
+            # What this editor opened: kept across reruns, because a submit reruns the page and would otherwise
+            # read the latest version and overwrite someone else's change without noticing.
+            opened_key = f"_opened_{chosen}"
+            # "base" is what the editor's draft started from (so we know what *they* changed);
+            # "version" is what the next save is checked against (it moves on after a refusal).
+            opened = st.session_state.setdefault(
+                opened_key,
+                {"version": int(row["version"]), "base": _editable(row)},
+            )
+            if opened["version"] != int(row["version"]):
+                st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
+            with st.form("update_action"):
+                # Keyed on the action, so a draft survives reruns and a refused save.
+                base = opened["base"]
+                status = st.selectbox(
+                    "Status", ACTION_STATUSES, index=ACTION_STATUSES.index(base["status"]), key=f"status_{chosen}"
                 )
-                st.json(
-                    {
-                        k: str(v)
-                        for k, v in newer.items()
-                        if k in ("status", "update_note", "updated_by", "updated_at", "version")
-                    }
-                )
-            except (ActionError, OSError) as exc:
-                st.error(f"Not saved: {components.md_escape(str(exc))}")
+                note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
+                o1, o2 = st.columns(2)
+                owner = o1.text_input("Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}")
+                due = o2.date_input("Due", value=opened["base"]["due_date"], key=f"due_{chosen}")
+                submitted = st.form_submit_button("Save update")
+            if submitted:
+                draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
+                changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
+                try:
+                    if not changes:
+                        st.info("Nothing changed.")
+                    else:
+                        saved = data.save_action_update(chosen, opened["version"], changes)
+                        st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
+                        st.success(f"Saved {components.md_escape(chosen)} (version {saved['version']}).")
+                except ActionConflict as conflict:
+                    newer = conflict.current
+                    # The draft stays in the form; only the fields this editor changed go on top of the newer version.
+                    st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
+                    st.error(
+                        f"Not saved: {components.md_escape(str(conflict))} since you opened it. Their version is "
+                        "below and your draft is still in the form; save again to apply only what you changed."
+                    )
+                    st.json(
+                        {
+                            k: str(v)
+                            for k, v in newer.items()
+                            if k in ("status", "update_note", "updated_by", "updated_at", "version")
+                        }
+                    )
+                except (ActionError, PermissionDenied, OSError) as exc:
+                    st.error(f"Not saved: {components.md_escape(str(exc))}")
 
-with st.expander("Add an action from this meeting"):
-    with st.form("add_action", clear_on_submit=True):
-        text = st.text_input("What is to be done", max_chars=300)
-        a1, a2, a3 = st.columns(3)
-        theme = a1.selectbox("Theme", MEETING_THEMES)
-        owner = a2.text_input("Owner (role)", max_chars=100)
-        due = a3.date_input("Due", value=meeting.meeting_date + relativedelta(months=3))
-        added = st.form_submit_button("Add action")
-    if added:
-        try:
-            saved = data.save_new_action(
-                meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
-            )
-            st.success(f"Added {components.md_escape(saved['action_id'])}.")
-        except (ActionError, OSError) as exc:
-            st.error(f"Not added: {components.md_escape(str(exc))}")
+    with st.expander("Add an action from this meeting"):
+        with st.form("add_action", clear_on_submit=True):
+            text = st.text_input("What is to be done", max_chars=300)
+            a1, a2, a3 = st.columns(3)
+            theme = a1.selectbox("Theme", MEETING_THEMES)
+            owner = a2.text_input("Owner (role)", max_chars=100)
+            due = a3.date_input("Due", value=meeting.meeting_date + relativedelta(months=3))
+            added = st.form_submit_button("Add action")
+        if added:
+            try:
+                saved = data.save_new_action(
+                    meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
+                )
+                st.success(f"Added {components.md_escape(saved['action_id'])}.")
+            except (ActionError, PermissionDenied, OSError) as exc:
+                st.error(f"Not added: {components.md_escape(str(exc))}")

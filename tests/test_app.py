@@ -49,7 +49,8 @@ def test_every_page_opens_without_exception(app_env, page):
     at = run_app(page=page)
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert at.get("vega_lite_chart"), "the page draws at least one chart"
+    if page != "app_pages/data.py":  # the data page has tables and an uploader, no chart
+        assert at.get("vega_lite_chart"), "the page draws at least one chart"
 
 
 def test_overview_shows_calibrated_figures_for_a_shared_link(app_env):
@@ -276,7 +277,9 @@ def test_a_stale_edit_from_the_page_is_refused_and_shows_the_newer_version(app_e
     at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
     # Someone else saves first, after this editor opened the action.
     current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
-    actions.update_action(data_dir, action, int(current["version"]), {"update_note": "Other editor"}, "carol")
+    actions.update_action(
+        data_dir, action, int(current["version"]), {"update_note": "Other editor"}, "carol", role="manager"
+    )
     _, note, save = _form(at)
     note.set_value("My note")
     save.click().run()
@@ -311,7 +314,9 @@ def test_after_a_refused_edit_the_draft_survives_and_saves_on_top(app_env, tmp_p
 
     at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
     current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
-    actions.update_action(data_dir, action, int(current["version"]), {"update_note": "Carol's note"}, "carol")
+    actions.update_action(
+        data_dir, action, int(current["version"]), {"update_note": "Carol's note"}, "carol", role="manager"
+    )
     status, _, save = _form(at)
     status.set_value("complete")
     save.click().run()

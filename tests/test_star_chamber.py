@@ -131,12 +131,16 @@ def action_dir(demo_dir, tmp_path):
 def test_two_people_editing_one_action_neither_is_lost(action_dir):
     a = pd.read_parquet(action_dir / "star_chamber_actions.parquet").iloc[0]
     seen = int(a["version"])
-    first = actions.update_action(action_dir, a["action_id"], seen, {"update_note": "Alice's note"}, "alice")
+    first = actions.update_action(
+        action_dir, a["action_id"], seen, {"update_note": "Alice's note"}, "alice", role="manager"
+    )
     assert first["version"] == seen + 1
     with pytest.raises(actions.ActionConflict) as conflict:
-        actions.update_action(action_dir, a["action_id"], seen, {"status": "complete"}, "bob")
+        actions.update_action(action_dir, a["action_id"], seen, {"status": "complete"}, "bob", role="manager")
     assert conflict.value.current["update_note"] == "Alice's note", "Bob is shown the newer version"
-    actions.update_action(action_dir, a["action_id"], conflict.value.current["version"], {"status": "complete"}, "bob")
+    actions.update_action(
+        action_dir, a["action_id"], conflict.value.current["version"], {"status": "complete"}, "bob", role="manager"
+    )
     row = pd.read_parquet(action_dir / "star_chamber_actions.parquet").set_index("action_id").loc[a["action_id"]]
     assert row["update_note"] == "Alice's note" and row["status"] == "complete" and row["updated_by"] == "bob"
     history = [json.loads(line) for line in (action_dir / actions.HISTORY).read_text().splitlines()]
@@ -151,6 +155,7 @@ def _add_many(data_dir, who, n):
             "harlow",
             {"text": f"{who} {i}", "owner": who, "due_date": date(2027, 1, 1), "theme": "Feedback"},
             who,
+            role="manager",
         )
 
 
@@ -198,6 +203,7 @@ def test_first_action_when_the_table_does_not_exist_yet(action_dir):
         "harlow",
         {"text": "First", "owner": "Inspector", "due_date": "2026-12-14", "theme": "Other"},
         "x",
+        role="manager",
     )
     assert row["action_id"] == "SC-2026-09-harlow-A1"
     assert len(pd.read_parquet(action_dir / "star_chamber_actions.parquet")) == 1
@@ -225,7 +231,9 @@ def _update_until_saved(data_dir, action_id, who, n):
         while True:
             current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action_id]
             try:
-                actions.update_action(data_dir, action_id, int(current["version"]), {"update_note": f"{who} {i}"}, who)
+                actions.update_action(
+                    data_dir, action_id, int(current["version"]), {"update_note": f"{who} {i}"}, who, role="manager"
+                )
                 break
             except actions.ActionConflict:
                 continue
@@ -234,16 +242,21 @@ def _update_until_saved(data_dir, action_id, who, n):
 def test_action_validation(action_dir):
     a = pd.read_parquet(action_dir / "star_chamber_actions.parquet").iloc[0]
     with pytest.raises(actions.ActionError, match="status"):
-        actions.update_action(action_dir, a["action_id"], a["version"], {"status": "finished"}, "x")
+        actions.update_action(action_dir, a["action_id"], a["version"], {"status": "finished"}, "x", role="manager")
     with pytest.raises(actions.ActionError, match="cannot change"):
-        actions.update_action(action_dir, a["action_id"], a["version"], {"district_id": "harlow"}, "x")
+        actions.update_action(action_dir, a["action_id"], a["version"], {"district_id": "harlow"}, "x", role="manager")
     with pytest.raises(actions.ActionError, match="no action"):
-        actions.update_action(action_dir, "nope", 1, {"status": "open"}, "x")
+        actions.update_action(action_dir, "nope", 1, {"status": "open"}, "x", role="manager")
     with pytest.raises(actions.ActionError, match="due date"):
-        actions.update_action(action_dir, a["action_id"], a["version"], {"due_date": "next week"}, "x")
+        actions.update_action(action_dir, a["action_id"], a["version"], {"due_date": "next week"}, "x", role="manager")
     with pytest.raises(actions.ActionError, match="text cannot be empty"):
         actions.add_action(
-            action_dir, "m", "harlow", {"text": " ", "owner": "o", "due_date": date(2027, 1, 1), "theme": "Other"}, "x"
+            action_dir,
+            "m",
+            "harlow",
+            {"text": " ", "owner": "o", "due_date": date(2027, 1, 1), "theme": "Other"},
+            "x",
+            role="manager",
         )
 
 

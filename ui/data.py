@@ -238,24 +238,22 @@ def sc_scorecard(version: str, round_key: str, district_id: str, hide_below: int
     return meeting, previous, card, kpi, tracker, prompts.panel_prompts(card, kpi, tracker)
 
 
-def current_user() -> str:
-    """Who is making a change: the signed-in user's name or email, else the local single user."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
-    except (AttributeError, KeyError):
-        pass
-    return "local user (no sign-in)"
-
-
 def save_action_update(action_id: str, version_seen: int, changes: dict) -> dict:
     """Save an edit made against ``version_seen``; ActionConflict if someone else saved first."""
-    return actions.update_action(load_settings().data_dir, action_id, version_seen, changes, current_user())
+    from ui import auth
+
+    who = auth.actor()
+    return actions.update_action(
+        load_settings().data_dir, action_id, version_seen, changes, who.name, role=who.role or ""
+    )
 
 
 def save_new_action(meeting_id: str, district_id: str, fields: dict) -> dict:
     """Add an action set at ``meeting_id``."""
-    return actions.add_action(load_settings().data_dir, meeting_id, district_id, fields, current_user())
+    from ui import auth
+
+    who = auth.actor()
+    return actions.add_action(load_settings().data_dir, meeting_id, district_id, fields, who.name, role=who.role or "")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -11,6 +11,7 @@ class PageSpec:
     title: str
     icon: str
     default: bool = False
+    permission: str = "view"  # what a role needs to see the page (analytics.access)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -19,4 +20,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/star_chamber.py", "Star Chamber", ":material/gavel:"),
     PageSpec("app_pages/activity_map.py", "Activity map", ":material/map:"),
     PageSpec("app_pages/social.py", "Social media", ":material/campaign:"),
+    PageSpec("app_pages/data.py", "Data", ":material/upload_file:", permission="import"),
 )

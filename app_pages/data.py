@@ -1,0 +1,187 @@
+"""Data: import a file (checked, previewed, confirmed), the data's health, and the import history."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics.access import PermissionDenied
+from analytics.ingest.pipeline import SOCIAL
+from analytics.schema import TABLES
+from ui import auth, components, data, imports
+
+actor = auth.actor()
+auth.require(actor, "import")
+st.title("Data")
+version = data.data_version()
+tab_import, tab_health, tab_history = st.tabs(["Import a file", "Data health", "Import history"])
+
+
+def _choice_label(t: str) -> str:
+    if t == SOCIAL:
+        return "Social media: an X or Meta analytics export"
+    return f"{t}: {TABLES[t].description}"
+
+
+def _report(analysis) -> None:
+    """What the check found, every problem listed with its row."""
+    v = analysis.validation
+    st.markdown(
+        f"**Rows in the file: {v.rows_in:,}** · valid {len(v.valid):,} · with problems {v.rejected_rows:,} · "
+        f"repeated in the file {v.duplicates_in_file:,}"
+    )
+    for note in v.notes:
+        st.caption(note)
+    if v.problems:
+        problems = pd.DataFrame(
+            [(p.row or "whole file", p.column, p.value, p.message) for p in v.problems[:5000]],
+            columns=["Row", "Column", "Value", "Problem"],
+        )
+        st.dataframe(problems, hide_index=True, width="stretch")
+        components.download_csv(problems, "import_problems.csv", key="dl_problems")
+
+
+def _mapping_editor(analysis) -> dict:
+    """Contract column -> file column, matched automatically and editable."""
+    spec = TABLES[analysis.target]
+    frame = pd.DataFrame(
+        {
+            "Column in the data contract": list(spec.column_names),
+            "Needed": ["no" if c.nullable else "yes" for c in spec.columns],
+            "From the file's column": [analysis.mapping.get(c) or "" for c in spec.column_names],
+            "Meaning": [c.description for c in spec.columns],
+        }
+    )
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        disabled=["Column in the data contract", "Needed", "Meaning"],
+        column_config={
+            "From the file's column": st.column_config.SelectboxColumn(options=["", *analysis.columns], required=False)
+        },
+        key=f"mapping_{analysis.sha256}_{analysis.target}_{analysis.sheet}",
+    )
+    return {
+        c: (f or None)
+        for c, f in zip(edited["Column in the data contract"], edited["From the file's column"], strict=True)
+    }
+
+
+def _fixed_values(target: str, mapping: dict) -> dict:
+    """Values for needed columns the file lacks (for example the district of a police.uk download)."""
+    missing = [c for c in TABLES[target].columns if not c.nullable and not mapping.get(c.name)]
+    values = {}
+    if missing:
+        st.markdown("**Needed columns the file lacks: give one value for every row, or map a column above.**")
+    names = dict(zip(data.districts(version)["district_id"], data.districts(version)["name"], strict=True))
+    for col in missing:
+        if col.name == "district_id":
+            values[col.name] = st.selectbox(
+                "District (for every row)", ["", *names], format_func=lambda d: names.get(d, "—")
+            )
+        elif col.enum:
+            values[col.name] = st.selectbox(f"{col.name} (for every row)", ["", *col.enum])
+        else:
+            values[col.name] = st.text_input(f"{col.name} (for every row)", max_chars=200)
+    return {k: v for k, v in values.items() if v}
+
+
+with tab_import:
+    targets = [SOCIAL, *[t for t in TABLES if t != "star_chamber_actions"]]
+    target = st.selectbox("What the file holds", targets, format_func=_choice_label, key="import_target")
+    st.caption(
+        "CSV or other delimited text (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab), Excel (.xlsx), "
+        "Parquet, or police.uk neighbourhood events or priorities (API JSON) for engagement_events or "
+        f"engagement_concerns. Up to {imports.MAX_UPLOAD_MB} MB. Nothing is written until you confirm."
+    )
+    account = None
+    if target == SOCIAL:
+        acc = imports.accounts()
+        if acc.empty:
+            st.info(
+                "There are no social-media accounts yet: add one with `python -m analytics.social_import add-account`."
+            )
+            st.stop()
+        account = st.selectbox(
+            "Account the export belongs to",
+            list(acc["account_id"]),
+            format_func=lambda a: (
+                f"{acc.set_index('account_id').loc[a, 'name']} ({acc.set_index('account_id').loc[a, 'platform']})"
+            ),
+        )
+    upload = st.file_uploader(
+        "File", type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "json"], key=f"upload_{target}"
+    )
+    if upload is None:
+        st.stop()
+    raw = upload.getvalue()
+    if len(raw) > imports.MAX_UPLOAD_MB * 2**20:
+        st.error(f"The file is larger than {imports.MAX_UPLOAD_MB} MB: split it (for example by month).")
+        st.stop()
+    sheet = st.session_state.get("import_sheet")
+    mapping = st.session_state.get(f"import_mapping_{target}")
+    constants = st.session_state.get(f"import_constants_{target}")
+    try:
+        analysis = imports.analyse(version, raw, upload.name, target, sheet, mapping, constants)
+    except imports.ExportError as exc:
+        st.error(f"**{components.md_escape(upload.name)} cannot be imported.** {components.md_escape(str(exc))}")
+        st.caption("Nothing was written.")
+        st.stop()
+    st.caption(
+        f"{components.md_escape(upload.name)}: {components.md_escape(analysis.kind)}"
+        + (f", {analysis.encoding}" if analysis.encoding else "")
+        + f", {analysis.size:,} bytes, SHA-256 {analysis.sha256[:12]}..."
+    )
+    if len(analysis.sheets) > 1:
+        st.selectbox("Sheet", analysis.sheets, index=analysis.sheets.index(analysis.sheet), key="import_sheet")
+    st.markdown("**Preview** (first rows, as text)")
+    st.dataframe(analysis.preview, hide_index=True, width="stretch")
+    if analysis.social is not None:
+        parsed = analysis.social
+        st.markdown(
+            f"**Rows in the file: {parsed.rows_in:,}** · accepted {parsed.accepted:,} · with problems "
+            f"{len({p.row for p in parsed.problems}):,} · repeated {parsed.duplicates:,}"
+        )
+        for note in parsed.notes:
+            st.caption(note)
+        if parsed.problems:
+            st.dataframe(
+                pd.DataFrame([(p.row, p.column, p.value, p.reason) for p in parsed.problems],
+                             columns=["Row", "Column", "Value", "Problem"]),
+                hide_index=True, width="stretch",
+            )  # fmt: skip
+        ready, options = parsed.accepted, {"account_id": account}
+    else:
+        st.markdown("**Column mapping** (matched by name; change any that are wrong)")
+        edited = _mapping_editor(analysis)
+        fixed = _fixed_values(target, edited)
+        if edited != analysis.mapping or fixed != (constants or {}):
+            st.session_state[f"import_mapping_{target}"] = edited
+            st.session_state[f"import_constants_{target}"] = fixed
+            st.rerun()
+        _report(analysis)
+        ready, options = len(analysis.validation.valid), {}
+    if st.button(f"Import {ready:,} rows", type="primary", disabled=ready == 0, key="confirm_import"):
+        try:
+            outcome = imports.commit(analysis, raw, **options)
+        except (PermissionDenied, ValueError, OSError) as exc:
+            st.error(f"Not imported: {components.md_escape(str(exc))}")
+            st.stop()
+        imports.forget()
+        st.success(
+            f"Imported into {outcome.table}: {outcome.new:,} new, {outcome.updated:,} updated, "
+            f"{outcome.duplicates:,} already there, {outcome.rejected:,} rejected "
+            f"(rows in {outcome.rows_in:,}). The original file is kept as {outcome.record['kept_as']}."
+        )
+
+with tab_health:
+    health = imports.table_health(version)
+    st.dataframe(health, hide_index=True, width="stretch")
+    survey_gaps, quiet = imports.gaps(version)
+    st.markdown(f"**Quarters without survey answers** (between the first and the last): {survey_gaps}")
+    st.markdown("**Districts with no event held in the last four quarters of event data**")
+    st.dataframe(quiet, hide_index=True, width="stretch") if len(quiet) else st.write("None.")
+
+with tab_history:
+    log = imports.audit(version)
+    st.caption("Every confirmed import, newest first (append-only; who, when, the file's hash and the counts).")
+    st.dataframe(log, hide_index=True, width="stretch")

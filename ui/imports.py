@@ -1,0 +1,85 @@
+"""Streamlit side of imports: checking an upload in the isolated reader, remembering the result, committing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import social_import
+from analytics.config import load_settings
+from analytics.ingest import health, isolate, pipeline
+from analytics.textfiles import ExportError
+from ui import auth
+from ui.data import database_at
+
+MAX_UPLOAD_MB = 50
+_KEY = "_import_analysis"
+
+
+def data_dir() -> Path:
+    return load_settings().data_dir
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Ids that exist (districts, questions, accounts, meetings) and each question's answers."""
+    db = database_at(version)
+    known = {
+        "districts": set(db.query("SELECT district_id AS v FROM districts")["v"]),
+        "survey_questions": set(db.query("SELECT question_id AS v FROM survey_questions")["v"]),
+        "social_accounts": set(db.query("SELECT account_id AS v FROM social_accounts")["v"]),
+        "star_chamber_meetings": set(db.query("SELECT meeting_id AS v FROM star_chamber_meetings")["v"]),
+    }
+    q = db.query("SELECT question_id, answers FROM survey_questions")
+    answers = {r.question_id: set(r.answers) for r in q.itertuples(index=False)}
+    return known, answers
+
+
+def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mapping, constants) -> pipeline.Analysis:
+    """The checked upload, from this session's memory when nothing changed; raises ExportError when refused."""
+    key = (pipeline.digest(raw), file_name, target, sheet, repr(mapping), repr(constants), version)
+    kept = st.session_state.get(_KEY)
+    if kept and kept[0] == key:
+        return kept[1]
+    known, answers = known_ids(version)
+    with st.spinner("Reading and checking the file (in a separate process)..."):
+        result = isolate.run_isolated(
+            pipeline.analyse, raw, file_name, target, sheet, mapping, constants, known, answers
+        )
+    st.session_state[_KEY] = (key, result)
+    return result
+
+
+def forget() -> None:
+    """Drop the remembered check (after an import, so the next upload starts fresh)."""
+    st.session_state.pop(_KEY, None)
+
+
+def commit(analysis: pipeline.Analysis, raw: bytes, **options) -> pipeline.Outcome:
+    """Write the checked upload as this session's user; the role is checked again inside."""
+    who = auth.actor()
+    return pipeline.commit(data_dir(), analysis, raw, who.name, who.role or "", **options)
+
+
+def accounts() -> pd.DataFrame:
+    return social_import.accounts(data_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def table_health(version: str) -> pd.DataFrame:
+    return health.table_health(database_at(version), data_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def gaps(version: str):
+    db = database_at(version)
+    return health.gap_text(health.survey_gaps(db)), health.districts_without_events(db)
+
+
+def audit(version: str) -> pd.DataFrame:
+    return pipeline.audit_log(data_dir())
+
+
+__all__ = ["MAX_UPLOAD_MB", "ExportError", "accounts", "analyse", "audit", "commit", "forget", "gaps", "table_health"]
