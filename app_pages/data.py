@@ -160,7 +160,9 @@ with tab_import:
             st.rerun()
         _report(analysis)
         ready, options = len(analysis.validation.valid), {}
-    if st.button(f"Import {ready:,} rows", type="primary", disabled=ready == 0, key="confirm_import"):
+    if st.button(
+        f"Import {ready:,} row{'' if ready == 1 else 's'}", type="primary", disabled=ready == 0, key="confirm_import"
+    ):
         try:
             outcome = imports.commit(analysis, raw, **options)
         except (PermissionDenied, ValueError, OSError) as exc:

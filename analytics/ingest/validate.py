@@ -81,7 +81,8 @@ class Validation:
 
     @property
     def rejected_rows(self) -> int:
-        return len({p.row for p in self.problems if p.row > 0}) if not self.missing else self.rows_in
+        """Rows left out for a problem (a problem with a whole column leaves out every row)."""
+        return self.rows_in - len(self.valid) - self.duplicates_in_file
 
 
 def validate(
@@ -103,6 +104,7 @@ def validate(
     index = {c: i for i, c in enumerate(raw.columns)}
     numbers = [n for n, _ in raw.rows]
     problems: list[Problem] = [Problem(n, c, "", m) for n, c, m in raw.cell_problems]
+    reported = {(p.row, p.column) for p in problems}
     missing = [
         c.name for c in spec.columns if not c.nullable and mapping.get(c.name) not in index and c.name not in constants
     ]
@@ -131,7 +133,8 @@ def validate(
         if fmt:
             notes.append(f"{label}: dates read as {fmt}.")
         for i, message in col_problems.items():
-            problems.append(Problem(numbers[i], label, cell_text(cells[i]), message))
+            if (numbers[i], label) not in reported:  # a formula cell is reported once, as a formula
+                problems.append(Problem(numbers[i], label, cell_text(cells[i]), message))
             bad.add(numbers[i])
         data[col.name] = values
     frame = pd.DataFrame(data)
