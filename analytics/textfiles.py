@@ -43,9 +43,11 @@ def decode(raw: bytes) -> tuple[str, str]:
 def read_numbered_rows(text: str) -> list[tuple[int, list[str]]]:
     """Rows of a delimited text (comma, semicolon or tab, whichever splits the header most), each with
     its row number as a spreadsheet shows it (the header is row 1). Blank rows are skipped, not renumbered."""
-    first = text.split("\n", 1)[0][: MAX_CELL * 4]
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    if first.count(delimiter) >= MAX_COLUMNS:
+        raise ExportError(f"The header has {first.count(delimiter) + 1:,} columns; at most {MAX_COLUMNS} are read.")
     try:
-        delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
         rows = []
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             if len(row) > MAX_COLUMNS:

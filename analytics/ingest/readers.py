@@ -85,10 +85,17 @@ def _text(raw: bytes, sheet: str | None) -> RawTable:
     if not rows:
         raise ExportError("The file is empty.")
     _, header = rows[0]
+    if len(rows) == 1:
+        raise ExportError("The file has a header row but no rows under it.")
+    width = len(header)
+    body, problems = [], []
     for number, row in rows[1:]:
         if any(len(c) > MAX_CELL for c in row):
             raise ExportError(f"Row {number} has a cell longer than {MAX_CELL:,} characters.")
-    return RawTable([h.strip() for h in header], rows[1:], "text", encoding)
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            problems.append((number, "(whole row)", f"has {len(row)} cells, but the header names {width} columns"))
+        body.append((number, row[:width] + [""] * (width - len(row))))
+    return RawTable([h.strip() for h in header], body, "text", encoding, cell_problems=problems)
 
 
 def _check_zip(raw: bytes) -> None:
