@@ -25,7 +25,9 @@ row = st.fixed_dictionaries(
     {
         "concern_id": st.from_regex(r"0?[0-9A-Z]{1,6}", fullmatch=True),
         "district_id": st.sampled_from([*DISTRICTS, "atlantis", "HARLOW", ""]),
-        "raised_on": st.one_of(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.sampled_from(["", "soon", "31/02/2026"])),
+        "raised_on": st.one_of(
+            st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.sampled_from(["", "soon", "31/02/2026"])
+        ),
         "theme": st.sampled_from([*CONCERN_THEMES, "speeding", "Aliens", ""]),
         "summary": text,
     }
