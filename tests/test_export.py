@@ -47,3 +47,24 @@ def test_no_text_cell_starts_a_formula(cells):
     for original, written in zip(cells, out, strict=True):
         assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))
         assert written in (original, "'" + original)
+
+
+def test_xlsx_keeps_numbers_numeric_and_stores_text_as_text():
+    import openpyxl
+
+    from analytics.export import xlsx_bytes
+
+    frame = pd.DataFrame(
+        {
+            "district": ['=HYPERLINK("http://evil","x")', "Harlow", None],
+            "pct": [-1.5, 62.0, float("nan")],
+            "n": [1, 2, 3],
+        }
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("district", "pct", "n")
+    assert rows[1] == ('\'=HYPERLINK("http://evil","x")', -1.5, 1)
+    assert rows[2] == ("Harlow", 62.0, 2) and rows[3] == (None, None, 3)
+    cells = next(iter(ws.iter_rows(min_row=2, max_row=2)))
+    assert cells[0].data_type == "s" and cells[1].data_type == "n"  # text never becomes a formula

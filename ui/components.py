@@ -172,11 +172,20 @@ def chart_block(chart, table, filename: str, about: str, key: str, **chart_kwarg
 
 
 def download_csv(table, filename: str, key: str) -> None:
-    """A download button for ``table`` as CSV, escaped against spreadsheet formula injection."""
-    from analytics.export import csv_bytes
+    """Download buttons for ``table`` as CSV and as Excel, both escaped against spreadsheet formula injection."""
+    from analytics.export import csv_bytes, xlsx_bytes
 
-    st.download_button(
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(
         "Download CSV", data=csv_bytes(table), file_name=filename, mime="text/csv", key=key, icon=":material/download:"
+    )
+    c2.download_button(
+        "Download Excel",
+        data=xlsx_bytes(table),
+        file_name=filename.rsplit(".", 1)[0] + ".xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/table_view:",
     )
 
 
