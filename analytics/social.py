@@ -93,24 +93,35 @@ def _populations(db: Database) -> tuple[dict[str, float], dict[str, str], float]
     )
 
 
-def group_months(months: pd.DataFrame, groups: pd.Series, period: Period) -> pd.DataFrame:
-    """Monthly figures per group: its accounts summed, blank in a month one of them did not report.
+def group_months(months: pd.DataFrame, groups: pd.Series, period: Period, members: dict[str, set[str]]) -> pd.DataFrame:
+    """Monthly figures per group (``members``: every account in it): summed, blank in a month one missed.
 
-    An account that reports a figure in no month of the period (X reports no reach) is left out
-    of that figure's sum rather than blanking every month of it.
+    An account with no figures at all in the period counts as missing, so its group's months are
+    blank, never summed without it. An account that reports some months but never a particular
+    figure (X reports no reach) is left out of that figure's sum rather than blanking it for good.
     """
     tagged = months.assign(group=groups)
-    groups_seen = sorted(tagged["group"].unique())
-    grid = pd.MultiIndex.from_product([groups_seen, period.months()], names=["group", "month_start"])
+    grid = pd.MultiIndex.from_product([sorted(members), period.months()], names=["group", "month_start"])
     g = tagged.groupby(["group", "month_start"])
     out = pd.DataFrame(index=grid)
+    present = tagged.groupby("group")["account_id"].agg(set)
     for col in FIGURES:
-        reporting = tagged[tagged[col].notna()].groupby("group")["account_id"].nunique()
-        expected = reporting.reindex(grid.get_level_values("group")).to_numpy()
+        reporting = tagged[tagged[col].notna()].groupby("group")["account_id"].agg(set)
+        expected = {
+            grp: len(accounts) - len(present.get(grp, set()) - reporting.get(grp, set()))
+            for grp, accounts in members.items()
+        }
+        want = np.array([expected[grp] for grp in grid.get_level_values("group")])
         reported = g[col].count().reindex(grid, fill_value=0).to_numpy()
         total = g[col].sum(min_count=1).astype(float).reindex(grid)
-        out[col] = total.where(reported == expected)
+        out[col] = total.where((reported == want) & (want > 0))
     return out.reset_index()
+
+
+def _months_reported(series: pd.DataFrame) -> int:
+    """Months with every figure the group reports at all (none reported: no month counts)."""
+    reported = [c for c in FIGURES if series[c].notna().any()]
+    return int(series[reported].notna().all(axis=1).sum()) if reported else 0
 
 
 def _summarise(series: pd.DataFrame, population: float | None, n_months: int) -> dict:
@@ -127,14 +138,17 @@ def _summarise(series: pd.DataFrame, population: float | None, n_months: int) ->
         "impressions": series["impressions"].sum(min_count=1),
         "engagements": series["engagements"].sum(min_count=1),
         "posts": series["posts"].sum(min_count=1),
-        "months_reported": int(series[[c for c in FIGURES if series[c].notna().any()]].notna().all(axis=1).sum()),
+        "months_reported": _months_reported(series),
         "months": n_months,
         "engagement_rate": 100 * both["engagements"].sum() / both["impressions"].sum()
         if len(both) and both["impressions"].sum() > 0
         else np.nan,
     }
-    out["growth"] = out["followers_end"] - out["followers_start"]
-    out["growth_pct"] = 100 * out["growth"] / out["followers_start"] if out["followers_start"] else np.nan
+    one_month = len(followers) < 2  # growth needs a start and a later end
+    out["growth"] = np.nan if one_month else out["followers_end"] - out["followers_start"]
+    out["growth_pct"] = (
+        100 * out["growth"] / out["followers_start"] if out["followers_start"] and not one_month else np.nan
+    )
     pop = population or np.nan
     out["followers_per_1k"] = 1_000 * out["followers_end"] / pop
     out["reach_per_1k"] = 1_000 * out["reach_avg"] / pop
@@ -158,8 +172,10 @@ def summary(db: Database, period: Period) -> SocialSummary:
     months = account_months(db, period)
     n = len(period.months())
     district_group = months["district_id"].map(names).fillna(FORCE_WIDE)
-    by_district = group_months(months, district_group, period)
-    by_account = group_months(months, months["account_id"], period)
+    account_group = accounts["district_id"].map(names).fillna(FORCE_WIDE)
+    members = {grp: set(ids) for grp, ids in accounts.groupby(account_group)["account_id"]}
+    by_district = group_months(months, district_group, period, members)
+    by_account = group_months(months, months["account_id"], period, {a: {a} for a in accounts["account_id"]})
     chosen = [names[d] for d in period.district_ids if d in names]
     group_pop = {names[d]: pops[d] for d in period.district_ids if d in names} | {FORCE_WIDE: force_pop}
     per_group = accounts["district_id"].map(names).fillna(FORCE_WIDE).value_counts()
@@ -170,7 +186,10 @@ def summary(db: Database, period: Period) -> SocialSummary:
         rows.append({"name": name, "accounts": int(per_group.get(name, 0))} | figures)
     # All the chosen districts' pages together, against the force-wide pages.
     district_only = months[months["district_id"].notna()]
-    together = group_months(district_only, pd.Series(ALL_DISTRICTS, index=district_only.index), period)
+    district_accounts = set(accounts.loc[accounts["district_id"].notna(), "account_id"])
+    together = group_months(
+        district_only, pd.Series(ALL_DISTRICTS, index=district_only.index), period, {ALL_DISTRICTS: district_accounts}
+    )
     pop = sum(pops[d] for d in period.district_ids if d in pops)
     figures = _summarise(together, pop, n) if len(district_only) else {"months_reported": 0, "months": n}
     rows.append({"name": ALL_DISTRICTS, "accounts": int(district_only["account_id"].nunique())} | figures)

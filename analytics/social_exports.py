@@ -20,13 +20,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from analytics.post_tags import tag_for
-from analytics.textfiles import ExportError, decode, read_rows
+from analytics.textfiles import ExportError, decode, read_numbered_rows, read_rows
 
 LOCAL_TZ = ZoneInfo("Europe/London")
 __all__ = ["ExportError", "decode", "parse", "read_rows"]
@@ -85,7 +85,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         ("post_id", "posted_at", "impressions", "engagements"),
         ("post id", "post text", "post link", "bookmarks", "reposts", "new follows"),
-        (*_ISO, "%a, %b %d, %Y", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+        (*_ISO, "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%a, %b %d, %Y", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
         id_prefix="x:",
     ),
     Layout(
@@ -121,7 +121,6 @@ LAYOUTS: tuple[Layout, ...] = (
             "followers": ("lifetime total likes",),
             "reach": ("28 days total reach",),
             "impressions": ("daily total impressions",),
-            "engagements": ("daily page engaged users",),
         },
         ("day", "followers"),
         ("lifetime total likes", "daily total reach", "28 days total reach", "daily page engaged users"),
@@ -157,6 +156,7 @@ class ParsedExport:
     problems: list[RowProblem] = field(default_factory=list)
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)
+    covers: tuple[date, date] | None = None  # the dates the file name states
 
     @property
     def accepted(self) -> int:
@@ -185,21 +185,46 @@ def detect(header: list[str]) -> Layout:
     return best
 
 
-def parse(raw: bytes) -> ParsedExport:
+_MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
+
+
+def dates_in_name(file_name: str) -> tuple[date, date] | None:
+    """The date range an export's file name states, if it follows a platform's pattern.
+
+    X: ``tweet_activity_metrics_<handle>_20241001_20241031_en.csv`` and
+    ``account_analytics_content_2024-10-01_2024-10-31.csv``; Meta: ``Oct-01-2024_Oct-31-2024_<page>.csv``.
+    """
+    name = file_name.rsplit("/", 1)[-1]
+    try:
+        if m := re.search(r"_(\d{8})_(\d{8})(?:_|\.)", name):
+            return tuple(datetime.strptime(x, "%Y%m%d").date() for x in m.groups())  # type: ignore[return-value]
+        if m := re.search(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", name):
+            return tuple(date.fromisoformat(x) for x in m.groups())  # type: ignore[return-value]
+        if m := re.search(r"([A-Za-z]{3})-(\d{2})-(\d{4})_([A-Za-z]{3})-(\d{2})-(\d{4})", name):
+            a, b = m.groups()[:3], m.groups()[3:]
+            return tuple(date(int(y), _MONTHS[mo.lower()], int(d)) for mo, d, y in (a, b))  # type: ignore[return-value]
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def parse(raw: bytes, file_name: str = "") -> ParsedExport:
     """Read an export file's bytes: recognise its layout, check each row, and return what it holds."""
     text, encoding = decode(raw)
-    rows = read_rows(text)
+    rows = read_numbered_rows(text)
     if not rows:
         raise ExportError("The file is empty.")
-    layout = detect(rows[0])
-    return parse_rows(rows, layout, encoding)
+    layout = detect(rows[0][1])
+    return parse_rows(rows, layout, encoding, dates_in_name(file_name))
 
 
-def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> ParsedExport:
-    """Rows (header first) of a file already known to be in ``layout``."""
-    header = [_norm(h) for h in rows[0]]
+def parse_rows(
+    rows: list[tuple[int, list[str]]], layout: Layout, encoding: str = "", covers: tuple[date, date] | None = None
+) -> ParsedExport:
+    """Numbered rows (header first) of a file known to be in ``layout``; ``covers`` the dates its name states."""
+    header = [_norm(h) for h in rows[0][1]]
     body_start = 1
-    if layout.header_rows == 2 and len(rows) > 1 and _is_description_row(rows[1]):
+    if layout.header_rows == 2 and len(rows) > 1 and _is_description_row(rows[1][1]):
         body_start = 2
     columns = {}
     for target, names in layout.fields.items():
@@ -212,19 +237,20 @@ def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> Par
         for t in layout.fields
         if t not in columns and t in ("reach", "impressions", "engagements", "text")
     ]
-    body = [(i + 1, r) for i, r in enumerate(rows) if i >= body_start]
+    body = rows[body_start:]
     cell = {t: [r[c].strip() if c < len(r) else "" for _, r in body] for t, c in columns.items()}
     problems: list[RowProblem] = []
     bad: set[int] = set()
     time_field = "posted_at" if layout.level == "post" else "day"
-    when, time_problems = _parse_times(cell[time_field], layout, [n for n, _ in body])
+    when, time_problems, time_notes = _parse_times(cell[time_field], layout, [n for n, _ in body], covers)
+    notes += time_notes
     problems += time_problems
     bad |= {p.row for p in time_problems}
     counts = {}
     for target in _COUNTS:
         if target in cell:
             counts[target], count_problems = _parse_counts(
-                cell[target], layout.fields[target][0], [n for n, _ in body], target in layout.required
+                cell[target], layout.fields[target][0], [n for n, _ in body], target in layout.required, target
             )
             problems += count_problems
             bad |= {p.row for p in count_problems}
@@ -232,6 +258,17 @@ def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> Par
         for i, (n, _) in enumerate(body):
             if not cell["post_id"][i]:
                 problems.append(RowProblem(n, layout.fields["post_id"][0], "", "is empty: every post needs its id"))
+                bad.add(n)
+            elif _SHORTENED.match(cell["post_id"][i]):
+                problems.append(
+                    RowProblem(
+                        n,
+                        layout.fields["post_id"][0],
+                        cell["post_id"][i],
+                        "was shortened by a spreadsheet (the full id is lost): export the file again and import "
+                        "it without opening it in Excel",
+                    )
+                )
                 bad.add(n)
     records = pd.DataFrame({"row": [n for n, _ in body], time_field: when, **counts})
     if layout.level == "post":
@@ -241,7 +278,7 @@ def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> Par
             # The aggregate column where given; otherwise its parts, where Meta blanks low counts.
             none = pd.Series(pd.NA, index=records.index, dtype="Int64")
             parts = [counts[c] for c in ("reactions", "comments", "shares") if c in counts]
-            summed = pd.concat(parts, axis=1).sum(axis=1).astype("Int64") if len(parts) == 3 else none
+            summed = pd.concat(parts, axis=1).sum(axis=1, min_count=1).astype("Int64") if len(parts) == 3 else none
             clicks = counts["clicks"].fillna(0) if "clicks" in counts else 0
             records["engagements"] = counts.get("engagements", none).fillna(summed) + clicks
         for i in records.index[records["engagements"].isna()]:
@@ -254,6 +291,12 @@ def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> Par
     records = records[~records["row"].isin(bad)]
     before = len(records)
     key = "post_id" if layout.level == "post" else "day"
+    differing = records.drop(columns="row").drop_duplicates().duplicated(key).sum()
+    if differing:
+        notes.append(
+            f"{differing} {key.replace('_', ' ')}(s) appear more than once with different figures: "
+            "the last row is kept."
+        )
     records = records.drop_duplicates(key, keep="last")
     return ParsedExport(
         layout,
@@ -263,6 +306,7 @@ def parse_rows(rows: list[list[str]], layout: Layout, encoding: str = "") -> Par
         sorted(problems, key=lambda p: p.row),
         before - len(records),
         notes,
+        covers,
     )
 
 
@@ -271,31 +315,47 @@ def _is_description_row(row: list[str]) -> bool:
     return any(re.match(r"^(lifetime|daily|weekly|28 days):", c.strip(), re.IGNORECASE) for c in row)
 
 
-def _parse_times(values: list[str], layout: Layout, rows: list[int]) -> tuple[list, list[RowProblem]]:
-    """One explicit format for the whole column: the first of the layout's formats that reads every value.
+def _example(fmt: str) -> str:
+    """A format as a person reads it: the last day of March 2024 at 16:05 written that way."""
+    t = datetime(2024, 3, 31, 16, 5, tzinfo=LOCAL_TZ if "%z" in fmt else None)
+    return t.strftime(fmt).replace(".000000", ".000")
 
-    A column that no single format reads (for example day-first and month-first dates mixed) is
-    read with the format that fits most values, and the rest are reported, never guessed.
+
+def _parse_times(values: list[str], layout: Layout, rows: list[int], covers: tuple[date, date] | None):
+    """One explicit format for the whole column, never guessed row by row.
+
+    The first of the layout's formats that reads every value wins; when the file name states its
+    dates, a format that puts the dates inside them is preferred (so a day-first Meta export is read
+    day first). A column no single format reads is read with the best one and the rest reported.
     """
     column = layout.fields["posted_at" if layout.level == "post" else "day"][0]
     filled = [v for v in values if v]
-    best, best_hits = layout.time_formats[0], -1
-    for fmt in layout.time_formats:
-        hits = sum(_strptime(v, fmt) is not None for v in filled)
-        if hits > best_hits:
-            best, best_hits = fmt, hits
-        if hits == len(filled):
-            break
+
+    def score(fmt: str) -> tuple[int, int]:
+        parsed = [_strptime(v, fmt) for v in filled]
+        hits = sum(t is not None for t in parsed)
+        inside = sum(t is not None and covers[0] <= t.date() <= covers[1] for t in parsed) if covers else 0
+        return hits, inside
+
+    scores = {fmt: score(fmt) for fmt in layout.time_formats}
+    best = max(layout.time_formats, key=lambda f: (scores[f][0], scores[f][1], -layout.time_formats.index(f)))
+    notes = []
+    rivals = [f for f in layout.time_formats if f != best and scores[f][0] == len(filled) and filled]
+    if rivals and not covers and _strptime(filled[0], best) != _strptime(filled[0], rivals[0]):
+        notes.append(
+            f"Dates such as {filled[0]!r} read as {_example(best)} (the platform's usual order); every day is 12 "
+            "or under, so check them, or keep the platform's file name, which states the dates it covers."
+        )
     out, problems = [], []
     for n, v in zip(rows, values, strict=True):
         t = _strptime(v, best) if v else None
         if t is None:
-            reason = "is empty" if not v else f"is not a date and time in the file's format ({best})"
+            reason = "is empty" if not v else f"is not a date and time written like the rest ({_example(best)})"
             problems.append(RowProblem(n, column, v, reason))
         elif layout.level == "page":
             t = t.date()
         out.append(t)
-    return out, problems
+    return out, problems, notes
 
 
 def _strptime(value: str, fmt: str) -> datetime | None:
@@ -311,8 +371,14 @@ def _strptime(value: str, fmt: str) -> datetime | None:
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
-def _parse_counts(values: list[str], column: str, rows: list[int], required: bool):
+_SHORTENED = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
+_EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_LIMITS = {"engagements": 2**31 - 1, "followers": 2**31 - 1, "reactions": 2**31 - 1}
+
+
+def _parse_counts(values: list[str], column: str, rows: list[int], required: bool, target: str = ""):
     """Whole, non-negative counts; "1,234" and "1777.0" are read, "-" and blanks are missing."""
+    limit = _LIMITS.get(target, 2**53)
     out, problems = [], []
     for n, v in zip(rows, values, strict=True):
         text = v.replace("\u00a0", "").strip()
@@ -323,6 +389,10 @@ def _parse_counts(values: list[str], column: str, rows: list[int], required: boo
             continue
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
+        elif _EUROPEAN.match(text):
+            problems.append(RowProblem(n, column, v, "is ambiguous: a thousands point (2.000 = 2000) or a decimal?"))
+            out.append(None)
+            continue
         try:
             x = float(text)
         except ValueError:
@@ -331,6 +401,10 @@ def _parse_counts(values: list[str], column: str, rows: list[int], required: boo
             continue
         if not math.isfinite(x) or x < 0 or x != int(x):
             problems.append(RowProblem(n, column, v, "is not a whole number of zero or more"))
+            out.append(None)
+            continue
+        if x > limit:
+            problems.append(RowProblem(n, column, v, "is too large to be a count of this"))
             out.append(None)
             continue
         out.append(int(x))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +47,7 @@ class ImportReport:
     posts_updated: int = 0
     posts_unchanged: int = 0
     months: list[date] = field(default_factory=list)
+    last_whole: date | None = None  # the last month the file covers whole
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: bool = False
@@ -108,7 +109,8 @@ def import_file(
     dry_run: bool = False,
 ) -> ImportReport:
     """Parse ``raw`` and merge it into the account's posts and months (nothing written on ``dry_run``)."""
-    return import_parsed(data_dir, parse(raw), account_id, file_name=file_name, followers=followers, dry_run=dry_run)
+    parsed = parse(raw, file_name)
+    return import_parsed(data_dir, parsed, account_id, file_name=file_name, followers=followers, dry_run=dry_run)
 
 
 def import_parsed(
@@ -134,22 +136,50 @@ def import_parsed(
     )
     with store.locked(data_dir, "social_import"):
         account = _account(data_dir, account_id, parsed.layout.platform)
-        monthly = store.read_table(data_dir, "social_monthly")
+        stored_monthly = store.read_table(data_dir, "social_monthly")
+        stored_posts = store.read_table(data_dir, "social_posts")
         if parsed.layout.level == "post":
-            posts = _merge_posts(store.read_table(data_dir, "social_posts"), parsed, account, report)
-            monthly = _months_from_posts(monthly, posts, parsed, account, report)
+            moved_from = _previous_months(stored_posts, parsed)
+            posts = _merge_posts(stored_posts, parsed, account, report)
+            monthly = _months_from_posts(stored_monthly, posts, parsed, account, report, moved_from)
         else:
-            posts = None
-            monthly = _months_from_days(monthly, parsed, account, report)
+            posts = stored_posts
+            monthly = _months_from_days(stored_monthly, parsed, account, report)
         if followers is not None:
             monthly = _set_followers(monthly, account, followers, report)
-        if dry_run or not parsed.accepted:
+        # Both tables are converted to the contract before either is written, so a bad value stops
+        # the import with nothing written, and the two never fall out of step.
+        changes = [
+            (table, store.to_arrow(table, frame))
+            for table, frame, before in (
+                ("social_posts", posts, stored_posts),
+                ("social_monthly", monthly, stored_monthly),
+            )
+            if not _same_table(table, frame, before)
+        ]
+        if dry_run or not changes:
             return report
-        if posts is not None:
-            store.write_table(data_dir, "social_posts", posts)
-        store.write_table(data_dir, "social_monthly", monthly)
+        for table, _ in changes:
+            store.write_table(data_dir, table, posts if table == "social_posts" else monthly)
         report.written = True
     return report
+
+
+def _same_table(table: str, frame: pd.DataFrame, before: pd.DataFrame) -> bool:
+    """True when ``frame`` holds exactly what is stored (so nothing needs writing)."""
+    if len(frame) != len(before):
+        return False
+    if frame.empty:
+        return True
+    return store.to_arrow(table, frame).equals(store.to_arrow(table, before))
+
+
+def _previous_months(stored: pd.DataFrame, parsed: ParsedExport) -> set[date]:
+    """The months stored posts in this file were in before (a post whose date changed leaves its old month)."""
+    if stored.empty:
+        return set()
+    hit = stored[stored["post_id"].isin(parsed.records["post_id"])]
+    return {_month(t) for t in hit["posted_at"]}
 
 
 def _account(data_dir: Path, account_id: str, platform: str) -> pd.Series:
@@ -222,10 +252,34 @@ def _upsert(monthly: pd.DataFrame, account_id: str, month: date, values: dict, f
     return monthly
 
 
-def _months_from_posts(monthly, posts, parsed, account, report) -> pd.DataFrame:
+def _covered_months(parsed: ParsedExport, months: set[date]) -> tuple[list[date], list[date]]:
+    """Months the file covers whole (by its file name's dates, when it states them), and the rest."""
+    if parsed.covers is None:
+        return sorted(months), []
+    first, last = parsed.covers
+    whole, partial = [], []
+    for m in sorted(months):
+        end = date(m.year + m.month // 12, m.month % 12 + 1, 1) - timedelta(days=1)
+        (whole if first <= m and end <= last else partial).append(m)
+    return whole, partial
+
+
+def _months_from_posts(monthly, posts, parsed, account, report, moved_from: set[date]) -> pd.DataFrame:
+    """Set each month the file covers from all that month's stored posts.
+
+    Account-level months (``source = platform``) keep their impressions and engagements; the post
+    count, which account-level exports lack, always follows the posts.
+    """
     aid = account["account_id"]
     mine = posts[posts["account_id"] == aid].assign(month=lambda d: [_month(t) for t in d["posted_at"]])
-    for month in sorted({_month(t) for t in parsed.records["posted_at"]}):
+    whole, partial = _covered_months(parsed, {_month(t) for t in parsed.records["posted_at"]})
+    for month in partial:
+        report.notes.append(
+            f"{month:%b %Y} is only partly inside the dates the file name states: its posts are kept, but the "
+            "month's totals wait for an export covering all of it."
+        )
+    report.last_whole = max(whole) if whole else None
+    for month in sorted(set(whole) | (moved_from - set(partial))):
         m = mine[mine["month"] == month]
         values = {
             "posts": len(m),
@@ -234,11 +288,15 @@ def _months_from_posts(monthly, posts, parsed, account, report) -> pd.DataFrame:
             "source": "posts",
         }
         stored = monthly[(monthly["account_id"] == aid) & (pd.to_datetime(monthly["month_start"]).dt.date == month)]
-        fill_only = len(stored) > 0 and stored["source"].iloc[0] == "platform"
-        monthly = _upsert(monthly, aid, month, values, fill_only)
+        if len(stored) and stored["source"].iloc[0] == "platform":
+            monthly = _upsert(monthly, aid, month, {"posts": len(m)}, fill_only=False)
+            monthly = _upsert(monthly, aid, month, {k: values[k] for k in ("impressions", "engagements")}, True)
+            report.notes.append(
+                f"{month:%b %Y} has account-level figures: the post count is updated, impressions and engagements kept."
+            )
+        else:
+            monthly = _upsert(monthly, aid, month, values, fill_only=False)
         report.months.append(month)
-        if fill_only:
-            report.notes.append(f"{month:%b %Y} has account-level figures: post sums only fill its blanks.")
     return monthly
 
 
@@ -259,6 +317,7 @@ def _months_from_days(monthly, parsed, account, report) -> pd.DataFrame:
         values = {k: v for k, v in values.items() if pd.notna(v)} | {"source": "platform"}
         monthly = _upsert(monthly, account["account_id"], month, values, fill_only=False)
         report.months.append(month)
+        report.last_whole = month
     return monthly
 
 
@@ -266,9 +325,9 @@ def _set_followers(monthly, account, followers: int, report: ImportReport) -> pd
     """The month-end follower count, typed from the platform, for the last month the file covers."""
     if followers < 0:
         raise ImportRefused("Followers must be zero or more.")
-    if not report.months:
-        raise ImportRefused("The file covers no month to set followers for.")
-    last = max(report.months)
+    if report.last_whole is None:
+        raise ImportRefused("The file covers no whole month to set followers for.")
+    last = report.last_whole
     report.notes.append(f"followers at the end of {last:%b %Y} set to {followers:,}")
     return _upsert(monthly, account["account_id"], last, {"followers": followers}, fill_only=False)
 

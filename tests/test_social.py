@@ -26,11 +26,13 @@ def ref_group(monthly, ids, months):
     m = monthly[monthly["account_id"].isin(ids) & monthly["month_start"].isin(months)]
     series = {}
     for col in FIGS:
-        reporters = set(m.loc[m[col].notna(), "account_id"])
+        # Every account is expected, except one that has months in the period but never this figure.
+        never = set(m["account_id"]) - set(m.loc[m[col].notna(), "account_id"])
+        reporters = set(ids) - never
         series[col] = {}
         for month in months:
             rows = m[(m["month_start"] == month) & m["account_id"].isin(reporters)]
-            if reporters and rows[col].notna().sum() == len(reporters):
+            if reporters and rows[col].notna().sum() == len(reporters) == rows["account_id"].nunique():
                 series[col][month] = float(rows[col].sum())
     f = series["followers"]
     both = [mo for mo in months if mo in series["impressions"] and mo in series["engagements"]]
@@ -193,3 +195,35 @@ def test_association_sentence_never_claims_cause():
     assert "+0.82" in text and "a strong positive association" in text and "not cause" in text
     weak = social_tables.association_sentence(social.Association(pd.DataFrame(), rho=0.5, p_value=0.14, n=10))
     assert "no clear association" in weak
+
+
+def test_an_account_with_no_figures_in_the_period_blanks_its_district(demo_dir, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(demo_dir, copy)
+    m = pd.read_parquet(copy / "social_monthly.parquet")
+    month_start = pd.to_datetime(m["month_start"])
+    gone = (
+        (m["account_id"] == "fb_uttlesford")
+        & (month_start >= pd.Timestamp(2024, 7, 1))
+        & (month_start < pd.Timestamp(2024, 10, 1))
+    )
+    store.write_table(copy, "social_monthly", m[~gone])
+    db_ = Database(copy)
+    period = social.Period(date(2024, 7, 1), date(2024, 7, 1), ("braintree_uttlesford",), ("Facebook",))
+    got = social.summary(db_, period)
+    row = got.districts.set_index("name").loc["Braintree and Uttlesford"]
+    assert np.isnan(row["followers_end"]) and row["months_reported"] == 0, "Braintree alone is not the district"
+    table = social_tables.district_table(got.districts).set_index("Pages")
+    assert table.loc["Braintree and Uttlesford", "Months reported"] == "0 of 3"
+    _check(db_, lambda t: pd.read_parquet(copy / f"{t}.parquet"), period)
+
+
+def test_growth_needs_two_months_of_followers(db):
+    period = social.Period(date(2025, 4, 1), date(2025, 4, 1), ("harlow",), ("Facebook",))
+    m = social.summary(db, period)
+    assert m.districts.set_index("name").loc["Harlow", "months_reported"] == 3
+    single = social._summarise(
+        pd.DataFrame({"month_start": [date(2025, 4, 1)], "followers": [10.0], "reach": [5.0], "impressions": [1.0],
+                      "engagements": [1.0], "posts": [1.0]}), 1000, 3
+    )  # fmt: skip
+    assert np.isnan(single["growth"]) and np.isnan(single["growth_pct"])

@@ -64,7 +64,7 @@ def test_a_column_mixing_date_formats_is_reported_not_guessed():
     got = parse(s.meta_file(rows))
     assert got.accepted == 2
     assert [(p.row, p.column) for p in got.problems] == [(3, "publish time")]
-    assert "format" in got.problems[0].reason
+    assert "written like the rest (03/31/2024 16:05)" in got.problems[0].reason
 
 
 def test_page_insights_two_header_rows():
@@ -190,3 +190,57 @@ def test_the_rules_give_every_demo_post_its_own_tag(raw):
     assert len(posts) == 6
     for text, tag in zip(posts["text"], posts["tag"], strict=True):
         assert post_tags.tag_for(text) == tag, text
+
+
+def test_ids_shortened_by_excel_are_refused_not_merged():
+    rows = [s.x_legacy_row(pid, "t", "2021-06-01 08:00 +0000", 10, 1) for pid in ("1.565E+18", "1.565E+18", "99")]
+    got = parse(s.x_legacy_file(rows))
+    assert got.records["post_id"].tolist() == ["x:99"]
+    assert [p.row for p in got.problems] == [2, 3] and "shortened by a spreadsheet" in got.problems[0].reason
+
+
+def test_counts_too_large_or_ambiguous_are_reported_not_crashing():
+    rows = [
+        s.x_legacy_row("1", "a", "2021-06-01 08:00 +0000", 10, 1),
+        s.x_legacy_row("2", "b", "2021-06-01 08:00 +0000", 10, 1),
+        s.x_legacy_row("3", "c", "2021-06-01 08:00 +0000", 10, 1),
+    ]
+    rows[0][4] = "99999999999999999999999"
+    rows[1][5] = "3000000000"  # engagements are stored as 32-bit whole numbers
+    rows[2][4] = "2.000"  # a thousands point, or two?
+    got = parse(s.x_legacy_file(rows))
+    assert got.accepted == 0
+    assert [p.reason for p in got.problems] == [
+        "is too large to be a count of this",
+        "is too large to be a count of this",
+        "is ambiguous: a thousands point (2.000 = 2000) or a decimal?",
+    ]
+
+
+def test_meta_row_with_every_engagement_part_blank_is_reported():
+    row = s.meta_row("1_9", "02/03/2025 09:30", "x", "10", "5", "", "", "", "", "")
+    got = parse(s.meta_file([row]))
+    assert got.accepted == 0 and got.problems[0].reason == "has no engagements figure"
+
+
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_does():
+    text = s.to_csv(s.X_CURRENT_HEADER, []) + "\n\n" + ",".join(["1", "yesterday", "t", "", "1", "0", "1"] + ["0"] * 10)
+    got = parse(text.encode())
+    assert [p.row for p in got.problems] == [4]
+
+
+def test_file_name_dates_decide_day_first_meta_dates():
+    rows = [s.meta_row(f"1_{d}", f"{d:02d}/10/2024 09:00", "x", "10", "5", "1", "1", "0", "0", "0") for d in (1, 5, 12)]
+    dated = parse(s.meta_file(rows), "Oct-01-2024_Oct-31-2024_1234.csv")
+    assert [t.month for t in dated.records["posted_at"]] == [10, 10, 10]
+    undated = parse(s.meta_file(rows), "export.csv")
+    assert [t.month for t in undated.records["posted_at"]] == [1, 5, 12]
+    assert any("check them" in n for n in undated.notes), "an ambiguous column says so"
+
+
+def test_x_content_dates_with_milliseconds_and_z():
+    text = s.to_csv(s.X_CURRENT_HEADER, []) + ",".join(
+        ["1", "2024-10-08T09:00:00.000Z", "t", "", "1", "0", "1"] + ["0"] * 10
+    )
+    got = parse(text.encode())
+    assert got.records["posted_at"].tolist() == [datetime(2024, 10, 8, 10, 0)]  # BST

@@ -71,20 +71,26 @@ def test_page_figures_are_not_overwritten_by_post_sums(folder):
     before = _month_row(folder, "x_force", date(2024, 3, 1))
     report = import_file(folder, s.x_current_file(), "x_force")
     after = _month_row(folder, "x_force", date(2024, 3, 1))
-    assert after["impressions"] == before["impressions"] and after["posts"] == before["posts"]
+    assert after["impressions"] == before["impressions"] and after["engagements"] == before["engagements"]
     assert after["source"] == "platform"
+    # The post count, which account-level exports lack, follows the stored posts.
+    posts = store.read_table(folder, "social_posts")
+    in_march = (posts["account_id"] == "x_force") & (pd.to_datetime(posts["posted_at"]).dt.to_period("M") == "2024-03")
+    assert after["posts"] == in_march.sum()
     assert any("account-level figures" in n for n in report.notes)
 
 
 def test_page_insights_set_complete_months_only(folder):
     feb = s.page_insights_file(2022, 2, 28)
     part = s.page_insights_file(2022, 3, 10)
+    engagements_before = _month_row(folder, "fb_harlow", date(2022, 2, 1))["engagements"]
     report = import_file(folder, feb, "fb_harlow")
     assert report.months == [date(2022, 2, 1)]
     row = _month_row(folder, "fb_harlow", date(2022, 2, 1))
     assert row["followers"] == 10_280 and row["reach"] == 40_000 + 2_800
     assert row["impressions"] == sum(2_000 + d for d in range(1, 29))
-    assert row["engagements"] == sum(100 + d for d in range(1, 29))
+    # Daily engaged users are people, not engagements: the month's engagements are left as they were.
+    assert row["engagements"] == engagements_before
     before = store.read_table(folder, "social_monthly")
     partial = import_file(folder, part, "fb_harlow")
     assert partial.months == [] and "10 of its 31 days" in partial.notes[0]
@@ -135,3 +141,35 @@ def test_command_line_import(folder):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "fb_harlow" in listing.stdout
+
+
+def test_a_month_only_partly_in_the_file_waits_and_followers_go_on_the_last_whole_month(folder):
+    add_account(folder, "x_harlow", "harlow", "X", "@EP_Harlow", "Harlow on X")
+    rows = [
+        s.x_legacy_row("11", "a", "2022-09-10 10:00 +0000", 100, 5),
+        s.x_legacy_row("12", "b", "2022-09-30 23:30 +0000", 500, 9),  # 1 October in the UK
+    ]
+    name = "tweet_activity_metrics_EP_Harlow_20220901_20220930_en.csv"
+    report = import_file(folder, s.x_legacy_file(rows), "x_harlow", file_name=name, followers=5000)
+    assert report.months == [date(2022, 9, 1)]
+    assert any("Oct 2022 is only partly inside" in n for n in report.notes)
+    assert _month_row(folder, "x_harlow", date(2022, 9, 1))["followers"] == 5000
+    assert _month_row(folder, "x_harlow", date(2022, 10, 1)) is None
+    assert "x:12" in set(store.read_table(folder, "social_posts")["post_id"]), "the post itself is kept"
+
+
+def test_a_post_whose_date_changes_leaves_its_old_month(folder):
+    add_account(folder, "x_harlow", "harlow", "X", "@EP_Harlow", "Harlow on X")
+    import_file(folder, s.x_legacy_file([s.x_legacy_row("21", "a", "2022-05-10 10:00 +0000", 100, 5)]), "x_harlow")
+    import_file(folder, s.x_legacy_file([s.x_legacy_row("21", "a", "2022-06-10 10:00 +0000", 100, 5)]), "x_harlow")
+    may, june = (_month_row(folder, "x_harlow", date(2022, m, 1)) for m in (5, 6))
+    assert (may["posts"], may["impressions"]) == (0, 0) and june["posts"] == 1
+
+
+def test_an_unchanged_reimport_does_not_touch_the_files(folder):
+    add_account(folder, "x_harlow", "harlow", "X", "@EP_Harlow", "Harlow on X")
+    import_file(folder, s.x_legacy_file(), "x_harlow")
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.parquet")}
+    again = import_file(folder, s.x_legacy_file(), "x_harlow")
+    assert not again.written and "nothing written" in again.lines()[-1]
+    assert {p.name: p.stat().st_mtime_ns for p in folder.glob("*.parquet")} == stamps

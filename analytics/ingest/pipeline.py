@@ -68,7 +68,7 @@ def analyse(
     """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export)."""
     out = Analysis(file_name, digest(raw), len(raw), target)
     if target == SOCIAL:
-        out.social = social_exports.parse(raw)
+        out.social = social_exports.parse(raw, file_name)
         out.kind, out.encoding = out.social.layout.title, out.social.encoding
         records = out.social.records.drop(columns="row").head(PREVIEW_ROWS)
         out.preview = records.map(cell_text) if len(records) else records
