@@ -263,3 +263,9 @@ def _sleep(seconds):
 
 def _hog():
     return bytearray(2 * 1024**3)
+
+
+def test_a_european_thousands_point_in_a_count_is_ambiguous_not_guessed(folder):
+    v = _views(folder, "harlow,2031-01-01,2.000\nharlow,2031-02-01,2000\n").validation
+    assert [(p.row, p.message[:12]) for p in v.problems] == [(2, "is ambiguous")]
+    assert list(v.valid["views"]) == [2000]

@@ -26,6 +26,7 @@ TIMESTAMP_FORMATS = {
 }  # fmt: skip
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _INT_TYPES = {"INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1, "SMALLINT": 2**15 - 1}
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
@@ -80,6 +81,8 @@ def _convert(v: Any, col: Column) -> Any:
             return match
         return text
     if t in _INT_TYPES:
+        if isinstance(v, str) and _EUROPEAN.match(v.strip()):
+            raise ValueError("is ambiguous: a thousands point (2.000 = 2000) or a decimal? Write 2000 or 2")
         x = _number(v)
         if x != int(x):
             raise ValueError("is not a whole number")
