@@ -197,6 +197,29 @@ def legend_chart(types: list[str]):
     return (dots + text).properties(width=220, height=22 * len(types))
 
 
+def mix_chart(mix: pd.DataFrame):
+    """Events per district, stacked by activity type."""
+    import altair as alt
+
+    from analytics.chart_common import plain_json
+
+    return (
+        alt.Chart(plain_json(mix))
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", title="District", axis=alt.Axis(labelLimit=220)),
+            x=alt.X("events:Q", title="Events"),
+            color=alt.Color("activity_type:N", title="Activity", legend=alt.Legend(labelLimit=220)),
+            tooltip=[
+                alt.Tooltip("name:N", title="District"),
+                alt.Tooltip("activity_type:N", title="Activity"),
+                alt.Tooltip("events:Q", title="Events"),
+            ],
+        )
+        .properties(height=max(140, 28 * mix["name"].nunique()), title="Mix of activity")
+    )
+
+
 def map_views_chart(monthly: pd.DataFrame):
     """Public map views per 1,000 residents by month: a line per district, the force dashed."""
     import altair as alt

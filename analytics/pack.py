@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 import pandas as pd
-import vl_convert as vlc
 from pptx import Presentation
 from pptx.util import Inches, Pt
 from reportlab.lib import colors
@@ -20,6 +19,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from analytics import chart_export
 
 SLIDE_TITLES = (
     "Questions for the panel",
@@ -68,8 +69,7 @@ class PackContent:
 
 def chart_png(chart, width: int | None = 1000) -> bytes:
     """A chart rendered to PNG on the server, without network (width None keeps the chart's own sizing)."""
-    spec = (chart.properties(width=width) if width else chart).to_dict()
-    return vlc.vegalite_to_png(spec, scale=2)
+    return chart_export.png(chart_export.spec_of(chart.properties(width=width) if width else chart))
 
 
 def _slide_table(slide, frame: pd.DataFrame, top: float, font: int = 11) -> None:

@@ -31,8 +31,12 @@ else:
     )
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(
+        components.chart(
             charts.tile_map(comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
+            "tile_map",
+            "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the "
+            "force; the table beside it gives every value.",
+            f"{measure}_tile_map",
             width="content",
             height=charts.tile_map_display_height(comparison),
         )
@@ -55,8 +59,10 @@ st.caption(
     "With its 95% interval; ▲ / ▼ mark a significant change on a year before, ◆ on the previous quarter. "
     "The dotted line is the Most Similar Group of forces, where published."
 )
-st.altair_chart(
+components.chart(
     trend_charts.trend_chart(trend, benchmark, notes, labels[measure]),
+    "force_trend",
+    filename=f"{measure}_force_trend",
     width="stretch",
     height=trend_charts.TREND_ELEMENT_HEIGHT,
 )

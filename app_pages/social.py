@@ -87,7 +87,9 @@ components.chart_block(
 )
 if not comparable:
     force = charts.force_chart(result.monthly, metric)
-    st.altair_chart(force, width="stretch", height=element_height(force, 120))
+    components.chart(
+        force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=element_height(force, 120)
+    )
 
 # --- accounts -----------------------------------------------------------------------
 st.subheader("Accounts")
@@ -99,7 +101,9 @@ platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagem
 )
 if len(result.platforms):
     by_platform = charts.platform_chart(result.platforms, platform_measure)
-    st.altair_chart(by_platform, width="stretch", height=element_height(by_platform, 110))
+    components.chart(
+        by_platform, "platforms", filename=f"{stem}_platforms", width="stretch", height=element_height(by_platform, 110)
+    )
 
 # --- posts --------------------------------------------------------------------------
 st.subheader("Top posts in the period")

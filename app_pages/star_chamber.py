@@ -130,7 +130,13 @@ else:
     first = add_quarters(meeting.review_quarter, -7)
     side = data.district_trends(version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
     chart = small_multiples(side, labels[measure], columns=len(compare))
-    st.altair_chart(chart, width="content", height=element_height(chart) or "content")
+    components.chart(
+        chart,
+        "side_by_side",
+        filename=f"side_by_side_{measure}",
+        width="content",
+        height=element_height(chart) or "content",
+    )
 
 st.subheader("Actions")
 st.caption(

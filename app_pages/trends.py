@@ -4,7 +4,6 @@ import streamlit as st
 
 from analytics import tables
 from analytics import trend_charts as charts
-from analytics.chart_common import element_height
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
 from analytics.trends import district_summaries as trend_summaries
@@ -126,9 +125,9 @@ left, right = st.columns([3, 2])
 funnel_chart = charts.funnel_chart(points, funnel_limits, label)
 ranking_chart = charts.ranking_chart(points, label)
 with left:
-    st.altair_chart(funnel_chart, width="stretch", height=element_height(funnel_chart))
+    components.chart(funnel_chart, "funnel_chart", filename=f"{stem}_funnel", width="stretch")
 with right:
-    st.altair_chart(ranking_chart, width="stretch", height=element_height(ranking_chart))
+    components.chart(ranking_chart, "ranking_chart", filename=f"{stem}_ranking", width="stretch")
 st.caption(
     "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
     "the limits, where differences are within what chance explains."

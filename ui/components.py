@@ -157,14 +157,44 @@ def district_table(comparison):
     )
 
 
-def chart_block(chart, table, filename: str, about: str, key: str, **chart_kwargs) -> None:
-    """A chart with, beneath it, the data behind it, a safe CSV download and an 'about' note."""
+def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_kwargs) -> None:
+    """A chart, a one-sentence text alternative beneath it, and its image as PNG and SVG (made on the server)."""
+    from analytics import chart_export
     from analytics.chart_common import element_height
 
     height = element_height(chart)
     if height and "height" not in chart_kwargs:
         chart_kwargs["height"] = height
     st.altair_chart(chart, **chart_kwargs)
+    spec = chart_export.spec_of(chart)
+    title = chart_export.title_of(spec)
+    sentence = summary or (f"{title}. " if title else "") + "Every value drawn is in the table with this chart."
+    c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
+    c1.caption(md_escape(sentence))
+    c2.download_button(
+        "PNG",
+        data=lambda: chart_export.png(spec),
+        file_name=f"{filename}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        icon=":material/image:",
+        help="The chart as a picture (made on the server)",
+    )
+    c3.download_button(
+        "SVG",
+        data=lambda: chart_export.svg(spec),
+        file_name=f"{filename}.svg",
+        mime="image/svg+xml",
+        key=f"{key}_svg",
+        icon=":material/draw:",
+        help="The chart as a scalable drawing (made on the server)",
+    )
+
+
+def chart_block(chart_, table, filename: str, about: str, key: str, summary: str = "", **chart_kwargs) -> None:
+    """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note."""
+    stem = filename.rsplit(".", 1)[0]
+    chart(chart_, key, summary, stem, **chart_kwargs)
     with st.expander("Data behind this chart, and about these numbers"):
         st.markdown(about)
         st.dataframe(table, hide_index=True, width="stretch")
