@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.db import DataError
-from ui import auth, components, data, filters, url_state
+from ui import auth, components, data, filters, presenter, url_state
 from ui.navigation import PAGES
 
 st.set_page_config(
@@ -27,11 +27,14 @@ except DataError as exc:
     st.stop()
 
 components.synthetic_banner()
-filters.render_shared()
+shared = filters.render_shared()
+presenting = presenter.sidebar_toggle()
 auth.sidebar_status(actor)
 # Only the pages this role may use are listed (and each page checks again).
 allowed = [p for p in PAGES if actor.can(p.permission)]
 page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed])
+if presenting:
+    presenter.apply(shared.district_ids, shared.district_names)
 # Filled after the page has run, so problems with the page's own link values show at once.
 link_notices = st.container()
 try:

@@ -379,3 +379,10 @@ def test_activity_table_lists_groups_reached_and_missed(app_env):
     reached = set(table["Audience groups reached"].iloc[0].split(", "))
     missed = set(filter(None, table["Hard-to-reach groups not reached"].iloc[0].split(", ")))
     assert reached and not (reached & missed)
+
+
+@pytest.mark.parametrize("page", [p.path for p in PAGES])
+def test_every_page_opens_in_presenter_mode(app_env, page):
+    at = run_app({"present": "1", "district": "harlow"}, page=page)
+    assert not at.exception, at.exception
+    assert {"◀ Previous district", "Next district ▶", "Exit"} <= {b.label for b in at.button}

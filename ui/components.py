@@ -165,6 +165,10 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
     height = element_height(chart)
     if height and "height" not in chart_kwargs:
         chart_kwargs["height"] = height
+    try:  # room for whole legend labels and titles (district names, symbol meanings)
+        chart = chart.configure_legend(labelLimit=260, titleLimit=280)
+    except (ValueError, AttributeError):
+        pass
     st.altair_chart(chart, **chart_kwargs)
     spec = chart_export.spec_of(chart)
     title = chart_export.title_of(spec)

@@ -102,6 +102,13 @@ def _drop_if_stale(wkey: str, valid: Callable[[Any], bool]) -> None:
         del st.session_state[wkey]
 
 
+def _wkey(key: str) -> str:
+    """The widget key for URL parameter ``key``: a new one each time code sets the value (``set_value``),
+    so the browser draws a fresh widget from the new value instead of sending back its old one."""
+    gen = st.session_state.get(f"_gen_{key}", 0)
+    return f"w_{key}" if not gen else f"w_{key}__{gen}"
+
+
 def _remember(key: str, value: Any, serialized: list[str] | str) -> None:
     st.session_state[f"_p_{key}"] = value
     st.session_state[_NOW][key] = serialized
@@ -126,7 +133,7 @@ def selectbox(
     value = _initial(key, parse, default, label.lower())
     if value not in options:
         value = default
-    wkey = f"w_{key}"
+    wkey = _wkey(key)
     _drop_if_stale(wkey, lambda v: v in options)
     chosen = container.selectbox(
         label, options, index=list(options).index(value), key=wkey, format_func=format_func, **kwargs
@@ -164,7 +171,7 @@ def multiselect(
         return known
 
     value = [v for v in _initial(key, parse, list(default), label.lower()) if v in options]
-    wkey = f"w_{key}"
+    wkey = _wkey(key)
     _drop_if_stale(wkey, lambda v: isinstance(v, list) and all(x in options for x in v))
     chosen = container.multiselect(label, options, default=value, key=wkey, format_func=format_func, **kwargs)
     serialized = ["all"] if set(chosen) == set(options) else (list(chosen) or ["none"])
@@ -211,3 +218,28 @@ def range_slider(
     _remember(lo_key, chosen[0], to_text(chosen[0]))
     _remember(hi_key, chosen[1], to_text(chosen[1]))
     return chosen[0], chosen[1]
+
+
+def toggle(label: str, key: str, default: bool = False, container=st, **kwargs) -> bool:
+    """A toggle bound to URL parameter ``key`` (written ``1`` or ``0``)."""
+
+    def parse(raw: list[str]) -> bool:
+        if raw[-1] not in ("1", "0", "true", "false"):
+            raise ValueError(f"{_shown(raw[-1])} is not 1 or 0")
+        return raw[-1] in ("1", "true")
+
+    value = bool(_initial(key, parse, default, label.lower()))
+    chosen = container.toggle(label, value=value, key=_wkey(key), **kwargs)
+    _remember(key, chosen, "1" if chosen else "0")
+    return chosen
+
+
+def set_value(key: str, value: Any) -> None:
+    """Change a URL-bound widget's value from code (a button): remembered, and the widget restarts from it.
+
+    The widget's own state is dropped rather than written, so it takes the remembered value as
+    its default on the next run, as when a link is opened.
+    """
+    st.session_state[f"_p_{key}"] = value
+    st.session_state.pop(_wkey(key), None)
+    st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
