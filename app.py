@@ -26,6 +26,7 @@ except DataError as exc:
     st.error(f"The dashboard cannot open its data. {exc.user_message}", icon=":material/error:")
     st.stop()
 
+components.accessible_styles()
 components.synthetic_banner()
 shared = filters.render_shared()
 presenting = presenter.sidebar_toggle()

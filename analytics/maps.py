@@ -194,7 +194,7 @@ def legend_chart(types: list[str]):
         color=alt.Color("type:N", scale=alt.Scale(domain=types, range=colours), legend=None)
     )
     text = base.mark_text(align="left", dx=10, fontSize=12).encode(text="type:N")
-    return (dots + text).properties(width=220, height=22 * len(types))
+    return (dots + text).properties(width=300, height=22 * len(types))
 
 
 def mix_chart(mix: pd.DataFrame):

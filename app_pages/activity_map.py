@@ -95,7 +95,9 @@ with left:
             "Office for National Statistics. Contains OS data © Crown copyright and database right."
         )
 with right:
-    st.altair_chart(maps.legend_chart(list(types)), width="content")
+    st.altair_chart(
+        maps.legend_chart(list(types)), width="content", alt="Map colours: " + ", ".join(types) + "."
+    )
     chosen = (event.selection.objects.get("events") or [None])[0] if event and event.selection else None
     if chosen:
         st.markdown("**Selected event**")
@@ -111,7 +113,7 @@ with right:
     else:
         st.caption("Click an event on the map to see its details here.")
 
-st.subheader("Districts in the chosen quarters")
+st.header("Districts in the chosen quarters")
 table = summary.assign(
     reached=[", ".join(g) for g in summary["groups"]],
     missed=[", ".join(g) for g in summary["hard_to_reach_missed"]],
@@ -143,12 +145,12 @@ table.columns = [
 st.dataframe(table.round(1), hide_index=True, width="stretch")
 components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
 
-st.subheader("Mix of activity")
+st.header("Mix of activity")
 components.chart(maps.mix_chart(mix), "activity_mix", filename="activity_mix", width="stretch")
 
 g1, g2 = st.columns(2)
 with g1:
-    st.subheader("Engagement gaps")
+    st.header("Engagement gaps")
     st.caption(
         f"Towns with events before but no face-to-face event in the {gap_months} months to the end of the range."
     )
@@ -168,7 +170,7 @@ with g1:
             width="stretch",
         )
 with g2:
-    st.subheader("Public map views")
+    st.header("Public map views")
     flagged = views.assign(flag=["well below the force" if w else "" for w in views["well_below"]])
     shown = flagged[["name", "views", "per_1k", "flag"]].round(1)
     shown.columns = ["District", "Views", "Per 1,000 residents", "Flag"]

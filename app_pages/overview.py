@@ -17,7 +17,7 @@ for col, row in zip(st.columns(len(tiles)), tiles.itertuples(index=False), stric
     components.measure_tile(col, row)
 components.about_measures(tiles, rule, data.questions(version))
 
-st.subheader("Districts against the force")
+st.header("Districts against the force")
 questions = data.questions(version)
 labels = dict(zip(questions["question_id"], questions["short_label"], strict=True))
 measure = url_state.selectbox(
@@ -51,7 +51,7 @@ else:
             "with many comparisons, about one in twenty 'significant' results can arise by chance."
         )
 
-st.subheader("Force trend")
+st.header("Force trend")
 trend = data.district_trends(version, measure, f.quarter_from, f.quarter_to, (), False, *limits)
 benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, False)
 notes = data.annotations(version, f.quarter_from, f.quarter_to)

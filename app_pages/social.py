@@ -60,7 +60,7 @@ st.caption(
 )
 
 # --- districts ----------------------------------------------------------------------
-st.subheader("Districts in the period")
+st.header("Districts in the period")
 district_table = tables.district_table(result.districts)
 st.dataframe(district_table, hide_index=True, width="stretch", height="content")
 st.caption(
@@ -72,7 +72,7 @@ components.download_csv(district_table, f"{stem}_districts.csv", key="dl_social_
 
 # --- trend --------------------------------------------------------------------------
 column, title, _ = charts.measure_column(metric, scale == "per_1k")
-st.subheader("Month by month")
+st.header("Month by month")
 chart = charts.trend_chart(result.monthly, metric, scale == "per_1k", names)
 comparable = column != metric or metric == "engagement_rate"
 table_names = [*names, FORCE_WIDE] if comparable else names
@@ -92,7 +92,7 @@ if not comparable:
     )
 
 # --- accounts -----------------------------------------------------------------------
-st.subheader("Accounts")
+st.header("Accounts")
 accounts_table = tables.account_table(result.accounts)
 st.dataframe(accounts_table, hide_index=True, width="stretch", height="content")
 components.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
@@ -106,7 +106,7 @@ if len(result.platforms):
     )
 
 # --- posts --------------------------------------------------------------------------
-st.subheader("Top posts in the period")
+st.header("Top posts in the period")
 tags = url_state.multiselect("Tags", "tag", list(POST_TAGS), default=list(POST_TAGS), placeholder="All tags")
 
 
@@ -130,7 +130,7 @@ with by_rate:
     _top_posts("engagement_rate", "No posts in the period.", tables.RATE_NOTE)
 
 tag_reach = social_data.tag_reach(*args)
-st.subheader("Which tags reach furthest")
+st.header("Which tags reach furthest")
 if tag_reach.empty:
     st.write("No posts in the period.")
 else:
@@ -147,7 +147,7 @@ else:
     )
 
 # --- association --------------------------------------------------------------------
-st.subheader("Reach and feeling informed")
+st.header("Reach and feeling informed")
 assoc = social_data.association(*args, *limits)
 st.markdown(components.md_escape(tables.association_sentence(assoc)))
 components.chart_block(

@@ -80,14 +80,14 @@ with st.container(border=True):
         )
         d2.download_button("Download PDF", built[1], f"{stem}.pdf", key="dl_pdf", mime="application/pdf")
 
-st.subheader("Questions for the panel")
+st.header("Questions for the panel")
 if prompts:
     for prompt in prompts:
         st.markdown(f"- {components.md_escape(prompt)}")
 else:
     st.markdown("No significant change or gap stands out this time.")
 
-st.subheader("Scorecard")
+st.header("Scorecard")
 shown, verdicts = tables.scorecard_table(card)
 st.dataframe(components.verdict_style(shown, verdicts), hide_index=True, width="stretch")
 with st.expander("How the grade and the colours are worked out"):
@@ -108,7 +108,7 @@ st.caption(
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
 )
 
-st.subheader("Side by side")
+st.header("Side by side")
 labels = data.questions(version).set_index("question_id")["short_label"].to_dict()
 s1, s2 = st.columns([1, 2])
 measure = url_state.selectbox(
@@ -138,7 +138,7 @@ else:
         height=element_height(chart) or "content",
     )
 
-st.subheader("Actions")
+st.header("Actions")
 st.caption(
     "Actions set at earlier Star Chambers: open ones carry forward until closed; those closed since the last "
     "meeting are listed once more. Overdue means open past its due date at this meeting."

@@ -47,7 +47,7 @@ stem = f"{measure}_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}_{mo
 trend = data.district_trends(version, measure, f.quarter_from, f.quarter_to, f.district_ids, pooled, *limits)
 benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, pooled)
 notes = data.annotations(version, f.quarter_from, f.quarter_to)
-st.subheader("Trend")
+st.header("Trend")
 st.caption(
     "Each line carries its 95% interval (drawn as a band for up to three districts; with more, see the tooltips, "
     "the table and the panels below). ▲ / ▼ mark a significant change on a year before; ◆ a significant "
@@ -82,7 +82,7 @@ if f.district_ids:
 
 # --- small multiples ---------------------------------------------------------------
 if f.district_ids:
-    st.subheader("District by district")
+    st.header("District by district")
     st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
     components.chart_block(
         charts.small_multiples(trend, label),
@@ -94,7 +94,7 @@ if f.district_ids:
     )
 
 # --- answer distribution -------------------------------------------------------------
-st.subheader(f"Every answer: {focus_name}")
+st.header(f"Every answer: {focus_name}")
 dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
 if dist.empty:
     st.info(f"No period in this range has {rule.hide_below} or more answers for {focus_name}.")
@@ -116,7 +116,7 @@ else:
 
 # --- funnel and ranking ----------------------------------------------------------------
 period = period_label(f.quarter_to, pooled)
-st.subheader(f"Districts in {period}: funnel and ranking")
+st.header(f"Districts in {period}: funnel and ranking")
 st.caption(
     "A district outside the funnel's limits differs from the force by more than chance explains; inside them, "
     "its place in a ranking is noise. Read the ranking only with the funnel."
@@ -139,7 +139,7 @@ with st.expander("Data behind the funnel and ranking, and about these numbers"):
     components.download_csv(funnel_table, f"funnel_{stem}.csv", key="dl_funnel")
 
 # --- demographic breakdown ---------------------------------------------------------------
-st.subheader(f"Groups within {focus_name}")
+st.header(f"Groups within {focus_name}")
 dimensions = {"age_band": "Age band", "sex": "Sex", "ethnic_group": "Ethnic group"}
 dimension = url_state.selectbox(
     "Break down by", "breakdown", list(dimensions), default="age_band", format_func=dimensions.get

@@ -2,7 +2,18 @@
 # Install the Debian tools the tests drive, when missing:
 #   chromium            the real browser for the browser tests (Playwright never downloads its own)
 #   libreoffice-impress proves the meeting pack's deck opens in LibreOffice
+# and, from the npm registry, axe-core (the accessibility check the browser tests inject).
 set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+js="$here/tests/browser/js"
+if [ ! -f "$js/node_modules/axe-core/axe.min.js" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "Installing axe-core from the npm registry for the accessibility check..."
+    (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "npm is missing: the accessibility check is skipped locally; in CI (CI=true) it fails."
+  fi
+fi
 have_chromium=0; [ -x /usr/bin/chromium ] && have_chromium=1
 # soffice alone is not enough: LibreOffice's core can be installed without Impress, which reads .pptx.
 have_office=0

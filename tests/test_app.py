@@ -195,12 +195,12 @@ def test_trends_page_follows_its_controls(app_env):
     )
     assert not at.exception
     assert len(at.get("vega_lite_chart")) >= 6
-    assert "Districts in Q2 2020/21: funnel and ranking" in [s.value for s in at.subheader]
+    assert "Districts in Q2 2020/21: funnel and ranking" in [s.value for s in at.header]
     at.selectbox(key="w_mode").set_value("rolling").run()
     assert not at.exception
-    assert "Districts in Year to Q2 2020/21: funnel and ranking" in [s.value for s in at.subheader]
+    assert "Districts in Year to Q2 2020/21: funnel and ranking" in [s.value for s in at.header]
     at.selectbox(key="w_focus").set_value("southend").run()
-    assert "Every answer: Southend" in [s.value for s in at.subheader]
+    assert "Every answer: Southend" in [s.value for s in at.header]
     at.selectbox(key="w_breakdown").set_value("sex").run()
     assert not at.exception
     assert any("by sex: Southend" in c.proto.spec for c in at.get("vega_lite_chart"))
@@ -224,7 +224,7 @@ def test_star_chamber_page_for_a_shared_meeting_link(app_env):
     assert not at.exception
     assert at.selectbox(key="w_presenting").value == "southend"
     assert "Southend at the September 2026 Star Chamber" in at.caption[0].value
-    assert [s.value for s in at.subheader] == ["Questions for the panel", "Scorecard", "Side by side", "Actions"]
+    assert [s.value for s in at.main.header] == ["Questions for the panel", "Scorecard", "Side by side", "Actions"]
     scorecard = at.dataframe[0].value
     assert list(scorecard["Measure"])[:1] == ["Police doing a good or excellent job"]
     assert set(scorecard["Grade"]) <= {"exceeds expectations", "meets expectations", "below expectations", "not graded"}
@@ -364,7 +364,7 @@ def test_activity_map_follows_its_link(app_env, monkeypatch):
     table = at.dataframe[0].value
     assert list(table["District"]) == ["Harlow", "Thurrock"]
     assert "events with a place" in at.caption[0].value
-    assert [s.value for s in at.subheader][:2] == ["Districts in the chosen quarters", "Mix of activity"]
+    assert [s.value for s in at.header][:2] == ["Districts in the chosen quarters", "Mix of activity"]
 
 
 def test_activity_map_with_an_empty_filter_says_so(app_env):

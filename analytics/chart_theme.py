@@ -1,0 +1,85 @@
+"""Chart colours for the dark theme and the projector.
+
+Charts are drawn once, for a light page (exports and the meeting pack stay light). On a dark
+page, the few "ink" colours (black lines, dark grey marks and labels, white separators and
+"not shown" cells) are swapped for their dark-page counterparts; the data palettes, which
+are colour-blind safe (Okabe-Ito, ColorBrewer) and readable on both, are kept. A colour
+chosen by a condition (text on a coloured cell) is left alone: its background does not change.
+
+For a projector, charts get larger type and plain black-on-white axes.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+# Light-page ink -> dark-page ink (the dark theme's background is #0f1419).
+DARK_INKS: dict[str, str] = {
+    "#000000": "#f2f2f2",
+    "#1b1b1b": "#f2f2f2",
+    "#333333": "#dddddd",
+    "#555555": "#bdbdbd",
+    "#ffffff": "#0f1419",
+    "white": "#0f1419",
+    "black": "#f2f2f2",
+}
+
+# Properties that hold a colour (``value`` and ``range`` hold one inside colour encodings and scales).
+_COLOUR_KEYS = frozenset(
+    {"color", "fill", "stroke", "value", "range", "background", "labelColor", "titleColor", "domainColor", "tickColor"}
+)
+
+PROJECTOR_CONFIG: dict[str, Any] = {
+    "background": "#ffffff",
+    "font": "sans-serif",
+    "axis": {
+        "labelFontSize": 16,
+        "titleFontSize": 17,
+        "labelColor": "#000000",
+        "titleColor": "#000000",
+        "domainColor": "#000000",
+        "tickColor": "#000000",
+        "gridColor": "#d0d0d0",
+        "labelLimit": 320,
+    },
+    "legend": {"labelFontSize": 16, "titleFontSize": 17, "labelColor": "#000000", "titleColor": "#000000"},
+    "header": {"labelFontSize": 16, "titleFontSize": 17, "labelColor": "#000000"},
+    "title": {"fontSize": 20, "color": "#000000"},
+    "text": {"fontSize": 15},
+}
+
+
+def recolour(spec: Any, inks: dict[str, str] = DARK_INKS) -> Any:
+    """A copy of a Vega-Lite ``spec`` with each ink colour swapped (case-insensitive).
+
+    Whole ``condition`` encodings are kept as they are, and data values are never touched.
+    """
+    table = {k.lower(): v for k, v in inks.items()}
+
+    def walk(node: Any, key: str | None) -> Any:
+        if key in ("data", "datasets"):
+            return node
+        if isinstance(node, dict):
+            if "condition" in node:
+                return node
+            return {k: walk(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, key) for v in node]
+        if isinstance(node, str) and key in _COLOUR_KEYS:
+            return table.get(node.lower(), node)
+        return node
+
+    return walk(copy.deepcopy(spec), None)
+
+
+def for_projector(spec: dict) -> dict:
+    """A copy of ``spec`` with the projector's large, black-on-white type merged into its config."""
+    out = copy.deepcopy(spec)
+    config = out.setdefault("config", {})
+    for part, values in PROJECTOR_CONFIG.items():
+        if isinstance(values, dict):
+            config[part] = {**config.get(part, {}), **values}
+        else:
+            config[part] = values
+    return out
