@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics.db import Database
@@ -103,7 +104,8 @@ def district_summary(db: Database, flt: EventFilter) -> pd.DataFrame:
     scheduled = df["held"] + df["cancelled"]
     df["cancellation_pct"] = 100 * df["cancelled"] / scheduled.where(scheduled > 0)
     df["acted_pct"] = 100 * df["actions_taken"] / df["concerns_raised"].where(df["concerns_raised"] > 0)
-    df["groups"] = [list(g) if g is not None else [] for g in df["groups"]]
+    # A district with no event in the filter has no list (None or NA, by pandas version).
+    df["groups"] = [list(g) if isinstance(g, (list, tuple, np.ndarray)) else [] for g in df["groups"]]
     df["hard_to_reach_reached"] = [sorted(set(g) & set(HARD_TO_REACH_GROUPS)) for g in df["groups"]]
     df["hard_to_reach_missed"] = [sorted(set(HARD_TO_REACH_GROUPS) - set(g)) for g in df["groups"]]
     return df

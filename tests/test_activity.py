@@ -52,6 +52,33 @@ def test_district_summary_matches_pandas(db, raw, all_ids):
         assert set(row["groups"]) == set(held["audience_group"])
 
 
+def test_a_district_with_no_event_in_the_filter_has_an_empty_row(db, raw, all_ids):
+    # Found in the browser: a narrow filter (one audience, one strand) left a district with no
+    # events, and its missing list of groups stopped the page.
+    flt = activity.EventFilter(
+        date(2021, 7, 1),
+        date(2023, 10, 1),
+        ("colchester", "harlow"),
+        activity_types=("Coffee with a Cop", "School visit"),
+        strands=("Listen",),
+        audiences=("Young people",),
+        statuses=("held", "cancelled"),
+    )
+    got = activity.district_summary(db, flt).set_index("district_id")
+    ev = _events(
+        raw, date(2021, 7, 1), date(2024, 1, 1), ["colchester", "harlow"], ["Coffee with a Cop", "School visit"]
+    )
+    ev = ev[(ev["strand"] == "Listen") & (ev["audience_group"] == "Young people")]
+    assert set(got.index) == {"colchester", "harlow"}
+    for did in ("colchester", "harlow"):
+        mine = ev[(ev["district_id"] == did) & (ev["status"] == "held")]
+        assert got.loc[did, "held"] == len(mine)
+        assert list(got.loc[did, "groups"]) == sorted(set(mine["audience_group"]))
+    assert (ev["district_id"] == "harlow").sum() == 0 or (ev["district_id"] == "colchester").sum() == 0, (
+        "the filter leaves one district with no events"
+    )
+
+
 def test_points_count_and_cap(db, raw, all_ids, monkeypatch):
     flt = activity.EventFilter(date(2019, 4, 1), date(2020, 1, 1), all_ids, statuses=("held",))
     points, total = activity.map_points(db, flt)
