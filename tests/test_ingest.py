@@ -70,6 +70,18 @@ def test_text_encodings(folder, encode, label):
     assert a.validation.valid["summary"].iloc[0] == summary
 
 
+def test_a_blank_optional_reference_is_accepted(folder):
+    # A force-wide account has no district: the blank is allowed, an unknown district is not.
+    raw = (
+        b"account_id,district_id,platform,handle,name\n"
+        b"force-x,,X,@Force,Force\nharlow-fb,harlow,Facebook,HarlowPolice,Harlow\nbad,atlantis,X,@A,A\n"
+    )
+    v = check(folder, raw, "accounts.csv", "social_accounts").validation
+    assert list(v.valid["account_id"]) == ["force-x", "harlow-fb"]
+    assert pd.isna(v.valid["district_id"].iloc[0])
+    assert [(p.row, p.value) for p in v.problems] == [(4, "atlantis")]
+
+
 def test_a_column_mixing_date_formats_is_rejected_whole(folder):
     raw = (VIEWS_HEADER + "harlow,2026-03-01,5\nharlow,01/04/2026,6\nharlow,2026-05-01,7\n").encode()
     v = check(folder, raw, "v.csv", "map_views").validation

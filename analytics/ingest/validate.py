@@ -158,12 +158,12 @@ def _reference_problems(frame, table, mapping, known, answers, bad) -> list[Prob
         label = mapping.get(col) or f"{col} (fixed value)"
         allowed = known[target]
         for value, row in zip(frame[col], frame["_row"], strict=True):
-            if value is not None and value not in allowed:
+            if value is not None and not pd.isna(value) and value not in allowed:
                 shown = ", ".join(sorted(allowed)[:6]) + (", ..." if len(allowed) > 6 else "")
                 out.append(Problem(row, label, str(value), f"is not a known {col} ({shown})"))
     if table == "survey_responses" and answers:
         for q, a, row in zip(frame["question_id"], frame["answer"], frame["_row"], strict=True):
-            if q in answers and a is not None and a not in answers[q]:
+            if q in answers and a is not None and not pd.isna(a) and a not in answers[q]:
                 out.append(Problem(row, mapping.get("answer") or "answer", str(a), f"is not an answer to {q}"))
     return out
 
