@@ -95,9 +95,7 @@ with left:
             "Office for National Statistics. Contains OS data © Crown copyright and database right."
         )
 with right:
-    st.altair_chart(
-        maps.legend_chart(list(types)), width="content", alt="Map colours: " + ", ".join(types) + "."
-    )
+    st.altair_chart(maps.legend_chart(list(types)), width="content", alt="Map colours: " + ", ".join(types) + ".")
     chosen = (event.selection.objects.get("events") or [None])[0] if event and event.selection else None
     if chosen:
         st.markdown("**Selected event**")
