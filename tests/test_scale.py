@@ -199,3 +199,23 @@ def test_survey_rows_must_be_whole_interviews(tmp_path):
     with pytest.raises(ValueError, match="multiple of 5"):
         scale.write_scale(tmp_path / "x", events=1_000, survey_rows=12)
     assert not (tmp_path / "x").exists()
+
+
+def test_the_app_opens_on_scale_data_and_says_it_is_synthetic(scale_dir, sdb, monkeypatch):
+    import streamlit as st
+
+    from tests.test_app import run_app, texts
+
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(scale_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = run_app({"district": "all"})
+        assert not at.exception, at.exception
+        assert "Synthetic scale data" in texts(at)
+        every = set(sdb.query("SELECT district_id FROM districts")["district_id"])
+        assert len(every) > 200
+        assert set(at.multiselect(key="w_district").value) == every
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()

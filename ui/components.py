@@ -51,6 +51,13 @@ def synthetic_banner() -> None:
     """A visible banner whenever the served data is the synthetic demo."""
     if data.is_demo():
         info = data.demo_info()
+        if info.get("kind") == "scale":
+            st.warning(
+                f"**Synthetic scale data.** Generated for load testing (seed {info.get('seed')}): real force names, "
+                "invented districts and figures. Nothing here is real.",
+                icon=":material/science:",
+            )
+            return
         st.warning(
             f"**Synthetic demo data.** Every figure here is generated (seed {info.get('seed')}), calibrated to "
             "published force-level results; no real person answered this survey. "

@@ -76,9 +76,13 @@ def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAUL
     return out_dir
 
 
+# The scale data set for load testing (analytics.scale) is synthetic too, and marked so.
+SCALE_MARKER = "SCALE_DATA_SYNTHETIC.json"
+
+
 def is_demo(data_dir: Path) -> bool:
-    """True when ``data_dir`` holds the generated synthetic demo data."""
-    return (Path(data_dir) / MARKER).exists()
+    """True when ``data_dir`` holds generated synthetic data (the demo, or the scale data set)."""
+    return (Path(data_dir) / MARKER).exists() or (Path(data_dir) / SCALE_MARKER).exists()
 
 
 def is_current(data_dir: Path) -> bool:
@@ -88,5 +92,8 @@ def is_current(data_dir: Path) -> bool:
 
 def demo_info(data_dir: Path) -> dict:
     """The demo marker's contents (empty when the directory is not demo data)."""
-    p = Path(data_dir) / MARKER
-    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+    for name in (MARKER, SCALE_MARKER):
+        p = Path(data_dir) / name
+        if p.exists():
+            return {**json.loads(p.read_text(encoding="utf-8")), "kind": "scale" if name == SCALE_MARKER else "demo"}
+    return {}
