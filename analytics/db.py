@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import store
+from analytics import engine, store
 from analytics.schema import TABLES, Table
 
 
@@ -77,6 +77,14 @@ def _unreadable(table: Table, data_dir: Path, exc: Exception) -> DataError:
     )
 
 
+def _rollup_view_sql(from_engine: bool) -> str:
+    """The survey summed per question, district, quarter and answer: read from the engine file
+    when there is one, else computed from the responses (same columns, same answers)."""
+    if from_engine:
+        return f"CREATE VIEW {engine.ROLLUP} AS SELECT * FROM engine.{engine.ROLLUP}"  # noqa: S608 (constant)
+    return f"CREATE VIEW {engine.ROLLUP} AS {engine.ROLLUP_SELECT}"
+
+
 def _probe_sql(table: Table) -> str:
     return f"SELECT * FROM {_ident(table.name)} LIMIT 0"  # noqa: S608 (schema name)
 
@@ -84,7 +92,7 @@ def _probe_sql(table: Table) -> str:
 class Database:
     """Read-only, locked-down DuckDB views over one data directory."""
 
-    def __init__(self, data_dir: Path, memory_limit: str = "1GB", threads: int = 2) -> None:
+    def __init__(self, data_dir: Path, memory_limit: str = "1GB", threads: int = 2, use_engine: bool = True) -> None:
         self.data_dir = Path(data_dir).resolve()
         if not self.data_dir.is_dir():
             raise DataError(
@@ -95,7 +103,11 @@ class Database:
         self._con = duckdb.connect(":memory:", config={"threads": threads})
         self._lock = threading.Lock()
         self.missing_optional: list[str] = []
+        # The sorted DuckDB copy of the large tables, with rollups, when it matches the Parquet files.
+        self.engine = engine.current(self.data_dir) if use_engine else None
         try:
+            if self.engine is not None:
+                self._con.execute(f"ATTACH {_quote_literal(str(self.engine))} AS engine (READ_ONLY)")
             self._create_views()
             self._lock_down(memory_limit)
         except BaseException:
@@ -113,9 +125,15 @@ class Database:
                 self.missing_optional.append(table.name)
                 path = None
             try:
-                self._con.execute(_view_sql(table, path))
+                if self.engine is not None and path is not None and table.name in engine.SORTED:
+                    name = _ident(table.name)
+                    self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM engine.{name}")  # noqa: S608
+                else:
+                    self._con.execute(_view_sql(table, path))
             except duckdb.Error as exc:
                 raise _unreadable(table, self.data_dir, exc) from exc
+        if not missing:
+            self._con.execute(_rollup_view_sql(self.engine is not None))
         if missing:
             raise DataError(
                 f"The data folder {self.data_dir} is missing required tables: {', '.join(missing)}.",

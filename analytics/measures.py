@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from analytics.db import Database
-from analytics.periods import add_quarters
+from analytics.periods import add_quarters, quarter_start
 from analytics.schema import SURVEY_BREAKDOWNS, whitelisted
 from analytics.stats import SuppressionRule, estimates_from_sums
 
@@ -33,6 +33,25 @@ FROM survey_responses r
 JOIN survey_questions q USING (question_id)
 WHERE r.question_id = $question_id
   AND r.interview_date >= $date_from AND r.interview_date < $date_to
+  AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
+  AND ($districts IS NULL OR list_contains($districts, r.district_id))
+GROUP BY ALL
+ORDER BY ALL
+"""
+
+
+# The same sums from the survey rollup (summed per question, district, quarter and answer): a few
+# thousand rows instead of every answer, for any breakdown by district alone.
+_ROLLUP_SUMS_SQL = """
+SELECT r.quarter_start{by},
+       CAST(sum(r.n) AS BIGINT) AS n,
+       sum(r.sum_w) AS sum_w,
+       sum(r.sum_w2) AS sum_w2,
+       sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
+FROM survey_quarter_sums r
+JOIN survey_questions q USING (question_id)
+WHERE r.question_id = $question_id
+  AND r.quarter_start >= $date_from AND r.quarter_start < $date_to
   AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
   AND ($districts IS NULL OR list_contains($districts, r.district_id))
 GROUP BY ALL
@@ -68,7 +87,9 @@ def positive_sums(
 ) -> pd.DataFrame:
     """Per quarter (and breakdown) sums: ``n``, ``sum_w``, ``sum_w2``, ``sum_w_pos``."""
     cols = [whitelisted(c, SURVEY_BREAKDOWNS) for c in by]
-    sql = _SUMS_SQL.format(by="".join(f", r.{c}" for c in cols))
+    whole_quarters = quarter_from == quarter_start(quarter_from)
+    template = _ROLLUP_SUMS_SQL if set(cols) <= {"district_id"} and whole_quarters else _SUMS_SQL
+    sql = template.format(by="".join(f", r.{c}" for c in cols))
     df = db.query(
         sql,
         {

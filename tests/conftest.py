@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import demo
+from analytics import demo, engine
 from analytics.db import Database
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,8 +17,11 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
-    """The synthetic demo data set, generated once into a temporary folder."""
-    return demo.write_demo(tmp_path_factory.mktemp("data") / "demo")
+    """The synthetic demo data set, generated once into a temporary folder, with its engine file
+    (the sorted DuckDB copy with rollups), so tests read what the app reads."""
+    folder = demo.write_demo(tmp_path_factory.mktemp("data") / "demo")
+    engine.build(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

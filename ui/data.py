@@ -20,6 +20,7 @@ from analytics import (
     activity,
     context_layer,
     demo,
+    engine,
     kpis,
     maps,
     measures,
@@ -50,8 +51,17 @@ def ensure_demo_data() -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _database(data_dir: str, version: str, memory_limit: str) -> Database:
+def _database(data_dir: str, version: str, memory_limit: str, engine_file: str) -> Database:
+    # engine_file is part of the key: when the engine file finishes building, the next run uses it.
     return Database(data_dir, memory_limit=memory_limit)
+
+
+def _open(settings, version: str) -> Database:
+    built = engine.current(settings.data_dir)
+    if built is None:
+        # Served from Parquet meanwhile; the sorted copy with rollups is built once, in the background.
+        engine.build_in_background(settings.data_dir)
+    return _database(str(settings.data_dir), version, settings.memory_limit, built.name if built else "")
 
 
 def database() -> Database:
@@ -64,7 +74,7 @@ def database() -> Database:
             "or unset it to use the demo data.",
         )
     version = store.data_version(settings.data_dir)
-    return _database(str(settings.data_dir), version, settings.memory_limit)
+    return _open(settings, version)
 
 
 def database_at(version: str) -> Database:
@@ -73,8 +83,7 @@ def database_at(version: str) -> Database:
     Cached results are stored under the version they were asked for; reading
     through this (not a fresh look at the folder) keeps the answer and its key in step.
     """
-    settings = load_settings()
-    return _database(str(settings.data_dir), version, settings.memory_limit)
+    return _open(load_settings(), version)
 
 
 def data_version() -> str:

@@ -1,0 +1,155 @@
+"""The query engine file: the large tables as a DuckDB database, sorted for pruning, with rollups.
+
+Parquet stays the data of record. Beside it, ``_engine/<fingerprint>.duckdb`` holds copies of the
+large tables in DuckDB's own format, each sorted so that a page's usual filter (a question, a few
+districts, a date range) reads only the blocks it needs, and ``survey_quarter_sums``: the survey
+summed per question, district, quarter and answer, which answers every headline figure. It is
+rebuilt after each import (``build``), named by a fingerprint of the Parquet files it was built
+from, written aside and renamed into place, so a reader never sees half a file and several app
+replicas can read one shared, read-only copy. Without it (or while it is being rebuilt) the data
+layer reads the Parquet files directly and gives the same answers, more slowly.
+
+``python -m analytics.engine [DATA_DIR]`` builds it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from analytics import store
+from analytics.schema import TABLES
+
+ENGINE_DIR = "_engine"
+# Table -> the order its copy is stored in (the filter each page applies first leads).
+SORTED: dict[str, tuple[str, ...]] = {
+    "survey_responses": ("question_id", "district_id", "interview_date"),
+    "engagement_events": ("district_id", "start_at"),
+    "engagement_concerns": ("district_id", "raised_on"),
+    "social_posts": ("account_id", "posted_at"),
+}
+ROLLUP = "survey_quarter_sums"
+# Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
+ROLLUP_SELECT = """
+SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
+       count(*) AS n, sum(weight) AS sum_w, sum(weight * weight) AS sum_w2
+FROM survey_responses
+GROUP BY ALL
+ORDER BY question_id, district_id, quarter_start, answer
+"""
+ROLLUP_SQL = f"CREATE TABLE {ROLLUP} AS {ROLLUP_SELECT}"
+_building = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def fingerprint(data_dir: Path) -> str:
+    """A fingerprint of the Parquet files the engine copies (names, sizes, modification times)."""
+    h = hashlib.sha256()
+    for name in sorted(SORTED):
+        p = store.table_path(data_dir, name)
+        if p.exists():
+            st = p.stat()
+            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        else:
+            h.update(f"{name}:absent;".encode())
+    return h.hexdigest()[:16]
+
+
+def engine_path(data_dir: Path) -> Path:
+    """Where the engine file for the data as it stands now lives (it may not exist yet)."""
+    return Path(data_dir) / ENGINE_DIR / f"{fingerprint(data_dir)}.duckdb"
+
+
+def current(data_dir: Path) -> Path | None:
+    """The engine file built from the Parquet files as they are now, or None."""
+    path = engine_path(data_dir)
+    return path if path.exists() else None
+
+
+def _select(table: str, path: Path) -> str:
+    spec = TABLES[table]
+    cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in spec.columns)
+    order = ", ".join(SORTED[table])
+    literal = "'" + str(path).replace("'", "''") + "'"
+    return f"SELECT {cols} FROM read_parquet({literal}) ORDER BY {order}"  # noqa: S608 (schema names)
+
+
+def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path | None:
+    """Build the engine file for ``data_dir`` if it is missing; None when there is nothing to copy."""
+    data_dir = Path(data_dir)
+    if not any(store.table_path(data_dir, t).exists() for t in SORTED):
+        return None
+    folder = data_dir / ENGINE_DIR
+    folder.mkdir(exist_ok=True)
+    with _building, store.locked(data_dir, "engine"):
+        target = engine_path(data_dir)
+        if target.exists():
+            return target
+        tmp = folder / f".{target.stem}.{os.getpid()}.building"
+        tmp.unlink(missing_ok=True)
+        spill = folder / ".spill"
+        con = duckdb.connect(
+            str(tmp),
+            config={"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)},
+        )
+        try:
+            # A sorted copy lets min/max statistics skip whole blocks; insertion order is kept.
+            con.execute("SET preserve_insertion_order = true")
+            con.execute("SET enable_progress_bar = false")
+            for table in SORTED:
+                path = store.table_path(data_dir, table)
+                if path.exists():
+                    con.execute(f"CREATE TABLE {table} AS {_select(table, path)}")
+            if store.table_path(data_dir, "survey_responses").exists():
+                con.execute(ROLLUP_SQL)
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        con.close()
+        os.replace(tmp, target)
+        for old in folder.glob("*.duckdb"):
+            if old != target:
+                old.unlink(missing_ok=True)  # replicas still reading it keep their open handle
+        return target
+
+
+def build_in_background(data_dir: Path) -> threading.Thread | None:
+    """Start building the engine file in a thread, unless it exists or a build is under way."""
+    if current(data_dir) is not None or _building.locked():
+        return None
+
+    def run() -> None:
+        try:
+            build(Path(data_dir))
+        except (OSError, duckdb.Error) as exc:  # a read-only replica, a full disk: Parquet still serves
+            log.warning("The engine file for %s was not built: %s", data_dir, exc)
+
+    thread = threading.Thread(target=run, name="engine-build", daemon=True)
+    thread.start()
+    return thread
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", default=os.environ.get("ENGAGEMENT_DATA_DIR", "data/demo"))
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    path = build(Path(args.data_dir))
+    if path is None:
+        print("Nothing to build: the folder has none of the large tables.")
+        return 1
+    print(f"{path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
