@@ -100,7 +100,7 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     """A fresh page whose requests outside this machine are blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context = new_context(browser, viewport={"width": 1440, "height": 1000})
     outside: list[str] = []
 
     def guard(route):
@@ -136,8 +136,33 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def wait_until_idle(page, timeout: int = 60_000) -> None:
-    """Wait until the app's script run has finished (the link is written when a run ends)."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+# Counts the app's finished script runs (the state attribute leaving "running" for "notRunning"),
+# so a test can wait for a run that has really happened, not the idle state before it starts.
+_RUN_COUNTER = """
+window.__stRuns = 0;
+new MutationObserver(changes => {
+  for (const c of changes) {
+    const now = c.target.getAttribute('data-test-script-state');
+    if (now === 'notRunning' && c.oldValue && c.oldValue !== 'notRunning') window.__stRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+def new_context(browser, **kwargs):
+    """A browser context whose pages count the app's finished runs (see wait_until_idle)."""
+    context = browser.new_context(**kwargs)
+    context.add_init_script(_RUN_COUNTER)
+    return context
+
+
+def wait_until_idle(page, runs: int = 1, timeout: int = 60_000) -> None:
+    """Wait until at least ``runs`` script runs have finished since the page loaded and none is under way."""
+    page.wait_for_function(
+        """n => (window.__stRuns || 0) >= n && document.querySelector(
+               "[data-testid='stApp'][data-test-script-state='notRunning']") !== null""",
+        arg=runs,
+        timeout=timeout,
+    )
+    page.wait_for_timeout(200)

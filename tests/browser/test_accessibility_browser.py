@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, new_context, wait_until_idle
 from tests.conftest import REPO, in_ci
 
 AXE = REPO / "tests" / "browser" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -51,7 +51,7 @@ def _check(page, axe_source: str, name: str) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violations(browser, server, axe_source, path, scheme):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme=scheme)
+    context = new_context(browser, viewport={"width": 1440, "height": 1000}, color_scheme=scheme)
     page = context.new_page()
     page.goto(f"{server}/{path}?{LINK}")
     wait_until_idle(page)
@@ -62,7 +62,7 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, path, 
 
 @pytest.mark.parametrize("path", ["trends", "star_chamber"])
 def test_presenter_mode_has_no_serious_accessibility_violations(browser, server, axe_source, path):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = new_context(browser, viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.goto(f"{server}/{path}?present=1&district=harlow&presenting=harlow&focus=harlow")
     page.get_by_role("button", name="Next district ▶").wait_for(timeout=60_000)

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_charts
+from tests.browser.conftest import new_context, screenshot, wait_for_charts
 
 SIZES = [(1280, 720), (1920, 1080)]
 
@@ -13,7 +13,7 @@ SIZES = [(1280, 720), (1920, 1080)]
 @pytest.mark.parametrize(("width", "height"), SIZES)
 @pytest.mark.parametrize("path", ["/trends", "/star_chamber", "/social"])
 def test_presenter_mode_fits_the_screen(browser, server, path, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
+    context = new_context(browser, viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(f"{server}{path}?present=1&district=harlow&presenting=harlow&focus=harlow")
     wait_for_charts(page, 1)

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from analytics import star_chamber
-from tests.browser.conftest import screenshot, wait_for_charts, wait_until_idle
+from tests.browser.conftest import new_context, screenshot, wait_for_charts, wait_until_idle
 
 
 def _query(url: str) -> dict[str, list[str]]:
@@ -124,7 +124,7 @@ def test_chart_downloads_are_valid_png_and_svg(page, server):
 
 
 def test_dark_theme_follows_the_browser_and_recolours_charts(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme="dark")
+    context = new_context(browser, viewport={"width": 1440, "height": 1000}, color_scheme="dark")
     page = context.new_page()
     page.goto(server + "/trends?district=harlow&district=southend&from=2019-20-Q1&to=2021-22-Q4")
     wait_for_charts(page, 2)
