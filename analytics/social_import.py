@@ -398,6 +398,10 @@ def main(argv: list[str] | None = None) -> int:
             failed += 1
             continue
         print("\n".join(report.lines()))
+    if not args.dry_run:
+        from analytics import engine
+
+        engine.build(data_dir)  # the sorted copy of the posts, for the new data
     return 1 if failed else 0
 
 

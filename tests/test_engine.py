@@ -114,3 +114,27 @@ def test_the_lockdown_holds_with_the_engine_attached(pair, demo_dir):
             fast.query(sql)
     # The engine is attached read-only: even a statement that slipped past the read-only wall could not write.
     assert fast.query("SELECT readonly FROM duckdb_databases() WHERE database_name = 'engine'")["readonly"].iloc[0]
+
+
+def test_an_import_rebuilds_the_engine_for_the_new_data(demo_dir, tmp_path):
+    import time
+
+    from analytics.ingest import pipeline
+    from tests.test_ingest import check
+
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir, folder)
+    before = engine.current(folder)
+    raw = b"concern_id,district_id,raised_on,theme,summary\nNEW-1,harlow,2026-05-01,Other,Parking on verges\n"
+    analysis = check(folder, raw, "concerns.csv", "engagement_concerns")
+    assert pipeline.commit(folder, analysis, raw, "tester", "admin").written
+    deadline = time.monotonic() + 60
+    while engine.current(folder) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    after = engine.current(folder)
+    assert after is not None and after != before
+    db = Database(folder)
+    assert db.engine == after
+    assert db.query("SELECT summary FROM engagement_concerns WHERE concern_id = 'NEW-1'")["summary"].tolist() == [
+        "Parking on verges"
+    ]

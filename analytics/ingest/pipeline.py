@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import access, social_exports, social_import, store
+from analytics import access, engine, social_exports, social_import, store
 from analytics.ingest.readers import cell_text, read_file
 from analytics.ingest.validate import Validation, auto_mapping, validate
 from analytics.schema import TABLES
@@ -187,6 +187,9 @@ def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, 
             "written": outcome.written,
         }
         _audit(data_dir, outcome.record)
+    if outcome.written and outcome.table in engine.SORTED:
+        # The sorted copy and rollups are rebuilt for the new data; Parquet answers until it is ready.
+        engine.build_in_background(data_dir)
     return outcome
 
 
