@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.db import Database
+from analytics.db import Database, district_range
 from analytics.periods import add_quarters
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
 
@@ -39,6 +39,7 @@ class EventFilter:
             "f": self.quarter_from,
             "t": add_quarters(self.quarter_to, 1),
             "districts": list(self.district_ids),
+            **district_range(self.district_ids),
             "types": list(self.activity_types) or None,
             "strands": list(self.strands) or None,
             "audiences": list(self.audiences) or None,
@@ -48,7 +49,7 @@ class EventFilter:
 
 _WHERE = """
     e.start_at >= $f AND e.start_at < $t
-    AND list_contains($districts, e.district_id)
+    AND list_contains($districts, e.district_id) AND e.district_id BETWEEN $d_lo AND $d_hi
     AND ($types IS NULL OR list_contains($types, e.activity_type))
     AND ($strands IS NULL OR list_contains($strands, e.strand))
     AND ($audiences IS NULL OR list_contains($audiences, e.audience_group))
@@ -131,13 +132,14 @@ def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, mont
         """
         SELECT d.name AS district, e.town, max(e.start_at) FILTER (WHERE e.start_at < $asof) AS last_event
         FROM engagement_events e JOIN districts d USING (district_id)
-        WHERE list_contains($districts, e.district_id) AND e.status = 'held' AND NOT e.online
+        WHERE list_contains($districts, e.district_id) AND e.district_id BETWEEN $d_lo AND $d_hi
+              AND e.status = 'held' AND NOT e.online
               AND e.town IS NOT NULL
         GROUP BY ALL
         HAVING max(e.start_at) FILTER (WHERE e.start_at < $asof) < $since
         ORDER BY last_event
         """,
-        {"districts": list(district_ids), "asof": pd.Timestamp(as_of), "since": since},
+        {"districts": list(district_ids), **district_range(district_ids), "asof": pd.Timestamp(as_of), "since": since},
     )
     df["months_since"] = [(as_of.year - d.year) * 12 + as_of.month - d.month for d in pd.to_datetime(df["last_event"])]
     return df

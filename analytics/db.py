@@ -53,6 +53,16 @@ def _ident(name: str) -> str:
 ident = _ident  # for other analytics modules building SQL from schema names
 
 
+def district_range(district_ids) -> dict[str, str]:
+    """``d_lo`` and ``d_hi`` bounding the chosen districts (everything when none are given).
+
+    Added to a district filter as ``district_id BETWEEN $d_lo AND $d_hi``, it lets DuckDB skip every
+    block of a district-sorted table outside the range (a list lookup alone reads them all).
+    """
+    ids = [d for d in (district_ids or ()) if d is not None]
+    return {"d_lo": min(ids), "d_hi": max(ids)} if ids else {"d_lo": "", "d_hi": "\U0010ffff"}
+
+
 def _quote_literal(text: str) -> str:
     """A SQL string literal (paths in CREATE VIEW cannot be bound as parameters)."""
     return "'" + text.replace("'", "''") + "'"

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from analytics.db import Database
+from analytics.db import Database, district_range
 from analytics.periods import add_quarters, quarter_start
 from analytics.schema import SURVEY_BREAKDOWNS, whitelisted
 from analytics.stats import SuppressionRule, estimates_from_sums
@@ -34,7 +34,7 @@ JOIN survey_questions q USING (question_id)
 WHERE r.question_id = $question_id
   AND r.interview_date >= $date_from AND r.interview_date < $date_to
   AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
-  AND ($districts IS NULL OR list_contains($districts, r.district_id))
+  AND ($districts IS NULL OR list_contains($districts, r.district_id)) AND r.district_id BETWEEN $d_lo AND $d_hi
 GROUP BY ALL
 ORDER BY ALL
 """
@@ -53,7 +53,7 @@ JOIN survey_questions q USING (question_id)
 WHERE r.question_id = $question_id
   AND r.quarter_start >= $date_from AND r.quarter_start < $date_to
   AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
-  AND ($districts IS NULL OR list_contains($districts, r.district_id))
+  AND ($districts IS NULL OR list_contains($districts, r.district_id)) AND r.district_id BETWEEN $d_lo AND $d_hi
 GROUP BY ALL
 ORDER BY ALL
 """
@@ -88,7 +88,8 @@ def positive_sums(
     """Per quarter (and breakdown) sums: ``n``, ``sum_w``, ``sum_w2``, ``sum_w_pos``."""
     cols = [whitelisted(c, SURVEY_BREAKDOWNS) for c in by]
     whole_quarters = quarter_from == quarter_start(quarter_from)
-    template = _ROLLUP_SUMS_SQL if set(cols) <= {"district_id"} and whole_quarters else _SUMS_SQL
+    rollup = db.engine is not None and set(cols) <= {"district_id"} and whole_quarters
+    template = _ROLLUP_SUMS_SQL if rollup else _SUMS_SQL
     sql = template.format(by="".join(f", r.{c}" for c in cols))
     df = db.query(
         sql,
@@ -97,6 +98,7 @@ def positive_sums(
             "date_from": quarter_from,
             "date_to": add_quarters(quarter_to, 1),
             "districts": list(district_ids) if district_ids is not None else None,
+            **district_range(district_ids),
         },
     )
     df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date

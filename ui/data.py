@@ -53,10 +53,12 @@ def ensure_demo_data() -> None:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _database(data_dir: str, version: str, memory_limit: str, engine_file: str) -> Database:
     # engine_file is part of the key: when the engine file finishes building, the next run uses it.
-    return Database(data_dir, memory_limit=memory_limit)
+    return Database(data_dir, memory_limit=memory_limit, use_engine=bool(engine_file))
 
 
 def _open(settings, version: str) -> Database:
+    if not settings.use_engine:
+        return _database(str(settings.data_dir), version, settings.memory_limit, "")
     built = engine.current(settings.data_dir)
     if built is None:
         # Served from Parquet meanwhile; the sorted copy with rollups is built once, in the background.
