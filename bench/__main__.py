@@ -1,0 +1,167 @@
+"""The benchmark: ``python -m bench`` (or ``make benchmark``). Prints figures and writes docs/benchmark.md.
+
+At demo size and at scale (10 million events, 5 million survey rows, 43 forces by default) it measures,
+for each page, the server's time for a filter change (AppTest) and the median of each query the page
+ran, with the engine file and reading Parquet directly; a naive pandas implementation of the same
+pages (load everything, filter, group) in the same run, as ratios; peak memory; and in headless
+Chromium, the time from changing the district filter to the redrawn chart with one session and ten.
+Nothing here asserts a time: the numbers are for reading. ``--quick`` is the small smoke CI runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import demo, engine, scale
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / ".cache" / "bench"
+TARGETS = {"queries_ms": 50, "browser_median_ms": 250, "browser_p95_ms": 600, "memory_mib": 600, "vs_pandas": 10}
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    import duckdb
+    import streamlit
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "streamlit": streamlit.__version__,
+        "pandas": pd.__version__,
+    }
+
+
+def prepare(kind: str, events: int, survey_rows: int, folder: Path) -> tuple[Path, dict]:
+    """The data set (generated if missing) and its engine file, with how long each took to build."""
+    built: dict = {}
+    marker = folder / (demo.MARKER if kind == "demo" else scale.MARKER)
+    if kind == "demo":
+        if not demo.is_current(folder):
+            start = time.perf_counter()
+            demo.write_demo(folder)
+            built["generate_s"] = time.perf_counter() - start
+    else:
+        wanted = {"engagement_events": events, "survey_responses": survey_rows}
+        if not marker.exists() or json.loads(marker.read_text()).get("requested") != wanted:
+            start = time.perf_counter()
+            scale.write_scale(folder, events=events, survey_rows=survey_rows)
+            built["generate_s"] = time.perf_counter() - start
+    if engine.current(folder) is None:
+        start = time.perf_counter()
+        engine.build(folder)
+        built["engine_build_s"] = time.perf_counter() - start
+    path = engine.current(folder)
+    built["engine_mib"] = path.stat().st_size / 2**20 if path else 0
+    built["parquet_mib"] = sum(p.stat().st_size for p in folder.glob("*.parquet")) / 2**20
+    return folder, built
+
+
+def filter_districts(data_dir: Path) -> list[str]:
+    """The district filter a user changes: one force's districts (the largest force's, up to ten)."""
+    d = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "lpa", "population"])
+    if d["lpa"].nunique() > 10:  # many forces: one force, as a force's own user would look
+        force = d.groupby("lpa")["population"].sum().idxmax()
+        d = d[d["lpa"] == force]
+    return sorted(d["district_id"])[:10]
+
+
+def _json_of(cmd: list[str]) -> dict:
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(data_dir: Path, repeats: int, sessions: list[int], changes: int) -> dict:
+    districts = ",".join(filter_districts(data_dir))
+    py = sys.executable
+    out = {"districts": districts}
+    for mode in ("on", "off"):
+        out[f"engine_{mode}"] = _json_of(
+            [
+                py,
+                "-m",
+                "bench.pages",
+                str(data_dir),
+                "--districts",
+                districts,
+                "--repeats",
+                str(repeats),
+                "--engine",
+                mode,
+            ]
+        )
+    out["pandas"] = _json_of(
+        [py, "-m", "bench.pandas_baseline", str(data_dir), "--districts", districts, "--repeats", str(repeats)]
+    )
+    out["browser"] = {}
+    if sessions:
+        from bench.browser import browser_benchmark
+
+        for n in sessions:
+            out["browser"][str(n)] = browser_benchmark(data_dir, sessions=n, changes=changes)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the dashboard at demo size and at scale.")
+    parser.add_argument("--events", type=int, default=scale.DEFAULT_EVENTS)
+    parser.add_argument("--survey-rows", type=int, default=scale.DEFAULT_SURVEY_ROWS)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--changes", type=int, default=5, help="district-filter changes per browser session")
+    parser.add_argument("--sessions", default="1,10", help="browser sessions to run at once, e.g. 1,10 ('' for none)")
+    parser.add_argument("--quick", action="store_true", help="the CI smoke: a small scale set, few repeats")
+    parser.add_argument("--out", type=Path, default=REPO / "docs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.events, args.survey_rows, args.repeats, args.changes = 20_000, 10_000, 2, 2
+    sessions = [int(s) for s in args.sessions.split(",") if s.strip()]
+    report = {"machine": machine(), "targets": TARGETS, "datasets": {}}
+    for kind, folder in (("demo", CACHE / "demo"), ("scale", CACHE / f"scale-{args.events}")):
+        print(f"== {kind}: preparing {folder}", flush=True)
+        data_dir, built = prepare(kind, args.events, args.survey_rows, folder)
+        print(f"   {built}", flush=True)
+        result = measure(data_dir, args.repeats, sessions, args.changes)
+        result["build"] = built
+        result["rows"] = {
+            t: pd.read_parquet(data_dir / f"{t}.parquet", columns=[]).shape[0]
+            for t in ("engagement_events", "survey_responses")
+        }
+        report["datasets"][kind] = result
+        from bench.report import lines
+
+        print("\n".join(lines(kind, result)), flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = "benchmark-quick" if args.quick else "benchmark"
+    (args.out / f"{name}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    from bench.report import markdown
+
+    (args.out / f"{name}.md").write_text(markdown(report), encoding="utf-8")
+    print(f"written {args.out / name}.md and .json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

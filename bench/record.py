@@ -1,0 +1,77 @@
+"""Record the queries a page runs, then replay each one on its own to time it."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from analytics.db import Database
+
+
+@dataclass
+class Recorded:
+    """One query a page ran: its SQL, its bound values and how long it took in the page."""
+
+    sql: str
+    params: object
+    seconds: float
+    caller: str
+
+
+@dataclass
+class Recorder:
+    queries: list[Recorded] = field(default_factory=list)
+
+
+def _caller() -> str:
+    import inspect
+
+    for frame in inspect.stack()[2:]:
+        module = frame.frame.f_globals.get("__name__", "")
+        if module.startswith("analytics.") and module != "analytics.db":
+            return f"{module.removeprefix('analytics.')}.{frame.function}"
+    return "?"
+
+
+@contextmanager
+def recording():
+    """Every Database.query made inside the block is recorded (in any Database)."""
+    rec = Recorder()
+    original = Database.query
+
+    def query(self, sql, params=None):
+        start = time.perf_counter()
+        try:
+            return original(self, sql, params)
+        finally:
+            rec.queries.append(Recorded(sql, params, time.perf_counter() - start, _caller()))
+
+    Database.query = query
+    try:
+        yield rec
+    finally:
+        Database.query = original
+
+
+def replay(db: Database, queries: list[Recorded], repeats: int) -> list[dict]:
+    """Each recorded query run ``repeats`` times on ``db``: its median and the caller that issued it."""
+    out = []
+    for q in queries:
+        db.query(q.sql, q.params)  # warm: the first read of a file is not what a user waits for twice
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            db.query(q.sql, q.params)
+            times.append(time.perf_counter() - start)
+        out.append({"query": q.caller, "median_ms": 1000 * statistics.median(times)})
+    return out
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it does not carry the parent's over exec)."""
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -1,0 +1,111 @@
+"""The benchmark's figures as text for the terminal and as docs/benchmark.md."""
+
+from __future__ import annotations
+
+
+def _ms(x) -> str:
+    return "–" if x is None else f"{x:,.1f}"
+
+
+def page_rows(result: dict) -> list[dict]:
+    on, off, pandas = result["engine_on"]["pages"], result["engine_off"]["pages"], result["pandas"]["page_ms"]
+    rows = []
+    for page, fig in on.items():
+        total = fig["queries_total_ms"]
+        base = pandas.get(page)
+        rows.append(
+            {
+                "page": page,
+                "server_ms": fig["server_run_ms_median"],
+                "queries_ms": total,
+                "parquet_ms": off[page]["queries_total_ms"],
+                "pandas_ms": base,
+                "ratio": (base / total) if base and total else None,
+                "slowest": sorted(fig["queries"], key=lambda q: -q["median_ms"])[:3],
+            }
+        )
+    return rows
+
+
+def lines(kind: str, result: dict) -> list[str]:
+    out = [
+        f"-- {kind} ({result['rows']['engagement_events']:,} events, {result['rows']['survey_responses']:,} answers)"
+    ]
+    out.append(f"{'page':14} {'server ms':>10} {'queries ms':>11} {'parquet ms':>11} {'pandas ms':>10} {'x pandas':>9}")
+    for r in page_rows(result):
+        ratio = "–" if r["ratio"] is None else f"{r['ratio']:.0f}x"
+        out.append(
+            f"{r['page']:14} {_ms(r['server_ms']):>10} {_ms(r['queries_ms']):>11} {_ms(r['parquet_ms']):>11} "
+            f"{_ms(r['pandas_ms']):>10} {ratio:>9}"
+        )
+    for n, b in result["browser"].items():
+        out.append(
+            f"browser, {n} session(s): median {_ms(b.get('median_ms'))} ms, p95 {_ms(b.get('p95_ms'))} ms, "
+            f"server peak {_ms(b.get('server_peak_rss_mib'))} MiB, errors {len(b.get('errors', []))}"
+        )
+    out.append(
+        f"peak memory: AppTest server {result['engine_on']['peak_rss_mib']:.0f} MiB; "
+        f"pandas {result['pandas']['peak_rss_mib']:.0f} MiB (load {result['pandas']['load_s']:.1f} s)"
+    )
+    return out
+
+
+def markdown(report: dict) -> str:
+    m, t = report["machine"], report["targets"]
+    out = [
+        "# Benchmark",
+        "",
+        "Written by `make benchmark` (`python -m bench`); reproduce with that one command. Figures are medians over",
+        "repeated runs on the machine below. Nothing in the test suite asserts a time; CI runs only a small smoke",
+        "(`python -m bench --quick`).",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; measured {m['date']}.",
+        f"- Python {m['python']}, DuckDB {m['duckdb']}, Streamlit {m['streamlit']}, pandas {m['pandas']}.",
+        f"- Targets at scale: a page's queries together at most {t['queries_ms']} ms (median); filter to redrawn "
+        f"chart in the browser at most {t['browser_median_ms']} ms median and {t['browser_p95_ms']} ms 95th "
+        f"percentile with ten sessions; server memory at most {t['memory_mib']} MiB; at least {t['vs_pandas']}x "
+        "faster than pandas.",
+        "",
+        "Columns: **server** is the app's whole run for a filter change (app.py and the page: queries, statistics,",
+        "charts), from AppTest; **queries** sums the median of each query that change ran, with the engine file;",
+        "**Parquet** is the same page's queries reading the Parquet files directly (`ENGAGEMENT_ENGINE=off`);",
+        "**pandas** is a naive implementation of the same figures with every table loaded in memory (load time",
+        "not counted), and **x pandas** its time over the engine's queries.",
+    ]
+    for kind, result in report["datasets"].items():
+        rows = result["rows"]
+        b = result["build"]
+        out += [
+            "",
+            f"## {kind.capitalize()}: {rows['engagement_events']:,} events, "
+            f"{rows['survey_responses']:,} survey answers",
+            "",
+            f"Filter: districts {result['districts'].replace(',', ', ')} (one removed per change). Parquet "
+            f"{b['parquet_mib']:.0f} MiB; engine file {b['engine_mib']:.0f} MiB"
+            + (f", built in {b['engine_build_s']:.0f} s" if "engine_build_s" in b else "")
+            + ".",
+            "",
+            "| page | server (ms) | queries (ms) | Parquet (ms) | pandas (ms) | x pandas | slowest queries (ms) |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for r in page_rows(result):
+            slow = "; ".join(f"{q['query']} {q['median_ms']:.1f}" for q in r["slowest"]) or "none (cached)"
+            ratio = "–" if r["ratio"] is None else f"{r['ratio']:.0f}x"
+            out.append(
+                f"| {r['page']} | {_ms(r['server_ms'])} | {_ms(r['queries_ms'])} | {_ms(r['parquet_ms'])} | "
+                f"{_ms(r['pandas_ms'])} | {ratio} | {slow} |"
+            )
+        out += ["", "| browser sessions | median (ms) | p95 (ms) | max (ms) | changes | server peak (MiB) | errors |"]
+        out.append("|---:|---:|---:|---:|---:|---:|---|")
+        for n, br in result["browser"].items():
+            out.append(
+                f"| {n} | {_ms(br.get('median_ms'))} | {_ms(br.get('p95_ms'))} | {_ms(br.get('max_ms'))} | "
+                f"{br.get('samples', 0)} | {_ms(br.get('server_peak_rss_mib'))} | {len(br.get('errors', []))} |"
+            )
+        out += [
+            "",
+            f"Peak memory: the app process in AppTest {result['engine_on']['peak_rss_mib']:.0f} MiB; pandas with "
+            f"every table loaded {result['pandas']['peak_rss_mib']:.0f} MiB (loading took "
+            f"{result['pandas']['load_s']:.1f} s).",
+        ]
+    return "\n".join(out) + "\n"
