@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run dev test install install-dev lint format demo-data screenshot clean
+.PHONY: run dev test install install-dev lint format demo-data screenshot clean benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ format: install-dev
 ## Regenerate the synthetic demo data set into data/demo
 demo-data: install
 	$(BIN)/python -m analytics.demo
+
+## Benchmark at demo size and at scale (10 million events); writes docs/benchmark.md (takes a while)
+benchmark: install-dev
+	$(BIN)/python -m bench
 
 ## Screenshot of the Overview for the README (needs the app running on PORT)
 screenshot: install-dev

@@ -8,8 +8,12 @@ import vl_convert as vlc
 
 
 def spec_of(chart) -> dict:
-    """The Vega-Lite spec of an Altair chart, as plain JSON."""
-    return json.loads(chart.to_json())
+    """The Vega-Lite spec of an Altair chart, as plain JSON.
+
+    Not validated against the Vega-Lite schema on every run (a fifth of a page's time); the tests
+    validate every chart the pages draw (tests/test_charts.py).
+    """
+    return json.loads(json.dumps(chart.to_dict(validate=False)))
 
 
 def png(spec: dict, scale: float = 2) -> bytes:

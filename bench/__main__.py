@@ -134,12 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="1,10", help="browser sessions to run at once, e.g. 1,10 ('' for none)")
     parser.add_argument("--quick", action="store_true", help="the CI smoke: a small scale set, few repeats")
     parser.add_argument("--out", type=Path, default=REPO / "docs")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where the generated data sets are kept")
+    parser.add_argument("--only", choices=["demo", "scale"], help="one data set only")
     args = parser.parse_args(argv)
     if args.quick:
-        args.events, args.survey_rows, args.repeats, args.changes = 20_000, 10_000, 2, 2
+        args.events, args.survey_rows, args.repeats, args.changes = 20_000, 10_000, 1, 2
     sessions = [int(s) for s in args.sessions.split(",") if s.strip()]
     report = {"machine": machine(), "targets": TARGETS, "datasets": {}}
-    for kind, folder in (("demo", CACHE / "demo"), ("scale", CACHE / f"scale-{args.events}")):
+    for kind, folder in (("demo", args.cache / "demo"), ("scale", args.cache / f"scale-{args.events}")):
+        if args.only and kind != args.only:
+            continue
         print(f"== {kind}: preparing {folder}", flush=True)
         data_dir, built = prepare(kind, args.events, args.survey_rows, folder)
         print(f"   {built}", flush=True)

@@ -253,12 +253,18 @@ def download_csv(table, filename: str, key: str) -> None:
     from analytics.export import csv_bytes, xlsx_bytes
 
     c1, c2, _ = st.columns([1, 1, 4])
+    # Made when clicked, not on every run (a filter change redraws many tables).
     c1.download_button(
-        "Download CSV", data=csv_bytes(table), file_name=filename, mime="text/csv", key=key, icon=":material/download:"
+        "Download CSV",
+        data=lambda: csv_bytes(table),
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
     )
     c2.download_button(
         "Download Excel",
-        data=xlsx_bytes(table),
+        data=lambda: xlsx_bytes(table),
         file_name=filename.rsplit(".", 1)[0] + ".xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -48,6 +48,9 @@ def start_server(data_dir: Path):
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                # Files edited while the tests run must not reload the app under a session.
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=REPO,
             env=env,

@@ -1,0 +1,259 @@
+"""Time district-filter changes in concurrent browser sessions, from the click to the redrawn charts.
+
+    python -m bench.browser DATA_DIR [--sessions 1] [--changes 10] [--page trends] [--force kent]
+
+Each session (a context of one headless Chromium) opens a link naming three districts, then alternately
+clicks a tag's "Remove <name>" and types a name into the sidebar multiselect and presses Enter; every
+district set is new across all sessions, so every change misses Streamlit's caches. A change is timed in
+the page (performance.now()) from the pointerdown / Enter keydown to the later of two animation frames
+after the app's script state went "running" then "notRunning" and the last change inside any Vega-Lite
+chart, once no chart has changed for QUIET_MS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+from contextlib import suppress
+from itertools import combinations
+from pathlib import Path
+from unittest.mock import patch
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from analytics.periods import quarter_key, quarter_start
+from scripts.chromium import CHROMIUM, FLAGS
+from tests.browser.conftest import start_server, stop_server
+
+QUIET_MS = 400
+TIMEOUT_MS = 180_000
+START_DISTRICTS = 3
+
+# Installed just before an action; window.__bench.end is set once the charts have redrawn.
+_WATCH = """quiet => {
+  const CHART = "[data-testid='stVegaLiteChart']", ATTR = "data-test-script-state";
+  const app = document.querySelector("[data-testid='stApp']");
+  const b = window.__bench = {t0: null, running: null, done: null, painted: null, chart: null, charts: 0, end: null};
+  let gen = 0;
+  const act = e => { if (b.t0 === null && (e.type === "pointerdown" || e.key === "Enter")) b.t0 = performance.now(); };
+  const EVENTS = ["pointerdown", "keydown"];
+  EVENTS.forEach(t => addEventListener(t, act, true));
+  const inChart = r => {
+    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    if (el && el.closest(CHART) && !(r.type === "attributes" && el.matches(CHART))) return true;
+    return [...r.addedNodes].some(n => n.nodeType === 1 && (n.matches(CHART) || n.querySelector(CHART)));
+  };
+  const settle = g => {
+    if (g !== gen) return;
+    const last = Math.max(b.painted, b.chart ?? 0);
+    if (performance.now() - last < quiet) { setTimeout(() => settle(g), 50); return; }
+    b.end = last;
+    obs.disconnect();
+    EVENTS.forEach(t => removeEventListener(t, act, true));
+  };
+  const obs = new MutationObserver(records => {
+    const now = performance.now();
+    const states = records.filter(r => r.target === app && r.attributeName === ATTR);
+    // Each record holds the value before it, so a fast running -> notRunning flip is still seen.
+    states.forEach((r, i) => {
+      const value = i + 1 < states.length ? states[i + 1].oldValue : app.getAttribute(ATTR);
+      if (b.t0 === null || b.end !== null) return;
+      if (value === "running") { b.running ??= now; b.done = b.painted = null; gen++; }
+      else if (value === "notRunning" && b.running !== null && b.done === null) {
+        b.done = now;
+        const g = gen, paint = () => { if (g === gen) { b.painted = performance.now(); settle(g); } };
+        requestAnimationFrame(() => requestAnimationFrame(paint));  // two frames on, unless another run began
+      }
+    });
+    if (b.t0 !== null && records.some(inChart)) { b.chart = now; b.charts++; }
+  });
+  const options = {subtree: true, childList: true, attributes: true, characterData: true, attributeOldValue: true};
+  obs.observe(document.body, options);
+}"""
+_IDLE = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+  && document.querySelector("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas")"""
+
+
+def _pools(ids: list[str], force: str | None) -> list[list[str]]:
+    """Districts each session works in: a force each when ids read ``<force>_NN``, else all of them, rotated."""
+    groups: dict[str, list[str]] = {}
+    for d in ids:
+        groups.setdefault(re.sub(r"_\d+$", "", d), []).append(d)
+    big = [g for g in groups.values() if len(g) > START_DISTRICTS]
+    big.sort(key=lambda g: (not (force and g[0].startswith(f"{force}_")), -len(g), g[0]))
+    return big or [ids[i:] + ids[:i] for i in range(len(ids))]
+
+
+def _plan_change(step: int, current: list[str], pool: list[str], seen: set) -> tuple[str, str] | None:
+    """("remove" | "add", district) giving a district set not seen before, reserved at once."""
+    removes = [("remove", d) for d in current if len(current) > 1]
+    adds = [("add", d) for d in pool if d not in current]
+    for op, d in removes + adds if step % 2 == 0 else adds + removes:
+        chosen = frozenset(current) - {d} if op == "remove" else frozenset(current) | {d}
+        if chosen not in seen:
+            seen.add(chosen)
+            return op, d
+    return None
+
+
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) in KiB summed over ``pid`` and its descendants."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    tree = [pid]
+    for p in tree:  # grows while it is walked: every descendant
+        tree.extend(c for c, parent in parents.items() if parent == p)
+    rss = hwm = 0
+    for p in tree:
+        with suppress(OSError, ValueError):
+            status = dict(line.partition(":")[::2] for line in Path(f"/proc/{p}/status").read_text().splitlines())
+            rss += int(status.get("VmRSS", "0 kB").split()[0])
+            hwm += int(status.get("VmHWM", "0 kB").split()[0])
+    return rss, hwm
+
+
+async def _session(i, browser, url, pool, names, changes, seen, samples, errors):
+    # Chosen before the first await, so each session opens on a district set no other session has.
+    current = list(next(c for c in combinations(pool, START_DISTRICTS) if frozenset(c) not in seen))
+    seen.add(frozenset(current))
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+
+    async def guard(route):
+        u = route.request.url
+        if urlsplit(u).hostname in ("127.0.0.1", "localhost") or u.startswith(("data:", "blob:")):
+            await route.continue_()
+        else:
+            errors.append(f"session {i}: blocked outside request {u}")
+            await route.abort()
+
+    await context.route("**/*", guard)
+    page = await context.new_page()
+    sidebar = page.get_by_test_id("stSidebar")
+    select = sidebar.get_by_test_id("stMultiSelect").first
+
+    async def check(where: str) -> None:
+        if await page.get_by_text("Page not found").count():
+            raise RuntimeError(f"no page at {url.split('?')[0]} (the overview is --page '')")
+        if await page.get_by_text("encountered an error").count() or await page.get_by_test_id("stException").count():
+            errors.append(f"session {i} {where}: the page shows an error")
+        labels = await select.get_by_role("button").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        shown = sorted(x.removeprefix("Remove ") for x in labels if x and x.startswith("Remove "))
+        if shown != sorted(names[d] for d in current):
+            errors.append(f"session {i} {where}: sidebar shows {shown}, expected {[names[d] for d in current]}")
+
+    try:
+        await page.goto(url + "".join(f"&district={d}" for d in current), timeout=TIMEOUT_MS)
+        for d in current:
+            await sidebar.get_by_role("button", name=f"Remove {names[d]}", exact=True).wait_for(timeout=TIMEOUT_MS)
+        await page.wait_for_function(_IDLE, timeout=TIMEOUT_MS, polling=100)
+        await check("on opening")
+        for step in range(changes):
+            plan = _plan_change(step, current, pool, seen)
+            if plan is None:
+                errors.append(f"session {i}: no unseen district set left after {step} changes")
+                break
+            op, d = plan
+            if op == "remove":
+                action = sidebar.get_by_role("button", name=f"Remove {names[d]}", exact=True).click
+            else:
+                await select.get_by_role("combobox").click()
+                await page.keyboard.type(names[d])
+                option = page.get_by_role("option", name=names[d], exact=True)
+                await option.wait_for(timeout=TIMEOUT_MS)
+                first = (await page.get_by_role("option").first.inner_text()).strip()
+                action = (lambda: page.keyboard.press("Enter")) if first == names[d] else option.click
+            await page.evaluate(_WATCH, QUIET_MS)
+            await action()
+            await page.wait_for_function("() => window.__bench.end !== null", timeout=TIMEOUT_MS, polling=100)
+            b = await page.evaluate("() => window.__bench")
+            current = [x for x in current if x != d] if op == "remove" else [*current, d]
+            samples.append({"ms": b["end"] - b["t0"], "script_ms": b["done"] - b["t0"], "charts": b["charts"]})
+            if op == "add":
+                await page.keyboard.press("Escape")
+            await check(f"change {step + 1} ({op} {d})")
+    except Exception as exc:
+        errors.append(f"session {i}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        await context.close()
+
+
+async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, errors: list) -> tuple[list, int]:
+    from playwright.async_api import async_playwright
+
+    samples: list[dict] = []
+    seen: set[frozenset] = set()
+    peak = 0
+
+    async def sample() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, _memory_kib(pid)[0])
+            await asyncio.sleep(0.25)
+
+    sampler = asyncio.create_task(sample())
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            args = (names, changes, seen, samples, errors)
+            await asyncio.gather(*(_session(i, browser, url, pools[i % len(pools)], *args) for i in range(sessions)))
+        finally:
+            sampler.cancel()
+            await browser.close()
+    return samples, peak
+
+
+def browser_benchmark(
+    data_dir: Path, sessions: int, changes: int, page_path: str = "trends", *, force: str | None = None
+) -> dict:
+    """Time ``changes`` district-filter changes in each of ``sessions`` concurrent browser sessions."""
+    data_dir = Path(data_dir)
+    districts = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "name"])
+    names = dict(zip(districts["district_id"], districts["name"], strict=True))
+    dates = pd.read_parquet(data_dir / "survey_responses.parquet", columns=["interview_date"])["interview_date"]
+    quarters = sorted({quarter_start(pd.Timestamp(d).date()) for d in dates.unique()})
+    span = f"from={quarter_key(quarters[max(0, len(quarters) - 8)])}&to={quarter_key(quarters[-1])}"
+    pools = _pools(list(names), force)
+    errors: list[str] = []
+    # No file watcher: an edit to the source during a run would reload modules under the sessions.
+    with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}):
+        proc, url, log = start_server(data_dir)
+    try:
+        link = f"{url}/{page_path}?{span}"
+        samples, peak = asyncio.run(_run(link, proc.pid, pools, names, sessions, changes, errors))
+    finally:
+        rss, hwm = _memory_kib(proc.pid)
+        try:
+            stop_server(proc, log)
+        except AssertionError as exc:
+            raised = [x for x in str(exc).splitlines() if re.match(r"\w+(Error|Exception)\b", x)]
+            errors.append(f"server log: {raised[0] if raised else 'a traceback'}")
+    ms, script = [s["ms"] for s in samples], [s["script_ms"] for s in samples]
+    stats = {"median_ms": (np.median, ms), "p95_ms": (lambda x: np.percentile(x, 95), ms), "max_ms": (max, ms)}
+    stats["median_script_ms"] = (np.median, script)
+    return {
+        "sessions": sessions,
+        "changes_per_session": changes,
+        "samples": len(ms),
+        **{k: round(float(f(xs)), 1) if xs else None for k, (f, xs) in stats.items()},
+        "changes_without_chart_redraw": sum(1 for s in samples if not s["charts"]),
+        "server_peak_rss_mib": round(max(peak, hwm) / 1024, 1),
+        "server_rss_end_mib": round(rss / 1024, 1),
+        "errors": errors,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--sessions", type=int, default=1)
+    parser.add_argument("--changes", type=int, default=10)
+    parser.add_argument("--page", dest="page_path", default="trends", help="'' for the overview")
+    parser.add_argument("--force", help="force whose districts the first session uses (ids <force>_NN)")
+    print(json.dumps(browser_benchmark(**vars(parser.parse_args()))))
