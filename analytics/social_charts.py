@@ -171,6 +171,7 @@ def association_chart(assoc: Association) -> alt.LayerChart:
             "reach_per_1k:Q",
             title="People reached a month per 1,000 residents (average)",
             scale=alt.Scale(zero=False, padding=60),
+            axis=alt.Axis(format=",.0f"),
         )
     )
     bars = base.mark_rule(color="#8c8c8c").encode(
