@@ -4,7 +4,8 @@ Charts are drawn once, for a light page (exports and the meeting pack stay light
 page, the few "ink" colours (black lines, dark grey marks and labels, white separators and
 "not shown" cells) are swapped for their dark-page counterparts; the data palettes, which
 are colour-blind safe (Okabe-Ito, ColorBrewer) and readable on both, are kept. A colour
-chosen by a condition (text on a coloured cell) is left alone: its background does not change.
+chosen by a condition for text on a coloured cell is left alone (its background does not change);
+outlines chosen by a condition sit on the page and are swapped.
 
 For a projector, charts get larger type and plain black-on-white axes.
 """
@@ -23,6 +24,9 @@ DARK_INKS: dict[str, str] = {
     "#ffffff": "#0f1419",
     "white": "#0f1419",
     "black": "#f2f2f2",
+    # The two darkest district colours, lightened to stay visible on the dark background.
+    "#882255": "#cc6699",
+    "#6a3d9a": "#a889d6",
 }
 
 # Properties that hold a colour (``value`` and ``range`` hold one inside colour encodings and scales).
@@ -61,8 +65,8 @@ def recolour(spec: Any, inks: dict[str, str] = DARK_INKS) -> Any:
         if key in ("data", "datasets"):
             return node
         if isinstance(node, dict):
-            if "condition" in node:
-                return node
+            if "condition" in node and key not in ("stroke", "strokeColor"):
+                return node  # text on a coloured cell; outlines (stroke) sit on the page and are swapped
             return {k: walk(v, k) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v, key) for v in node]

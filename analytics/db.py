@@ -117,7 +117,10 @@ class Database:
         self.engine = engine.current(self.data_dir) if use_engine else None
         try:
             if self.engine is not None:
-                self._con.execute(f"ATTACH {_quote_literal(str(self.engine))} AS engine (READ_ONLY)")
+                try:
+                    self._con.execute(f"ATTACH {_quote_literal(str(self.engine))} AS engine (READ_ONLY)")
+                except duckdb.Error:
+                    self.engine = None  # replaced or removed since it was found: Parquet answers the same
             self._create_views()
             self._lock_down(memory_limit)
         except BaseException:

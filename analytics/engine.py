@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import logging
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -46,6 +47,9 @@ ORDER BY question_id, district_id, quarter_start, answer
 """
 ROLLUP_SQL = f"CREATE TABLE {ROLLUP} AS {ROLLUP_SELECT}"
 _building = threading.Lock()
+# Builds that failed, by (folder, fingerprint), and when: retried only after RETRY_AFTER seconds.
+_failed: dict[tuple[str, str], float] = {}
+RETRY_AFTER = 600
 log = logging.getLogger(__name__)
 
 
@@ -92,9 +96,12 @@ def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path |
         target = engine_path(data_dir)
         if target.exists():
             return target
-        tmp = folder / f".{target.stem}.{os.getpid()}.building"
-        tmp.unlink(missing_ok=True)
+        # Under the lock no other build is running: anything half-built was left by one that was killed.
+        for stale in folder.glob(".*.building*"):
+            stale.unlink(missing_ok=True)
         spill = folder / ".spill"
+        shutil.rmtree(spill, ignore_errors=True)
+        tmp = folder / f".{target.stem}.{os.getpid()}.building"
         con = duckdb.connect(
             str(tmp),
             config={"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)},
@@ -123,14 +130,19 @@ def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path |
 
 
 def build_in_background(data_dir: Path) -> threading.Thread | None:
-    """Start building the engine file in a thread, unless it exists or a build is under way."""
+    """Start building the engine file in a thread, unless it exists, a build is under way, or a build
+    of these same files failed in the last RETRY_AFTER seconds (a read-only replica must not retry per run)."""
     if current(data_dir) is not None or _building.locked():
+        return None
+    key = (str(Path(data_dir).resolve()), fingerprint(data_dir))
+    if time.monotonic() - _failed.get(key, -RETRY_AFTER) < RETRY_AFTER:
         return None
 
     def run() -> None:
         try:
             build(Path(data_dir))
         except (OSError, duckdb.Error) as exc:  # a read-only replica, a full disk: Parquet still serves
+            _failed[key] = time.monotonic()
             log.warning("The engine file for %s was not built: %s", data_dir, exc)
 
     thread = threading.Thread(target=run, name="engine-build", daemon=True)

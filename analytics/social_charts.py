@@ -146,6 +146,8 @@ def tag_heatmap(tags: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("vs_usual:Q", title="Against usual (100)", format=".0f"),
         ],
     )
+    # A light cell behind every pair, so a tag with too few posts (no colour) still shows its label.
+    blank = base.mark_rect(color="#eeeeee")
     # Dark cells (far from usual) take white text.
     text = base.mark_text(fontSize=12).encode(
         text="label:N",
@@ -156,7 +158,7 @@ def tag_heatmap(tags: pd.DataFrame) -> alt.LayerChart:
         ),
     )
     rows = df["district"].nunique()
-    return (cells + text).properties(
+    return (blank + cells + text).properties(
         height=max(120, 30 * rows), title="Median reach per post by tag (★ reaches furthest in the district)"
     )
 

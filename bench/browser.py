@@ -222,7 +222,7 @@ def browser_benchmark(
     pools = _pools(list(names), force)
     errors: list[str] = []
     # No file watcher: an edit to the source during a run would reload modules under the sessions.
-    with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}):
+    with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
         proc, url, log = start_server(data_dir)
     try:
         link = f"{url}/{page_path}?{span}"

@@ -138,3 +138,43 @@ def test_an_import_rebuilds_the_engine_for_the_new_data(demo_dir, tmp_path):
     assert db.query("SELECT summary FROM engagement_concerns WHERE concern_id = 'NEW-1'")["summary"].tolist() == [
         "Parking on verges"
     ]
+
+
+def test_an_engine_file_gone_before_it_is_attached_falls_back_to_parquet(demo_dir, monkeypatch, tmp_path):
+    # Another process's rebuild can remove the file between finding it and attaching it.
+    monkeypatch.setattr(engine, "current", lambda _dir: tmp_path / "gone.duckdb")
+    db = Database(demo_dir)
+    assert db.engine is None
+    assert int(db.query("SELECT count(*) AS n FROM survey_quarter_sums")["n"].iloc[0]) > 0
+
+
+def test_a_killed_build_leaves_nothing_behind_after_the_next(demo_dir, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir, folder)
+    shutil.rmtree(folder / engine.ENGINE_DIR)
+    (folder / engine.ENGINE_DIR / ".spill").mkdir(parents=True)
+    (folder / engine.ENGINE_DIR / ".abc.999.building").write_bytes(b"half")
+    (folder / engine.ENGINE_DIR / ".abc.999.building.wal").write_bytes(b"half")
+    built = engine.build(folder)
+    assert built is not None and built.exists()
+    leftovers = [p.name for p in (folder / engine.ENGINE_DIR).iterdir() if p != built]
+    assert leftovers == []
+
+
+def test_a_failed_background_build_is_not_retried_on_every_run(demo_dir, tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir, folder)
+    shutil.rmtree(folder / engine.ENGINE_DIR)
+    calls = []
+
+    def failing(_dir):
+        calls.append(1)
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(engine, "build", failing)
+    monkeypatch.setattr(engine, "_failed", {})
+    thread = engine.build_in_background(folder)
+    thread.join(10)
+    assert calls == [1]
+    assert engine.build_in_background(folder) is None, "not retried straight away"
+    assert calls == [1]
