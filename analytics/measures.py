@@ -71,9 +71,12 @@ def districts(db: Database) -> pd.DataFrame:
 
 def survey_quarters(db: Database) -> list[date]:
     """Quarter starts that have survey responses, oldest first."""
-    df = db.query(
-        "SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS q FROM survey_responses ORDER BY q"
-    )
+    if db.engine is not None:  # the rollup has a row per quarter answered: no need to read every answer
+        df = db.query("SELECT DISTINCT quarter_start AS q FROM survey_quarter_sums ORDER BY q")
+    else:
+        df = db.query(
+            "SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS q FROM survey_responses ORDER BY q"
+        )
     return [pd.Timestamp(x).date() for x in df["q"]]
 
 

@@ -178,3 +178,9 @@ def test_a_failed_background_build_is_not_retried_on_every_run(demo_dir, tmp_pat
     assert calls == [1]
     assert engine.build_in_background(folder) is None, "not retried straight away"
     assert calls == [1]
+
+
+def test_survey_quarters_are_the_same_from_the_rollup(pair):
+    fast, plain = pair
+    assert measures.survey_quarters(fast) == measures.survey_quarters(plain)
+    assert len(measures.survey_quarters(fast)) == 42
