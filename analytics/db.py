@@ -118,7 +118,8 @@ class Database:
         try:
             if self.engine is not None:
                 try:
-                    self._con.execute(f"ATTACH {_quote_literal(str(self.engine))} AS engine (READ_ONLY)")
+                    attach = "ATTACH " + _quote_literal(str(self.engine)) + " AS engine (READ_ONLY)"
+                    self._con.execute(attach)
                 except duckdb.Error:
                     self.engine = None  # replaced or removed since it was found: Parquet answers the same
             self._create_views()
@@ -140,7 +141,8 @@ class Database:
             try:
                 if self.engine is not None and path is not None and table.name in engine.SORTED:
                     name = _ident(table.name)
-                    self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM engine.{name}")  # noqa: S608
+                    view = f"CREATE VIEW {name} AS SELECT * FROM engine.{name}"  # noqa: S608 (schema name)
+                    self._con.execute(view)
                 else:
                     self._con.execute(_view_sql(table, path))
             except duckdb.Error as exc:

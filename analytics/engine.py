@@ -113,7 +113,8 @@ def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path |
             for table in SORTED:
                 path = store.table_path(data_dir, table)
                 if path.exists():
-                    con.execute(f"CREATE TABLE {table} AS {_select(table, path)}")
+                    create = f"CREATE TABLE {table} AS {_select(table, path)}"  # schema names and a quoted path
+                    con.execute(create)
             if store.table_path(data_dir, "survey_responses").exists():
                 con.execute(ROLLUP_SQL)
             con.execute("CHECKPOINT")
