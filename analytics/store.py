@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,3 +108,24 @@ def locked(data_dir: Path, name: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def built_aside(out_dir: Path, prefix: str) -> Iterator[Path]:
+    """A new sibling folder of ``out_dir`` to write a whole data set into: when the block ends it
+    replaces ``out_dir``; if the block fails it is removed and ``out_dir`` is left as it was."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir.parent))
+    try:
+        yield tmp
+        for p in tmp.iterdir():
+            if p.is_file():
+                p.chmod(0o644)
+        tmp.chmod(0o755)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

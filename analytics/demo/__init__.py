@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -47,9 +45,7 @@ def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAUL
     """Generate the demo data set into ``out_dir`` (built aside, then moved into place)."""
     out_dir = Path(out_dir)
     spec = load_spec(spec_path)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".demo-", dir=out_dir.parent))
-    try:
+    with store.built_aside(out_dir, ".demo-") as tmp:
         for name, frame in build_tables(spec, seed).items():
             store.write_table(tmp, name, frame)
         (tmp / MARKER).write_text(
@@ -66,13 +62,6 @@ def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAUL
             ),
             encoding="utf-8",
         )
-        tmp.chmod(0o755)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out_dir
 
 

@@ -10,8 +10,6 @@ comes out sorted by its table's ``sort_by`` without a global sort.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from analytics import store
@@ -37,10 +35,7 @@ def write_scale(
         raise ValueError("events and survey rows must be positive")
     if survey_rows % len(survey.QUESTIONS):
         raise ValueError(f"survey rows must be a multiple of {len(survey.QUESTIONS)}: one row per question")
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".scale-", dir=out_dir.parent))
-    try:
+    with store.built_aside(Path(out_dir), ".scale-") as tmp:
         rows = _write_tables(tmp, events, survey_rows, seed)
         (tmp / MARKER).write_text(
             json.dumps(
@@ -57,15 +52,6 @@ def write_scale(
             ),
             encoding="utf-8",
         )
-        for p in tmp.iterdir():
-            p.chmod(0o644)
-        tmp.chmod(0o755)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return rows
 
 
