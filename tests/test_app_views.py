@@ -1,0 +1,30 @@
+"""Views through app.py: presenter mode on every page, and every chart a valid Vega-Lite spec."""
+
+import json
+
+import jsonschema
+import pytest
+from altair.vegalite.v6.schema import core
+
+from tests.test_app import run_app
+from ui.navigation import PAGES
+
+
+@pytest.mark.parametrize("page", [p.path for p in PAGES])
+def test_every_page_opens_in_presenter_mode(app_env, page):
+    at = run_app({"present": "1", "district": "harlow"}, page=page)
+    assert not at.exception, at.exception
+    assert {"◀ Previous district", "Next district ▶", "Exit"} <= {b.label for b in at.button}
+
+
+@pytest.mark.parametrize("page", [p.path for p in PAGES if p.path != "app_pages/data.py"])
+def test_every_chart_a_page_draws_is_valid_vega_lite(app_env, page):
+    # The pages skip schema validation when drawing (it costs a fifth of a run); it is checked here.
+    validator = jsonschema.Draft7Validator(core.load_schema())
+    at = run_app({"district": ["harlow", "southend", "tendring"]}, page=page)
+    charts = at.get("vega_lite_chart")
+    assert charts
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        errors = sorted(validator.iter_errors(spec), key=str)
+        assert not errors, f"{page}: {errors[0].message[:300]}"
