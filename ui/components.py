@@ -208,6 +208,7 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
         file_name=f"{filename}.png",
         mime="image/png",
         key=f"{key}_png",
+        on_click="ignore",
         icon=":material/image:",
         help="The chart as a picture (made on the server)",
     )
@@ -217,6 +218,7 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
         file_name=f"{filename}.svg",
         mime="image/svg+xml",
         key=f"{key}_svg",
+        on_click="ignore",
         icon=":material/draw:",
         help="The chart as a scalable drawing (made on the server)",
     )
@@ -260,6 +262,7 @@ def download_csv(table, filename: str, key: str) -> None:
         file_name=filename,
         mime="text/csv",
         key=key,
+        on_click="ignore",  # a download needs no new run of the page
         icon=":material/download:",
     )
     c2.download_button(
@@ -268,6 +271,7 @@ def download_csv(table, filename: str, key: str) -> None:
         file_name=filename.rsplit(".", 1)[0] + ".xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
+        on_click="ignore",
         icon=":material/table_view:",
     )
 
