@@ -26,15 +26,12 @@ def _add_a_quarter_of_survey(data_dir) -> None:
 
 
 @pytest.fixture
-def growing_data(demo_dir, tmp_path, monkeypatch):
+def growing_data(app_env, tmp_path, monkeypatch):
+    """A copy of the demo data the app reads (app_env clears the caches before and after)."""
     folder = tmp_path / "data"
-    shutil.copytree(demo_dir, folder)
+    shutil.copytree(app_env, folder)
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(folder))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield folder
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    return folder
 
 
 LINKS = {

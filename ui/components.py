@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analytics import chart_theme
+from analytics import chart_export, chart_theme
 from analytics.chart_common import fmt_pct
 from analytics.stats import format_p
 from ui import data, presenter
@@ -182,9 +182,15 @@ def district_table(comparison):
     )
 
 
+# Label (also the file extension and key suffix), renderer, MIME type, icon, and what the file is.
+_IMAGE_DOWNLOADS = (
+    ("PNG", chart_export.png, "image/png", ":material/image:", "a picture"),
+    ("SVG", chart_export.svg, "image/svg+xml", ":material/draw:", "a scalable drawing"),
+)
+
+
 def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_kwargs) -> None:
     """A chart, a one-sentence text alternative beneath it, and its image as PNG and SVG (made on the server)."""
-    from analytics import chart_export
     from analytics.chart_common import element_height
 
     height = element_height(chart)
@@ -202,26 +208,17 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
     st.vega_lite_chart(spec=_for_screen(spec), alt=sentence, **_screen_kwargs(chart_kwargs))
     c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
     c1.caption(md_escape(sentence))
-    c2.download_button(
-        "PNG",
-        data=lambda: chart_export.png(spec),
-        file_name=f"{filename}.png",
-        mime="image/png",
-        key=f"{key}_png",
-        on_click="ignore",
-        icon=":material/image:",
-        help="The chart as a picture (made on the server)",
-    )
-    c3.download_button(
-        "SVG",
-        data=lambda: chart_export.svg(spec),
-        file_name=f"{filename}.svg",
-        mime="image/svg+xml",
-        key=f"{key}_svg",
-        on_click="ignore",
-        icon=":material/draw:",
-        help="The chart as a scalable drawing (made on the server)",
-    )
+    for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):
+        column.download_button(
+            label,
+            data=lambda make=make: make(spec),  # made on the server when clicked
+            file_name=f"{filename}.{label.lower()}",
+            mime=mime,
+            key=f"{key}_{label.lower()}",
+            on_click="ignore",
+            icon=icon,
+            help=f"The chart as {what} (made on the server)",
+        )
 
 
 def _for_screen(spec: dict) -> dict:
