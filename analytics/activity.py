@@ -18,7 +18,9 @@ from analytics.db import Database, district_range
 from analytics.periods import add_quarters
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
 
-MAX_POINTS = 20_000
+# Points sent to the map: a repeatable sample beyond this (the tables count every event). Each point is
+# a few hundred bytes of JSON for the browser to parse and draw; more would only overplot.
+MAX_POINTS = 5_000
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from analytics.vocabulary import ACTIVITY_TYPES
 
@@ -67,6 +68,22 @@ def load_boundaries(path: Path | None, districts: pd.DataFrame) -> dict | None:
                 }
             )
     return {"type": "FeatureCollection", "features": features} if features else None
+
+
+class _Deck(pdk.Deck):
+    """A Deck whose JSON is written by json's C encoder.
+
+    pydeck indents its JSON, which makes Python fall back to its pure-Python encoder: for
+    thousands of events that was most of the activity page's time.
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain JSON records (pandas' C writer; missing values become null)."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
 def _point_frame(points: pd.DataFrame) -> pd.DataFrame:
@@ -137,7 +154,7 @@ def activity_deck(
         layers.append(
             pdk.Layer(
                 "HexagonLayer",
-                frame[["lat", "lon"]],
+                _records(frame[["lat", "lon"]]),
                 id="density",
                 get_position=["lon", "lat"],
                 radius=1500,
@@ -159,7 +176,7 @@ def activity_deck(
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                frame,
+                _records(frame),
                 id="events",
                 get_position=["lon", "lat"],
                 get_fill_color="colour",
@@ -174,7 +191,7 @@ def activity_deck(
             )
         )
     centre = (districts["lat"].mean(), districts["lon"].mean()) if len(districts) else (52.0, -1.5)
-    return pdk.Deck(
+    return _Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=8.6),
         map_provider=None,  # no remote base map; a self-hosted style is opt-in (style_url)

@@ -144,7 +144,7 @@ st.dataframe(table.round(1), hide_index=True, width="stretch")
 components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
 
 st.header("Mix of activity")
-components.chart(maps.mix_chart(mix), "activity_mix", filename="activity_mix", width="stretch")
+components.chart(components.figure(maps.mix_chart, mix), "activity_mix", filename="activity_mix", width="stretch")
 
 g1, g2 = st.columns(2)
 with g1:
@@ -181,4 +181,6 @@ with g2:
 
 monthly = data.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):
-    components.chart(maps.map_views_chart(monthly), "map_views", filename="map_views", width="stretch", height=380)
+    components.chart(
+        components.figure(maps.map_views_chart, monthly), "map_views", filename="map_views", width="stretch", height=380
+    )

@@ -32,7 +32,7 @@ else:
     left, right = st.columns([1, 1])
     with left:
         components.chart(
-            charts.tile_map(comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
+            components.figure(charts.tile_map, comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
             "tile_map",
             "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the "
             "force; the table beside it gives every value.",
@@ -60,7 +60,7 @@ st.caption(
     "The dotted line is the Most Similar Group of forces, where published."
 )
 components.chart(
-    trend_charts.trend_chart(trend, benchmark, notes, labels[measure]),
+    components.figure(trend_charts.trend_chart, trend, benchmark, notes, labels[measure]),
     "force_trend",
     filename=f"{measure}_force_trend",
     width="stretch",

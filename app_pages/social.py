@@ -4,7 +4,6 @@ import streamlit as st
 
 from analytics import social_charts as charts
 from analytics import social_tables as tables
-from analytics.chart_common import element_height
 from analytics.periods import quarter_end, quarter_key, quarter_label
 from analytics.social import ALL_DISTRICTS, FORCE_WIDE
 from analytics.vocabulary import POST_TAGS
@@ -73,7 +72,7 @@ components.download_csv(district_table, f"{stem}_districts.csv", key="dl_social_
 # --- trend --------------------------------------------------------------------------
 column, title, _ = charts.measure_column(metric, scale == "per_1k")
 st.header("Month by month")
-chart = charts.trend_chart(result.monthly, metric, scale == "per_1k", names)
+chart = components.figure(charts.trend_chart, result.monthly, metric, scale == "per_1k", names)
 comparable = column != metric or metric == "engagement_rate"
 table_names = [*names, FORCE_WIDE] if comparable else names
 components.chart_block(
@@ -86,9 +85,9 @@ components.chart_block(
     width="stretch",
 )
 if not comparable:
-    force = charts.force_chart(result.monthly, metric)
+    force = components.figure(charts.force_chart, result.monthly, metric)
     components.chart(
-        force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=element_height(force, 120)
+        force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=force.element_height(120)
     )
 
 # --- accounts -----------------------------------------------------------------------
@@ -100,9 +99,9 @@ platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagem
     metric, "followers_end"
 )
 if len(result.platforms):
-    by_platform = charts.platform_chart(result.platforms, platform_measure)
+    by_platform = components.figure(charts.platform_chart, result.platforms, platform_measure)
     components.chart(
-        by_platform, "platforms", filename=f"{stem}_platforms", width="stretch", height=element_height(by_platform, 110)
+        by_platform, "platforms", filename=f"{stem}_platforms", width="stretch", height=by_platform.element_height(110)
     )
 
 # --- posts --------------------------------------------------------------------------
@@ -135,7 +134,7 @@ if tag_reach.empty:
     st.write("No posts in the period.")
 else:
     components.chart_block(
-        charts.tag_heatmap(tag_reach),
+        components.figure(charts.tag_heatmap, tag_reach),
         tables.tag_table(tag_reach),
         f"{stem}_tags.csv",
         "Median people reached per post, by tag, for each district's pages. Colour compares it with the "
@@ -151,7 +150,7 @@ st.header("Reach and feeling informed")
 assoc = social_data.association(*args, *limits)
 st.markdown(components.md_escape(tables.association_sentence(assoc)))
 components.chart_block(
-    charts.association_chart(assoc),
+    components.figure(charts.association_chart, assoc),
     tables.association_table(assoc),
     f"{stem}_reach_informed.csv",
     "Each district's average monthly reach per 1,000 residents (its district pages, chosen platforms) against "

@@ -7,7 +7,6 @@ from dateutil.relativedelta import relativedelta
 from analytics import tables
 from analytics.access import PermissionDenied
 from analytics.actions import ActionConflict, ActionError
-from analytics.chart_common import element_height
 from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
@@ -129,13 +128,13 @@ if len(compare) < 2:
 else:
     first = add_quarters(meeting.review_quarter, -7)
     side = data.district_trends(version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
-    chart = small_multiples(side, labels[measure], columns=len(compare))
+    chart = components.figure(small_multiples, side, labels[measure], columns=len(compare))
     components.chart(
         chart,
         "side_by_side",
         filename=f"side_by_side_{measure}",
         width="content",
-        height=element_height(chart) or "content",
+        height=chart.element_height() or "content",
     )
 
 st.header("Actions")

@@ -58,7 +58,7 @@ if not f.district_ids:
     st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
 bases = trend["n"]
 components.chart_block(
-    charts.trend_chart(trend, benchmark, notes, label),
+    components.figure(charts.trend_chart, trend, benchmark, notes, label),
     tables.trend_table(trend, benchmark),
     f"trend_{stem}.csv",
     components.about_text(
@@ -85,7 +85,7 @@ if f.district_ids:
     st.header("District by district")
     st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
     components.chart_block(
-        charts.small_multiples(trend, label),
+        components.figure(charts.small_multiples, trend, label),
         tables.trend_table(trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
         f"districts_{stem}.csv",
         components.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
@@ -100,8 +100,12 @@ if dist.empty:
     st.info(f"No period in this range has {rule.hide_below} or more answers for {focus_name}.")
 else:
     components.chart_block(
-        charts.distribution_chart(
-            dist, list(question["answers"]), list(question["positive_answers"]), f"{label}: {focus_name}"
+        components.figure(
+            charts.distribution_chart,
+            dist,
+            list(question["answers"]),
+            list(question["positive_answers"]),
+            f"{label}: {focus_name}",
         ),
         tables.distribution_table(dist),
         f"answers_{focus}_{stem}.csv",
@@ -122,8 +126,8 @@ st.caption(
     "its place in a ranking is noise. Read the ranking only with the funnel."
 )
 left, right = st.columns([3, 2])
-funnel_chart = charts.funnel_chart(points, funnel_limits, label)
-ranking_chart = charts.ranking_chart(points, label)
+funnel_chart = components.figure(charts.funnel_chart, points, funnel_limits, label)
+ranking_chart = components.figure(charts.ranking_chart, points, label)
 with left:
     components.chart(funnel_chart, "funnel_chart", filename=f"{stem}_funnel", width="stretch")
 with right:
@@ -147,7 +151,7 @@ dimension = url_state.selectbox(
 st.caption(f"Pooled over the rolling year to {period_label(f.quarter_to, False)} so groups have usable bases.")
 breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
 components.chart_block(
-    charts.breakdown_chart(breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"),
+    components.figure(charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"),
     tables.breakdown_table(breakdown),
     f"groups_{dimension}_{focus}_{stem}.csv",
     components.about_text(

@@ -27,3 +27,30 @@ def test_title_of_reads_plain_and_nested_titles():
     assert chart_export.title_of({"title": "A"}) == "A"
     assert chart_export.title_of({"title": {"text": ["B", "C"]}}) == "B C"
     assert chart_export.title_of({}) == ""
+
+
+def test_inline_data_is_plain_json_missing_values_null_and_times_iso():
+    df = pd.DataFrame(
+        {
+            "pct": [61.5, float("nan"), float("inf")],
+            "when": pd.to_datetime(["2024-04-01", "2024-07-01", None]),
+            "name": ["Harlow", None, "Southend"],
+        }
+    )
+    spec = chart_export.spec_of(alt.Chart(df).mark_point().encode(x="when:T", y="pct:Q"))
+    (values,) = spec["datasets"].values()
+    assert values == [
+        {"pct": 61.5, "when": "2024-04-01T00:00:00.000", "name": "Harlow"},
+        {"pct": None, "when": "2024-07-01T00:00:00.000", "name": None},
+        {"pct": None, "when": None, "name": "Southend"},
+    ]
+
+
+def test_a_chart_with_too_many_rows_is_refused():
+    df = pd.DataFrame({"x": range(chart_export.MAX_ROWS + 1)})
+    try:
+        chart_export.spec_of(alt.Chart(df).mark_point().encode(x="x:Q"))
+    except alt.MaxRowsError as exc:
+        assert f"{chart_export.MAX_ROWS + 1:,} rows" in str(exc)
+    else:
+        raise AssertionError("a chart over the row limit was drawn")

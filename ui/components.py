@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -189,20 +191,56 @@ _IMAGE_DOWNLOADS = (
 )
 
 
-def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_kwargs) -> None:
-    """A chart, a one-sentence text alternative beneath it, and its image as PNG and SVG (made on the server)."""
+@dataclass(frozen=True)
+class Figure:
+    """A chart built once: its Vega-Lite spec (plain JSON) and the plot's own height."""
+
+    spec: dict
+    plot_height: int | None
+
+    def element_height(self, extra: int = 150) -> int | None:
+        """Room for Streamlit's element: the plot plus ``extra`` for title, axes and legend (None: sizes itself)."""
+        return self.plot_height + extra if self.plot_height is not None else None
+
+
+def _built(chart) -> Figure:
     from analytics.chart_common import element_height
 
-    height = element_height(chart)
-    if height and "height" not in chart_kwargs:
-        chart_kwargs["height"] = height
+    height = element_height(chart, extra=0)
     try:  # room for whole legend labels and titles (district names, symbol meanings)
         chart = chart.configure_legend(labelLimit=260, titleLimit=280, symbolOpacity=1)
         # Screen readers get the chart's one-sentence summary and its table, not each drawn mark.
         chart = chart.configure_mark(aria=False)
     except (ValueError, AttributeError):
         pass
-    spec = chart_export.spec_of(chart)  # the light chart: what the downloads give
+    return Figure(chart_export.spec_of(chart), height)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_figure(module: str, name: str, args: tuple, kwargs: dict) -> Figure:
+    if not module.startswith("analytics."):
+        raise ValueError(f"{module}.{name} is not a chart builder")
+    return _built(getattr(importlib.import_module(module), name)(*args, **kwargs))
+
+
+def figure(builder, *args, **kwargs) -> Figure:
+    """``builder(*args, **kwargs)`` (an Altair chart builder in analytics) as a Figure, built once per inputs.
+
+    Building an Altair chart and writing its spec is most of a page's run. The spec depends only on
+    the builder's inputs (data frames hashed by content), so it is cached across runs and sessions:
+    a filter change rebuilds only the charts whose data it changed.
+    """
+    return _cached_figure(builder.__module__, builder.__qualname__, args, kwargs)
+
+
+def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_kwargs) -> None:
+    """A chart (a Figure, or an Altair chart), a one-sentence text alternative beneath it, and its image
+    as PNG and SVG (made on the server)."""
+    fig = chart if isinstance(chart, Figure) else _built(chart)
+    height = fig.element_height()
+    if height and "height" not in chart_kwargs:
+        chart_kwargs["height"] = height
+    spec = fig.spec  # the light chart: what the downloads give
     title = chart_export.title_of(spec)
     sentence = summary or (f"{title}. " if title else "") + "Every value drawn is in the table with this chart."
     st.vega_lite_chart(spec=_for_screen(spec), alt=sentence, **_screen_kwargs(chart_kwargs))

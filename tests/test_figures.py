@@ -1,0 +1,52 @@
+"""Chart specs are built once per builder and inputs, and only from the analytics chart builders."""
+
+import functools
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from analytics import maps
+from ui import components
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """maps.mix_chart, counting its calls (figure() looks the builder up by module and name)."""
+    calls = []
+    real = maps.mix_chart
+
+    @functools.wraps(real)
+    def mix_chart(mix):
+        calls.append(len(mix))
+        return real(mix)
+
+    monkeypatch.setattr(maps, "mix_chart", mix_chart)
+    st.cache_data.clear()
+    yield calls
+    st.cache_data.clear()
+
+
+def _mix(events: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"name": ["Harlow", "Harlow"], "activity_type": ["Street pop-up", "School visit"], "events": [events, 4]}
+    )
+
+
+def test_a_figure_is_built_once_for_the_same_data_and_again_for_new_data(counted):
+    first = components.figure(maps.mix_chart, _mix(3))
+    again = components.figure(maps.mix_chart, _mix(3))  # equal content, a new frame
+    assert counted == [2]
+    assert again == first
+    assert first.spec == components._built(maps.mix_chart.__wrapped__(_mix(3))).spec
+    changed = components.figure(maps.mix_chart, _mix(5))
+    assert counted == [2, 2]
+    (values,) = changed.spec["datasets"].values()
+    assert [v["events"] for v in values] == [5, 4]
+    assert first.element_height() == first.plot_height + 150
+
+
+def test_only_analytics_builders_are_run():
+    st.cache_data.clear()
+    with pytest.raises(ValueError, match="not a chart builder"):
+        components.figure(pd.DataFrame, {"a": [1]})
