@@ -104,12 +104,13 @@ def group_months(months: pd.DataFrame, groups: pd.Series, period: Period, member
     grid = pd.MultiIndex.from_product([sorted(members), period.months()], names=["group", "month_start"])
     g = tagged.groupby(["group", "month_start"])
     out = pd.DataFrame(index=grid)
-    present = tagged.groupby("group")["account_id"].agg(set)
+    present = tagged.groupby("group")["account_id"].nunique().to_dict()
     for col in FIGURES:
-        reporting = tagged[tagged[col].notna()].groupby("group")["account_id"].agg(set)
+        # Accounts expected this month: the group's, less those reporting in the period but never this figure
+        # (the accounts reporting it are among those present, so counting both is enough).
+        reporting = tagged[tagged[col].notna()].groupby("group")["account_id"].nunique().to_dict()
         expected = {
-            grp: len(accounts) - len(present.get(grp, set()) - reporting.get(grp, set()))
-            for grp, accounts in members.items()
+            grp: len(accounts) - present.get(grp, 0) + reporting.get(grp, 0) for grp, accounts in members.items()
         }
         want = np.array([expected[grp] for grp in grid.get_level_values("group")])
         reported = g[col].count().reindex(grid, fill_value=0).to_numpy()
@@ -118,41 +119,48 @@ def group_months(months: pd.DataFrame, groups: pd.Series, period: Period, member
     return out.reset_index()
 
 
-def _months_reported(series: pd.DataFrame) -> int:
-    """Months with every figure the group reports at all (none reported: no month counts)."""
-    reported = [c for c in FIGURES if series[c].notna().any()]
-    return int(series[reported].notna().all(axis=1).sum()) if reported else 0
+def _summarise(series: pd.DataFrame, populations: dict[str, float] | None, n_months: int) -> pd.DataFrame:
+    """Period figures per group from monthly series (columns group, month_start, FIGURES), one row per group.
 
-
-def _summarise(series: pd.DataFrame, population: float | None, n_months: int) -> dict:
-    """Period figures for one group from its monthly series (months in order)."""
-    followers = series.dropna(subset=["followers"])
-    reach = series["reach"].dropna()
-    both = series.dropna(subset=["impressions", "engagements"])
-    out = {
-        "followers_start": followers["followers"].iloc[0] if len(followers) else np.nan,
-        "followers_end": followers["followers"].iloc[-1] if len(followers) else np.nan,
-        "start_month": followers["month_start"].iloc[0] if len(followers) else None,
-        "end_month": followers["month_start"].iloc[-1] if len(followers) else None,
-        "reach_avg": reach.mean() if len(reach) else np.nan,
-        "impressions": series["impressions"].sum(min_count=1),
-        "engagements": series["engagements"].sum(min_count=1),
-        "posts": series["posts"].sum(min_count=1),
-        "months_reported": _months_reported(series),
-        "months": n_months,
-        "engagement_rate": 100 * both["engagements"].sum() / both["impressions"].sum()
-        if len(both) and both["impressions"].sum() > 0
-        else np.nan,
-    }
-    one_month = len(followers) < 2  # growth needs a start and a later end
-    out["growth"] = np.nan if one_month else out["followers_end"] - out["followers_start"]
-    out["growth_pct"] = (
-        100 * out["growth"] / out["followers_start"] if out["followers_start"] and not one_month else np.nan
-    )
-    pop = population or np.nan
+    All groups at once (a page can hold hundreds of accounts): followers at the first and last month that
+    reports them, average reach, summed counts, months with every figure the group reports at all (none
+    reported: no month counts), and the engagement rate over months with both impressions and engagements.
+    """
+    s = series.sort_values(["group", "month_start"], kind="stable")
+    group = s["group"]
+    g = s.groupby(group, sort=False)
+    fol = s[s["followers"].notna()].groupby("group", sort=False)
+    out = pd.DataFrame(index=pd.Index(group.unique(), name="group"))
+    out["followers_start"] = fol["followers"].first()
+    out["followers_end"] = fol["followers"].last()
+    out["start_month"] = fol["month_start"].first()
+    out["end_month"] = fol["month_start"].last()
+    out["reach_avg"] = g["reach"].mean()
+    for col in ("impressions", "engagements", "posts"):
+        out[col] = g[col].sum(min_count=1)
+    notna = s[list(FIGURES)].notna()
+    reported = notna.groupby(group).transform("any")  # per row: the figures its group reports at all
+    complete = (notna | ~reported).all(axis=1) & reported.any(axis=1)
+    out["months_reported"] = complete.groupby(group).sum().astype(int)
+    out["months"] = n_months
+    both = s.dropna(subset=["impressions", "engagements"]).groupby("group", sort=False)
+    impressions, engagements = both["impressions"].sum(), both["engagements"].sum()
+    out["engagement_rate"] = (100 * engagements / impressions.where(impressions > 0)).reindex(out.index)
+    one_month = fol.size().reindex(out.index, fill_value=0) < 2  # growth needs a start and a later end
+    out["growth"] = (out["followers_end"] - out["followers_start"]).mask(one_month)
+    start = out["followers_start"]
+    out["growth_pct"] = (100 * out["growth"] / start.where(start != 0)).mask(one_month)
+    pop = out.index.map(lambda grp: (populations or {}).get(grp) or np.nan).astype(float)
     out["followers_per_1k"] = 1_000 * out["followers_end"] / pop
     out["reach_per_1k"] = 1_000 * out["reach_avg"] / pop
     return out
+
+
+def _figures(table: pd.DataFrame, group: str, n_months: int) -> dict:
+    """One group's figures from _summarise (a group with no months: none reported)."""
+    if group in table.index:
+        return table.loc[group].to_dict()
+    return {"months_reported": 0, "months": n_months}
 
 
 @dataclass(frozen=True)
@@ -179,11 +187,11 @@ def summary(db: Database, period: Period) -> SocialSummary:
     chosen = [names[d] for d in period.district_ids if d in names]
     group_pop = {names[d]: pops[d] for d in period.district_ids if d in names} | {FORCE_WIDE: force_pop}
     per_group = accounts["district_id"].map(names).fillna(FORCE_WIDE).value_counts()
-    rows = []
-    for name in [*chosen, FORCE_WIDE]:
-        s = by_district[by_district["group"] == name]
-        figures = _summarise(s, group_pop[name], n) if len(s) else {"months_reported": 0, "months": n}
-        rows.append({"name": name, "accounts": int(per_group.get(name, 0))} | figures)
+    per_district = _summarise(by_district, group_pop, n)
+    rows = [
+        {"name": name, "accounts": int(per_group.get(name, 0))} | _figures(per_district, name, n)
+        for name in [*chosen, FORCE_WIDE]
+    ]
     # All the chosen districts' pages together, against the force-wide pages.
     district_only = months[months["district_id"].notna()]
     district_accounts = set(accounts.loc[accounts["district_id"].notna(), "account_id"])
@@ -191,23 +199,25 @@ def summary(db: Database, period: Period) -> SocialSummary:
         district_only, pd.Series(ALL_DISTRICTS, index=district_only.index), period, {ALL_DISTRICTS: district_accounts}
     )
     pop = sum(pops[d] for d in period.district_ids if d in pops)
-    figures = _summarise(together, pop, n) if len(district_only) else {"months_reported": 0, "months": n}
+    figures = (
+        _figures(_summarise(together, {ALL_DISTRICTS: pop}, n), ALL_DISTRICTS, n)
+        if len(district_only)
+        else {"months_reported": 0, "months": n}
+    )
     rows.append({"name": ALL_DISTRICTS, "accounts": int(district_only["account_id"].nunique())} | figures)
     districts = pd.DataFrame(rows)
-    acc_rows = []
-    for a in accounts.itertuples(index=False):
-        s = by_account[by_account["group"] == a.account_id]
-        figures = _summarise(s, None, n) if len(s) else {"months_reported": 0, "months": n}
-        acc_rows.append(
-            {
-                "account_id": a.account_id,
-                "account": a.account,
-                "handle": a.handle,
-                "platform": a.platform,
-                "district": names.get(a.district_id, FORCE_WIDE),
-            }
-            | figures
-        )
+    per_account = _summarise(by_account, None, n)
+    acc_rows = [
+        {
+            "account_id": a.account_id,
+            "account": a.account,
+            "handle": a.handle,
+            "platform": a.platform,
+            "district": names.get(a.district_id, FORCE_WIDE),
+        }
+        | _figures(per_account, a.account_id, n)
+        for a in accounts.itertuples(index=False)
+    ]
     acc = pd.DataFrame(acc_rows)
     if len(acc):
         acc = acc.drop(columns=["followers_per_1k", "reach_per_1k"], errors="ignore")

@@ -222,8 +222,11 @@ def test_growth_needs_two_months_of_followers(db):
     period = social.Period(date(2025, 4, 1), date(2025, 4, 1), ("harlow",), ("Facebook",))
     m = social.summary(db, period)
     assert m.districts.set_index("name").loc["Harlow", "months_reported"] == 3
-    single = social._summarise(
-        pd.DataFrame({"month_start": [date(2025, 4, 1)], "followers": [10.0], "reach": [5.0], "impressions": [1.0],
-                      "engagements": [1.0], "posts": [1.0]}), 1000, 3
-    )  # fmt: skip
-    assert np.isnan(single["growth"]) and np.isnan(single["growth_pct"])
+    months = pd.DataFrame({"group": ["a", "b", "b"], "month_start": [date(2025, 4, 1), date(2025, 5, 1), date(2025, 4, 1)],
+                           "followers": [10.0, 12.0, 8.0], "reach": [5.0, 5.0, 5.0], "impressions": [1.0, 1.0, 1.0],
+                           "engagements": [1.0, 1.0, 1.0], "posts": [1.0, 1.0, 1.0]})  # fmt: skip
+    figures = social._summarise(months, {"a": 1000}, 3)
+    assert np.isnan(figures.loc["a", "growth"]) and np.isnan(figures.loc["a", "growth_pct"])
+    # b's months out of order: growth still runs from its first month (8) to its last (12).
+    assert figures.loc["b", "growth"] == 4 and figures.loc["b", "growth_pct"] == 50
+    assert figures.loc["a", "followers_per_1k"] == 10 and np.isnan(figures.loc["b", "followers_per_1k"])
