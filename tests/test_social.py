@@ -222,7 +222,8 @@ def test_growth_needs_two_months_of_followers(db):
     period = social.Period(date(2025, 4, 1), date(2025, 4, 1), ("harlow",), ("Facebook",))
     m = social.summary(db, period)
     assert m.districts.set_index("name").loc["Harlow", "months_reported"] == 3
-    months = pd.DataFrame({"group": ["a", "b", "b"], "month_start": [date(2025, 4, 1), date(2025, 5, 1), date(2025, 4, 1)],
+    april, may = date(2025, 4, 1), date(2025, 5, 1)
+    months = pd.DataFrame({"group": ["a", "b", "b"], "month_start": [april, may, april],
                            "followers": [10.0, 12.0, 8.0], "reach": [5.0, 5.0, 5.0], "impressions": [1.0, 1.0, 1.0],
                            "engagements": [1.0, 1.0, 1.0], "posts": [1.0, 1.0, 1.0]})  # fmt: skip
     figures = social._summarise(months, {"a": 1000}, 3)
