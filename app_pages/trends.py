@@ -80,86 +80,117 @@ if f.district_ids:
     for sentence in trend_summaries(chosen, points):
         st.markdown(f"- {components.md_escape(sentence)}")
 
-# --- small multiples ---------------------------------------------------------------
-if f.district_ids:
-    st.header("District by district")
-    st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
-    components.chart_block(
-        components.figure(charts.small_multiples, trend, label),
-        tables.trend_table(trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
-        f"districts_{stem}.csv",
-        components.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
-        key="dl_multiples",
-        width="content",
-    )
-
-# --- answer distribution -------------------------------------------------------------
-st.header(f"Every answer: {focus_name}")
-dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
-if dist.empty:
-    st.info(f"No period in this range has {rule.hide_below} or more answers for {focus_name}.")
-else:
-    components.chart_block(
-        components.figure(
-            charts.distribution_chart,
-            dist,
-            list(question["answers"]),
-            list(question["positive_answers"]),
-            f"{label}: {focus_name}",
-        ),
-        tables.distribution_table(dist),
-        f"answers_{focus}_{stem}.csv",
-        components.about_text(
-            question,
-            f"unweighted answers per period (periods under {rule.hide_below} left out)",
-            'Weighted share of every answer, "Don\'t know" included; the bar right of zero is the headline figure.',
-        ),
-        key="dl_answers",
-        width="stretch",
-    )
-
-# --- funnel and ranking ----------------------------------------------------------------
+# --- sections: only the open tab runs ----------------------------------------------------
 period = period_label(f.quarter_to, pooled)
-st.header(f"Districts in {period}: funnel and ranking")
-st.caption(
-    "A district outside the funnel's limits differs from the force by more than chance explains; inside them, "
-    "its place in a ranking is noise. Read the ranking only with the funnel."
-)
-left, right = st.columns([3, 2])
-funnel_chart = components.figure(charts.funnel_chart, points, funnel_limits, label)
-ranking_chart = components.figure(charts.ranking_chart, points, label)
-with left:
-    components.chart(funnel_chart, "funnel_chart", filename=f"{stem}_funnel", width="stretch")
-with right:
-    components.chart(ranking_chart, "ranking_chart", filename=f"{stem}_ranking", width="stretch")
-st.caption(
-    "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
-    "the limits, where differences are within what chance explains."
-)
-funnel_table = tables.funnel_table(points)
-with st.expander("Data behind the funnel and ranking, and about these numbers"):
-    st.markdown(components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."))
-    st.dataframe(funnel_table, hide_index=True, width="stretch")
-    components.download_csv(funnel_table, f"funnel_{stem}.csv", key="dl_funnel")
-
-# --- demographic breakdown ---------------------------------------------------------------
-st.header(f"Groups within {focus_name}")
 dimensions = {"age_band": "Age band", "sex": "Sex", "ethnic_group": "Ethnic group"}
-dimension = url_state.selectbox(
-    "Break down by", "breakdown", list(dimensions), default="age_band", format_func=dimensions.get
+section, tabs = url_state.tabs(
+    "section",
+    {
+        "districts": "District by district",
+        "answers": "Every answer",
+        "funnel": "Funnel and ranking",
+        "groups": "Groups",
+    },
+    default="districts",
 )
-st.caption(f"Pooled over the rolling year to {period_label(f.quarter_to, False)} so groups have usable bases.")
-breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
-components.chart_block(
-    components.figure(charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"),
-    tables.breakdown_table(breakdown),
-    f"groups_{dimension}_{focus}_{stem}.csv",
-    components.about_text(
-        question,
-        f"unweighted answers per group in the year to {period_label(f.quarter_to, False)}; groups under "
-        f"{rule.hide_below} are not shown",
-        "95% Wilson intervals on the effective base.",
-    ),
-    key="dl_groups",
-    width="stretch",
-)
+if section != "groups":
+    url_state.keep("breakdown", list(dimensions), "age_band", "break down by")
+
+if section == "districts":
+    with tabs["districts"]:
+        st.header("District by district")
+        if not f.district_ids:
+            st.info("Choose districts in the sidebar to see a panel for each.", icon=":material/info:")
+        else:
+            st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
+            components.chart_block(
+                components.figure(charts.small_multiples, trend, label),
+                tables.trend_table(trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
+                f"districts_{stem}.csv",
+                components.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
+                key="dl_multiples",
+                width="content",
+            )
+
+if section == "answers":
+    with tabs["answers"]:
+        st.header(f"Every answer: {focus_name}")
+        dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
+        if dist.empty:
+            st.info(f"No period in this range has {rule.hide_below} or more answers for {focus_name}.")
+        else:
+            components.chart_block(
+                components.figure(
+                    charts.distribution_chart,
+                    dist,
+                    list(question["answers"]),
+                    list(question["positive_answers"]),
+                    f"{label}: {focus_name}",
+                ),
+                tables.distribution_table(dist),
+                f"answers_{focus}_{stem}.csv",
+                components.about_text(
+                    question,
+                    f"unweighted answers per period (periods under {rule.hide_below} left out)",
+                    'Weighted share of every answer, "Don\'t know" included; the bar right of zero is the headline '
+                    "figure.",
+                ),
+                key="dl_answers",
+                width="stretch",
+            )
+
+if section == "funnel":
+    with tabs["funnel"]:
+        st.header(f"Districts in {period}: funnel and ranking")
+        st.caption(
+            "A district outside the funnel's limits differs from the force by more than chance explains; inside "
+            "them, its place in a ranking is noise. Read the ranking only with the funnel."
+        )
+        left, right = st.columns([3, 2])
+        with left:
+            components.chart(
+                components.figure(charts.funnel_chart, points, funnel_limits, label),
+                "funnel_chart",
+                filename=f"{stem}_funnel",
+                width="stretch",
+            )
+        with right:
+            components.chart(
+                components.figure(charts.ranking_chart, points, label),
+                "ranking_chart",
+                filename=f"{stem}_ranking",
+                width="stretch",
+            )
+        st.caption(
+            "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
+            "the limits, where differences are within what chance explains."
+        )
+        funnel_table = tables.funnel_table(points)
+        with st.expander("Data behind the funnel and ranking, and about these numbers"):
+            st.markdown(components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."))
+            st.dataframe(funnel_table, hide_index=True, width="stretch")
+            components.download_csv(funnel_table, f"funnel_{stem}.csv", key="dl_funnel")
+
+if section == "groups":
+    with tabs["groups"]:
+        st.header(f"Groups within {focus_name}")
+        dimension = url_state.selectbox(
+            "Break down by", "breakdown", list(dimensions), default="age_band", format_func=dimensions.get
+        )
+        year = period_label(f.quarter_to, False)
+        st.caption(f"Pooled over the rolling year to {year} so groups have usable bases.")
+        breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
+        components.chart_block(
+            components.figure(
+                charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"
+            ),
+            tables.breakdown_table(breakdown),
+            f"groups_{dimension}_{focus}_{stem}.csv",
+            components.about_text(
+                question,
+                f"unweighted answers per group in the year to {year}; groups under {rule.hide_below} are not shown",
+                "95% Wilson intervals on the effective base.",
+            ),
+            key="dl_groups",
+            width="stretch",
+        )

@@ -189,25 +189,44 @@ def test_demo_data_is_generated_on_first_run(monkeypatch, tmp_path):
 
 
 def test_trends_page_follows_its_controls(app_env):
-    at = run_app(
-        {"district": ["harlow", "southend", "colchester"], "from": "2019-20-Q1", "to": "2020-21-Q2"},
-        page="app_pages/trends.py",
-    )
+    link = {"district": ["harlow", "southend", "colchester"], "from": "2019-20-Q1", "to": "2020-21-Q2"}
+    at = run_app(link, page="app_pages/trends.py")
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) >= 6
+    # The trend, and the open section only (district by district): the other sections do not run.
+    assert [h.value for h in at.header][:2] == ["Trend", "District by district"]
+    assert len(at.get("vega_lite_chart")) == 2
+    assert qp(at, "section") == ["districts"]
+    # Each chart has its data table; the trend table holds the suppression-aware figures.
+    trend = at.dataframe[0].value
+    assert {"Series", "Period", "%", "Base (n)", "Against a year before"} <= set(trend.columns)
+
+    at = run_app(link | {"section": "funnel"}, page="app_pages/trends.py")
     assert "Districts in Q2 2020/21: funnel and ranking" in [s.value for s in at.header]
+    assert len(at.get("vega_lite_chart")) == 3, "trend, funnel and ranking"
     at.selectbox(key="w_mode").set_value("rolling").run()
     assert not at.exception
     assert "Districts in Year to Q2 2020/21: funnel and ranking" in [s.value for s in at.header]
-    at.selectbox(key="w_focus").set_value("southend").run()
+
+    at = run_app(link | {"section": "answers", "focus": "southend"}, page="app_pages/trends.py")
     assert "Every answer: Southend" in [s.value for s in at.header]
+    at = run_app(link | {"section": "groups", "focus": "southend"}, page="app_pages/trends.py")
     at.selectbox(key="w_breakdown").set_value("sex").run()
     assert not at.exception
     assert any("by sex: Southend" in c.proto.spec for c in at.get("vega_lite_chart"))
-    # Each chart has its data table; the trend table holds the suppression-aware figures.
-    assert len(at.dataframe) >= 4
-    trend = at.dataframe[0].value
-    assert {"Series", "Period", "%", "Base (n)", "Against a year before"} <= set(trend.columns)
+    assert qp(at, "breakdown") == ["sex"] and qp(at, "section") == ["groups"]
+
+
+def test_trends_sections_keep_a_closed_sections_link_value(app_env):
+    link = {"district": "harlow", "breakdown": "sex", "section": "answers"}
+    at = run_app(link, page="app_pages/trends.py")
+    assert not at.exception
+    assert qp(at, "breakdown") == ["sex"], "the groups section is closed; its value stays in the link"
+    at = run_app({"district": "harlow", "section": "nowhere", "breakdown": "shoe_size"}, page="app_pages/trends.py")
+    assert not at.exception
+    assert qp(at, "section") == ["districts"] and qp(at, "breakdown") == ["age_band"]
+    shown = texts(at)
+    assert "The link's value for section was not used: `nowhere`" in shown
+    assert "`shoe_size` is not one of the choices" in shown
 
 
 def test_trends_page_with_no_district_shows_the_force(app_env):

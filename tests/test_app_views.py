@@ -17,11 +17,15 @@ def test_every_page_opens_in_presenter_mode(app_env, page):
     assert {"◀ Previous district", "Next district ▶", "Exit"} <= {b.label for b in at.button}
 
 
-@pytest.mark.parametrize("page", [p.path for p in PAGES if p.path != "app_pages/data.py"])
-def test_every_chart_a_page_draws_is_valid_vega_lite(app_env, page):
+VIEWS = [(p.path, {}) for p in PAGES if p.path not in ("app_pages/data.py", "app_pages/trends.py")]
+VIEWS += [("app_pages/trends.py", {"section": s}) for s in ("districts", "answers", "funnel", "groups")]
+
+
+@pytest.mark.parametrize(("page", "extra"), VIEWS)
+def test_every_chart_a_page_draws_is_valid_vega_lite(app_env, page, extra):
     # The pages skip schema validation when drawing (it costs a fifth of a run); it is checked here.
     validator = jsonschema.Draft7Validator(core.load_schema())
-    at = run_app({"district": ["harlow", "southend", "tendring"]}, page=page)
+    at = run_app({"district": ["harlow", "southend", "tendring"]} | extra, page=page)
     charts = at.get("vega_lite_chart")
     assert charts
     for chart in charts:

@@ -150,8 +150,12 @@ def test_no_chart_carries_raw_weighted_sums(small_dir):
         assert "sum_w" not in text
 
 
-@pytest.mark.parametrize("page", ["app_pages/trends.py", "app_pages/overview.py"])
-def test_through_the_pages(small_dir, true_value, monkeypatch, page):
+@pytest.mark.parametrize(
+    ("page", "section"),
+    [("app_pages/overview.py", None)]
+    + [("app_pages/trends.py", s) for s in ("districts", "answers", "funnel", "groups")],
+)
+def test_through_the_pages(small_dir, true_value, monkeypatch, page, section):
     import streamlit as st
 
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(small_dir))
@@ -159,6 +163,8 @@ def test_through_the_pages(small_dir, true_value, monkeypatch, page):
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=90)
     query = {"district": [DISTRICT, "colchester"], "from": "2019-20-Q1", "to": "2020-21-Q1", "focus": DISTRICT}
+    if section:
+        query["section"] = section
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

@@ -243,3 +243,39 @@ def set_value(key: str, value: Any) -> None:
     st.session_state[f"_p_{key}"] = value
     st.session_state.pop(_wkey(key), None)
     st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
+
+
+def tabs(key: str, sections: dict[str, str], default: str) -> tuple[str, dict]:
+    """Tabs bound to URL parameter ``key`` (``sections``: id to label): (the open tab's id, id to container).
+
+    Only the open tab's content needs to run: switching tabs reruns the page, so a filter change
+    does the work of the section in view, not of every section.
+    """
+
+    def parse(raw: list[str]) -> str:
+        if raw[-1] not in sections:
+            raise ValueError(f"{_shown(raw[-1])} is not one of the sections")
+        return raw[-1]
+
+    value = _initial(key, parse, default, "section")
+    wkey = _wkey(key)
+    labels = list(sections.values())
+    _drop_if_stale(wkey, lambda v: v in labels)
+    containers = dict(zip(sections, st.tabs(labels, default=sections[value], key=wkey, on_change="rerun"), strict=True))
+    chosen = next((k for k, c in containers.items() if c.open), value)
+    _remember(key, chosen, chosen)
+    return chosen, containers
+
+
+def keep(key: str, options: Sequence[str], default: str, what: str) -> str:
+    """A URL value whose control is not drawn in this run (it sits in a closed tab): validated and kept in the link."""
+
+    def parse(raw: list[str]) -> str:
+        if raw[-1] not in options:
+            raise ValueError(f"{_shown(raw[-1])} is not one of the choices")
+        return raw[-1]
+
+    value = _initial(key, parse, default, what)  # the control's last value, when it was drawn before
+    chosen = value if value in options else default
+    _remember(key, chosen, chosen)
+    return chosen

@@ -66,7 +66,7 @@ def test_a_deep_link_is_the_first_request_after_the_server_starts(browser, demo_
     try:
         pg = browser.new_page(viewport={"width": 1440, "height": 1000})
         pg.goto(url + "/trends?district=harlow&from=2019-20-Q1&to=2020-21-Q1")
-        wait_for_charts(pg, 3)
+        wait_for_charts(pg, 2)  # the trend and the open section
         assert pg.get_by_text("Confidence trends").first.is_visible()
         assert pg.get_by_test_id("stSidebar").get_by_text("Filters").is_visible()
         pg.close()
@@ -79,10 +79,19 @@ def test_trends_page_with_three_districts(page, server):
         server + "/trends?district=harlow&district=southend&district=colchester"
         "&from=2018-19-Q1&to=2022-23-Q1&measure=police_job&mode=quarter&focus=harlow"
     )
-    wait_for_charts(page, 6)
+    wait_for_charts(page, 2)
     assert page.get_by_role("heading", name="Confidence trends").is_visible()
     trend = page.get_by_test_id("stVegaLiteChart").first
     assert trend.bounding_box()["height"] > 400, "the trend chart is given room"
+    assert page.get_by_role("heading", name="District by district").is_visible()
+    # Another section opens in its tab (and only then runs), and the link names it.
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Funnel and ranking").click()
+    page.wait_for_function("() => location.search.includes('section=funnel')", timeout=30_000)
+    page.get_by_role("heading", name="Districts in Q1 2022/23: funnel and ranking").wait_for(timeout=30_000)
+    wait_for_charts(page, 3)
+    assert page.get_by_role("heading", name="District by district").count() == 0
+    wait_until_idle(page)
     # The data behind a chart opens, and its CSV downloads with escaped text.
     page.get_by_text("Data behind this chart, and about these numbers").first.click()
     with page.expect_download() as download:
