@@ -94,7 +94,7 @@ def _json_of(cmd: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(data_dir: Path, repeats: int, sessions: list[int], changes: int) -> dict:
+def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int) -> dict:
     districts = ",".join(filter_districts(data_dir))
     py = sys.executable
     out = {"districts": districts}
@@ -120,8 +120,11 @@ def measure(data_dir: Path, repeats: int, sessions: list[int], changes: int) -> 
     if sessions:
         from bench.browser import browser_benchmark
 
-        for n in sessions:
-            out["browser"][str(n)] = browser_benchmark(data_dir, sessions=n, changes=changes)
+        for spec in sessions:
+            n, _, think = spec.partition("@")
+            out["browser"][spec] = browser_benchmark(
+                data_dir, sessions=int(n), changes=changes, think=float(think or 0)
+            )
     return out
 
 
@@ -131,7 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survey-rows", type=int, default=scale.DEFAULT_SURVEY_ROWS)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--changes", type=int, default=5, help="district-filter changes per browser session")
-    parser.add_argument("--sessions", default="1,10", help="browser sessions to run at once, e.g. 1,10 ('' for none)")
+    parser.add_argument(
+        "--sessions",
+        default="1,10@5,10",
+        help="browser runs: sessions at once, @ the mean seconds each reads between changes (none: no pause); "
+        "'' for no browser run",
+    )
     parser.add_argument("--quick", action="store_true", help="the CI smoke: a small scale set, few repeats")
     parser.add_argument("--out", type=Path, default=REPO / "docs")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where the generated data sets are kept")
@@ -139,7 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.events, args.survey_rows, args.repeats, args.changes = 20_000, 10_000, 1, 2
-    sessions = [int(s) for s in args.sessions.split(",") if s.strip()]
+    sessions = [s.strip() for s in args.sessions.split(",") if s.strip()]
+    for spec in sessions:
+        n, _, think = spec.partition("@")
+        if not n.isdigit() or (think and not think.replace(".", "", 1).isdigit()):
+            parser.error(f"--sessions: {spec!r} is not N or N@SECONDS")
     report = {"machine": machine(), "targets": TARGETS, "datasets": {}}
     for kind, folder in (("demo", args.cache / "demo"), ("scale", args.cache / f"scale-{args.events}")):
         if args.only and kind != args.only:

@@ -1,6 +1,6 @@
 """Time district-filter changes in concurrent browser sessions, from the click to the redrawn charts.
 
-    python -m bench.browser DATA_DIR [--sessions 1] [--changes 10] [--page trends] [--force kent]
+    python -m bench.browser DATA_DIR [--sessions 1] [--changes 10] [--think 5] [--page trends] [--force kent]
 
 Each session (a context of one headless Chromium) opens a link naming three districts, then alternately
 clicks a tag's "Remove <name>" and types a name into the sidebar multiselect and presses Enter; every
@@ -8,6 +8,11 @@ district set is new across all sessions, so every change misses Streamlit's cach
 the page (performance.now()) from the pointerdown / Enter keydown to the later of two animation frames
 after the app's script state went "running" then "notRunning" and the last change inside any Vega-Lite
 chart, once no chart has changed for QUIET_MS.
+
+With ``--think S`` each session reads for a while before its next change (exponentially distributed,
+S seconds on average, seeded per session) and the sessions open at staggered times within S seconds,
+as people using the dashboard at once do; without it, every session changes the filter again the moment
+its charts have redrawn (a stress test: ten people clicking without pause).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 from contextlib import suppress
 from itertools import combinations
@@ -119,10 +125,13 @@ def _memory_kib(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
-async def _session(i, browser, url, pool, names, changes, seen, samples, errors):
+async def _session(i, browser, url, pool, names, changes, think, seen, samples, errors):
     # Chosen before the first await, so each session opens on a district set no other session has.
     current = list(next(c for c in combinations(pool, START_DISTRICTS) if frozenset(c) not in seen))
     seen.add(frozenset(current))
+    rng = random.Random(i)
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
 
     async def guard(route):
@@ -155,6 +164,8 @@ async def _session(i, browser, url, pool, names, changes, seen, samples, errors)
         await page.wait_for_function(_IDLE, timeout=TIMEOUT_MS, polling=100)
         await check("on opening")
         for step in range(changes):
+            if think:
+                await asyncio.sleep(rng.expovariate(1 / think))
             plan = _plan_change(step, current, pool, seen)
             if plan is None:
                 errors.append(f"session {i}: no unseen district set left after {step} changes")
@@ -184,7 +195,7 @@ async def _session(i, browser, url, pool, names, changes, seen, samples, errors)
         await context.close()
 
 
-async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, errors: list) -> tuple[list, int]:
+async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, think: float, errors: list):
     from playwright.async_api import async_playwright
 
     samples: list[dict] = []
@@ -201,7 +212,7 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, er
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            args = (names, changes, seen, samples, errors)
+            args = (names, changes, think, seen, samples, errors)
             await asyncio.gather(*(_session(i, browser, url, pools[i % len(pools)], *args) for i in range(sessions)))
         finally:
             sampler.cancel()
@@ -210,9 +221,16 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, er
 
 
 def browser_benchmark(
-    data_dir: Path, sessions: int, changes: int, page_path: str = "trends", *, force: str | None = None
+    data_dir: Path,
+    sessions: int,
+    changes: int,
+    page_path: str = "trends",
+    *,
+    think: float = 0,
+    force: str | None = None,
 ) -> dict:
-    """Time ``changes`` district-filter changes in each of ``sessions`` concurrent browser sessions."""
+    """Time ``changes`` district-filter changes in each of ``sessions`` concurrent browser sessions
+    (each reading ``think`` seconds on average between changes; 0: no pause)."""
     data_dir = Path(data_dir)
     districts = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "name"])
     names = dict(zip(districts["district_id"], districts["name"], strict=True))
@@ -226,7 +244,7 @@ def browser_benchmark(
         proc, url, log = start_server(data_dir)
     try:
         link = f"{url}/{page_path}?{span}"
-        samples, peak = asyncio.run(_run(link, proc.pid, pools, names, sessions, changes, errors))
+        samples, peak = asyncio.run(_run(link, proc.pid, pools, names, sessions, changes, think, errors))
     finally:
         rss, hwm = _memory_kib(proc.pid)
         try:
@@ -239,6 +257,7 @@ def browser_benchmark(
     stats["median_script_ms"] = (np.median, script)
     return {
         "sessions": sessions,
+        "think_s": think,
         "changes_per_session": changes,
         "samples": len(ms),
         **{k: round(float(f(xs)), 1) if xs else None for k, (f, xs) in stats.items()},
@@ -254,6 +273,7 @@ if __name__ == "__main__":
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--sessions", type=int, default=1)
     parser.add_argument("--changes", type=int, default=10)
+    parser.add_argument("--think", type=float, default=0, help="mean seconds a session reads between changes")
     parser.add_argument("--page", dest="page_path", default="trends", help="'' for the overview")
     parser.add_argument("--force", help="force whose districts the first session uses (ids <force>_NN)")
     print(json.dumps(browser_benchmark(**vars(parser.parse_args()))))

@@ -7,6 +7,15 @@ def _ms(x) -> str:
     return "–" if x is None else f"{x:,.1f}"
 
 
+def sessions_text(spec: str) -> str:
+    """``10@5`` as '10 sessions, each reading ~5 s between changes'; ``10`` as '10 sessions, no pause'."""
+    n, _, think = spec.partition("@")
+    who = f"{n} session" + ("s" if n != "1" else "")
+    if n == "1" and not think:
+        return who
+    return f"{who}, each reading ~{float(think):g} s between changes" if think else f"{who}, no pause (stress)"
+
+
 def page_rows(result: dict) -> list[dict]:
     on, off, pandas = result["engine_on"]["pages"], result["engine_off"]["pages"], result["pandas"]["page_ms"]
     rows = []
@@ -42,9 +51,9 @@ def lines(kind: str, result: dict) -> list[str]:
             f"{r['page']:14} {_ms(r['server_ms']):>10} {_ms(r['change_ms']):>10} {_ms(r['queries_ms']):>9} "
             f"{_ms(r['parquet_ms']):>9} {_ms(r['pandas_ms']):>9} {ratio:>9}"
         )
-    for n, b in result["browser"].items():
+    for spec, b in result["browser"].items():
         out.append(
-            f"browser, {n} session(s): median {_ms(b.get('median_ms'))} ms, p95 {_ms(b.get('p95_ms'))} ms, "
+            f"browser, {sessions_text(spec)}: median {_ms(b.get('median_ms'))} ms, p95 {_ms(b.get('p95_ms'))} ms, "
             f"server peak {_ms(b.get('server_peak_rss_mib'))} MiB, errors {len(b.get('errors', []))}"
         )
     out.append(
@@ -105,10 +114,11 @@ def markdown(report: dict) -> str:
                 f"{_ms(r['pandas_ms'])} | {ratio} | {slow} |"
             )
         out += ["", "| browser sessions | median (ms) | p95 (ms) | max (ms) | changes | server peak (MiB) | errors |"]
-        out.append("|---:|---:|---:|---:|---:|---:|---|")
-        for n, br in result["browser"].items():
+        out.append("|---|---:|---:|---:|---:|---:|---|")
+        for spec, br in result["browser"].items():
             out.append(
-                f"| {n} | {_ms(br.get('median_ms'))} | {_ms(br.get('p95_ms'))} | {_ms(br.get('max_ms'))} | "
+                f"| {sessions_text(spec)} | {_ms(br.get('median_ms'))} | {_ms(br.get('p95_ms'))} | "
+                f"{_ms(br.get('max_ms'))} | "
                 f"{br.get('samples', 0)} | {_ms(br.get('server_peak_rss_mib'))} | {len(br.get('errors', []))} |"
             )
         out += [

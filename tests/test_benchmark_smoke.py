@@ -9,7 +9,8 @@ from tests.conftest import REPO, in_ci
 
 
 def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
-    sessions = "1" if (in_ci() or os.path.exists("/usr/bin/chromium")) else ""
+    # One session, and two that pause (half a second on average) between changes.
+    sessions = "1,2@0.5" if (in_ci() or os.path.exists("/usr/bin/chromium")) else ""
     done = subprocess.run(
         [
             sys.executable,
@@ -47,5 +48,10 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
     if sessions:
         browser = result["browser"]["1"]
         assert browser["samples"] >= 1 and not browser["errors"]
+        paused = result["browser"]["2@0.5"]
+        assert paused["sessions"] == 2 and paused["think_s"] == 0.5
+        assert paused["samples"] == 4 and not paused["errors"], "two changes in each of two sessions"
     markdown = (tmp_path / "out" / "benchmark-quick.md").read_text()
     assert "| overview |" in markdown and "x pandas" in markdown
+    if sessions:
+        assert "| 2 sessions, each reading ~0.5 s between changes |" in markdown
