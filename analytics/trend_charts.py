@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.chart_common import BASE_NOTES, interval_text, plain_json
+from analytics.chart_common import BASE_NOTES, Spec, fill, interval_text, plain_json, slot
 
 # Okabe-Ito, extended: distinguishable with the common colour-vision deficiencies.
 DISTRICT_PALETTE = [
@@ -83,7 +86,7 @@ def trend_chart(
     measure_label: str,
     height: int = 380,
     max_bands: int = 3,
-) -> alt.LayerChart:
+) -> Spec:
     # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
     """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
     df = trends.copy()
@@ -96,8 +99,31 @@ def trend_chart(
     gaps = df["pct"].isna().groupby(df["series_name"]).cumsum()
     df["segment"] = df["segment"].astype(str) + "-" + gaps.astype(str)
     df = df[[*_TREND_FIELDS]]
-    colour = alt.Color("series_name:N", scale=_series_colours([*df["series_name"].unique(), MSG_NAME]), title="Series")
-    x = _period_axis(order)
+    shown = plain_json(df[df["pct"].notna()])
+    # Past a few districts the bands overlap into a wash: then only the force keeps its band,
+    # and intervals stay in tooltips, the table and the small multiples.
+    many = shown.loc[shown["kind"] == "district", "series_name"].nunique() > max_bands
+    data = {
+        "trend": shown,
+        "trend_bands": shown[shown["kind"] == "force"] if many else shown,
+        "trend_markers": shown[shown["marker"] != ""],
+    }
+    if len(benchmark):
+        bm = plain_json(benchmark.assign(series_name=MSG_NAME))
+        data["trend_benchmark"] = bm[bm["period_label"].isin(order)]
+    annotations = _annotations(notes, label_of, order)
+    if annotations is not None:
+        data["trend_notes"] = annotations
+    colours = _series_colours([*df["series_name"].unique(), MSG_NAME])
+    template = _trend_template(measure_label, height, "trend_benchmark" in data, annotations is not None)
+    return fill(template, data, order=order, series=colours.domain, colours=colours.range)
+
+
+@lru_cache(maxsize=64)
+def _trend_template(measure_label: str, height: int, benchmark: bool, notes: bool) -> str:
+    """The trend chart's structure (JSON), with named data and slots for the periods and the series colours."""
+    colour = alt.Color("series_name:N", scale=alt.Scale(domain=slot("series"), range=slot("colours")), title="Series")
+    x = _period_axis(slot("order"))
     y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("series_name:N", title="Series"),
@@ -109,14 +135,9 @@ def trend_chart(
         alt.Tooltip("change_quarter:N", title="Against the previous quarter"),
         alt.Tooltip("base_note:N", title="Base note"),
     ]
-    shown = plain_json(df[df["pct"].notna()])
-    base = alt.Chart(shown).encode(x=x, color=colour, detail="segment:N")
-    # Past a few districts the bands overlap into a wash: then only the force keeps its band,
-    # and intervals stay in tooltips, the table and the small multiples.
-    many = shown.loc[shown["kind"] == "district", "series_name"].nunique() > max_bands
-    band_rows = shown[shown["kind"] == "force"] if many else shown
+    base = alt.Chart(alt.NamedData("trend")).encode(x=x, color=colour, detail="segment:N")
     bands = (
-        alt.Chart(band_rows)
+        alt.Chart(alt.NamedData("trend_bands"))
         .mark_area(opacity=0.12)
         .encode(x=x, color=colour, detail="segment:N", y=alt.Y("ci_low:Q"), y2="ci_high:Q")
     )
@@ -129,9 +150,8 @@ def trend_chart(
         tooltip=tooltip,
     )
     errors = base.mark_rule(opacity=0.5).encode(y="ci_low:Q", y2="ci_high:Q")
-    marked = shown[shown["marker"] != ""]
     markers = (
-        alt.Chart(marked)
+        alt.Chart(alt.NamedData("trend_markers"))
         .mark_point(filled=True, size=150, opacity=1, stroke="white", strokeWidth=1)
         .encode(
             x=x,
@@ -146,11 +166,9 @@ def trend_chart(
         )
     )
     layers = [bands, errors, lines, markers]
-    if len(benchmark):
-        bm = plain_json(benchmark.assign(series_name=MSG_NAME))
-        bm = bm[bm["period_label"].isin(order)]
+    if benchmark:
         layers.append(
-            alt.Chart(bm)
+            alt.Chart(alt.NamedData("trend_benchmark"))
             .mark_line(strokeDash=[2, 2], strokeWidth=2)
             .encode(
                 x=x,
@@ -164,24 +182,30 @@ def trend_chart(
                 ],
             )
         )
-    layers += _annotation_layers(notes, label_of, order)
-    return alt.layer(*layers).properties(height=height, title=f"{measure_label}: districts, force and comparator")
+    if notes:
+        layers += _annotation_layers(slot("order"))
+    chart = alt.layer(*layers).properties(height=height, title=f"{measure_label}: districts, force and comparator")
+    return json.dumps(chart.to_dict(validate=False))
 
 
-def _annotation_layers(notes: pd.DataFrame, label_of: dict, order: list[str]) -> list[alt.Chart]:
+def _annotations(notes: pd.DataFrame, label_of: dict, order: list[str]) -> pd.DataFrame | None:
+    """The notes that fall in the chart's periods, placed on its axis (None when there are none)."""
     if notes.empty:
-        return []
+        return None
     n = notes.copy()
     n["x_start"] = n["start_quarter"].map(label_of)
     n["x_end"] = n["end_quarter"].map(label_of)
     n = n[n["x_start"].isin(order)]
     if n.empty:
-        return []
+        return None
     n["x_end"] = n["x_end"].fillna(n["x_start"])
-    n = plain_json(n)
+    return plain_json(n)
+
+
+def _annotation_layers(order: list[str]) -> list[alt.Chart]:
     x = _period_axis(order, field="x_start")
     rules = (
-        alt.Chart(n)
+        alt.Chart(alt.NamedData("trend_notes"))
         .mark_rule(strokeDash=[4, 4])
         .encode(
             x=x,
@@ -191,16 +215,14 @@ def _annotation_layers(notes: pd.DataFrame, label_of: dict, order: list[str]) ->
         )
     )
     text = (
-        alt.Chart(n)
+        alt.Chart(alt.NamedData("trend_notes"))
         .mark_text(align="right", baseline="bottom", dx=-4, fontSize=11, color="#333333", angle=270)
         .encode(x=x, y=alt.value(4), text="label:N")
     )
     return [rules, text]
 
 
-def small_multiples(
-    trends: pd.DataFrame, measure_label: str, columns: int = 3, title: str | None = None
-) -> alt.FacetChart:
+def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3, title: str | None = None) -> Spec:
     """One panel per district on shared scales, each with the force line for reference."""
     districts = trends[trends["kind"] == "district"].copy()
     # With several measures stacked, a "panel" column says which force line belongs to which panel.
@@ -210,7 +232,13 @@ def small_multiples(
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     df = df[["series_name", "period_label", "segment", "pct", "ci_low", "ci_high", "interval", "n", "force_pct"]]
-    x = _period_axis(order, title=None)
+    template = _panels_template(columns, title or f"{measure_label} by district (dashed: force)")
+    return fill(template, {"panels": plain_json(df)}, order=order)
+
+
+@lru_cache(maxsize=64)
+def _panels_template(columns: int, title: str) -> str:
+    x = _period_axis(slot("order"), title=None)
     base = alt.Chart().encode(x=x)
     band = base.mark_area(opacity=0.2, color=DISTRICT_PALETTE[0]).encode(
         y=alt.Y("ci_low:Q", title="%", scale=alt.Scale(zero=False)), y2="ci_high:Q", detail="segment:N"
@@ -230,12 +258,13 @@ def small_multiples(
     force_line = base.mark_line(color=FORCE_COLOUR, strokeDash=[6, 3], strokeWidth=1.5).encode(
         y="force_pct:Q", detail="segment:N"
     )
-    return (
-        alt.layer(band, line, force_line, data=plain_json(df))
+    chart = (
+        alt.layer(band, line, force_line, data=alt.NamedData("panels"))
         .properties(width=260, height=150)
         .facet(facet=alt.Facet("series_name:N", title=None, header=alt.Header(labelFontSize=14)), columns=columns)
-        .properties(title=title or f"{measure_label} by district (dashed: force)")
+        .properties(title=title)
     )
+    return json.dumps(chart.to_dict(validate=False))
 
 
 def distribution_chart(dist: pd.DataFrame, answers: list[str], positive: list[str], title: str) -> alt.LayerChart:

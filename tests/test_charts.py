@@ -120,3 +120,31 @@ def test_bands_only_for_a_few_districts(db):
 
     assert banded(many) == {"Force"}
     assert banded(few) == {"Force", "Harlow"}
+
+
+def test_the_trend_chart_is_built_once_per_measure_and_filled_per_call(db, trend_inputs):
+    t, bm, notes = trend_inputs
+    trend_charts._trend_template.cache_clear()
+    two = trend_charts.trend_chart(t, bm, notes, "Good job")
+    args = (db, "police_job", date(2019, 4, 1), date(2021, 1, 1))
+    three = trends.district_trends(*args, ["harlow", "colchester", "tendring"])
+    other = trend_charts.trend_chart(three, bm, notes, "Good job")
+    info = trend_charts._trend_template.cache_info()
+    assert (info.misses, info.hits) == (1, 1), "one Altair build for both district sets"
+
+    def colours(spec):
+        return next(lay["encoding"]["color"]["scale"] for lay in _layers(spec) if "color" in lay["encoding"])
+
+    assert colours(two)["domain"] == ["Colchester", "Harlow", "Force", "Most Similar Group"]
+    assert colours(other)["domain"] == ["Colchester", "Harlow", "Tendring", "Force", "Most Similar Group"]
+    assert len(colours(other)["range"]) == len(colours(other)["domain"])
+    assert {r["series_name"] for r in other["datasets"]["trend"]} == {"Colchester", "Harlow", "Tendring", "Force"}
+    axis = _layers(two)[0]["encoding"]["x"]["scale"]["domain"]
+    assert axis == list(dict.fromkeys(t.sort_values("quarter_start")["period_label"]))
+    assert "\x00" not in json.dumps(other), "every slot is filled"
+    copied = two.to_dict()
+    copied["datasets"].clear()
+    assert two["datasets"]["trend"], "to_dict gives a copy"
+    # A different measure label is a different structure.
+    trend_charts.trend_chart(t, bm, notes, "Feel informed")
+    assert trend_charts._trend_template.cache_info().misses == 2

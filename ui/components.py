@@ -203,14 +203,25 @@ class Figure:
         return self.plot_height + extra if self.plot_height is not None else None
 
 
+# Room for whole legend labels and titles (district names, symbol meanings); screen readers get the
+# chart's one-sentence summary and its table, not each drawn mark.
+_LEGEND = {"labelLimit": 260, "titleLimit": 280, "symbolOpacity": 1}
+_MARK = {"aria": False}
+
+
 def _built(chart) -> Figure:
+    """An Altair chart, or a spec filled from a template (analytics.chart_common.Spec), as a Figure."""
     from analytics.chart_common import element_height
 
     height = element_height(chart, extra=0)
-    try:  # room for whole legend labels and titles (district names, symbol meanings)
-        chart = chart.configure_legend(labelLimit=260, titleLimit=280, symbolOpacity=1)
-        # Screen readers get the chart's one-sentence summary and its table, not each drawn mark.
-        chart = chart.configure_mark(aria=False)
+    if isinstance(chart, dict):
+        spec = chart_export.spec_of(chart)
+        config = spec.setdefault("config", {})
+        config["legend"] = {**config.get("legend", {}), **_LEGEND}
+        config["mark"] = {**config.get("mark", {}), **_MARK}
+        return Figure(spec, height)
+    try:
+        chart = chart.configure_legend(**_LEGEND).configure_mark(**_MARK)
     except (ValueError, AttributeError):
         pass
     return Figure(chart_export.spec_of(chart), height)

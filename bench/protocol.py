@@ -1,0 +1,170 @@
+"""The server's answer to district-filter changes from many sessions at once, without browsers.
+
+    python -m bench.protocol DATA_DIR [--sessions 10] [--changes 5] [--think 5] [--page trends]
+
+Each session is a client of the app's own websocket protocol (what the browser speaks): it opens the page
+on a district set no other session has, then sends the district filter's new value as the browser does
+(a rerun with the widget's state) and times until the server reports the run finished, every message of
+the redrawn page sent. Nothing is drawn, so on one machine this is the server's share of "filter to
+redrawn chart" under load, apart from the browsers' own drawing (which bench.browser measures with them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import time
+from itertools import combinations
+from pathlib import Path
+from unittest.mock import patch
+from urllib.parse import parse_qs
+
+import numpy as np
+import pandas as pd
+
+from bench.browser import START_DISTRICTS, _memory_kib, _plan_change, _pools
+from tests.browser.conftest import start_server, stop_server
+
+TIMEOUT_S = 180
+
+
+async def _until_finished(ws, on_element=None) -> list[str]:
+    """Read messages until the run finishes: the districts of the link the run wrote (the app writes its
+    state to the URL at the end of every run), after checking that no element is an error."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    query = None
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                raise RuntimeError(f"the page shows an error: {element.exception.message[:200]}")
+            if on_element:
+                on_element(element)
+        elif kind == "page_info_changed":
+            query = msg.page_info_changed.query_string
+        elif kind == "script_finished":
+            return sorted(parse_qs(query or "").get("district", []))
+        elif kind == "page_not_found":
+            raise RuntimeError("the server has no such page")
+
+
+def _rerun(query: str, page: str, widgets: list | None = None) -> bytes:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = page
+    for state in widgets or []:
+        msg.rerun_script.widget_states.widgets.append(state)
+    return msg.SerializeToString()
+
+
+async def _session(i, url, page, pool, names, changes, think, seen, samples, errors):
+    import websockets
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    current = list(next(c for c in combinations(pool, START_DISTRICTS) if frozenset(c) not in seen))
+    seen.add(frozenset(current))
+    rng = random.Random(i)
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
+    found: dict[str, str] = {}
+
+    def find_filter(element) -> None:
+        if element.WhichOneof("type") == "multiselect" and element.multiselect.label == "Districts":
+            found["id"] = element.multiselect.id
+
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    try:
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+            query = "from=2024-25-Q3&to=2026-27-Q2&" + "&".join(f"district={d}" for d in current)
+            await ws.send(_rerun(query, page))
+            if await _until_finished(ws, find_filter) != sorted(current):
+                raise RuntimeError("the opened page did not take the link's districts")
+            if "id" not in found:
+                raise RuntimeError("the page drew no district filter")
+            for step in range(changes):
+                if think:
+                    await asyncio.sleep(rng.expovariate(1 / think))
+                plan = _plan_change(step, current, pool, seen)
+                if plan is None:
+                    errors.append(f"session {i}: no unseen district set left after {step} changes")
+                    break
+                op, d = plan
+                current = [x for x in current if x != d] if op == "remove" else [*current, d]
+                state = WidgetState(id=found["id"])
+                state.string_array_value.data.extend(names[x] for x in current)
+                start = time.perf_counter()
+                await ws.send(_rerun("", page, [state]))
+                shown = await _until_finished(ws)
+                samples.append(1000 * (time.perf_counter() - start))
+                if shown != sorted(current):
+                    errors.append(f"session {i} change {step + 1}: the page shows {shown}, not {sorted(current)}")
+    except Exception as exc:  # reported with the figures, never hidden
+        errors.append(f"session {i}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+
+
+def protocol_benchmark(
+    data_dir: Path, sessions: int, changes: int, page: str = "trends", *, think: float = 0, force: str | None = None
+) -> dict:
+    """Time ``changes`` district-filter changes in each of ``sessions`` protocol clients at once."""
+    data_dir = Path(data_dir)
+    districts = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "name"])
+    names = dict(zip(districts["district_id"], districts["name"], strict=True))
+    pools = _pools(list(names), force)
+    samples: list[float] = []
+    errors: list[str] = []
+    seen: set[frozenset] = set()
+    with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
+        proc, url, log = start_server(data_dir)
+    peak = 0
+
+    async def run() -> None:
+        nonlocal peak
+
+        async def sample() -> None:
+            nonlocal peak
+            while True:
+                peak = max(peak, _memory_kib(proc.pid)[0])
+                await asyncio.sleep(0.25)
+
+        sampler = asyncio.create_task(sample())
+        args = (names, changes, think, seen, samples, errors)
+        try:
+            await asyncio.gather(*(_session(i, url, page, pools[i % len(pools)], *args) for i in range(sessions)))
+        finally:
+            sampler.cancel()
+
+    try:
+        asyncio.run(run())
+    finally:
+        _, hwm = _memory_kib(proc.pid)
+        stop_server(proc, log)
+    stats = {"median_ms": np.median, "p95_ms": lambda x: np.percentile(x, 95), "max_ms": max}
+    return {
+        "sessions": sessions,
+        "think_s": think,
+        "changes_per_session": changes,
+        "samples": len(samples),
+        **{k: round(float(f(samples)), 1) if samples else None for k, f in stats.items()},
+        "server_peak_rss_mib": round(max(peak, hwm) / 1024, 1),
+        "errors": errors,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--think", type=float, default=0, help="mean seconds a session waits between changes")
+    parser.add_argument("--page", default="trends", help="the page's URL name ('' for the overview)")
+    parser.add_argument("--force", help="force whose districts the first session uses (ids <force>_NN)")
+    print(json.dumps(protocol_benchmark(**vars(parser.parse_args()))))
