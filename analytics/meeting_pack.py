@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import actions, kpis, prompts, star_chamber, tables, trend_charts, trends
+from analytics import actions, kpis, prompts, section_charts, star_chamber, tables, trend_charts, trends
 from analytics.db import Database
 from analytics.pack import PackContent, actions_for_pack, build_pdf, build_pptx, chart_png
 from analytics.periods import add_quarters, quarter_label
@@ -75,7 +75,7 @@ def _charts(db: Database, meeting, district_id: str, name: str, card, rule: Supp
             trend_charts.small_multiples(panels, "", title=f"{name}: every measure over two years (dashed: force)"),
             width=None,
         ),
-        "Districts in the funnel": chart_png(trend_charts.funnel_chart(points, limits, headline["measure"])),
+        "Districts in the funnel": chart_png(section_charts.funnel_chart(points, limits, headline["measure"])),
     }
 
 

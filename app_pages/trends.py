@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import tables
+from analytics import section_charts, tables
 from analytics import trend_charts as charts
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
@@ -121,7 +121,7 @@ if section == "answers":
         else:
             components.chart_block(
                 components.figure(
-                    charts.distribution_chart,
+                    section_charts.distribution_chart,
                     dist,
                     list(question["answers"]),
                     list(question["positive_answers"]),
@@ -149,14 +149,14 @@ if section == "funnel":
         left, right = st.columns([3, 2])
         with left:
             components.chart(
-                components.figure(charts.funnel_chart, points, funnel_limits, label),
+                components.figure(section_charts.funnel_chart, points, funnel_limits, label),
                 "funnel_chart",
                 filename=f"{stem}_funnel",
                 width="stretch",
             )
         with right:
             components.chart(
-                components.figure(charts.ranking_chart, points, label),
+                components.figure(section_charts.ranking_chart, points, label),
                 "ranking_chart",
                 filename=f"{stem}_ranking",
                 width="stretch",
@@ -182,7 +182,7 @@ if section == "groups":
         breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
         components.chart_block(
             components.figure(
-                charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"
+                section_charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"
             ),
             tables.breakdown_table(breakdown),
             f"groups_{dimension}_{focus}_{stem}.csv",

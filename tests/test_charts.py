@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from analytics import charts, overview, trend_charts, trends
+from analytics import charts, overview, section_charts, trend_charts, trends
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -73,7 +73,7 @@ def test_tile_map_colours_only_significant_and_carries_symbols(db):
 
 def test_distribution_chart_puts_positives_right_of_zero(db):
     dist = trends.answer_distribution(db, "police_job", date(2020, 4, 1), date(2020, 4, 1))
-    spec = trend_charts.distribution_chart(
+    spec = section_charts.distribution_chart(
         dist, ["Excellent", "Good", "Fair", "Poor", "Very poor", "Don't know"], ["Excellent", "Good"], "x"
     ).to_dict()
     rows = [r for r in _datasets(spec) if "answer" in r]
@@ -87,7 +87,7 @@ def test_distribution_chart_puts_positives_right_of_zero(db):
 
 def test_funnel_chart_has_both_limits_and_labels_only_outliers(db):
     points, limits = trends.funnel(db, "police_job", date(2026, 7, 1))
-    spec = trend_charts.funnel_chart(points, limits, "x").to_dict()
+    spec = section_charts.funnel_chart(points, limits, "x").to_dict()
     text = json.dumps(spec)
     assert "99.8%" in text and "95%" in text
     labelled = [layer for layer in _layers(spec) if (layer.get("mark") or {}).get("type") == "text"]

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import charts, store, tables, trend_charts, trends
+from analytics import charts, section_charts, store, tables, trend_charts, trends
 from analytics.db import Database
 from analytics.export import csv_bytes
 from analytics.overview import district_comparison
@@ -129,8 +129,8 @@ def test_funnel_overview_distribution_and_groups(small_dir, true_value):
     assert groups["pct"].isna().all()
     assert_absent(
         true_value,
-        trend_charts.funnel_chart(points, limits, "x").to_dict(),
-        trend_charts.ranking_chart(points, "x").to_dict(),
+        section_charts.funnel_chart(points, limits, "x").to_dict(),
+        section_charts.ranking_chart(points, "x").to_dict(),
         charts.tile_map(comparison, "x").to_dict(),
         tables.funnel_table(points).values.tolist(),
         _csv_cells(tables.funnel_table(points)),
