@@ -94,7 +94,7 @@ def _json_of(cmd: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int) -> dict:
+def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int, browsers: bool = True) -> dict:
     districts = ",".join(filter_districts(data_dir))
     py = sys.executable
     out = {"districts": districts}
@@ -116,15 +116,17 @@ def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int) -> 
     out["pandas"] = _json_of(
         [py, "-m", "bench.pandas_baseline", str(data_dir), "--districts", districts, "--repeats", str(repeats)]
     )
-    out["browser"] = {}
-    if sessions:
-        from bench.browser import browser_benchmark
+    out["browser"], out["protocol"] = {}, {}
+    from bench.browser import browser_benchmark
+    from bench.protocol import protocol_benchmark
 
-        for spec in sessions:
-            n, _, think = spec.partition("@")
-            out["browser"][spec] = browser_benchmark(
-                data_dir, sessions=int(n), changes=changes, think=float(think or 0)
-            )
+    for spec in sessions:
+        n, _, think = spec.partition("@")
+        run = {"sessions": int(n), "changes": changes, "think": float(think or 0)}
+        # The server's answer alone (clients that draw nothing), then with real browsers drawing the page.
+        out["protocol"][spec] = protocol_benchmark(data_dir, **run)
+        if browsers:
+            out["browser"][spec] = browser_benchmark(data_dir, **run)
     return out
 
 
@@ -140,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         help="browser runs: sessions at once, @ the mean seconds each reads between changes (none: no pause); "
         "'' for no browser run",
     )
+    parser.add_argument("--no-browser", action="store_true", help="protocol clients only (no Chromium)")
     parser.add_argument("--quick", action="store_true", help="the CI smoke: a small scale set, few repeats")
     parser.add_argument("--out", type=Path, default=REPO / "docs")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where the generated data sets are kept")
@@ -159,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {kind}: preparing {folder}", flush=True)
         data_dir, built = prepare(kind, args.events, args.survey_rows, folder)
         print(f"   {built}", flush=True)
-        result = measure(data_dir, args.repeats, sessions, args.changes)
+        result = measure(data_dir, args.repeats, sessions, args.changes, browsers=not args.no_browser)
         result["build"] = built
         result["rows"] = {
             t: pd.read_parquet(data_dir / f"{t}.parquet", columns=[]).shape[0]

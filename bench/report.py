@@ -51,6 +51,11 @@ def lines(kind: str, result: dict) -> list[str]:
             f"{r['page']:14} {_ms(r['server_ms']):>10} {_ms(r['change_ms']):>10} {_ms(r['queries_ms']):>9} "
             f"{_ms(r['parquet_ms']):>9} {_ms(r['pandas_ms']):>9} {ratio:>9}"
         )
+    for spec, b in result.get("protocol", {}).items():
+        out.append(
+            f"server (protocol), {sessions_text(spec)}: median {_ms(b.get('median_ms'))} ms, "
+            f"p95 {_ms(b.get('p95_ms'))} ms, errors {len(b.get('errors', []))}"
+        )
     for spec, b in result["browser"].items():
         out.append(
             f"browser, {sessions_text(spec)}: median {_ms(b.get('median_ms'))} ms, p95 {_ms(b.get('p95_ms'))} ms, "
@@ -113,8 +118,31 @@ def markdown(report: dict) -> str:
                 f"{_ms(r['parquet_ms'])} | "
                 f"{_ms(r['pandas_ms'])} | {ratio} | {slow} |"
             )
-        out += ["", "| browser sessions | median (ms) | p95 (ms) | max (ms) | changes | server peak (MiB) | errors |"]
-        out.append("|---|---:|---:|---:|---:|---:|---|")
+        if result.get("protocol"):
+            out += [
+                "",
+                "The server's answer to a district-filter change, from clients of the app's websocket protocol that",
+                "draw nothing (`bench/protocol.py`): from sending the filter's new value to the end of the run, every",
+                "message of the redrawn page sent.",
+                "",
+                "| protocol sessions | median (ms) | p95 (ms) | max (ms) | changes | server peak (MiB) | errors |",
+                "|---|---:|---:|---:|---:|---:|---|",
+            ]
+            for spec, pr in result["protocol"].items():
+                out.append(
+                    f"| {sessions_text(spec)} | {_ms(pr.get('median_ms'))} | {_ms(pr.get('p95_ms'))} | "
+                    f"{_ms(pr.get('max_ms'))} | {pr.get('samples', 0)} | {_ms(pr.get('server_peak_rss_mib'))} | "
+                    f"{len(pr.get('errors', []))} |"
+                )
+        if result["browser"]:
+            out += [
+                "",
+                "From a click on the district filter to the redrawn charts in headless Chromium (`bench/browser.py`),",
+                "the browsers running on the same two cores as the server.",
+                "",
+                "| browser sessions | median (ms) | p95 (ms) | max (ms) | changes | server peak (MiB) | errors |",
+                "|---|---:|---:|---:|---:|---:|---|",
+            ]
         for spec, br in result["browser"].items():
             out.append(
                 f"| {sessions_text(spec)} | {_ms(br.get('median_ms'))} | {_ms(br.get('p95_ms'))} | "
