@@ -24,14 +24,14 @@ ESTIMATE_VALUES = ["pct", "ci_low", "ci_high", "n_eff"]
 
 # Only whitelisted breakdown columns are interpolated (at {by}); every value is bound.
 _SUMS_SQL = """
-SELECT CAST(date_trunc('quarter', r.interview_date) AS DATE) AS quarter_start{by},
+SELECT r.question_id, CAST(date_trunc('quarter', r.interview_date) AS DATE) AS quarter_start{by},
        count(*) AS n,
        sum(r.weight) AS sum_w,
        sum(r.weight * r.weight) AS sum_w2,
        sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.weight ELSE 0 END) AS sum_w_pos
 FROM survey_responses r
 JOIN survey_questions q USING (question_id)
-WHERE r.question_id = $question_id
+WHERE list_contains($question_ids, r.question_id) AND r.question_id BETWEEN $q_lo AND $q_hi
   AND r.interview_date >= $date_from AND r.interview_date < $date_to
   AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
   AND ($districts IS NULL OR list_contains($districts, r.district_id)) AND r.district_id BETWEEN $d_lo AND $d_hi
@@ -43,14 +43,14 @@ ORDER BY ALL
 # The same sums from the survey rollup (summed per question, district, quarter and answer): a few
 # thousand rows instead of every answer, for any breakdown by district alone.
 _ROLLUP_SUMS_SQL = """
-SELECT r.quarter_start{by},
+SELECT r.question_id, r.quarter_start{by},
        CAST(sum(r.n) AS BIGINT) AS n,
        sum(r.sum_w) AS sum_w,
        sum(r.sum_w2) AS sum_w2,
        sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
 FROM survey_quarter_sums r
 JOIN survey_questions q USING (question_id)
-WHERE r.question_id = $question_id
+WHERE list_contains($question_ids, r.question_id) AND r.question_id BETWEEN $q_lo AND $q_hi
   AND r.quarter_start >= $date_from AND r.quarter_start < $date_to
   AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
   AND ($districts IS NULL OR list_contains($districts, r.district_id)) AND r.district_id BETWEEN $d_lo AND $d_hi
@@ -89,15 +89,32 @@ def positive_sums(
     district_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Per quarter (and breakdown) sums: ``n``, ``sum_w``, ``sum_w2``, ``sum_w_pos``."""
+    sums = positive_sums_of(db, [question_id], quarter_from, quarter_to, by, district_ids)
+    return sums.drop(columns="question_id")
+
+
+def positive_sums_of(
+    db: Database,
+    question_ids: Sequence[str],
+    quarter_from: date,
+    quarter_to: date,
+    by: Sequence[str] = (),
+    district_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The sums of positive_sums for several questions in one query, with a ``question_id`` column."""
     cols = [whitelisted(c, SURVEY_BREAKDOWNS) for c in by]
     whole_quarters = quarter_from == quarter_start(quarter_from)
     rollup = db.engine is not None and set(cols) <= {"district_id"} and whole_quarters
     template = _ROLLUP_SUMS_SQL if rollup else _SUMS_SQL
     sql = template.format(by="".join(f", r.{c}" for c in cols))
+    ids = sorted(set(question_ids))
     df = db.query(
         sql,
         {
-            "question_id": question_id,
+            "question_ids": ids,
+            # Bounds the sorted copy's statistics can use (the list alone is not pushed down).
+            "q_lo": ids[0] if ids else "",
+            "q_hi": ids[-1] if ids else "",
             "date_from": quarter_from,
             "date_to": add_quarters(quarter_to, 1),
             "districts": list(district_ids) if district_ids is not None else None,
@@ -124,4 +141,19 @@ def estimates(
     """
     rule = rule or SuppressionRule()
     sums = positive_sums(db, question_id, quarter_from, quarter_to, by, district_ids)
+    return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)
+
+
+def estimates_of(
+    db: Database,
+    question_ids: Sequence[str],
+    quarter_from: date,
+    quarter_to: date,
+    rule: SuppressionRule | None = None,
+    by: Sequence[str] = (),
+    district_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The estimates of several questions from one query, with a ``question_id`` column."""
+    rule = rule or SuppressionRule()
+    sums = positive_sums_of(db, question_ids, quarter_from, quarter_to, by, district_ids)
     return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)

@@ -32,9 +32,11 @@ def measure_tiles(db: Database, quarter: date, rule: SuppressionRule | None = No
     """
     rule = rule or SuppressionRule()
     year_ago = add_quarters(quarter, -4)
+    questions = measures.questions(db)
+    every = measures.estimates_of(db, list(questions["question_id"]), year_ago, quarter, rule=rule)
     rows = []
-    for q in measures.questions(db).itertuples(index=False):
-        est = measures.estimates(db, q.question_id, year_ago, quarter, rule=rule).set_index("quarter_start")
+    for q in questions.itertuples(index=False):
+        est = every[every["question_id"] == q.question_id].set_index("quarter_start")
         now = est.loc[quarter] if quarter in est.index else None
         before = est.loc[year_ago] if year_ago in est.index else None
         row = {"question_id": q.question_id, "short_label": q.short_label, "wording": q.wording}

@@ -111,11 +111,16 @@ def survey_scorecard(
     year_ago = add_quarters(q, -4)
     prev_q = previous.review_quarter if previous else None
     first = min(year_ago, prev_q or year_ago)
+    questions = measures.questions(db)
+    ids = list(questions["question_id"])
+    # Every measure's district and force figures, two queries in all.
+    districts = measures.estimates_of(db, ids, first, q, rule, ["district_id"], [current.district_id])
+    forces = measures.estimates_of(db, ids, q, q, rule)
     rows = []
-    for question in measures.questions(db).itertuples(index=False):
+    for question in questions.itertuples(index=False):
         qid = question.question_id
-        district = measures.estimates(db, qid, first, q, ["district_id"], [current.district_id], rule)
-        force = measures.estimates(db, qid, q, q, rule=rule)
+        district = districts[districts["question_id"] == qid]
+        force = forces[forces["question_id"] == qid]
         now = _one(district, q)
         year = _one(district, year_ago)
         before = _one(district, prev_q) if prev_q else None

@@ -96,3 +96,37 @@ def test_missing_exclude_flag_keeps_dont_know(demo_dir, tmp_path):
     nulls = measures.estimates(Database(copy), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
     normal = measures.estimates(Database(demo_dir), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
     assert nulls["n"] == normal["n"] and nulls["pct"] == pytest.approx(normal["pct"])
+
+
+@pytest.mark.parametrize("engine", [True, False])
+@pytest.mark.parametrize(
+    ("qids", "by", "districts"),
+    [
+        (["police_job", "feel_informed", "seen_officer"], (), None),
+        (["understand_issues", "have_your_say"], ("district_id",), ["harlow", "thurrock"]),
+        (["police_job", "feel_informed"], ("age_band",), ["colchester"]),
+    ],
+)
+def test_several_questions_at_once_match_pandas(demo_dir, raw, engine, qids, by, districts):
+    from analytics.db import Database
+
+    db = Database(demo_dir, use_engine=engine)
+    assert (db.engine is not None) == engine
+    q_from, q_to = date(2024, 4, 1), date(2025, 4, 1)
+    got = measures.positive_sums_of(db, qids, q_from, q_to, by, districts)
+    assert sorted(got["question_id"].unique()) == sorted(qids)
+    for qid in qids:
+        one = got[got["question_id"] == qid].drop(columns="question_id").reset_index(drop=True)
+        want = reference(raw, qid, q_from, q_to, by, districts)
+        merged = want.merge(one, on=["quarter_start", *by], how="outer", suffixes=("_ref", ""), indicator=True)
+        assert (merged["_merge"] == "both").all(), qid
+        assert (merged["n_ref"] == merged["n"]).all()
+        np.testing.assert_allclose(merged["sw"], merged["sum_w"], rtol=1e-9)
+        np.testing.assert_allclose(merged["swp"], merged["sum_w_pos"], rtol=1e-9)
+        pd.testing.assert_frame_equal(one, measures.positive_sums(db, qid, q_from, q_to, by, districts))
+    tiles = measures.estimates_of(db, qids, q_from, q_to)
+    for qid in qids:
+        alone = measures.estimates(db, qid, q_from, q_to)
+        pd.testing.assert_frame_equal(
+            tiles[tiles["question_id"] == qid].drop(columns="question_id").reset_index(drop=True), alone
+        )
