@@ -112,7 +112,8 @@ def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path |
         tmp = folder / f".{target.stem}.{os.getpid()}.building"
         con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)})
         try:
-            con.execute(f"ATTACH {_quoted(tmp)} AS built (ROW_GROUP_SIZE {int(ROW_GROUP_SIZE)})")
+            attach = f"ATTACH {_quoted(tmp)} AS built (ROW_GROUP_SIZE {int(ROW_GROUP_SIZE)})"  # a quoted path
+            con.execute(attach)
             con.execute("USE built")
             # A sorted copy lets min/max statistics skip whole blocks; insertion order is kept.
             con.execute("SET preserve_insertion_order = true")
