@@ -68,6 +68,55 @@ def lines(kind: str, result: dict) -> list[str]:
     return out
 
 
+TARGETS_HEADING = "## Against the targets (scale)"
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def target_lines(result: dict, t: dict) -> list[str]:
+    """The scale figures against each target, met or not (worked out from the figures, never typed in)."""
+    pages = page_rows(result)
+    out = [
+        TARGETS_HEADING,
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+    for r in pages:
+        out.append(
+            f"| {r['page']}: all the page's queries at most {t['queries_ms']} ms | {_ms(r['queries_ms'])} ms | "
+            f"{_met(r['queries_ms'] <= t['queries_ms'])} |"
+        )
+    for source, label in (("protocol", "server's answer (protocol clients)"), ("browser", "headless Chromium")):
+        spec, run = next(((k, v) for k, v in result.get(source, {}).items() if k.startswith("10@")), ("", None))
+        if run and run.get("median_ms") is not None:
+            ok = (
+                run["median_ms"] <= t["browser_median_ms"]
+                and run["p95_ms"] <= t["browser_p95_ms"]
+                and not run["errors"]
+            )
+            out.append(
+                f"| {sessions_text(spec)}, "
+                f"{label}: median at most {t['browser_median_ms']} ms, p95 at most {t['browser_p95_ms']} ms | "
+                f"median {_ms(run['median_ms'])} ms, p95 {_ms(run['p95_ms'])} ms | {_met(ok)} |"
+            )
+    peaks = [v["server_peak_rss_mib"] for src in ("protocol", "browser") for v in result.get(src, {}).values()]
+    if peaks:
+        out.append(
+            f"| server memory at most {t['memory_mib']} MiB (peak over the protocol and browser runs) | "
+            f"{max(peaks):,.0f} MiB | {_met(max(peaks) <= t['memory_mib'])} |"
+        )
+    for r in pages:
+        if r["ratio"] is not None:
+            out.append(
+                f"| {r['page']}: at least {t['vs_pandas']}x faster than pandas | {r['ratio']:.1f}x | "
+                f"{_met(r['ratio'] >= t['vs_pandas'])} |"
+            )
+    return out
+
+
 def markdown(report: dict) -> str:
     m, t = report["machine"], report["targets"]
     out = [
@@ -93,6 +142,8 @@ def markdown(report: dict) -> str:
         "time over all the page's queries. Peak memory of the AppTest process includes a second DuckDB",
         "connection used to replay the queries; the engine file is built beforehand, not in that process.",
     ]
+    if "scale" in report["datasets"]:
+        out += ["", *target_lines(report["datasets"]["scale"], t)]
     for kind, result in report["datasets"].items():
         rows = result["rows"]
         b = result["build"]

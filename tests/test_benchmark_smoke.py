@@ -60,3 +60,30 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
     markdown = (tmp_path / "out" / "benchmark-quick.md").read_text()
     assert "| overview |" in markdown and "x pandas" in markdown
     assert "| 2 sessions, each reading ~0.5 s between changes |" in markdown
+
+
+def test_the_targets_table_says_met_only_within_each_target():
+    from bench.report import TARGETS_HEADING, target_lines
+
+    def page(all_ms):
+        return {"server_run_ms_median": 1, "queries_total_ms": 1, "all_queries_total_ms": all_ms, "all_queries": []}
+
+    result = {
+        "engine_on": {"pages": {"fast": page(40.0), "slow": page(60.0)}},
+        "engine_off": {"pages": {"fast": page(90.0), "slow": page(90.0)}},
+        "pandas": {"page_ms": {"fast": 400.0, "slow": 300.0}},
+        "protocol": {"10@5": {"median_ms": 200.0, "p95_ms": 700.0, "errors": [], "server_peak_rss_mib": 650.0}},
+        "browser": {"10@5": {"median_ms": 240.0, "p95_ms": 590.0, "errors": [], "server_peak_rss_mib": 300.0}},
+    }
+    targets = {"queries_ms": 50, "browser_median_ms": 250, "browser_p95_ms": 600, "memory_mib": 600, "vs_pandas": 10}
+    lines = target_lines(result, targets)
+    assert lines[0] == TARGETS_HEADING
+    verdicts = {line.split(" | ")[0].lstrip("| "): line.rstrip(" |").rsplit("| ", 1)[1] for line in lines[4:]}
+    assert verdicts["fast: all the page's queries at most 50 ms"] == "yes"
+    assert verdicts["slow: all the page's queries at most 50 ms"] == "**no**"
+    protocol = next(v for k, v in verdicts.items() if "protocol clients" in k)
+    browser = next(v for k, v in verdicts.items() if "headless Chromium" in k)
+    assert (protocol, browser) == ("**no**", "yes"), "a p95 over 600 ms misses; 240 / 590 ms meets"
+    assert next(v for k, v in verdicts.items() if k.startswith("server memory")) == "**no**"
+    assert verdicts["fast: at least 10x faster than pandas"] == "yes"  # 400 / 40
+    assert verdicts["slow: at least 10x faster than pandas"] == "**no**"  # 300 / 60
