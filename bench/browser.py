@@ -130,6 +130,23 @@ def _plan_change(step: int, current: list[str], pool: list[str], seen: set) -> t
     return None
 
 
+def timings(values: list[float]) -> dict:
+    """Median, 95th percentile and maximum of ``values`` in ms (None when there are none)."""
+    stats = {"median_ms": np.median, "p95_ms": lambda x: np.percentile(x, 95), "max_ms": max}
+    return {k: round(float(f(values)), 1) if values else None for k, f in stats.items()}
+
+
+def session_parser(description: str, sessions: int, changes: int) -> argparse.ArgumentParser:
+    """The command line both session benchmarks take (this one and bench.protocol)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--sessions", type=int, default=sessions)
+    parser.add_argument("--changes", type=int, default=changes)
+    parser.add_argument("--think", type=float, default=0, help="mean seconds a session reads between changes")
+    parser.add_argument("--force", help="force whose districts the first session uses (ids <force>_NN)")
+    return parser
+
+
 def _memory_kib(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) in KiB summed over ``pid`` and its descendants."""
     parents: dict[int, int] = {}
@@ -279,14 +296,13 @@ def browser_benchmark(
             raised = [x for x in str(exc).splitlines() if re.match(r"\w+(Error|Exception)\b", x)]
             errors.append(f"server log: {raised[0] if raised else 'a traceback'}")
     ms, script = [s["ms"] for s in samples], [s["script_ms"] for s in samples]
-    stats = {"median_ms": (np.median, ms), "p95_ms": (lambda x: np.percentile(x, 95), ms), "max_ms": (max, ms)}
-    stats["median_script_ms"] = (np.median, script)
     return {
         "sessions": sessions,
         "think_s": think,
         "changes_per_session": changes,
         "samples": len(ms),
-        **{k: round(float(f(xs)), 1) if xs else None for k, (f, xs) in stats.items()},
+        **timings(ms),
+        "median_script_ms": timings(script)["median_ms"],
         "changes_without_chart_redraw": sum(1 for s in samples if not s["charts"]),
         # Changes whose end was taken from the link the run wrote (the browser never showed "running").
         "changes_timed_by_link": sum(1 for s in samples if not s["flip"]),
@@ -297,11 +313,6 @@ def browser_benchmark(
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--sessions", type=int, default=1)
-    parser.add_argument("--changes", type=int, default=10)
-    parser.add_argument("--think", type=float, default=0, help="mean seconds a session reads between changes")
+    parser = session_parser(__doc__.splitlines()[0], sessions=1, changes=10)
     parser.add_argument("--page", dest="page_path", default="trends", help="'' for the overview")
-    parser.add_argument("--force", help="force whose districts the first session uses (ids <force>_NN)")
     print(json.dumps(browser_benchmark(**vars(parser.parse_args()))))

@@ -11,7 +11,6 @@ redrawn chart" under load, apart from the browsers' own drawing (which bench.bro
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -22,10 +21,9 @@ from pathlib import Path
 from unittest.mock import patch
 from urllib.parse import parse_qs
 
-import numpy as np
 import pandas as pd
 
-from bench.browser import START_DISTRICTS, _memory_kib, _plan_change, _pools
+from bench.browser import START_DISTRICTS, _memory_kib, _plan_change, _pools, session_parser, timings
 from tests.browser.conftest import start_server, stop_server
 
 TIMEOUT_S = 180
@@ -147,24 +145,18 @@ def protocol_benchmark(
     finally:
         _, hwm = _memory_kib(proc.pid)
         stop_server(proc, log)
-    stats = {"median_ms": np.median, "p95_ms": lambda x: np.percentile(x, 95), "max_ms": max}
     return {
         "sessions": sessions,
         "think_s": think,
         "changes_per_session": changes,
         "samples": len(samples),
-        **{k: round(float(f(samples)), 1) if samples else None for k, f in stats.items()},
+        **timings(samples),
         "server_peak_rss_mib": round(max(peak, hwm) / 1024, 1),
         "errors": errors,
     }
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--sessions", type=int, default=10)
-    parser.add_argument("--changes", type=int, default=5)
-    parser.add_argument("--think", type=float, default=0, help="mean seconds a session waits between changes")
+    parser = session_parser(__doc__.splitlines()[0], sessions=10, changes=5)
     parser.add_argument("--page", default="trends", help="the page's URL name ('' for the overview)")
-    parser.add_argument("--force", help="force whose districts the first session uses (ids <force>_NN)")
     print(json.dumps(protocol_benchmark(**vars(parser.parse_args()))))
