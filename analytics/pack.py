@@ -69,6 +69,9 @@ class PackContent:
 
 def chart_png(chart, width: int | None = 1000) -> bytes:
     """A chart rendered to PNG on the server, without network (width None keeps the chart's own sizing)."""
+    if isinstance(chart, dict):  # a spec filled from a template (analytics.chart_common.Spec)
+        spec = chart_export.spec_of(chart)
+        return chart_export.png({**spec, "width": width} if width else spec)
     return chart_export.png(chart_export.spec_of(chart.properties(width=width) if width else chart))
 
 

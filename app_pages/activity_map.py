@@ -95,7 +95,10 @@ with left:
             "Office for National Statistics. Contains OS data © Crown copyright and database right."
         )
 with right:
-    st.altair_chart(maps.legend_chart(list(types)), width="content", alt="Map colours: " + ", ".join(types) + ".")
+    # Drawn from its spec (st.vega_lite_chart): st.altair_chart switches Altair's global data transformer
+    # while it converts, under other sessions building charts at the same moment.
+    legend = components.figure(maps.legend_chart, list(types))
+    st.vega_lite_chart(spec=legend.spec, width="content", alt="Map colours: " + ", ".join(types) + ".")
     chosen = (event.selection.objects.get("events") or [None])[0] if event and event.selection else None
     if chosen:
         st.markdown("**Selected event**")

@@ -50,3 +50,14 @@ def test_only_analytics_builders_are_run():
     st.cache_data.clear()
     with pytest.raises(ValueError, match="not a chart builder"):
         components.figure(pd.DataFrame, {"a": [1]})
+
+
+def test_a_spec_missing_its_rows_is_refused_not_cached():
+    from analytics.chart_common import Spec
+
+    st.cache_data.clear()
+    ok = Spec({"data": {"name": "rows"}, "mark": "point", "datasets": {"rows": [{"x": 1}]}})
+    assert components._built(ok).spec["datasets"] == {"rows": [{"x": 1}]}
+    broken = Spec({"layer": [{"data": {"name": "rows"}, "mark": "point"}], "datasets": None})
+    with pytest.raises(RuntimeError, match=r"without its data \(rows\)"):
+        components._built(broken)

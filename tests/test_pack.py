@@ -179,3 +179,16 @@ def test_every_slide_keeps_its_tables_and_stamp_on_the_slide(db):
     text = pdf[actions_page].get_textpage().get_text_range()
     assert "OVERDUE (in progress)" in text, "the status column is on the page"
     pdf[actions_page].render(scale=1.5).to_pil().save(REPO / "artifacts" / "pack_actions_page.png")
+
+
+def test_a_template_chart_renders_at_a_given_width(db):
+    from datetime import date
+
+    from analytics import pack, trend_charts, trends
+
+    t = trends.district_trends(db, "police_job", date(2024, 4, 1), date(2025, 1, 1), ["harlow"])
+    chart = trend_charts.trend_chart(t, t.iloc[0:0], t.iloc[0:0], "Good job")
+    narrow, wide = pack.chart_png(chart, width=400), pack.chart_png(chart, width=1000)
+    assert narrow[:8] == wide[:8] == b"\x89PNG\r\n\x1a\n"
+    width_of = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731 (the IHDR width)
+    assert width_of(wide) > width_of(narrow)

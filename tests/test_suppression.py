@@ -169,8 +169,18 @@ def test_through_the_pages(small_dir, true_value, monkeypatch, page, section):
         at.query_params[key] = value
     at.run()
     at.switch_page(page)
+    for key, value in query.items():  # a deep link gives the page its own values (as tests/test_app.run_app)
+        at.query_params[key] = value
     at.run()
     assert not at.exception
+    if section:
+        heading = {
+            "districts": "District by district",
+            "answers": "Every answer",
+            "funnel": "funnel and ranking",
+            "groups": "Groups within",
+        }[section]
+        assert any(heading in h.value for h in at.header), f"the {section} section ran"
     charts_sent = at.get("vega_lite_chart")
     specs = [json.loads(c.proto.spec) for c in charts_sent]
     # Streamlit moves chart data out of the spec into Arrow datasets: decode those too.

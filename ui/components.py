@@ -219,12 +219,26 @@ def _built(chart) -> Figure:
         config = spec.setdefault("config", {})
         config["legend"] = {**config.get("legend", {}), **_LEGEND}
         config["mark"] = {**config.get("mark", {}), **_MARK}
-        return Figure(spec, height)
-    try:
-        chart = chart.configure_legend(**_LEGEND).configure_mark(**_MARK)
-    except (ValueError, AttributeError):
-        pass
-    return Figure(chart_export.spec_of(chart), height)
+    else:
+        try:
+            chart = chart.configure_legend(**_LEGEND).configure_mark(**_MARK)
+        except (ValueError, AttributeError):
+            pass
+        spec = chart_export.spec_of(chart)
+    missing = _named_data(spec) - set(spec.get("datasets") or {})
+    if missing:  # never cached: a spec without its rows would draw an empty chart for everyone
+        raise RuntimeError(f"A chart was built without its data ({', '.join(sorted(missing))}).")
+    return Figure(spec, height)
+
+
+def _named_data(node) -> set[str]:
+    """The names of the data sets a spec draws from."""
+    if isinstance(node, list):
+        return set().union(*map(_named_data, node)) if node else set()
+    if not isinstance(node, dict):
+        return set()
+    found = {node["data"]["name"]} if isinstance(node.get("data"), dict) and "name" in node["data"] else set()
+    return found.union(*(_named_data(v) for k, v in node.items() if k not in ("data", "datasets")))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
