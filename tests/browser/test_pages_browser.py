@@ -94,8 +94,17 @@ def test_trends_page_with_three_districts(page, server):
     wait_until_idle(page)
     # The data behind a chart opens, and its CSV downloads with escaped text.
     page.get_by_text("Data behind this chart, and about these numbers").first.click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").first.click()
+    button = page.get_by_role("button", name="Download CSV").first
+    button.wait_for()
+    for attempt in range(3):  # a busy machine can miss the first click while the expander opens
+        try:
+            with page.expect_download(timeout=40_000) as download:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            wait_until_idle(page, runs=0)
     text = download.value.path().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("Series,Period,%")
     assert "Harlow" in text and "Most Similar Group" in text
