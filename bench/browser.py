@@ -147,6 +147,35 @@ def session_parser(description: str, sessions: int, changes: int) -> argparse.Ar
     return parser
 
 
+class Plan:
+    """One session's district changes: an opening set no other session has, then sets not seen before,
+    with the reading pause between them (seeded per session)."""
+
+    def __init__(self, i: int, pool: list[str], seen: set, think: float):
+        # Chosen when the session is made (before any await), so no two sessions open on the same set.
+        self.current = list(next(c for c in combinations(pool, START_DISTRICTS) if frozenset(c) not in seen))
+        seen.add(frozenset(self.current))
+        self.i, self.pool, self.seen, self.think = i, pool, seen, think
+        self.rng = random.Random(i)
+
+    async def stagger(self) -> None:
+        """Open at a random moment within the mean pause (none without pauses)."""
+        if self.think:
+            await asyncio.sleep(self.rng.uniform(0, self.think))
+
+    async def next_change(self, step: int, errors: list) -> tuple[str, str] | None:
+        """After the pause: ("remove" | "add", district), or None (an error noted) when no unseen set is left."""
+        if self.think:
+            await asyncio.sleep(self.rng.expovariate(1 / self.think))
+        plan = _plan_change(step, self.current, self.pool, self.seen)
+        if plan is None:
+            errors.append(f"session {self.i}: no unseen district set left after {step} changes")
+        return plan
+
+    def apply(self, op: str, district: str) -> None:
+        self.current = [x for x in self.current if x != district] if op == "remove" else [*self.current, district]
+
+
 def _memory_kib(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) in KiB summed over ``pid`` and its descendants."""
     parents: dict[int, int] = {}
@@ -166,12 +195,9 @@ def _memory_kib(pid: int) -> tuple[int, int]:
 
 
 async def _session(i, browser, url, pool, names, changes, think, seen, samples, errors):
-    # Chosen before the first await, so each session opens on a district set no other session has.
-    current = list(next(c for c in combinations(pool, START_DISTRICTS) if frozenset(c) not in seen))
-    seen.add(frozenset(current))
-    rng = random.Random(i)
-    if think:
-        await asyncio.sleep(rng.uniform(0, think))
+    plan = Plan(i, pool, seen, think)
+    current = plan.current
+    await plan.stagger()
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
 
     async def guard(route):
@@ -204,13 +230,10 @@ async def _session(i, browser, url, pool, names, changes, think, seen, samples, 
         await page.wait_for_function(_IDLE, timeout=TIMEOUT_MS, polling=100)
         await check("on opening")
         for step in range(changes):
-            if think:
-                await asyncio.sleep(rng.expovariate(1 / think))
-            plan = _plan_change(step, current, pool, seen)
-            if plan is None:
-                errors.append(f"session {i}: no unseen district set left after {step} changes")
+            change = await plan.next_change(step, errors)
+            if change is None:
                 break
-            op, d = plan
+            op, d = change
             if op == "remove":
                 action = sidebar.get_by_role("button", name=f"Remove {names[d]}", exact=True).click
             else:
@@ -224,7 +247,8 @@ async def _session(i, browser, url, pool, names, changes, think, seen, samples, 
             await action()
             await page.wait_for_function(_FINISHED, arg=QUIET_MS, timeout=TIMEOUT_MS, polling=100)
             b = await page.evaluate("() => window.__bench")
-            current = [x for x in current if x != d] if op == "remove" else [*current, d]
+            plan.apply(op, d)
+            current = plan.current
             flipped = b["end"] is not None
             end = b["end"] if flipped else max(b["urlAt"], b["chart"] or 0)
             done = b["done"] if flipped else b["urlAt"]

@@ -14,16 +14,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import time
-from itertools import combinations
 from pathlib import Path
 from unittest.mock import patch
 from urllib.parse import parse_qs
 
 import pandas as pd
 
-from bench.browser import START_DISTRICTS, _memory_kib, _plan_change, _pools, session_parser, timings
+from bench.browser import Plan, _memory_kib, _pools, session_parser, timings
 from tests.browser.conftest import start_server, stop_server
 
 TIMEOUT_S = 180
@@ -68,11 +66,9 @@ async def _session(i, url, page, pool, names, changes, think, seen, samples, err
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    current = list(next(c for c in combinations(pool, START_DISTRICTS) if frozenset(c) not in seen))
-    seen.add(frozenset(current))
-    rng = random.Random(i)
-    if think:
-        await asyncio.sleep(rng.uniform(0, think))
+    plan = Plan(i, pool, seen, think)
+    current = plan.current
+    await plan.stagger()
     found: dict[str, str] = {}
 
     def find_filter(element) -> None:
@@ -89,14 +85,11 @@ async def _session(i, url, page, pool, names, changes, think, seen, samples, err
             if "id" not in found:
                 raise RuntimeError("the page drew no district filter")
             for step in range(changes):
-                if think:
-                    await asyncio.sleep(rng.expovariate(1 / think))
-                plan = _plan_change(step, current, pool, seen)
-                if plan is None:
-                    errors.append(f"session {i}: no unseen district set left after {step} changes")
+                change = await plan.next_change(step, errors)
+                if change is None:
                     break
-                op, d = plan
-                current = [x for x in current if x != d] if op == "remove" else [*current, d]
+                plan.apply(*change)
+                current = plan.current
                 state = WidgetState(id=found["id"])
                 state.string_array_value.data.extend(names[x] for x in current)
                 start = time.perf_counter()
