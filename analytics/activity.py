@@ -2,7 +2,9 @@
 
 Filters are lists bound as parameters; an empty list means "no filter on this".
 At most MAX_POINTS events go to the browser (pydeck sends points as JSON): above
-that a deterministic sample is drawn and the page says so.
+that a deterministic sample is drawn and the page says so. Counts and sums come
+from the events rolled up per district, quarter and category (``event_quarter_sums``),
+and the towns' last visits from ``event_town_months`` (see ``analytics.engine``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.db import Database, district_range
-from analytics.periods import add_quarters
+from analytics.periods import add_quarters, quarter_start
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
 
 # Points sent to the map: a repeatable sample beyond this (the tables count every event). Each point is
@@ -25,7 +27,8 @@ MAX_POINTS = 5_000
 
 @dataclass(frozen=True)
 class EventFilter:
-    """What the map shows: a quarter range, districts and optional lists per category."""
+    """What the map shows: whole quarters (``quarter_from``'s to ``quarter_to``'s), districts and optional
+    lists per category."""
 
     quarter_from: date
     quarter_to: date
@@ -38,8 +41,8 @@ class EventFilter:
     def params(self) -> dict:
         """The filter as bound SQL parameters."""
         return {
-            "f": self.quarter_from,
-            "t": add_quarters(self.quarter_to, 1),
+            "f": quarter_start(self.quarter_from),
+            "t": add_quarters(quarter_start(self.quarter_to), 1),
             "districts": list(self.district_ids),
             **district_range(self.district_ids),
             "types": list(self.activity_types) or None,
@@ -49,14 +52,16 @@ class EventFilter:
         }
 
 
-_WHERE = """
-    e.start_at >= $f AND e.start_at < $t
+# Only the column that dates a row differs between the events and their quarterly rollup.
+_FILTERS = """
     AND list_contains($districts, e.district_id) AND e.district_id BETWEEN $d_lo AND $d_hi
     AND ($types IS NULL OR list_contains($types, e.activity_type))
     AND ($strands IS NULL OR list_contains($strands, e.strand))
     AND ($audiences IS NULL OR list_contains($audiences, e.audience_group))
     AND ($statuses IS NULL OR list_contains($statuses, e.status))
 """
+_WHERE = "e.start_at >= $f AND e.start_at < $t" + _FILTERS
+_ROLLUP_WHERE = "e.quarter_start >= $f AND e.quarter_start < $t" + _FILTERS
 
 
 def map_points(db: Database, flt: EventFilter) -> tuple[pd.DataFrame, int]:
@@ -64,22 +69,21 @@ def map_points(db: Database, flt: EventFilter) -> tuple[pd.DataFrame, int]:
     params = flt.params()
     total = int(
         db.query(
-            f"SELECT count(*) AS n FROM engagement_events e WHERE {_WHERE} AND e.lat IS NOT NULL",  # noqa: S608
+            f"SELECT coalesce(sum(e.located), 0) AS n FROM event_quarter_sums e WHERE {_ROLLUP_WHERE}",  # noqa: S608
             params,
         )["n"].iloc[0]
     )
-    points = db.query(
-        f"""
-        SELECT e.event_id, e.district_id, e.start_at, e.activity_type, e.title, e.venue, e.town, e.lat, e.lon,
-               e.strand, e.audience_group, e.attendance, e.concerns_raised, e.actions_taken, e.status
-        FROM engagement_events e
-        WHERE {_WHERE} AND e.lat IS NOT NULL
-        ORDER BY hash(e.event_id)
-        LIMIT $limit
-        """,  # noqa: S608 (the WHERE clause is a constant; every value is bound)
-        params | {"limit": MAX_POINTS},
-    )
-    return points, total
+    return db.query(_POINTS_SQL, params | {"limit": MAX_POINTS}), total
+
+
+_POINTS_SQL = f"""
+SELECT e.event_id, e.district_id, e.start_at, e.activity_type, e.title, e.venue, e.town, e.lat, e.lon,
+       e.strand, e.audience_group, e.attendance, e.concerns_raised, e.actions_taken, e.status
+FROM engagement_events e
+WHERE {_WHERE} AND e.lat IS NOT NULL
+ORDER BY hash(e.event_id)
+LIMIT $limit
+"""  # noqa: S608 (the WHERE clause is a constant; every value is bound)
 
 
 def district_summary(db: Database, flt: EventFilter) -> pd.DataFrame:
@@ -88,14 +92,14 @@ def district_summary(db: Database, flt: EventFilter) -> pd.DataFrame:
     df = db.query(
         f"""
         SELECT d.district_id, d.name, d.population,
-               count(e.event_id) FILTER (WHERE e.status = 'held') AS held,
-               count(e.event_id) FILTER (WHERE e.status = 'cancelled') AS cancelled,
-               count(e.event_id) FILTER (WHERE e.status = 'held' AND e.online) AS online,
+               CAST(coalesce(sum(e.events) FILTER (WHERE e.status = 'held'), 0) AS BIGINT) AS held,
+               CAST(coalesce(sum(e.events) FILTER (WHERE e.status = 'cancelled'), 0) AS BIGINT) AS cancelled,
+               CAST(coalesce(sum(e.events) FILTER (WHERE e.status = 'held' AND e.online), 0) AS BIGINT) AS online,
                coalesce(sum(e.attendance) FILTER (WHERE e.status = 'held'), 0) AS attendance,
                coalesce(sum(e.concerns_raised) FILTER (WHERE e.status = 'held'), 0) AS concerns_raised,
                coalesce(sum(e.actions_taken) FILTER (WHERE e.status = 'held'), 0) AS actions_taken,
                list_sort(list_distinct(list(e.audience_group) FILTER (WHERE e.status = 'held'))) AS groups
-        FROM districts d LEFT JOIN engagement_events e ON e.district_id = d.district_id AND {_WHERE}
+        FROM districts d LEFT JOIN event_quarter_sums e ON e.district_id = d.district_id AND {_ROLLUP_WHERE}
         WHERE list_contains($districts, d.district_id)
         GROUP BY ALL
         ORDER BY d.name
@@ -118,9 +122,9 @@ def activity_mix(db: Database, flt: EventFilter) -> pd.DataFrame:
     """Events held per district and activity type."""
     return db.query(
         f"""
-        SELECT d.name, e.activity_type, count(*) AS events
-        FROM engagement_events e JOIN districts d USING (district_id)
-        WHERE {_WHERE} AND e.status = 'held'
+        SELECT d.name, e.activity_type, CAST(sum(e.events) AS BIGINT) AS events
+        FROM event_quarter_sums e JOIN districts d USING (district_id)
+        WHERE {_ROLLUP_WHERE} AND e.status = 'held'
         GROUP BY ALL ORDER BY ALL
         """,  # noqa: S608 (constant clause; values bound)
         flt.params(),
@@ -130,18 +134,35 @@ def activity_mix(db: Database, flt: EventFilter) -> pd.DataFrame:
 def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, months: int) -> pd.DataFrame:
     """Towns that have had events before but no held face-to-face event in the ``months`` before ``as_of``."""
     since = pd.Timestamp(as_of) - pd.DateOffset(months=months)
+    asof = pd.Timestamp(as_of)
+    # Whole months before as_of's month from the rollup; the days of its own month from the events.
     df = db.query(
         """
-        SELECT d.name AS district, e.town, max(e.start_at) FILTER (WHERE e.start_at < $asof) AS last_event
-        FROM engagement_events e JOIN districts d USING (district_id)
-        WHERE list_contains($districts, e.district_id) AND e.district_id BETWEEN $d_lo AND $d_hi
-              AND e.status = 'held' AND NOT e.online
-              AND e.town IS NOT NULL
+        WITH last AS (
+            SELECT t.district_id, t.town, t.last_at
+            FROM event_town_months t
+            WHERE list_contains($districts, t.district_id) AND t.district_id BETWEEN $d_lo AND $d_hi
+              AND t.month_start < $month
+            UNION ALL
+            SELECT e.district_id, e.town, e.start_at
+            FROM engagement_events e
+            WHERE list_contains($districts, e.district_id) AND e.district_id BETWEEN $d_lo AND $d_hi
+              AND e.start_at >= $month AND e.start_at < $asof
+              AND e.status = 'held' AND NOT e.online AND e.town IS NOT NULL
+        )
+        SELECT d.name AS district, l.town, max(l.last_at) AS last_event
+        FROM last l JOIN districts d USING (district_id)
         GROUP BY ALL
-        HAVING max(e.start_at) FILTER (WHERE e.start_at < $asof) < $since
-        ORDER BY last_event
+        HAVING max(l.last_at) < $since
+        ORDER BY last_event, district, l.town
         """,
-        {"districts": list(district_ids), **district_range(district_ids), "asof": pd.Timestamp(as_of), "since": since},
+        {
+            "districts": list(district_ids),
+            **district_range(district_ids),
+            "asof": asof,
+            "month": asof.to_period("M").start_time,
+            "since": since,
+        },
     )
     df["months_since"] = [(as_of.year - d.year) * 12 + as_of.month - d.month for d in pd.to_datetime(df["last_event"])]
     return df

@@ -37,6 +37,11 @@ class QueryRefused(ValueError):
     """A statement other than a read was sent to the read-only database."""
 
 
+# Tables whose Parquet file is at most this size are read into memory once, when the Database opens, instead
+# of being read from the file by every query: opening a file and decoding its metadata costs a few
+# milliseconds, more than the query itself on a few thousand rows. A Database serves one data version
+# (a new file, including a saved action, opens a new one), so the copy is never stale.
+SMALL_TABLE_BYTES = 2 * 1024 * 1024
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
 # Only reads reach the connection; DESCRIBE and SUMMARIZE parse as SELECT.
@@ -68,15 +73,16 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _view_sql(table: Table, path: Path | None) -> str:
-    """CREATE VIEW for ``table``: the Parquet file cast to contract types, or an empty typed view."""
+def _view_sql(table: Table, path: Path | None, in_memory: bool = False) -> str:
+    """CREATE VIEW for ``table``: the Parquet file cast to contract types, or an empty typed view;
+    CREATE TABLE (a copy held in memory) when ``in_memory``."""
     if path is None:
         cols = ", ".join(f"CAST(NULL AS {c.type}) AS {_ident(c.name)}" for c in table.columns)
         select = f"SELECT {cols} WHERE false"
     else:
         cols = ", ".join(f"CAST({_ident(c.name)} AS {c.type}) AS {c.name}" for c in table.columns)
         select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"  # noqa: S608 (schema names)
-    return f"CREATE VIEW {_ident(table.name)} AS {select}"
+    return f"CREATE {'TABLE' if in_memory else 'VIEW'} {_ident(table.name)} AS {select}"
 
 
 def _unreadable(table: Table, data_dir: Path, exc: Exception) -> DataError:
@@ -87,12 +93,12 @@ def _unreadable(table: Table, data_dir: Path, exc: Exception) -> DataError:
     )
 
 
-def _rollup_view_sql(from_engine: bool) -> str:
-    """The survey summed per question, district, quarter and answer: read from the engine file
-    when there is one, else computed from the responses (same columns, same answers)."""
+def _rollup_view_sql(name: str, from_engine: bool) -> str:
+    """A rollup (``engine.ROLLUPS``) read from the engine file when it holds one, else computed from the
+    table it sums (same columns, same answers)."""
     if from_engine:
-        return f"CREATE VIEW {engine.ROLLUP} AS SELECT * FROM engine.{engine.ROLLUP}"  # noqa: S608 (constant)
-    return f"CREATE VIEW {engine.ROLLUP} AS {engine.ROLLUP_SELECT}"
+        return f"CREATE VIEW {_ident(name)} AS SELECT * FROM engine.{_ident(name)}"  # noqa: S608 (constant)
+    return f"CREATE VIEW {_ident(name)} AS {engine.ROLLUPS[name][1]}"
 
 
 def _probe_sql(table: Table) -> str:
@@ -113,6 +119,8 @@ class Database:
         self._con = duckdb.connect(":memory:", config={"threads": threads})
         self._lock = threading.Lock()
         self.missing_optional: list[str] = []
+        # Small tables copied into memory when the database opened (SMALL_TABLE_BYTES).
+        self.in_memory: list[str] = []
         # The sorted DuckDB copy of the large tables, with rollups, when it matches the Parquet files.
         self.engine = engine.current(self.data_dir) if use_engine else None
         try:
@@ -144,11 +152,19 @@ class Database:
                     view = f"CREATE VIEW {name} AS SELECT * FROM engine.{name}"  # noqa: S608 (schema name)
                     self._con.execute(view)
                 else:
-                    self._con.execute(_view_sql(table, path))
+                    small = path is not None and path.stat().st_size <= SMALL_TABLE_BYTES
+                    self._con.execute(_view_sql(table, path, in_memory=small))
+                    if small:
+                        self.in_memory.append(table.name)
             except duckdb.Error as exc:
                 raise _unreadable(table, self.data_dir, exc) from exc
         if not missing:
-            self._con.execute(_rollup_view_sql(self.engine is not None))
+            stored = set()
+            if self.engine is not None:
+                listed = self._con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'engine'")
+                stored = {row[0] for row in listed.fetchall()}
+            for name in engine.ROLLUPS:
+                self._con.execute(_rollup_view_sql(name, name in stored))
         if missing:
             raise DataError(
                 f"The data folder {self.data_dir} is missing required tables: {', '.join(missing)}.",

@@ -27,6 +27,7 @@ import duckdb
 
 from analytics import store
 from analytics.schema import TABLES
+from analytics.vocabulary import CLOSURE_DAYS
 
 ENGINE_DIR = "_engine"
 # Table -> the order its copy is stored in (the filter each page applies first leads).
@@ -41,7 +42,7 @@ ROLLUP = "survey_quarter_sums"
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v2:rg{ROW_GROUP_SIZE}"
+LAYOUT = f"v4:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -50,7 +51,48 @@ FROM survey_responses
 GROUP BY ALL
 ORDER BY question_id, district_id, quarter_start, answer
 """
-ROLLUP_SQL = f"CREATE TABLE {ROLLUP} AS {ROLLUP_SELECT}"
+EVENT_ROLLUP = "event_quarter_sums"
+# Events per district, quarter and every category a page filters or counts by: the activity map's tables
+# and the Star Chamber's engagement figures read a few thousand of these rows instead of every event.
+# Quarter first: the Star Chamber reads two quarters of every district, the map a few districts over a
+# range of quarters, and both then skip most of the table.
+EVENT_ROLLUP_SELECT = """
+SELECT district_id, CAST(date_trunc('quarter', start_at) AS DATE) AS quarter_start,
+       activity_type, strand, audience_group, status, online,
+       count(*) AS events, count(lat) AS located,
+       sum(attendance) AS attendance, sum(concerns_raised) AS concerns_raised, sum(actions_taken) AS actions_taken
+FROM engagement_events
+GROUP BY ALL
+ORDER BY quarter_start, district_id, activity_type, strand, audience_group, status, online
+"""
+TOWN_ROLLUP = "event_town_months"
+# The last face-to-face event held in each town per month: when a town was last visited.
+TOWN_ROLLUP_SELECT = """
+SELECT district_id, town, CAST(date_trunc('month', start_at) AS DATE) AS month_start, max(start_at) AS last_at
+FROM engagement_events
+WHERE status = 'held' AND NOT online AND town IS NOT NULL
+GROUP BY ALL
+ORDER BY district_id, town, month_start
+"""
+CONCERN_ROLLUP = "concern_quarter_sums"
+# Concerns raised per district and quarter, and how many were acted on and told back within CLOSURE_DAYS.
+CONCERN_ROLLUP_SELECT = f"""
+SELECT district_id, CAST(date_trunc('quarter', raised_on) AS DATE) AS quarter_start,
+       count(*) AS raised,
+       count(*) FILTER (WHERE action_on IS NOT NULL AND told_on IS NOT NULL
+                        AND told_on <= raised_on + to_days({int(CLOSURE_DAYS)})) AS closed
+FROM engagement_concerns
+GROUP BY ALL
+ORDER BY district_id, quarter_start
+"""  # noqa: S608 (a constant integer)
+# Rollup -> (the table it sums, its SELECT). The engine file stores each; without the file, the same
+# SELECT is a view over the table, so a page gets the same answer either way.
+ROLLUPS: dict[str, tuple[str, str]] = {
+    ROLLUP: ("survey_responses", ROLLUP_SELECT),
+    EVENT_ROLLUP: ("engagement_events", EVENT_ROLLUP_SELECT),
+    TOWN_ROLLUP: ("engagement_events", TOWN_ROLLUP_SELECT),
+    CONCERN_ROLLUP: ("engagement_concerns", CONCERN_ROLLUP_SELECT),
+}
 _building = threading.Lock()
 # Builds that failed, by (folder, fingerprint), and when: retried only after RETRY_AFTER seconds.
 _failed: dict[tuple[str, str], float] = {}
@@ -123,8 +165,9 @@ def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path |
                 if path.exists():
                     create = f"CREATE TABLE {table} AS {_select(table, path)}"  # schema names and a quoted path
                     con.execute(create)
-            if store.table_path(data_dir, "survey_responses").exists():
-                con.execute(ROLLUP_SQL)
+            for name, (source, select) in ROLLUPS.items():
+                if store.table_path(data_dir, source).exists():
+                    con.execute(f"CREATE TABLE {name} AS {select}")  # constant names and SQL
             con.execute("CHECKPOINT built")
             con.execute("USE memory")
             con.execute("DETACH built")

@@ -24,53 +24,82 @@ from analytics.stats import (
     two_proportion_test,
     wilson_interval,
 )
-from analytics.vocabulary import HARD_TO_REACH_GROUPS
+from analytics.vocabulary import CLOSURE_DAYS, HARD_TO_REACH_GROUPS
 
+# Each query answers several quarters at once (the reviewed quarter and the year before), grouped by quarter.
+# Events and concerns come from their quarterly rollups (analytics.engine); the distinct count of groups
+# reached is taken after a first grouping, which is cheaper than COUNT(DISTINCT).
 _EVENTS_SQL = """
-SELECT e.district_id,
-       count(*) FILTER (WHERE e.status = 'held') AS held,
-       count(*) FILTER (WHERE e.status = 'cancelled') AS cancelled,
-       coalesce(sum(e.attendance) FILTER (WHERE e.status = 'held'), 0) AS attendance,
-       count(DISTINCT e.audience_group) FILTER (
-           WHERE e.status = 'held' AND list_contains($hard, e.audience_group)) AS hard_to_reach_groups
-FROM engagement_events e
-WHERE e.start_at >= $f AND e.start_at < $t
+WITH g AS (
+    SELECT quarter_start, district_id, status, audience_group, sum(events) AS events, sum(attendance) AS attendance
+    FROM event_quarter_sums
+    WHERE list_contains($quarters, quarter_start) AND quarter_start BETWEEN $first AND $last
+    GROUP BY ALL
+)
+SELECT quarter_start, district_id,
+       CAST(coalesce(sum(events) FILTER (WHERE status = 'held'), 0) AS BIGINT) AS held,
+       CAST(coalesce(sum(events) FILTER (WHERE status = 'cancelled'), 0) AS BIGINT) AS cancelled,
+       coalesce(sum(attendance) FILTER (WHERE status = 'held'), 0) AS attendance,
+       count(audience_group) FILTER (WHERE status = 'held' AND list_contains($hard, audience_group))
+           AS hard_to_reach_groups
+FROM g
 GROUP BY ALL
 """
-CLOSURE_DAYS = 60
 _CONCERNS_SQL = """
-SELECT district_id,
-       count(*) AS raised,
-       count(*) FILTER (WHERE action_on IS NOT NULL AND told_on IS NOT NULL
-                        AND told_on <= raised_on + to_days(CAST($days AS INTEGER))) AS closed
-FROM engagement_concerns
-WHERE raised_on >= $f AND raised_on < $t
+SELECT quarter_start, district_id, CAST(sum(raised) AS BIGINT) AS raised, CAST(sum(closed) AS BIGINT) AS closed
+FROM concern_quarter_sums
+WHERE list_contains($quarters, quarter_start) AND quarter_start BETWEEN $first AND $last
 GROUP BY ALL
 """
 # District accounts only (the force-wide pages serve everyone); a district counts only
 # when every one of its accounts reported all four figures for all three months of the quarter.
 _SOCIAL_SQL = """
-SELECT a.district_id,
-       sum(m.followers) FILTER (WHERE m.month_start = $last_month) AS followers,
-       sum(m.reach) AS reach,
-       sum(m.engagements) AS engagements,
-       sum(m.impressions) AS impressions,
-       count(*) FILTER (WHERE m.followers IS NOT NULL AND m.reach IS NOT NULL AND m.impressions IS NOT NULL
-                        AND m.engagements IS NOT NULL) = 3 * count(DISTINCT a.account_id) AS social_complete
-FROM social_monthly m JOIN social_accounts a USING (account_id)
-WHERE a.district_id IS NOT NULL AND m.month_start >= $f AND m.month_start < $t
+WITH per_account AS (
+    SELECT CAST(date_trunc('quarter', m.month_start) AS DATE) AS quarter_start, a.district_id, m.account_id,
+           sum(m.followers) FILTER (WHERE m.month_start = date_trunc('quarter', m.month_start) + INTERVAL 2 MONTH)
+               AS followers,
+           sum(m.reach) AS reach,
+           sum(m.engagements) AS engagements,
+           sum(m.impressions) AS impressions,
+           count(*) FILTER (WHERE m.followers IS NOT NULL AND m.reach IS NOT NULL AND m.impressions IS NOT NULL
+                            AND m.engagements IS NOT NULL) AS complete_months
+    FROM social_monthly m JOIN social_accounts a USING (account_id)
+    WHERE a.district_id IS NOT NULL AND m.month_start >= $first AND m.month_start < $end
+      AND list_contains($quarters, CAST(date_trunc('quarter', m.month_start) AS DATE))
+    GROUP BY ALL
+)
+SELECT quarter_start, district_id, sum(followers) AS followers, sum(reach) AS reach,
+       sum(engagements) AS engagements, sum(impressions) AS impressions,
+       sum(complete_months) = 3 * count(*) AS social_complete
+FROM per_account
 GROUP BY ALL
 """
 
 
-def _quarter_frame(db: Database, quarter: date) -> pd.DataFrame:
-    """Per-district raw figures for one quarter, with a force row ('__force__')."""
-    f, t = quarter, add_quarters(quarter, 1)
-    last_month = date(t.year - (t.month == 1), (t.month - 2) % 12 + 1, 1)
+def _quarter_frames(db: Database, quarters: list[date]) -> dict[date, pd.DataFrame]:
+    """Per quarter, per-district raw figures with a force row ('__force__'): three queries for them all."""
+    # Bounds as well as the list: a sorted table's statistics can skip blocks outside them.
+    bounds = {"quarters": quarters, "first": min(quarters), "last": max(quarters)}
     districts = db.query("SELECT district_id, population FROM districts")
-    events = db.query(_EVENTS_SQL, {"f": f, "t": t, "hard": list(HARD_TO_REACH_GROUPS)})
-    concerns = db.query(_CONCERNS_SQL, {"f": f, "t": t, "days": CLOSURE_DAYS})
-    social = db.query(_SOCIAL_SQL, {"f": f, "t": t, "last_month": last_month})
+    events = db.query(_EVENTS_SQL, bounds | {"hard": list(HARD_TO_REACH_GROUPS)})
+    concerns = db.query(_CONCERNS_SQL, bounds)
+    months = {"quarters": quarters, "first": min(quarters), "end": add_quarters(max(quarters), 1)}
+    social = db.query(_SOCIAL_SQL, months)
+    for frame in (events, concerns, social):
+        frame["quarter_start"] = pd.to_datetime(frame["quarter_start"]).dt.date
+    return {
+        q: _quarter_frame(
+            districts,
+            *(f[f["quarter_start"] == q].drop(columns="quarter_start") for f in (events, concerns, social)),
+        )
+        for q in quarters
+    }
+
+
+def _quarter_frame(
+    districts: pd.DataFrame, events: pd.DataFrame, concerns: pd.DataFrame, social: pd.DataFrame
+) -> pd.DataFrame:
+    """One quarter's per-district figures, with the force row."""
     df = districts.merge(events, on="district_id", how="left").merge(concerns, on="district_id", how="left")
     df = df.merge(social, on="district_id", how="left")
     df["social_complete"] = df["social_complete"].astype("boolean").fillna(False).astype(bool)
@@ -126,8 +155,9 @@ KPI_LABELS = {
 def kpi_scorecard(db: Database, district_id: str, quarter: date, rule: SuppressionRule | None = None) -> pd.DataFrame:
     """Engagement and social KPIs for ``district_id`` in ``quarter``, beside the force and a year before."""
     rule = rule or SuppressionRule()
-    now = _quarter_frame(db, quarter)
-    year = _quarter_frame(db, add_quarters(quarter, -4))
+    year_ago = add_quarters(quarter, -4)
+    frames = _quarter_frames(db, [quarter, year_ago])
+    now, year = frames[quarter], frames[year_ago]
     if district_id not in now.index:
         return pd.DataFrame()
     rows = [_loop_closure(now.loc[district_id], now.loc["__force__"], year.loc[district_id], rule)]

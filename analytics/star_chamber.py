@@ -20,6 +20,7 @@ from analytics.stats import (
     SuppressionRule,
     change_direction,
     compare_interval_to_value,
+    funnel_position,
     two_proportion_test,
 )
 
@@ -65,9 +66,13 @@ def review_quarter(meeting_date: date) -> date:
     return add_quarters(quarter_start(meeting_date), -1)
 
 
-def meetings(db: Database) -> pd.DataFrame:
-    """Every meeting with its round (month) and the quarter it reviews, newest first."""
-    df = db.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_date DESC, district_id")
+def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
+    """Every meeting (or one district's) with its round (month) and the quarter it reviews, newest first."""
+    df = db.query(
+        "SELECT * FROM star_chamber_meetings WHERE $d IS NULL OR district_id = $d "
+        "ORDER BY meeting_date DESC, district_id",
+        {"d": district_id},
+    )
     df["meeting_date"] = pd.to_datetime(df["meeting_date"]).dt.date
     df["round"] = [d.strftime("%Y-%m") for d in df["meeting_date"]]
     df["round_label"] = [d.strftime("%B %Y") for d in df["meeting_date"]]
@@ -77,8 +82,8 @@ def meetings(db: Database) -> pd.DataFrame:
 
 def meeting(db: Database, round_key: str, district_id: str) -> Meeting | None:
     """The meeting of ``district_id`` in round ``YYYY-MM``, with the one before it; None if there was none."""
-    m = meetings(db)
-    row = m[(m["round"] == round_key) & (m["district_id"] == district_id)]
+    m = meetings(db, district_id)
+    row = m[m["round"] == round_key]
     if row.empty:
         return None
     r = row.iloc[0]
@@ -87,8 +92,8 @@ def meeting(db: Database, round_key: str, district_id: str) -> Meeting | None:
 
 def previous_meeting(db: Database, current: Meeting) -> Meeting | None:
     """The district's Star Chamber before ``current``."""
-    m = meetings(db)
-    earlier = m[(m["district_id"] == current.district_id) & (m["meeting_date"] < current.meeting_date)]
+    m = meetings(db, current.district_id)
+    earlier = m[m["meeting_date"] < current.meeting_date]
     if earlier.empty:
         return None
     r = earlier.iloc[0]
@@ -113,9 +118,10 @@ def survey_scorecard(
     first = min(year_ago, prev_q or year_ago)
     questions = measures.questions(db)
     ids = list(questions["question_id"])
-    # Every measure's district and force figures, two queries in all.
+    # Every measure's district and force figures and Most Similar Group values: three queries in all.
     districts = measures.estimates_of(db, ids, first, q, rule, ["district_id"], [current.district_id])
     forces = measures.estimates_of(db, ids, q, q, rule)
+    msg = trends.benchmark_values(db, ids, q, "msg")
     rows = []
     for question in questions.itertuples(index=False):
         qid = question.question_id
@@ -125,11 +131,8 @@ def survey_scorecard(
         year = _one(district, year_ago)
         before = _one(district, prev_q) if prev_q else None
         force_now = _one(force, q)
-        msg = trends.benchmark_trend(db, qid, q, q, "msg")
-        points, _ = trends.funnel(db, qid, q, rule=rule)
-        position = points.set_index("series_id")["position"].get(current.district_id, "not shown")
         rows.append(
-            _scorecard_row(question, now, year, before, force_now, msg, position)
+            _scorecard_row(question, now, year, before, force_now, msg.get(qid, np.nan))
             | {
                 "quarter_label": quarter_label(q),
                 "year_ago_label": quarter_label(year_ago),
@@ -154,10 +157,11 @@ def _change(now: pd.Series | None, then: pd.Series | None) -> tuple[float, float
     return p1 - p2, p, str(change_direction(z, p))
 
 
-def _scorecard_row(question, now, year, before, force_now, msg, position) -> dict:
+def _scorecard_row(question, now, year, before, force_now, msg_pct: float) -> dict:
     pct, lo, hi = _num(now, "pct"), _num(now, "ci_low"), _num(now, "ci_high")
     force_pct = _num(force_now, "pct")
-    msg_pct = float(msg["value_pct"].iloc[0]) if len(msg) else np.nan
+    # The district's place in the quarter's funnel around the force value (as trends.funnel draws it).
+    position = str(funnel_position(np.array([pct]), np.array([_num(now, "n_eff")]), force_pct)[0])
     d_year, p_year, v_year = _change(now, year)
     d_prev, p_prev, v_prev = _change(now, before)
     return {

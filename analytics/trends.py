@@ -180,6 +180,16 @@ def benchmark_trend(
     return df.reset_index(drop=True)
 
 
+def benchmark_values(db: Database, question_ids: Sequence[str], quarter: date, group_id: str = "msg") -> dict:
+    """A comparator group's value for each of ``question_ids`` in one quarter (those it has), in one query."""
+    df = db.query(
+        "SELECT question_id, value_pct FROM benchmarks WHERE list_contains($ids, question_id) AND group_id = $g "
+        "AND quarter_start = $q AND value_pct IS NOT NULL ORDER BY question_id",
+        {"ids": list(question_ids), "g": group_id, "q": quarter},
+    )
+    return dict(zip(df["question_id"], df["value_pct"].astype(float), strict=True))
+
+
 def answer_distribution(
     db: Database,
     question_id: str,

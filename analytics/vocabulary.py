@@ -127,3 +127,7 @@ STANDARD_QUESTIONS: tuple[dict, ...] = (
     },
 )
 QUESTION_IDS = tuple(q["question_id"] for q in STANDARD_QUESTIONS)
+
+# "You said, we did" (loop closure): a concern counts as closed when it was acted on and told back within
+# this many days of being raised. A fixed window keeps quarters comparable.
+CLOSURE_DAYS = 60

@@ -119,6 +119,23 @@ def test_missing_optional_table_becomes_an_empty_view(demo_dir, tmp_path):
     assert len(db.query("SELECT * FROM social_posts")) == 0
 
 
+def test_small_tables_are_read_into_memory_once(demo_dir, tmp_path, monkeypatch):
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_dir, copy)
+    db = Database(copy)
+    assert {"districts", "survey_questions", "star_chamber_meetings"} <= set(db.in_memory)
+    assert "engagement_events" not in db.in_memory, "a large table stays where it is (the engine file)"
+    before = db.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_id")
+    # Held in memory: the answer no longer depends on the file (a new file opens a new Database).
+    (copy / "star_chamber_meetings.parquet").unlink()
+    pd.testing.assert_frame_equal(db.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_id"), before)
+    # Over the size limit a table is read from its file each time, with the same answers.
+    monkeypatch.setattr("analytics.db.SMALL_TABLE_BYTES", 0)
+    reading = Database(demo_dir)
+    assert reading.in_memory == []
+    pd.testing.assert_frame_equal(reading.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_id"), before)
+
+
 def test_corrupt_file_is_a_clear_error(demo_dir, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(demo_dir, broken)

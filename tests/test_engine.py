@@ -59,6 +59,26 @@ def test_the_rollup_really_is_used_and_is_smaller(pair, raw):
     assert float(sums["w"].iloc[0]) == pytest.approx(r["weight"].sum(), rel=1e-12)
 
 
+def test_the_event_rollups_are_stored_and_hold_every_event(pair, raw):
+    fast, plain = pair
+    stored = fast.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'engine'")["table_name"]
+    assert set(engine.ROLLUPS) <= set(stored), "every rollup is in the engine file"
+    ev = raw("engagement_events")
+    for db in (fast, plain):
+        sums = db.query(
+            "SELECT sum(events) AS n, sum(located) AS located, sum(attendance) AS attendance FROM event_quarter_sums"
+        ).iloc[0]
+        assert int(sums["n"]) == len(ev) and int(sums["located"]) == ev["lat"].notna().sum()
+        assert int(sums["attendance"]) == ev["attendance"].sum()
+        # Per town and month, the last face-to-face event held (computed here with pandas).
+        towns = db.query("SELECT district_id, town, month_start, last_at FROM event_town_months")
+        f2f = ev[(ev["status"] == "held") & ~ev["online"] & ev["town"].notna()]
+        last = f2f.groupby(["district_id", "town", f2f["start_at"].dt.to_period("M")])["start_at"].max()
+        assert len(towns) == len(last)
+        got = towns.set_index(["district_id", "town", pd.to_datetime(towns["month_start"]).dt.to_period("M")])
+        assert (got["last_at"].sort_index() == last.sort_index()).all()
+
+
 def test_event_figures_are_the_same_from_the_sorted_copy(pair):
     fast, plain = pair
     flt = activity.EventFilter(
@@ -69,10 +89,11 @@ def test_event_figures_are_the_same_from_the_sorted_copy(pair):
     (p_fast, n_fast), (p_plain, n_plain) = activity.map_points(fast, flt), activity.map_points(plain, flt)
     assert n_fast == n_plain
     _same(p_fast, p_plain)
-    _same(
-        activity.engagement_gaps(fast, flt.district_ids, date(2021, 3, 31), 6),
-        activity.engagement_gaps(plain, flt.district_ids, date(2021, 3, 31), 6),
-    )
+    for as_of in (date(2021, 3, 31), date(2021, 4, 1), date(2020, 11, 17)):
+        _same(
+            activity.engagement_gaps(fast, flt.district_ids, as_of, 6),
+            activity.engagement_gaps(plain, flt.district_ids, as_of, 6),
+        )
 
 
 def test_social_figures_are_the_same_from_the_sorted_copy(pair):

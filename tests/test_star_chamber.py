@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import actions, kpis, prompts, star_chamber
+from analytics import actions, kpis, prompts, star_chamber, trends
 from analytics.periods import add_quarters
+from analytics.vocabulary import HARD_TO_REACH_GROUPS
 from tests.reference import pooled_z_test, reference
 
 # The grade rule, case by case: (level against the force, trend on a year before) -> grade.
@@ -69,6 +70,9 @@ def test_scorecard_matches_pandas(db, raw, district):
             assert row["msg_pct"] == pytest.approx(msg["value_pct"].iloc[0])
         else:
             assert row["vs_msg"] == "no benchmark"
+        # The scorecard places the district in the funnel itself: the place the funnel chart shows.
+        points, _ = trends.funnel(db, qid, q)
+        assert row["funnel_position"] == points.set_index("series_id")["position"].get(district, "not shown")
 
 
 def test_kpis_match_pandas(db, raw):
@@ -96,6 +100,17 @@ def test_kpis_match_pandas(db, raw):
     else:
         assert np.isnan(got.loc["loop_closure", "value"]) and got.loc["loop_closure", "vs_force"] == "not compared"
     assert (got.drop(index="loop_closure")["vs_force"] == "not tested").all()
+    # The same quarter a year before comes from the same queries, grouped by quarter.
+    ev_year = raw("engagement_events")
+    ev_year = ev_year[(ev_year["start_at"] >= "2025-04-01") & (ev_year["start_at"] < "2025-07-01")]
+    held_year = ev_year[(ev_year["district_id"] == "harlow") & (ev_year["status"] == "held")]
+    assert got.loc["events_per_10k", "year_value"] == pytest.approx(10_000 * len(held_year) / pop["harlow"])
+    hard = held_year[held_year["audience_group"].isin(HARD_TO_REACH_GROUPS)]["audience_group"].nunique()
+    assert got.loc["hard_to_reach_groups", "year_value"] == hard
+    scheduled = harlow[harlow["status"].isin(["held", "cancelled"])]
+    assert got.loc["cancellation_rate", "value"] == pytest.approx(
+        100 * (scheduled["status"] == "cancelled").sum() / len(scheduled)
+    )
 
 
 def test_prompts_cite_their_numbers():
