@@ -76,9 +76,9 @@ def map_points(db: Database, flt: EventFilter) -> tuple[pd.DataFrame, int]:
     return db.query(_POINTS_SQL, params | {"limit": MAX_POINTS}), total
 
 
+# What the map draws and its tooltip shows, and nothing more: fewer columns to read and to send.
 _POINTS_SQL = f"""
-SELECT e.event_id, e.district_id, e.start_at, e.activity_type, e.title, e.venue, e.town, e.lat, e.lon,
-       e.strand, e.audience_group, e.attendance, e.concerns_raised, e.actions_taken, e.status
+SELECT e.event_id, e.start_at, e.activity_type, e.title, e.venue, e.audience_group, e.lat, e.lon, e.attendance
 FROM engagement_events e
 WHERE {_WHERE} AND e.lat IS NOT NULL
 ORDER BY hash(e.event_id)

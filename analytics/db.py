@@ -118,6 +118,7 @@ class Database:
         self.version = store.data_version(self.data_dir)
         self._con = duckdb.connect(":memory:", config={"threads": threads})
         self._lock = threading.Lock()
+        self._memo: dict[str, pd.DataFrame] = {}
         self.missing_optional: list[str] = []
         # Small tables copied into memory when the database opened (SMALL_TABLE_BYTES).
         self.in_memory: list[str] = []
@@ -218,6 +219,15 @@ class Database:
             return cur.execute(sql, params or []).df()
         finally:
             cur.close()
+
+    def memo(self, key: str, sql: str) -> pd.DataFrame:
+        """The result of ``sql`` (a read of a small whole table, no parameters), run once for the life of
+        this Database: it serves one data version, so the answer cannot change. Each caller gets a copy."""
+        if key not in self._memo:
+            frame = self.query(sql)
+            with self._lock:
+                self._memo.setdefault(key, frame)
+        return self._memo[key].copy()
 
     def close(self) -> None:
         """Close the connection."""

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics import measures
 from analytics.db import Database
 from analytics.periods import add_quarters
 from analytics.stats import (
@@ -80,7 +81,7 @@ def _quarter_frames(db: Database, quarters: list[date]) -> dict[date, pd.DataFra
     """Per quarter, per-district raw figures with a force row ('__force__'): three queries for them all."""
     # Bounds as well as the list: a sorted table's statistics can skip blocks outside them.
     bounds = {"quarters": quarters, "first": min(quarters), "last": max(quarters)}
-    districts = db.query("SELECT district_id, population FROM districts")
+    districts = measures.districts(db)[["district_id", "population"]]
     events = db.query(_EVENTS_SQL, bounds | {"hard": list(HARD_TO_REACH_GROUPS)})
     concerns = db.query(_CONCERNS_SQL, bounds)
     months = {"quarters": quarters, "first": min(quarters), "end": add_quarters(max(quarters), 1)}

@@ -61,21 +61,22 @@ ORDER BY ALL
 
 def questions(db: Database) -> pd.DataFrame:
     """The survey questions in display order."""
-    return db.query("SELECT * FROM survey_questions ORDER BY sort_order, question_id")
+    return db.memo("questions", "SELECT * FROM survey_questions ORDER BY sort_order, question_id")
 
 
 def districts(db: Database) -> pd.DataFrame:
     """The districts, ordered by name."""
-    return db.query("SELECT * FROM districts ORDER BY name")
+    return db.memo("districts", "SELECT * FROM districts ORDER BY name")
 
 
 def survey_quarters(db: Database) -> list[date]:
     """Quarter starts that have survey responses, oldest first."""
     if db.engine is not None:  # the rollup has a row per quarter answered: no need to read every answer
-        df = db.query("SELECT DISTINCT quarter_start AS q FROM survey_quarter_sums ORDER BY q")
+        df = db.memo("survey_quarters", "SELECT DISTINCT quarter_start AS q FROM survey_quarter_sums ORDER BY q")
     else:
-        df = db.query(
-            "SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS q FROM survey_responses ORDER BY q"
+        df = db.memo(
+            "survey_quarters",
+            "SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS q FROM survey_responses ORDER BY q",
         )
     return [pd.Timestamp(x).date() for x in df["q"]]
 
@@ -123,6 +124,45 @@ def positive_sums_of(
     )
     df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
     return df
+
+
+def sums_with_force(
+    db: Database,
+    question_ids: Sequence[str],
+    quarter_from: date,
+    quarter_to: date,
+    district_ids: Sequence[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(districts, force)``: the sums of ``positive_sums_of`` for each of ``district_ids`` and for the
+    whole force, from one query. The force's sums are every district's added up, so reading them once
+    gives both (the districts' own query would read a part of the same rows again)."""
+    ids = sorted(set(question_ids))
+    whole_quarters = quarter_from == quarter_start(quarter_from)
+    template = _ROLLUP_SUMS_SQL if db.engine is not None and whole_quarters else _SUMS_SQL
+    # Rows of the chosen districts keep their district; all others fall into one group (NULL).
+    chosen = ", CASE WHEN list_contains($chosen, r.district_id) THEN r.district_id END AS district_id"
+    df = db.query(
+        template.format(by=chosen),
+        {
+            "question_ids": ids,
+            "q_lo": ids[0] if ids else "",
+            "q_hi": ids[-1] if ids else "",
+            "date_from": quarter_from,
+            "date_to": add_quarters(quarter_to, 1),
+            "districts": None,
+            "chosen": list(district_ids),
+            **district_range(None),
+        },
+    )
+    df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
+    force = df.groupby(["question_id", "quarter_start"], as_index=False)[["n", *SUM_COLUMNS]].sum()
+    districts = df[df["district_id"].notna()].reset_index(drop=True)
+    return districts[["question_id", "quarter_start", "district_id", "n", *SUM_COLUMNS]], force
+
+
+def suppressed_estimates(sums: pd.DataFrame, rule: SuppressionRule) -> pd.DataFrame:
+    """Estimates from sums with the suppression rule applied and the sums dropped."""
+    return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)
 
 
 def estimates(

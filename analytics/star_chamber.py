@@ -118,9 +118,10 @@ def survey_scorecard(
     first = min(year_ago, prev_q or year_ago)
     questions = measures.questions(db)
     ids = list(questions["question_id"])
-    # Every measure's district and force figures and Most Similar Group values: three queries in all.
-    districts = measures.estimates_of(db, ids, first, q, rule, ["district_id"], [current.district_id])
-    forces = measures.estimates_of(db, ids, q, q, rule)
+    # Every measure's district and force figures and Most Similar Group values: two queries in all.
+    district_sums, force_sums = measures.sums_with_force(db, ids, first, q, [current.district_id])
+    districts = measures.suppressed_estimates(district_sums, rule)
+    forces = measures.suppressed_estimates(force_sums[force_sums["quarter_start"] == q], rule)
     msg = trends.benchmark_values(db, ids, q, "msg")
     rows = []
     for question in questions.itertuples(index=False):

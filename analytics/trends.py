@@ -66,8 +66,8 @@ def _series_sums(
     window = 4 if pooled else 1
     fetch_from = add_quarters(first, 1 - window)
     quarters = quarters_between(first, last)
-    districts = measures.positive_sums(db, question_id, fetch_from, last, ["district_id"], district_ids)
-    force = measures.positive_sums(db, question_id, fetch_from, last)
+    districts, force = measures.sums_with_force(db, [question_id], fetch_from, last, district_ids)
+    districts, force = districts.drop(columns="question_id"), force.drop(columns="question_id")
     force["district_id"] = FORCE_ID
     both = pd.concat([districts, force], ignore_index=True)
     return _pool(both, ["district_id"], quarters, window).rename(columns={"district_id": "series_id"})
@@ -145,7 +145,7 @@ def _segments(db: Database, frame: pd.DataFrame) -> np.ndarray:
 
 def annotations(db: Database, quarter_from: date | None = None, quarter_to: date | None = None) -> pd.DataFrame:
     """Annotations overlapping the quarter range (all when no range), with their quarter labels."""
-    df = db.query("SELECT * FROM annotations ORDER BY start_date, annotation_id")
+    df = db.memo("annotations", "SELECT * FROM annotations ORDER BY start_date, annotation_id")
     start = pd.to_datetime(df["start_date"])
     df["start_date"] = start.dt.date
     df["end_date"] = pd.to_datetime(df["end_date"]).fillna(start).dt.date  # one-day marks end where they start

@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
 
     n = len(districts)
     for name, page in PAGES.items():
-        # Every query the page runs (nothing cached), each replayed on its own: the page's whole query load.
+        # Every query the page runs (nothing cached, not even the small tables a Database reads once),
+        # each replayed on its own: the page's whole query load.
         st.cache_data.clear()
+        st.cache_resource.clear()
         _, cold = _run(page, districts, extra)
         every = replay(db, cold, max(args.repeats, 5))
         runs, queries = [], []

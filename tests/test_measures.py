@@ -132,3 +132,34 @@ def test_several_questions_at_once_match_pandas(demo_dir, raw, engine, qids, by,
         assert (merged["_merge"] == "both").all() and (merged["n_ref"] == merged["n"]).all(), qid
         np.testing.assert_allclose(merged["pct_ref"], merged["pct"], atol=1e-9, equal_nan=True)
         np.testing.assert_allclose(merged["lo"], merged["ci_low"], atol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("engine", [True, False])
+@pytest.mark.parametrize(
+    ("q_from", "districts"),
+    [(date(2024, 4, 1), ["harlow", "thurrock"]), (date(2025, 4, 1), ["colchester"]), (date(2024, 4, 1), [])],
+)
+def test_district_and_force_sums_from_one_query_match_pandas(demo_dir, raw, engine, q_from, districts):
+    from analytics.db import Database
+
+    db = Database(demo_dir, use_engine=engine)
+    qids, q_to = ["police_job", "feel_informed"], date(2025, 4, 1)
+    by_district, force = measures.sums_with_force(db, qids, q_from, q_to, districts)
+    assert set(by_district["district_id"]) == set(districts) and len(force) > 0
+    for qid in qids:
+        for got, want, keys in (
+            (
+                by_district,
+                reference(raw, qid, q_from, q_to, ("district_id",), districts),
+                ["quarter_start", "district_id"],
+            ),
+            (force, reference(raw, qid, q_from, q_to), ["quarter_start"]),
+        ):
+            one = got[got["question_id"] == qid]
+            merged = want.merge(one, on=keys, how="outer", suffixes=("_ref", ""), indicator=True)
+            assert len(merged) == len(want) > 0 or not districts, qid
+            assert (merged["_merge"] == "both").all(), qid
+            assert (merged["n_ref"] == merged["n"]).all()
+            np.testing.assert_allclose(merged["sw"], merged["sum_w"], rtol=1e-9)
+            np.testing.assert_allclose(merged["sw2"], merged["sum_w2"], rtol=1e-9)
+            np.testing.assert_allclose(merged["swp"], merged["sum_w_pos"], rtol=1e-9)
