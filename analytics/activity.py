@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
+from analytics import measures
 from analytics.db import Database, district_range
 from analytics.periods import add_quarters, quarter_start
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
@@ -64,16 +64,29 @@ _WHERE = "e.start_at >= $f AND e.start_at < $t" + _FILTERS
 _ROLLUP_WHERE = "e.quarter_start >= $f AND e.quarter_start < $t" + _FILTERS
 
 
-def map_points(db: Database, flt: EventFilter) -> tuple[pd.DataFrame, int]:
+_COUNTS_SQL = f"""
+SELECT e.district_id, e.activity_type, e.status, e.online, e.audience_group,
+       CAST(sum(e.events) AS BIGINT) AS events, CAST(sum(e.located) AS BIGINT) AS located,
+       sum(e.attendance) AS attendance, sum(e.concerns_raised) AS concerns_raised,
+       sum(e.actions_taken) AS actions_taken
+FROM event_quarter_sums e
+WHERE {_ROLLUP_WHERE}
+GROUP BY ALL
+"""  # noqa: S608 (the WHERE clause is a constant; every value is bound)
+
+
+def event_counts(db: Database, flt: EventFilter) -> pd.DataFrame:
+    """The events in the filter counted and summed per district, activity type, status, online flag and
+    audience group: one query from the rollup, from which the map's count, the district summary and the
+    activity mix are all worked out."""
+    return db.query(_COUNTS_SQL, flt.params())
+
+
+def map_points(db: Database, flt: EventFilter, counts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, int]:
     """Events with a location for the map (at most MAX_POINTS, a repeatable sample), and how many matched."""
-    params = flt.params()
-    total = int(
-        db.query(
-            f"SELECT coalesce(sum(e.located), 0) AS n FROM event_quarter_sums e WHERE {_ROLLUP_WHERE}",  # noqa: S608
-            params,
-        )["n"].iloc[0]
-    )
-    return db.query(_POINTS_SQL, params | {"limit": MAX_POINTS}), total
+    counts = event_counts(db, flt) if counts is None else counts
+    total = int(counts["located"].sum())
+    return db.query(_POINTS_SQL, flt.params() | {"limit": MAX_POINTS}), total
 
 
 # What the map draws and its tooltip shows, and nothing more: fewer columns to read and to send.
@@ -86,49 +99,48 @@ LIMIT $limit
 """  # noqa: S608 (the WHERE clause is a constant; every value is bound)
 
 
-def district_summary(db: Database, flt: EventFilter) -> pd.DataFrame:
+def district_summary(db: Database, flt: EventFilter, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per district: events held and per 10,000 residents, attendance, cancellation rate,
     concerns raised at events and acted on, online share, and the audience groups reached."""
-    df = db.query(
-        f"""
-        SELECT d.district_id, d.name, d.population,
-               CAST(coalesce(sum(e.events) FILTER (WHERE e.status = 'held'), 0) AS BIGINT) AS held,
-               CAST(coalesce(sum(e.events) FILTER (WHERE e.status = 'cancelled'), 0) AS BIGINT) AS cancelled,
-               CAST(coalesce(sum(e.events) FILTER (WHERE e.status = 'held' AND e.online), 0) AS BIGINT) AS online,
-               coalesce(sum(e.attendance) FILTER (WHERE e.status = 'held'), 0) AS attendance,
-               coalesce(sum(e.concerns_raised) FILTER (WHERE e.status = 'held'), 0) AS concerns_raised,
-               coalesce(sum(e.actions_taken) FILTER (WHERE e.status = 'held'), 0) AS actions_taken,
-               list_sort(list_distinct(list(e.audience_group) FILTER (WHERE e.status = 'held'))) AS groups
-        FROM districts d LEFT JOIN event_quarter_sums e ON e.district_id = d.district_id AND {_ROLLUP_WHERE}
-        WHERE list_contains($districts, d.district_id)
-        GROUP BY ALL
-        ORDER BY d.name
-        """,  # noqa: S608 (constant clause; values bound)
-        flt.params(),
+    counts = event_counts(db, flt) if counts is None else counts
+    held = counts[counts["status"] == "held"]
+    per = pd.DataFrame(
+        {
+            "held": held.groupby("district_id")["events"].sum(),
+            "cancelled": counts[counts["status"] == "cancelled"].groupby("district_id")["events"].sum(),
+            "online": held[held["online"].fillna(False).astype(bool)].groupby("district_id")["events"].sum(),
+            "attendance": held.groupby("district_id")["attendance"].sum(),
+            "concerns_raised": held.groupby("district_id")["concerns_raised"].sum(),
+            "actions_taken": held.groupby("district_id")["actions_taken"].sum(),
+        }
     )
+    groups = held.dropna(subset=["audience_group"]).groupby("district_id")["audience_group"].unique()
+    d = measures.districts(db)
+    df = d.loc[d["district_id"].isin(flt.district_ids), ["district_id", "name", "population"]]
+    df = df.merge(per, left_on="district_id", right_index=True, how="left").reset_index(drop=True)
+    for col in ("held", "cancelled", "online"):
+        df[col] = df[col].fillna(0).astype("int64")
+    for col in ("attendance", "concerns_raised", "actions_taken"):
+        df[col] = df[col].astype(float).fillna(0.0)
+    df["groups"] = [sorted(groups.get(did, [])) for did in df["district_id"]]
     df["per_10k"] = 10_000 * df["held"] / df["population"]
     df["attendance_per_event"] = df["attendance"] / df["held"].where(df["held"] > 0)
     scheduled = df["held"] + df["cancelled"]
     df["cancellation_pct"] = 100 * df["cancelled"] / scheduled.where(scheduled > 0)
     df["acted_pct"] = 100 * df["actions_taken"] / df["concerns_raised"].where(df["concerns_raised"] > 0)
-    # A district with no event in the filter has no list (None or NA, by pandas version).
-    df["groups"] = [list(g) if isinstance(g, (list, tuple, np.ndarray)) else [] for g in df["groups"]]
     df["hard_to_reach_reached"] = [sorted(set(g) & set(HARD_TO_REACH_GROUPS)) for g in df["groups"]]
     df["hard_to_reach_missed"] = [sorted(set(HARD_TO_REACH_GROUPS) - set(g)) for g in df["groups"]]
     return df
 
 
-def activity_mix(db: Database, flt: EventFilter) -> pd.DataFrame:
+def activity_mix(db: Database, flt: EventFilter, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Events held per district and activity type."""
-    return db.query(
-        f"""
-        SELECT d.name, e.activity_type, CAST(sum(e.events) AS BIGINT) AS events
-        FROM event_quarter_sums e JOIN districts d USING (district_id)
-        WHERE {_ROLLUP_WHERE} AND e.status = 'held'
-        GROUP BY ALL ORDER BY ALL
-        """,  # noqa: S608 (constant clause; values bound)
-        flt.params(),
-    )
+    counts = event_counts(db, flt) if counts is None else counts
+    held = counts[counts["status"] == "held"]
+    names = measures.districts(db).set_index("district_id")["name"]
+    mix = held.assign(name=held["district_id"].map(names)).dropna(subset=["name"])
+    out = mix.groupby(["name", "activity_type"], as_index=False)["events"].sum()
+    return out.sort_values(["name", "activity_type", "events"]).reset_index(drop=True)
 
 
 def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, months: int) -> pd.DataFrame:
@@ -198,7 +210,7 @@ def map_views_monthly(db: Database, flt: EventFilter) -> pd.DataFrame:
         """,
         {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1)},
     )
-    pop = db.query("SELECT sum(population) AS p FROM districts")["p"].iloc[0]
+    pop = measures.districts(db)["population"].sum()
     force = df.groupby("month_start")["views"].sum().rename("force_views").reset_index()
     force["force_per_1k"] = 1000.0 * force["force_views"] / pop
     out = df.merge(force[["month_start", "force_per_1k"]], on="month_start")

@@ -167,7 +167,8 @@ def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path |
                     con.execute(create)
             for name, (source, select) in ROLLUPS.items():
                 if store.table_path(data_dir, source).exists():
-                    con.execute(f"CREATE TABLE {name} AS {select}")  # constant names and SQL
+                    create = f"CREATE TABLE {name} AS {select}"  # constant names and SQL
+                    con.execute(create)
             con.execute("CHECKPOINT built")
             con.execute("USE memory")
             con.execute("DETACH built")

@@ -67,10 +67,12 @@ def district_comparison(
     interval excludes the force value, and "not shown" where the base is too small.
     """
     rule = rule or SuppressionRule()
-    force = measures.estimates(db, question_id, quarter, quarter, rule=rule)
-    force_pct = float(force["pct"].iloc[0]) if len(force) else np.nan
-    est = measures.estimates(db, question_id, quarter, quarter, by=["district_id"], rule=rule)
     d = measures.districts(db)[["district_id", "name", "lpa", "population", "tile_row", "tile_col"]]
+    # Every district's sums and the force's from one query.
+    by_district, force_sums = measures.sums_with_force(db, [question_id], quarter, quarter, list(d["district_id"]))
+    force = measures.suppressed_estimates(force_sums.drop(columns="question_id"), rule)
+    force_pct = float(force["pct"].iloc[0]) if len(force) else np.nan
+    est = measures.suppressed_estimates(by_district.drop(columns="question_id"), rule)
     out = d.merge(est.drop(columns=["quarter_start"]), on="district_id", how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out["base_status"] = out["base_status"].fillna("suppressed")

@@ -68,11 +68,9 @@ def review_quarter(meeting_date: date) -> date:
 
 def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     """Every meeting (or one district's) with its round (month) and the quarter it reviews, newest first."""
-    df = db.query(
-        "SELECT * FROM star_chamber_meetings WHERE $d IS NULL OR district_id = $d "
-        "ORDER BY meeting_date DESC, district_id",
-        {"d": district_id},
-    )
+    df = db.memo("meetings", "SELECT * FROM star_chamber_meetings ORDER BY meeting_date DESC, district_id")
+    if district_id is not None:
+        df = df[df["district_id"] == district_id].reset_index(drop=True)
     df["meeting_date"] = pd.to_datetime(df["meeting_date"]).dt.date
     df["round"] = [d.strftime("%Y-%m") for d in df["meeting_date"]]
     df["round_label"] = [d.strftime("%B %Y") for d in df["meeting_date"]]

@@ -296,13 +296,14 @@ def activity_figures(
     """(map points, matching total, district summary, activity mix, gaps, map views) for the map page."""
     db = database_at(version)
     flt = _event_filter(q_from, q_to, districts, types, strands, audiences, statuses)
-    points, total = activity.map_points(db, flt)
+    counts = activity.event_counts(db, flt)  # one query for the count, the summary and the mix
+    points, total = activity.map_points(db, flt, counts)
     gaps = activity.engagement_gaps(db, districts, quarter_end(q_to), gap_months)
     return (
         points,
         total,
-        activity.district_summary(db, flt),
-        activity.activity_mix(db, flt),
+        activity.district_summary(db, flt, counts),
+        activity.activity_mix(db, flt, counts),
         gaps,
         activity.map_views(db, flt),
     )
