@@ -122,11 +122,15 @@ def _top_posts(by: str, empty: str, note: str = "") -> None:
     components.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
 
 
-by_reach, by_rate = st.tabs(["By reach", "By engagement rate"])
-with by_reach:
-    _top_posts("reach", "No posts with a reach in the period (X reports none).")
-with by_rate:
-    _top_posts("engagement_rate", "No posts in the period.", tables.RATE_NOTE)
+# Lazy tabs: only the open one's query runs (the choice is in the link as ``posts=``).
+top_by, post_tabs = url_state.tabs(
+    "posts", {"reach": "By reach", "engagement_rate": "By engagement rate"}, "reach", what="top posts"
+)
+with post_tabs[top_by]:
+    if top_by == "reach":
+        _top_posts("reach", "No posts with a reach in the period (X reports none).")
+    else:
+        _top_posts("engagement_rate", "No posts in the period.", tables.RATE_NOTE)
 
 tag_reach = social_data.tag_reach(*args)
 st.header("Which tags reach furthest")

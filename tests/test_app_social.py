@@ -4,7 +4,8 @@ import shutil
 
 import pandas as pd
 
-from tests.test_app import run_app, texts
+from analytics.social_tables import RATE_NOTE
+from tests.test_app import qp, run_app, texts
 
 PAGE = "app_pages/social.py"
 
@@ -69,3 +70,20 @@ def test_social_page_without_social_data_explains_how_to_import(app_env, tmp_pat
     at = run_app(page=PAGE)
     assert not at.exception
     assert "python -m analytics.social_import" in texts(at)
+
+
+def test_top_posts_tabs_run_only_the_open_one_and_follow_the_link(app_env):
+    at = run_app({"from": "2025-26-Q1", "to": "2025-26-Q4"}, page=PAGE)
+    assert not at.exception
+    by_reach = frame_with(at, "Text")
+    assert len(by_reach) == 10 and by_reach["Reach"].is_monotonic_decreasing
+    assert RATE_NOTE not in texts(at), "the closed tab's table and note are not built"
+    at = run_app({"from": "2025-26-Q1", "to": "2025-26-Q4", "posts": "engagement_rate"}, page=PAGE)
+    assert not at.exception
+    by_rate = frame_with(at, "Text")
+    assert len(by_rate) == 10 and by_rate["Engagement rate %"].is_monotonic_decreasing
+    assert RATE_NOTE in texts(at) and qp(at, "posts") == ["engagement_rate"]
+    at = run_app({"posts": "loudest"}, page=PAGE)
+    assert not at.exception
+    assert "The link's value for top posts was not used: `loudest`" in texts(at)
+    assert frame_with(at, "Text")["Reach"].is_monotonic_decreasing, "the default tab instead"

@@ -245,8 +245,9 @@ def set_value(key: str, value: Any) -> None:
     st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
 
 
-def tabs(key: str, sections: dict[str, str], default: str) -> tuple[str, dict]:
+def tabs(key: str, sections: dict[str, str], default: str, what: str = "section") -> tuple[str, dict]:
     """Tabs bound to URL parameter ``key`` (``sections``: id to label): (the open tab's id, id to container).
+    ``what`` names the tabs in a message about a bad link value.
 
     Only the open tab's content needs to run: switching tabs reruns the page, so a filter change
     does the work of the section in view, not of every section.
@@ -257,7 +258,7 @@ def tabs(key: str, sections: dict[str, str], default: str) -> tuple[str, dict]:
             raise ValueError(f"{_shown(raw[-1])} is not one of the sections")
         return raw[-1]
 
-    value = _initial(key, parse, default, "section")
+    value = _initial(key, parse, default, what)
     wkey = _wkey(key)
     labels = list(sections.values())
     _drop_if_stale(wkey, lambda v: v in labels)

@@ -5,8 +5,9 @@ import shutil
 import pytest
 
 from analytics.social_import import import_file
+from analytics.social_tables import RATE_NOTE
 from tests import social_samples as s
-from tests.browser.conftest import screenshot, start_server, stop_server, wait_for_charts
+from tests.browser.conftest import screenshot, start_server, stop_server, wait_for_charts, wait_until_idle
 
 HOSTILE = '<img src=x onerror="window.__xss=1"><b>You said</b> <script>window.__xss=2</script>'
 
@@ -19,6 +20,14 @@ def test_social_page_renders_with_no_outside_requests(page, server):
     page.wait_for_function("() => location.search.includes('metric=reach')", timeout=20_000)
     assert page.outside_requests == []
     screenshot(page, "social")
+    # The top posts by engagement rate are worked out when their tab opens, and the link names it.
+    assert page.get_by_text(RATE_NOTE).count() == 0
+    wait_until_idle(page)
+    page.get_by_role("tab", name="By engagement rate").click()
+    page.wait_for_function("() => location.search.includes('posts=engagement_rate')", timeout=30_000)
+    page.get_by_text(RATE_NOTE).wait_for(timeout=30_000)
+    wait_until_idle(page)
+    screenshot(page, "social_top_by_rate")
 
 
 @pytest.fixture
