@@ -102,15 +102,32 @@ def positive_sums_of(
     by: Sequence[str] = (),
     district_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The sums of positive_sums for several questions in one query, with a ``question_id`` column."""
+    """The sums of positive_sums for several questions in one query, with a ``question_id`` column.
+    Only whitelisted breakdown columns reach the SQL."""
     cols = [whitelisted(c, SURVEY_BREAKDOWNS) for c in by]
+    breakdown = "".join(f", r.{c}" for c in cols)
+    # The rollup is summed per district: any other breakdown reads the answers.
+    by_district = set(cols) <= {"district_id"}
+    return _sums_query(db, breakdown, by_district, question_ids, quarter_from, quarter_to, district_ids)
+
+
+def _sums_query(
+    db: Database,
+    by: str,
+    rollup_ok: bool,
+    question_ids: Sequence[str],
+    quarter_from: date,
+    quarter_to: date,
+    district_ids: Sequence[str] | None,
+    extra: dict | None = None,
+) -> pd.DataFrame:
+    """Run the sums query with the breakdown SQL ``by``: from the survey rollup when there is an engine
+    file, the breakdown allows (``rollup_ok``) and the range starts on a quarter, else from the answers."""
     whole_quarters = quarter_from == quarter_start(quarter_from)
-    rollup = db.engine is not None and set(cols) <= {"district_id"} and whole_quarters
-    template = _ROLLUP_SUMS_SQL if rollup else _SUMS_SQL
-    sql = template.format(by="".join(f", r.{c}" for c in cols))
+    template = _ROLLUP_SUMS_SQL if db.engine is not None and rollup_ok and whole_quarters else _SUMS_SQL
     ids = sorted(set(question_ids))
     df = db.query(
-        sql,
+        template.format(by=by),
         {
             "question_ids": ids,
             # Bounds the sorted copy's statistics can use (the list alone is not pushed down).
@@ -120,6 +137,7 @@ def positive_sums_of(
             "date_to": add_quarters(quarter_to, 1),
             "districts": list(district_ids) if district_ids is not None else None,
             **district_range(district_ids),
+            **(extra or {}),
         },
     )
     df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
@@ -136,25 +154,9 @@ def sums_with_force(
     """``(districts, force)``: the sums of ``positive_sums_of`` for each of ``district_ids`` and for the
     whole force, from one query. The force's sums are every district's added up, so reading them once
     gives both (the districts' own query would read a part of the same rows again)."""
-    ids = sorted(set(question_ids))
-    whole_quarters = quarter_from == quarter_start(quarter_from)
-    template = _ROLLUP_SUMS_SQL if db.engine is not None and whole_quarters else _SUMS_SQL
     # Rows of the chosen districts keep their district; all others fall into one group (NULL).
     chosen = ", CASE WHEN list_contains($chosen, r.district_id) THEN r.district_id END AS district_id"
-    df = db.query(
-        template.format(by=chosen),
-        {
-            "question_ids": ids,
-            "q_lo": ids[0] if ids else "",
-            "q_hi": ids[-1] if ids else "",
-            "date_from": quarter_from,
-            "date_to": add_quarters(quarter_to, 1),
-            "districts": None,
-            "chosen": list(district_ids),
-            **district_range(None),
-        },
-    )
-    df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
+    df = _sums_query(db, chosen, True, question_ids, quarter_from, quarter_to, None, {"chosen": list(district_ids)})
     force = df.groupby(["question_id", "quarter_start"], as_index=False)[["n", *SUM_COLUMNS]].sum()
     districts = df[df["district_id"].notna()].reset_index(drop=True)
     return districts[["question_id", "quarter_start", "district_id", "n", *SUM_COLUMNS]], force
