@@ -116,7 +116,13 @@ class Database:
                 "The configured data folder does not exist. Check ENGAGEMENT_DATA_DIR.",
             )
         self.version = store.data_version(self.data_dir)
-        self._con = duckdb.connect(":memory:", config={"threads": threads})
+        if not _MEMORY.match(memory_limit.strip()):
+            raise DataError(
+                f"ENGAGEMENT_MEMORY_LIMIT {memory_limit!r} is not a size such as 1GB",
+                "ENGAGEMENT_MEMORY_LIMIT is not a size such as 1GB.",
+            )
+        # The limit holds from the start: the small tables copied into memory count against it.
+        self._con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": memory_limit.strip()})
         self._lock = threading.Lock()
         self._memo: dict[str, pd.DataFrame] = {}
         self.missing_optional: list[str] = []
@@ -181,11 +187,6 @@ class Database:
                 raise _unreadable(table, self.data_dir, exc) from exc
 
     def _lock_down(self, memory_limit: str) -> None:
-        if not _MEMORY.match(memory_limit.strip()):
-            raise DataError(
-                f"ENGAGEMENT_MEMORY_LIMIT {memory_limit!r} is not a size such as 1GB",
-                "ENGAGEMENT_MEMORY_LIMIT is not a size such as 1GB.",
-            )
         allowed = _quote_literal(str(self.data_dir) + "/")
         for statement in (
             # No spill directory: DuckDB would otherwise add ./.tmp to the writable paths.

@@ -166,3 +166,10 @@ def test_data_version_changes_when_a_file_changes(demo_dir, tmp_path):
     frame = pd.read_parquet(copy / "map_views.parquet")
     store.write_table(copy, "map_views", frame.iloc[:-1])
     assert store.data_version(copy) != before
+
+
+def test_the_memory_limit_holds_while_small_tables_are_copied_in(demo_dir):
+    assert Database(demo_dir, memory_limit="64MB").in_memory, "small tables are copied in under a normal limit"
+    # Set at connect, not only at lockdown: a copy that would pass the limit fails instead of using the memory.
+    with pytest.raises(DataError, match="Out of Memory"):
+        Database(demo_dir, memory_limit="100KB")
