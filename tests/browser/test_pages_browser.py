@@ -120,6 +120,8 @@ def test_star_chamber_scorecard(page, server):
     assert page.get_by_role("heading", name="Questions for the panel").is_visible()
     assert page.get_by_text("below the force (42.1%) beyond its 95% interval").first.is_visible()
     grids = page.get_by_test_id("stDataFrame")
+    # The table component loads on its own, so a chart further down can be drawn first: wait for the third.
+    grids.nth(2).wait_for(timeout=60_000)
     assert grids.count() >= 3, "scorecard, KPIs and actions"
     screenshot(page, "star_chamber")
     wait_until_idle(page)
