@@ -101,21 +101,29 @@ def group_months(months: pd.DataFrame, groups: pd.Series, period: Period, member
     figure (X reports no reach) is left out of that figure's sum rather than blanking it for good.
     """
     tagged = months.assign(group=groups)
-    grid = pd.MultiIndex.from_product([sorted(members), period.months()], names=["group", "month_start"])
+    names = sorted(members)
+    grid = pd.MultiIndex.from_product([names, period.months()], names=["group", "month_start"])
+    figures = list(FIGURES)
+    # Per group and figure: accounts reporting it at all in the period (one grouping for every figure).
+    per_account = tagged[figures].notna().groupby([tagged["group"], tagged["account_id"]]).any()
+    reporting = per_account.groupby(level="group").sum()
+    present = per_account.groupby(level="group").size()
     g = tagged.groupby(["group", "month_start"])
+    reported = g[figures].count().reindex(grid, fill_value=0)
+    totals = g[figures].sum(min_count=1).astype(float).reindex(grid)
     out = pd.DataFrame(index=grid)
-    present = tagged.groupby("group")["account_id"].nunique().to_dict()
-    for col in FIGURES:
+    group_of_row = grid.codes[0]  # position in ``names`` of each row's group
+    sizes = np.array([len(members[n]) for n in names])
+    for col in figures:
         # Accounts expected this month: the group's, less those reporting in the period but never this figure
         # (the accounts reporting it are among those present, so counting both is enough).
-        reporting = tagged[tagged[col].notna()].groupby("group")["account_id"].nunique().to_dict()
-        expected = {
-            grp: len(accounts) - present.get(grp, 0) + reporting.get(grp, 0) for grp, accounts in members.items()
-        }
-        want = np.array([expected[grp] for grp in grid.get_level_values("group")])
-        reported = g[col].count().reindex(grid, fill_value=0).to_numpy()
-        total = g[col].sum(min_count=1).astype(float).reindex(grid)
-        out[col] = total.where((reported == want) & (want > 0))
+        expected = (
+            sizes
+            - present.reindex(names, fill_value=0).to_numpy()
+            + reporting[col].reindex(names, fill_value=0).to_numpy()
+        )
+        want = expected[group_of_row]
+        out[col] = totals[col].where((reported[col].to_numpy() == want) & (want > 0))
     return out.reset_index()
 
 
@@ -156,10 +164,11 @@ def _summarise(series: pd.DataFrame, populations: dict[str, float] | None, n_mon
     return out
 
 
-def _figures(table: pd.DataFrame, group: str, n_months: int) -> dict:
-    """One group's figures from _summarise (a group with no months: none reported)."""
-    if group in table.index:
-        return table.loc[group].to_dict()
+def _figures(table: pd.DataFrame | dict, group: str, n_months: int) -> dict:
+    """One group's figures from _summarise (or its ``to_dict("index")``; a group with no months: none reported)."""
+    rows = table if isinstance(table, dict) else table.to_dict("index")
+    if group in rows:
+        return dict(rows[group])
     return {"months_reported": 0, "months": n_months}
 
 
@@ -187,7 +196,7 @@ def summary(db: Database, period: Period) -> SocialSummary:
     chosen = [names[d] for d in period.district_ids if d in names]
     group_pop = {names[d]: pops[d] for d in period.district_ids if d in names} | {FORCE_WIDE: force_pop}
     per_group = accounts["district_id"].map(names).fillna(FORCE_WIDE).value_counts()
-    per_district = _summarise(by_district, group_pop, n)
+    per_district = _summarise(by_district, group_pop, n).to_dict("index")
     rows = [
         {"name": name, "accounts": int(per_group.get(name, 0))} | _figures(per_district, name, n)
         for name in [*chosen, FORCE_WIDE]
@@ -206,7 +215,7 @@ def summary(db: Database, period: Period) -> SocialSummary:
     )
     rows.append({"name": ALL_DISTRICTS, "accounts": int(district_only["account_id"].nunique())} | figures)
     districts = pd.DataFrame(rows)
-    per_account = _summarise(by_account, None, n)
+    per_account = _summarise(by_account, None, n).to_dict("index")
     acc_rows = [
         {
             "account_id": a.account_id,
