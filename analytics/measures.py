@@ -163,7 +163,8 @@ def sums_with_force(
 
 
 def suppressed_estimates(sums: pd.DataFrame, rule: SuppressionRule) -> pd.DataFrame:
-    """Estimates from sums with the suppression rule applied and the sums dropped."""
+    """Estimates from sums with the suppression rule applied and the sums dropped (they would let a hidden
+    value be worked back out)."""
     return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)
 
 
@@ -182,8 +183,7 @@ def estimates(
     here, and the weighted sums dropped, so nothing downstream can show them.
     """
     rule = rule or SuppressionRule()
-    sums = positive_sums(db, question_id, quarter_from, quarter_to, by, district_ids)
-    return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)
+    return suppressed_estimates(positive_sums(db, question_id, quarter_from, quarter_to, by, district_ids), rule)
 
 
 def estimates_of(
@@ -197,5 +197,4 @@ def estimates_of(
 ) -> pd.DataFrame:
     """The estimates of several questions from one query, with a ``question_id`` column."""
     rule = rule or SuppressionRule()
-    sums = positive_sums_of(db, question_ids, quarter_from, quarter_to, by, district_ids)
-    return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)
+    return suppressed_estimates(positive_sums_of(db, question_ids, quarter_from, quarter_to, by, district_ids), rule)

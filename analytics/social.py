@@ -24,7 +24,7 @@ from analytics import measures
 from analytics.db import Database
 from analytics.periods import add_quarters
 from analytics.schema import whitelisted
-from analytics.stats import SuppressionRule, estimates_from_sums
+from analytics.stats import SuppressionRule
 
 FIGURES = ("followers", "reach", "impressions", "engagements", "posts")
 FORCE_WIDE = "Force-wide pages"
@@ -164,9 +164,8 @@ def _summarise(series: pd.DataFrame, populations: dict[str, float] | None, n_mon
     return out
 
 
-def _figures(table: pd.DataFrame | dict, group: str, n_months: int) -> dict:
-    """One group's figures from _summarise (or its ``to_dict("index")``; a group with no months: none reported)."""
-    rows = table if isinstance(table, dict) else table.to_dict("index")
+def _figures(rows: dict, group: str, n_months: int) -> dict:
+    """One group's figures from _summarise's ``to_dict("index")`` (a group with no months: none reported)."""
     if group in rows:
         return dict(rows[group])
     return {"months_reported": 0, "months": n_months}
@@ -209,7 +208,7 @@ def summary(db: Database, period: Period) -> SocialSummary:
     )
     pop = sum(pops[d] for d in period.district_ids if d in pops)
     figures = (
-        _figures(_summarise(together, {ALL_DISTRICTS: pop}, n), ALL_DISTRICTS, n)
+        _figures(_summarise(together, {ALL_DISTRICTS: pop}, n).to_dict("index"), ALL_DISTRICTS, n)
         if len(district_only)
         else {"months_reported": 0, "months": n}
     )
@@ -332,7 +331,7 @@ def reach_vs_informed(db: Database, period: Period, reach: pd.DataFrame, rule: S
         district_ids=period.district_ids,
     )  # fmt: skip
     pooled = sums.groupby("district_id", as_index=False)[["n", *measures.SUM_COLUMNS]].sum()
-    est = rule.apply(estimates_from_sums(pooled), measures.ESTIMATE_VALUES).drop(columns=measures.SUM_COLUMNS)
+    est = measures.suppressed_estimates(pooled, rule)
     est["name"] = est["district_id"].map(names)
     pts = est.merge(reach[["name", "reach_per_1k", "followers_per_1k"]], on="name", how="inner")
     ok = pts.dropna(subset=["pct", "reach_per_1k"])

@@ -21,7 +21,6 @@ from analytics.stats import (
     FUNNEL_LEVELS,
     SuppressionRule,
     change_direction,
-    estimates_from_sums,
     format_p,
     funnel_limits,
     funnel_position,
@@ -31,11 +30,6 @@ from analytics.stats import (
 FORCE_ID = "__force__"
 FORCE_NAME = "Force"
 _SUMS = ["n", *measures.SUM_COLUMNS]
-
-
-def _estimate(sums: pd.DataFrame, rule: SuppressionRule) -> pd.DataFrame:
-    """Estimates from sums, suppressed, with the sums dropped (they would let a hidden value be recomputed)."""
-    return rule.apply(estimates_from_sums(sums), measures.ESTIMATE_VALUES).drop(columns=measures.SUM_COLUMNS)
 
 
 def period_label(quarter: date, pooled: bool) -> str:
@@ -103,7 +97,7 @@ def district_trends(
     rule = rule or SuppressionRule()
     history_from = add_quarters(quarter_from, -4)
     sums = _series_sums(db, question_id, history_from, quarter_to, district_ids, pooled)
-    est = _estimate(sums, rule)
+    est = measures.suppressed_estimates(sums, rule)
     shown = est[est["quarter_start"] >= quarter_from].copy()
     shown["match_quarter"] = [add_quarters(q, -4) for q in shown["quarter_start"]]
     shown = _test(shown, est, "year")
@@ -321,7 +315,7 @@ def demographic_breakdown(
         db, question_id, add_quarters(quarter, 1 - window), quarter, [dimension], [district_id] if district_id else None
     )
     pooled_sums = sums.groupby(dimension, dropna=False)[_SUMS].sum().reset_index()
-    est = _estimate(pooled_sums, rule).rename(columns={dimension: "category"})
+    est = measures.suppressed_estimates(pooled_sums, rule).rename(columns={dimension: "category"})
     est["dimension"] = dimension
     est["period_label"] = period_label(quarter, pooled)
     return est.sort_values("category").reset_index(drop=True)

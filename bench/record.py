@@ -27,14 +27,19 @@ class Recorder:
 
 
 def _caller() -> str:
-    """The analytics function that issued the query (cheap: no source lines are read)."""
+    """The analytics function that issued the query (cheap: no source lines are read): the nearest public
+    one, so a private helper shared by several (``measures._sums_query``) is named by the caller that used it."""
     frame = sys._getframe(2)
+    private = None
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module.startswith("analytics.") and module != "analytics.db":
-            return f"{module.removeprefix('analytics.')}.{frame.f_code.co_name}"
+            name = f"{module.removeprefix('analytics.')}.{frame.f_code.co_name}"
+            if not frame.f_code.co_name.startswith("_"):
+                return name
+            private = private or name
         frame = frame.f_back
-    return "?"
+    return private or "?"
 
 
 @contextmanager
