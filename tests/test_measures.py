@@ -139,9 +139,14 @@ def test_several_questions_at_once_match_pandas(demo_dir, raw, engine, qids, by,
     ("q_from", "districts"),
     [(date(2024, 4, 1), ["harlow", "thurrock"]), (date(2025, 4, 1), ["colchester"]), (date(2024, 4, 1), [])],
 )
-def test_district_and_force_sums_from_one_query_match_pandas(demo_dir, raw, engine, q_from, districts):
+# A long list of districts is looked up by hashing, a short one item by item: 0 sends every list the long way.
+@pytest.mark.parametrize("short_list", [measures._SHORT_LIST, 0])
+def test_district_and_force_sums_from_one_query_match_pandas(
+    demo_dir, raw, engine, q_from, districts, short_list, monkeypatch
+):
     from analytics.db import Database
 
+    monkeypatch.setattr(measures, "_SHORT_LIST", short_list)
     db = Database(demo_dir, use_engine=engine)
     qids, q_to = ["police_job", "feel_informed"], date(2025, 4, 1)
     by_district, force = measures.sums_with_force(db, qids, q_from, q_to, districts)
