@@ -154,15 +154,24 @@ class Database:
                 self.missing_optional.append(table.name)
                 path = None
             try:
+                name = _ident(table.name)
+                derived = engine.DERIVED.get(table.name, {})
                 if self.engine is not None and path is not None and table.name in engine.SORTED:
-                    name = _ident(table.name)
-                    view = f"CREATE VIEW {name} AS SELECT * FROM engine.{name}"  # noqa: S608 (schema name)
+                    cols = ", ".join(_ident(c.name) for c in table.columns)
+                    view = f"CREATE VIEW {name} AS SELECT {cols} FROM engine.{name}"  # noqa: S608 (schema names)
                     self._con.execute(view)
+                    keyed = f"SELECT * FROM engine.{name}"  # noqa: S608 (schema name)
                 else:
                     small = path is not None and path.stat().st_size <= SMALL_TABLE_BYTES
                     self._con.execute(_view_sql(table, path, in_memory=small))
                     if small:
                         self.in_memory.append(table.name)
+                    # The engine's derived columns, computed on the fly (the same expressions, the same values).
+                    extra = "".join(f", {expr} AS {_ident(col)}" for col, expr in derived.items())
+                    keyed = f"SELECT *{extra} FROM {name}"  # noqa: S608 (schema names and constant expressions)
+                if derived:
+                    create = f"CREATE VIEW {_ident(engine.keyed_view(table.name))} AS {keyed}"
+                    self._con.execute(create)
             except duckdb.Error as exc:
                 raise _unreadable(table, self.data_dir, exc) from exc
         if not missing:

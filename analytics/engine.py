@@ -2,8 +2,9 @@
 
 Parquet stays the data of record. Beside it, ``_engine/<fingerprint>.duckdb`` holds copies of the
 large tables in DuckDB's own format, each sorted so that a page's usual filter (a question, a few
-districts, a date range) reads only the blocks it needs, and ``survey_quarter_sums``: the survey
-summed per question, district, quarter and answer, which answers every headline figure. It is
+districts, a date range) reads only the blocks it needs, with a few columns worked out once
+(``DERIVED``), and rollups (``ROLLUPS``) such as ``survey_quarter_sums``: the survey summed per
+question, district, quarter and answer, which answers every headline figure. It is
 rebuilt after each import (``build``), named by a fingerprint of the Parquet files it was built
 from, written aside and renamed into place, so a reader never sees half a file and several app
 replicas can read one shared, read-only copy. Without it (or while it is being rebuilt) the data
@@ -37,12 +38,18 @@ SORTED: dict[str, tuple[str, ...]] = {
     "engagement_concerns": ("district_id", "raised_on"),
     "social_posts": ("account_id", "posted_at"),
 }
+# Columns the engine stores beside a table's own, worked out once when the file is built. The events' sample
+# key orders the activity map's repeatable sample: stored, a map query can skip every event whose key is
+# above the sample's reach instead of hashing them all. The data layer shows a table with these columns
+# as ``<table>_keyed`` (``keyed_view``), computed on the fly without the engine file; the table's own view
+# keeps to the data contract.
+DERIVED: dict[str, dict[str, str]] = {"engagement_events": {"sample_key": "hash(event_id)"}}
 ROLLUP = "survey_quarter_sums"
 # Rows per row group in the engine file (DuckDB's default is 122,880). Min/max statistics are kept per row
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v4:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
+LAYOUT = f"v5:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -74,6 +81,13 @@ WHERE status = 'held' AND NOT online AND town IS NOT NULL
 GROUP BY ALL
 ORDER BY district_id, town, month_start
 """
+QUARTER_LIST = "survey_quarter_list"
+# The quarters the survey has answers in: what every page's quarter filter offers, in a few rows.
+QUARTER_LIST_SELECT = """
+SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start
+FROM survey_responses
+ORDER BY quarter_start
+"""
 CONCERN_ROLLUP = "concern_quarter_sums"
 # Concerns raised per district and quarter, and how many were acted on and told back within CLOSURE_DAYS.
 CONCERN_ROLLUP_SELECT = f"""
@@ -89,6 +103,7 @@ ORDER BY district_id, quarter_start
 # SELECT is a view over the table, so a page gets the same answer either way.
 ROLLUPS: dict[str, tuple[str, str]] = {
     ROLLUP: ("survey_responses", ROLLUP_SELECT),
+    QUARTER_LIST: ("survey_responses", QUARTER_LIST_SELECT),
     EVENT_ROLLUP: ("engagement_events", EVENT_ROLLUP_SELECT),
     TOWN_ROLLUP: ("engagement_events", TOWN_ROLLUP_SELECT),
     CONCERN_ROLLUP: ("engagement_concerns", CONCERN_ROLLUP_SELECT),
@@ -102,7 +117,9 @@ log = logging.getLogger(__name__)
 
 def fingerprint(data_dir: Path) -> str:
     """A fingerprint of the Parquet files the engine copies (names, sizes, modification times)."""
-    h = hashlib.sha256(LAYOUT.encode())
+    # The DuckDB version too: the derived columns are its functions' results, and the file must match the
+    # values the running version would compute without it.
+    h = hashlib.sha256(f"{LAYOUT}:duckdb{duckdb.__version__}".encode())
     for name in sorted(SORTED):
         p = store.table_path(data_dir, name)
         if p.exists():
@@ -128,11 +145,19 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def keyed_view(table: str) -> str:
+    """The name of the view showing ``table`` with its DERIVED columns."""
+    return f"{table}_keyed"
+
+
 def _select(table: str, path: Path) -> str:
     spec = TABLES[table]
     cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in spec.columns)
+    # Derived from the contract's types, as the data layer derives them without the file.
+    derived = "".join(f", {expr} AS {name}" for name, expr in DERIVED.get(table, {}).items())
     order = ", ".join(SORTED[table])
-    return f"SELECT {cols} FROM read_parquet({_quoted(path)}) ORDER BY {order}"  # noqa: S608 (schema names)
+    source = f"SELECT {cols} FROM read_parquet({_quoted(path)})"  # noqa: S608 (schema names)
+    return f"SELECT *{derived} FROM ({source}) ORDER BY {order}"  # noqa: S608 (constant expressions)
 
 
 def build(data_dir: Path, threads: int = 2, memory_limit: str = "2GB") -> Path | None:

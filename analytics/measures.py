@@ -72,14 +72,8 @@ def districts(db: Database) -> pd.DataFrame:
 
 
 def survey_quarters(db: Database) -> list[date]:
-    """Quarter starts that have survey responses, oldest first."""
-    if db.engine is not None:  # the rollup has a row per quarter answered: no need to read every answer
-        df = db.memo("survey_quarters", "SELECT DISTINCT quarter_start AS q FROM survey_quarter_sums ORDER BY q")
-    else:
-        df = db.memo(
-            "survey_quarters",
-            "SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS q FROM survey_responses ORDER BY q",
-        )
+    """Quarter starts that have survey responses, oldest first (a rollup of a few rows: see ``engine``)."""
+    df = db.memo("survey_quarters", "SELECT quarter_start AS q FROM survey_quarter_list ORDER BY q")
     return [pd.Timestamp(x).date() for x in df["q"]]
 
 

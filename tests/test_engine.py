@@ -96,6 +96,56 @@ def test_event_figures_are_the_same_from_the_sorted_copy(pair):
         )
 
 
+def test_derived_columns_stay_out_of_the_contract_view(pair):
+    from analytics.schema import TABLES
+
+    contract = [c.name for c in TABLES["engagement_events"].columns]
+    keys = []
+    for db in pair:
+        assert list(db.query("SELECT * FROM engagement_events LIMIT 0").columns) == contract
+        keyed = db.query("SELECT * FROM engagement_events_keyed ORDER BY event_id")
+        assert list(keyed.columns) == [*contract, "sample_key"]
+        keys.append(keyed[["event_id", "sample_key"]])
+    _same(*keys)  # stored in the engine file, computed without it: the same keys
+
+
+# MAX_POINTS small, so the demo's events are many times the sample. The margin: as the app has it (the query
+# reads a slice of the keys), and so low that the slice holds too few and the query runs again in full.
+@pytest.mark.parametrize("margin", [activity.SAMPLE_MARGIN, -3.0])
+def test_map_sample_is_the_lowest_hashes_of_the_filter(pair, raw, monkeypatch, margin):
+    monkeypatch.setattr(activity, "MAX_POINTS", 40)
+    monkeypatch.setattr(activity, "SAMPLE_MARGIN", margin)
+    ids = ("harlow", "southend", "basildon")
+    flt = activity.EventFilter(date(2019, 4, 1), date(2022, 1, 1), ids, statuses=("held",))
+    ev = raw("engagement_events")
+    ev = ev[
+        ev["district_id"].isin(ids)
+        & (ev["status"] == "held")
+        & ev["lat"].notna()
+        & (ev["start_at"] >= pd.Timestamp(2019, 4, 1))
+        & (ev["start_at"] < pd.Timestamp(2022, 4, 1))
+    ]
+    assert len(ev) > 10 * 40, "the filter holds many times the sample"
+    # The reference: DuckDB's hash of each event id from pandas' rows, the lowest 40 (ties by id).
+    con = duckdb.connect()
+    keys = con.execute("SELECT unnest($ids) AS event_id", {"ids": list(ev["event_id"])}).df()
+    keys["key"] = con.execute("SELECT hash(unnest($ids)) AS k", {"ids": list(ev["event_id"])}).df()["k"]
+    want = list(keys.sort_values(["key", "event_id"])["event_id"].head(40))
+    ran = []
+    original = Database.query
+    monkeypatch.setattr(
+        Database, "query", lambda self, sql, params=None: ran.append(sql) or original(self, sql, params)
+    )
+    for db in pair:
+        counts = activity.event_counts(db, flt)
+        ran.clear()
+        points, total = activity.map_points(db, flt, counts)
+        assert total == len(ev)
+        assert list(points["event_id"]) == want
+        # The slice alone; or, when it held too few, the slice and then the full query.
+        assert ["sample_key <" in sql for sql in ran] == ([True] if margin > 0 else [True, False])
+
+
 def test_social_figures_are_the_same_from_the_sorted_copy(pair):
     fast, plain = pair
     period = social.Period(date(2024, 10, 1), date(2026, 7, 1), ("harlow", "colchester"), ("Facebook", "X"))
