@@ -49,7 +49,9 @@ def tracker(db: Database, district_id: str, meeting_date: date) -> pd.DataFrame:
     """
     df = db.query(
         """
-        SELECT a.*, m.meeting_date AS set_on
+        SELECT a.*, m.meeting_date AS set_on,
+               (SELECT max(p.meeting_date) FROM star_chamber_meetings p
+                WHERE p.district_id = $d AND p.meeting_date < $on) AS previous_on
         FROM star_chamber_actions a JOIN star_chamber_meetings m USING (meeting_id)
         WHERE a.district_id = $d AND m.meeting_date <= $on
         ORDER BY a.due_date, a.action_id
@@ -59,20 +61,13 @@ def tracker(db: Database, district_id: str, meeting_date: date) -> pd.DataFrame:
     for col in ("set_on", "due_date"):
         df[col] = pd.to_datetime(df[col]).dt.date
     df["updated_at"] = pd.to_datetime(df["updated_at"])
-    recent = df["updated_at"].dt.date >= _previous_meeting_date(db, district_id, meeting_date)
-    df = df[df["status"].isin(OPEN_STATUSES) | recent].copy()
+    # Closed since the previous meeting (or ever, at a district's first).
+    previous = pd.to_datetime(df.pop("previous_on")).dt.date.fillna(date.min)
+    df = df[df["status"].isin(OPEN_STATUSES) | (df["updated_at"].dt.date >= previous)].copy()
     df["age_days"] = [(meeting_date - d).days for d in df["set_on"]]
     df["overdue"] = df["status"].isin(OPEN_STATUSES) & (df["due_date"] < meeting_date)
     df["carried_forward"] = df["status"].isin(OPEN_STATUSES) & (df["set_on"] < meeting_date)
     return df.reset_index(drop=True)
-
-
-def _previous_meeting_date(db: Database, district_id: str, meeting_date: date) -> date:
-    prev = db.query(
-        "SELECT max(meeting_date) AS d FROM star_chamber_meetings WHERE district_id = ? AND meeting_date < ?",
-        [district_id, meeting_date],
-    )["d"].iloc[0]
-    return pd.Timestamp(prev).date() if pd.notna(prev) else date.min
 
 
 def _record(data_dir: Path, event: dict) -> None:

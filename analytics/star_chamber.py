@@ -68,7 +68,11 @@ def review_quarter(meeting_date: date) -> date:
 
 def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     """Every meeting (or one district's) with its round (month) and the quarter it reviews, newest first."""
-    df = db.memo("meetings", "SELECT * FROM star_chamber_meetings ORDER BY meeting_date DESC, district_id")
+    # What finds a meeting (the chair's role and the notes are not shown: leaving them out halves the read).
+    df = db.memo(
+        "meetings",
+        "SELECT meeting_id, meeting_date, district_id FROM star_chamber_meetings ORDER BY meeting_date DESC, district_id",
+    )
     if district_id is not None:
         df = df[df["district_id"] == district_id].reset_index(drop=True)
     df["meeting_date"] = pd.to_datetime(df["meeting_date"]).dt.date

@@ -63,17 +63,22 @@ def recording():
 
 
 def replay(db: Database, queries: list[Recorded], repeats: int) -> list[dict]:
-    """Each recorded query run ``repeats`` times on ``db``: its median and the caller that issued it."""
-    out = []
+    """Each recorded query run ``repeats`` times on ``db``: its median and the caller that issued it.
+
+    The runs are interleaved (every query once, then every query again, ...), so a query's runs are spread
+    over the whole replay: a few seconds when the shared machine runs slow then touch every query a little
+    rather than all the runs of one."""
     for q in queries:
         db.query(q.sql, q.params)  # warm: the first read of a file is not what a user waits for twice
-        times = []
-        for _ in range(repeats):
+    times: list[list[float]] = [[] for _ in queries]
+    for _ in range(repeats):
+        for q, runs in zip(queries, times, strict=True):
             start = time.perf_counter()
             db.query(q.sql, q.params)
-            times.append(time.perf_counter() - start)
-        out.append({"query": q.caller, "median_ms": 1000 * statistics.median(times)})
-    return out
+            runs.append(time.perf_counter() - start)
+    return [
+        {"query": q.caller, "median_ms": 1000 * statistics.median(runs)} for q, runs in zip(queries, times, strict=True)
+    ]
 
 
 def peak_rss_mib() -> float:
