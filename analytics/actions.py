@@ -61,8 +61,9 @@ def tracker(db: Database, district_id: str, meeting_date: date) -> pd.DataFrame:
     for col in ("set_on", "due_date"):
         df[col] = pd.to_datetime(df[col]).dt.date
     df["updated_at"] = pd.to_datetime(df["updated_at"])
-    # Closed since the previous meeting (or ever, at a district's first).
-    previous = pd.to_datetime(df.pop("previous_on")).dt.date.fillna(date.min)
+    # Closed since the previous meeting (or ever, at a district's first): the same date on every row.
+    previous_on = df.pop("previous_on").dropna()
+    previous = pd.Timestamp(previous_on.iloc[0]).date() if len(previous_on) else date.min
     df = df[df["status"].isin(OPEN_STATUSES) | (df["updated_at"].dt.date >= previous)].copy()
     df["age_days"] = [(meeting_date - d).days for d in df["set_on"]]
     df["overdue"] = df["status"].isin(OPEN_STATUSES) & (df["due_date"] < meeting_date)

@@ -221,15 +221,18 @@ def map_views_monthly(db: Database, flt: EventFilter) -> pd.DataFrame:
     """Public map views per 1,000 residents per district per month, with the force's rate."""
     df = db.query(
         """
-        SELECT v.month_start, d.district_id, d.name, v.views, 1000.0 * v.views / d.population AS per_1k
-        FROM map_views v JOIN districts d USING (district_id)
-        WHERE v.month_start >= $f AND v.month_start < $t
-        ORDER BY v.month_start, d.name
+        WITH months AS (
+            SELECT v.month_start, d.district_id, d.name, v.views, d.population,
+                   sum(v.views) OVER (PARTITION BY v.month_start) AS force_views
+            FROM map_views v JOIN districts d USING (district_id)
+            WHERE v.month_start >= $f AND v.month_start < $t
+        )
+        SELECT month_start, district_id, name, views, 1000.0 * views / population AS per_1k,
+               1000.0 * force_views / (SELECT sum(population) FROM districts) AS force_per_1k
+        FROM months
+        WHERE list_contains($districts, district_id)
+        ORDER BY month_start, name
         """,
-        {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1)},
+        {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1), "districts": list(flt.district_ids)},
     )
-    pop = measures.districts(db)["population"].sum()
-    force = df.groupby("month_start")["views"].sum().rename("force_views").reset_index()
-    force["force_per_1k"] = 1000.0 * force["force_views"] / pop
-    out = df.merge(force[["month_start", "force_per_1k"]], on="month_start")
-    return out[out["district_id"].isin(flt.district_ids)].reset_index(drop=True)
+    return df

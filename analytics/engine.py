@@ -116,7 +116,8 @@ log = logging.getLogger(__name__)
 
 
 def fingerprint(data_dir: Path) -> str:
-    """A fingerprint of the Parquet files the engine copies (names, sizes, modification times)."""
+    """A fingerprint of the Parquet files the engine copies (names, sizes, modification times), the layout
+    and DuckDB's version."""
     # The DuckDB version too: the derived columns are its functions' results, and the file must match the
     # values the running version would compute without it.
     h = hashlib.sha256(f"{LAYOUT}:duckdb{duckdb.__version__}".encode())

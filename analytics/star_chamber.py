@@ -71,7 +71,8 @@ def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     # What finds a meeting (the chair's role and the notes are not shown: leaving them out halves the read).
     df = db.memo(
         "meetings",
-        "SELECT meeting_id, meeting_date, district_id FROM star_chamber_meetings ORDER BY meeting_date DESC, district_id",
+        "SELECT meeting_id, meeting_date, district_id FROM star_chamber_meetings "
+        "ORDER BY meeting_date DESC, district_id",
     )
     if district_id is not None:
         df = df[df["district_id"] == district_id].reset_index(drop=True)

@@ -294,6 +294,24 @@ def test_tracker_carries_open_actions_forward_and_flags_overdue(db, raw):
     assert np.all(t["carried_forward"] == expected)
 
 
+@pytest.mark.parametrize("which", ["first", "latest"])
+def test_tracker_lists_open_actions_and_those_closed_since_the_previous_meeting(db, raw, which):
+    meetings = raw("star_chamber_meetings")
+    mine = meetings[meetings["district_id"] == "southend"].sort_values("meeting_date")
+    row = mine.iloc[0 if which == "first" else -1]
+    on = pd.Timestamp(row["meeting_date"]).date()
+    t = actions.tracker(db, "southend", on)
+    a = raw("star_chamber_actions")
+    set_on = a["meeting_id"].map(meetings.set_index("meeting_id")["meeting_date"])
+    a = a[(a["district_id"] == "southend") & (set_on <= row["meeting_date"])]
+    earlier = mine.loc[mine["meeting_date"] < row["meeting_date"], "meeting_date"]
+    since = pd.Timestamp(earlier.max()) if len(earlier) else pd.Timestamp.min
+    shown = a["status"].isin(["open", "in progress"]) | (pd.to_datetime(a["updated_at"]).dt.normalize() >= since)
+    assert len(a) > 0 and set(t["action_id"]) == set(a.loc[shown, "action_id"])
+    if which == "latest":
+        assert (~shown).any(), "some actions closed before the previous meeting are left out"
+
+
 def test_conflict_message_names_who_and_when():
     row = {"action_id": "A1", "updated_by": "alice", "updated_at": datetime(2026, 9, 1, 10, 30)}
     assert str(actions.ActionConflict(row)) == "A1 was changed by alice at 01 Sep 2026 10:30"
