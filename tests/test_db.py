@@ -49,10 +49,25 @@ def test_the_engine_itself_refuses_escapes(db, attempt, refusal):
     ],
 )
 def test_only_reads_reach_the_connection(db, attempt):
-    with pytest.raises(QueryRefused):
-        db.query(attempt.format(data=db.data_dir))
+    # Twice: a text is checked once and remembered only when it passed, so a refusal is not remembered as a pass.
+    for _ in range(2):
+        with pytest.raises(QueryRefused):
+            db.query(attempt.format(data=db.data_dir))
     assert not (db.data_dir / "evil.csv").exists()
     assert len(db.query("SELECT * FROM districts")) == 10, "the views are untouched"
+
+
+def test_checked_texts_are_remembered_up_to_a_limit(demo_dir, monkeypatch):
+    import analytics.db as dbmod
+
+    monkeypatch.setattr(dbmod, "_CHECKED_TEXTS", 3)
+    db = Database(demo_dir)
+    for i in range(7):
+        assert db.query(f"SELECT {i} AS x")["x"].iloc[0] == i
+        assert len(db._read_only) <= 3
+    with pytest.raises(QueryRefused):
+        db.query("SELECT 1; DROP VIEW districts")
+    assert len(db.query("SELECT * FROM districts")) == 10
 
 
 def test_writing_into_the_data_folder_is_what_the_guard_is_for(db):
