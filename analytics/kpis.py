@@ -27,35 +27,36 @@ from analytics.stats import (
 )
 from analytics.vocabulary import CLOSURE_DAYS, HARD_TO_REACH_GROUPS
 
-# Each query answers several quarters at once (the reviewed quarter and the year before), grouped by quarter.
-# Events and concerns come from their quarterly rollups (analytics.engine); the distinct count of groups
-# reached is taken after a first grouping, which is cheaper than COUNT(DISTINCT).
-_EVENTS_SQL = """
+# One query answers several quarters at once (the reviewed quarter and the year before), a row per quarter
+# and district with every figure: events and concerns from their quarterly rollups (analytics.engine), social
+# media from the monthly figures. The distinct count of groups reached is taken after a first grouping, which
+# is cheaper than COUNT(DISTINCT). Social figures are for district accounts only (the force-wide pages serve
+# everyone), and a district counts only when every one of its accounts reported all four figures for all
+# three months of the quarter.
+_FIGURES_SQL = """
 WITH g AS (
     SELECT quarter_start, district_id, status, audience_group, sum(events) AS events, sum(attendance) AS attendance
     FROM event_quarter_sums
     WHERE list_contains($quarters, quarter_start) AND quarter_start BETWEEN $first AND $last
     GROUP BY ALL
-)
-SELECT quarter_start, district_id,
-       CAST(coalesce(sum(events) FILTER (WHERE status = 'held'), 0) AS BIGINT) AS held,
-       CAST(coalesce(sum(events) FILTER (WHERE status = 'cancelled'), 0) AS BIGINT) AS cancelled,
-       coalesce(sum(attendance) FILTER (WHERE status = 'held'), 0) AS attendance,
-       count(audience_group) FILTER (WHERE status = 'held' AND list_contains($hard, audience_group))
-           AS hard_to_reach_groups
-FROM g
-GROUP BY ALL
-"""
-_CONCERNS_SQL = """
-SELECT quarter_start, district_id, CAST(sum(raised) AS BIGINT) AS raised, CAST(sum(closed) AS BIGINT) AS closed
-FROM concern_quarter_sums
-WHERE list_contains($quarters, quarter_start) AND quarter_start BETWEEN $first AND $last
-GROUP BY ALL
-"""
-# District accounts only (the force-wide pages serve everyone); a district counts only
-# when every one of its accounts reported all four figures for all three months of the quarter.
-_SOCIAL_SQL = """
-WITH per_account AS (
+),
+events AS (
+    SELECT quarter_start, district_id,
+           CAST(coalesce(sum(events) FILTER (WHERE status = 'held'), 0) AS BIGINT) AS held,
+           CAST(coalesce(sum(events) FILTER (WHERE status = 'cancelled'), 0) AS BIGINT) AS cancelled,
+           coalesce(sum(attendance) FILTER (WHERE status = 'held'), 0) AS attendance,
+           count(audience_group) FILTER (WHERE status = 'held' AND list_contains($hard, audience_group))
+               AS hard_to_reach_groups
+    FROM g
+    GROUP BY ALL
+),
+concerns AS (
+    SELECT quarter_start, district_id, CAST(sum(raised) AS BIGINT) AS raised, CAST(sum(closed) AS BIGINT) AS closed
+    FROM concern_quarter_sums
+    WHERE list_contains($quarters, quarter_start) AND quarter_start BETWEEN $first AND $last
+    GROUP BY ALL
+),
+per_account AS (
     SELECT CAST(date_trunc('quarter', m.month_start) AS DATE) AS quarter_start, a.district_id, m.account_id,
            sum(m.followers) FILTER (WHERE m.month_start = date_trunc('quarter', m.month_start) + INTERVAL 2 MONTH)
                AS followers,
@@ -68,33 +69,46 @@ WITH per_account AS (
     WHERE a.district_id IS NOT NULL AND m.month_start >= $first AND m.month_start < $end
       AND list_contains($quarters, CAST(date_trunc('quarter', m.month_start) AS DATE))
     GROUP BY ALL
+),
+social AS (
+    SELECT quarter_start, district_id, sum(followers) AS followers, sum(reach) AS reach,
+           sum(engagements) AS engagements, sum(impressions) AS impressions,
+           sum(complete_months) = 3 * count(*) AS social_complete
+    FROM per_account
+    GROUP BY ALL
 )
-SELECT quarter_start, district_id, sum(followers) AS followers, sum(reach) AS reach,
-       sum(engagements) AS engagements, sum(impressions) AS impressions,
-       sum(complete_months) = 3 * count(*) AS social_complete
-FROM per_account
-GROUP BY ALL
+SELECT * FROM events
+FULL JOIN concerns USING (quarter_start, district_id)
+FULL JOIN social USING (quarter_start, district_id)
 """
+_EVENT_FIGURES = ["held", "cancelled", "attendance", "hard_to_reach_groups"]
+_CONCERN_FIGURES = ["raised", "closed"]
+_SOCIAL_FIGURES = ["followers", "reach", "engagements", "impressions", "social_complete"]
 
 
 def _quarter_frames(db: Database, quarters: list[date]) -> dict[date, pd.DataFrame]:
-    """Per quarter, per-district raw figures with a force row ('__force__'): three queries for them all."""
+    """Per quarter, per-district raw figures with a force row ('__force__'), from one query."""
     # Bounds as well as the list: a sorted table's statistics can skip blocks outside them.
-    bounds = {"quarters": quarters, "first": min(quarters), "last": max(quarters)}
-    districts = measures.districts(db)[["district_id", "population"]]
-    events = db.query(_EVENTS_SQL, bounds | {"hard": list(HARD_TO_REACH_GROUPS)})
-    concerns = db.query(_CONCERNS_SQL, bounds)
-    months = {"quarters": quarters, "first": min(quarters), "end": add_quarters(max(quarters), 1)}
-    social = db.query(_SOCIAL_SQL, months)
-    for frame in (events, concerns, social):
-        frame["quarter_start"] = pd.to_datetime(frame["quarter_start"]).dt.date
-    return {
-        q: _quarter_frame(
-            districts,
-            *(f[f["quarter_start"] == q].drop(columns="quarter_start") for f in (events, concerns, social)),
-        )
-        for q in quarters
+    params = {
+        "quarters": quarters,
+        "first": min(quarters),
+        "last": max(quarters),
+        "end": add_quarters(max(quarters), 1),
+        "hard": list(HARD_TO_REACH_GROUPS),
     }
+    districts = measures.districts(db)[["district_id", "population"]]
+    figures = db.query(_FIGURES_SQL, params)
+    figures["quarter_start"] = pd.to_datetime(figures["quarter_start"]).dt.date
+    frames = {}
+    for q in quarters:
+        rows = figures[figures["quarter_start"] == q].drop(columns="quarter_start")
+        # Each part as its own query returned it: the rows of districts that have that part's figures.
+        parts = [
+            rows.dropna(subset=cols, how="all")[["district_id", *cols]]
+            for cols in (_EVENT_FIGURES, _CONCERN_FIGURES, _SOCIAL_FIGURES)
+        ]
+        frames[q] = _quarter_frame(districts, *parts)
+    return frames
 
 
 def _quarter_frame(
