@@ -219,7 +219,7 @@ def map_views(db: Database, flt: EventFilter, flag_ratio: float = 0.75) -> pd.Da
 
 def map_views_monthly(db: Database, flt: EventFilter) -> pd.DataFrame:
     """Public map views per 1,000 residents per district per month, with the force's rate."""
-    df = db.query(
+    return db.query(
         """
         WITH months AS (
             SELECT v.month_start, d.district_id, d.name, v.views, d.population,
@@ -235,4 +235,3 @@ def map_views_monthly(db: Database, flt: EventFilter) -> pd.DataFrame:
         """,
         {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1), "districts": list(flt.district_ids)},
     )
-    return df
