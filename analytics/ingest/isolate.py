@@ -56,13 +56,19 @@ def run_isolated(fn: Callable, *args: Any, timeout: float = TIMEOUT_S, memory_mb
 
 
 def _serve(memory_mb: int, cpu_s: int) -> None:
-    """The child: set limits, read the request from stdin, write the answer to stdout."""
+    """The child: read the request from stdin, load the reader's code, set limits, read the file, write the
+    answer to stdout.
+
+    The limits bound reading the file, not loading the project's own code: under a small memory limit,
+    importing pandas or DuckDB can fail inside a C extension with an error that does not say memory.
+    """
+    module, name, args = pickle.loads(sys.stdin.buffer.read())
+    fn = getattr(importlib.import_module(module), name)
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
-    module, name, args = pickle.loads(sys.stdin.buffer.read())
     try:
-        answer = ("ok", getattr(importlib.import_module(module), name)(*args))
+        answer = ("ok", fn(*args))
     except ExportError as exc:
         answer = ("refused", str(exc))
     except MemoryError:
