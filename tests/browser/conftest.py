@@ -70,11 +70,12 @@ def start_server(data_dir: Path):
 
 
 def stop_server(proc, log: Path) -> None:
-    """Stop the server and fail if it logged a traceback."""
+    """Stop the server and fail if it logged a traceback; a clean log is removed (one with a traceback is kept)."""
     proc.terminate()
     proc.wait(10)
     server_log = log.read_text()
     assert "Traceback" not in server_log, server_log
+    log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
