@@ -1,4 +1,4 @@
-"""The data contract (v1): every table, column, type, enum and description.
+"""The data contract (version CONTRACT_VERSION): every table, column, type, enum and description.
 
 This module is the single source of truth. The demo generator, the data layer's
 views and casts, the importer and the tests all read it. Nothing here is
@@ -7,8 +7,7 @@ specific to one force: districts, questions and benchmark groups are data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from analytics.contract_types import Column, Table  # re-exported: callers find them here
 from analytics.vocabulary import (  # re-exported: the contract's enums and questions
     ACTION_STATUSES,
     ACTIVITY_TYPES,
@@ -29,47 +28,6 @@ from analytics.vocabulary import (  # re-exported: the contract's enums and ques
 )
 
 CONTRACT_VERSION = "2"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its name, DuckDB type, description and constraints."""
-
-    name: str
-    type: str
-    description: str
-    nullable: bool = False
-    enum: tuple[str, ...] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table of the contract, stored as ``<name>.parquet`` in the data directory."""
-
-    name: str
-    description: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    sort_by: tuple[str, ...]
-    # Optional tables load as empty views when their file is absent, so a force can
-    # start with survey data alone; only districts and the survey are required.
-    optional: bool = False
-    date_column: str | None = None
-    column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "column_index", {c.name: c for c in self.columns})
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """The column names in contract order."""
-        return tuple(c.name for c in self.columns)
-
-    def column(self, name: str) -> Column:
-        """The column called ``name``; KeyError if it is not in the contract."""
-        return self.column_index[name]
 
 
 def _c(name: str, type_: str, description: str, **kw) -> Column:
