@@ -7,6 +7,7 @@ on a district set no other session has, then sends the district filter's new val
 (a rerun with the widget's state) and times until the server reports the run finished, every message of
 the redrawn page sent. Nothing is drawn, so on one machine this is the server's share of "filter to
 redrawn chart" under load, apart from the browsers' own drawing (which bench.browser measures with them).
+As there, every session has opened its page before any change is timed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from bench.browser import Plan, _memory_kib, _pools, session_parser, timings
+from bench.browser import Gate, Plan, _memory_kib, _pools, session_parser, timings
 from tests.browser.conftest import start_server, stop_server
 
 TIMEOUT_S = 180
@@ -62,11 +63,11 @@ def _rerun(query: str, page: str, widgets: list | None = None) -> bytes:
     return msg.SerializeToString()
 
 
-async def _session(i, url, page, pool, names, changes, think, seen, samples, errors):
+async def _session(i, url, page, pool, names, changes, think, seen, gate, samples, errors):
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    plan = Plan(i, pool, seen, think)
+    plan = Plan(i, pool, seen, think, gate)
     current = plan.current
     await plan.stagger()
     found: dict[str, str] = {}
@@ -84,6 +85,7 @@ async def _session(i, url, page, pool, names, changes, think, seen, samples, err
                 raise RuntimeError("the opened page did not take the link's districts")
             if "id" not in found:
                 raise RuntimeError("the page drew no district filter")
+            await plan.opened()
             for step in range(changes):
                 change = await plan.next_change(step, errors)
                 if change is None:
@@ -100,6 +102,8 @@ async def _session(i, url, page, pool, names, changes, think, seen, samples, err
                     errors.append(f"session {i} change {step + 1}: the page shows {shown}, not {sorted(current)}")
     except Exception as exc:  # reported with the figures, never hidden
         errors.append(f"session {i}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    finally:
+        plan.close()
 
 
 def protocol_benchmark(
@@ -127,7 +131,7 @@ def protocol_benchmark(
                 await asyncio.sleep(0.25)
 
         sampler = asyncio.create_task(sample())
-        args = (names, changes, think, seen, samples, errors)
+        args = (names, changes, think, seen, Gate(sessions), samples, errors)
         try:
             await asyncio.gather(*(_session(i, url, page, pools[i % len(pools)], *args) for i in range(sessions)))
         finally:

@@ -1,0 +1,59 @@
+"""The session benchmarks' gate: no change is timed until every session has opened its page (or failed)."""
+
+import asyncio
+
+from bench.browser import Gate, Plan
+
+
+def _sessions(opens: list[bool], order: list[str]) -> None:
+    """Sessions that open (True) or fail before opening (False), yielding between steps; ``order`` logs them."""
+
+    async def session(i: int, opens_page: bool, gate: Gate) -> None:
+        plan = Plan(i, ["a", "b", "c", "d", "e", "f"], seen, think=0, gate=gate)
+        try:
+            for _ in range(i + 1):  # later sessions take longer to open
+                await asyncio.sleep(0)
+            if not opens_page:
+                raise RuntimeError("no page")
+            order.append(f"open {i}")
+            await plan.opened()
+            order.append(f"change {i}")
+        except RuntimeError:
+            order.append(f"failed {i}")
+        finally:
+            plan.close()
+
+    async def run() -> None:
+        gate = Gate(len(opens))
+        await asyncio.gather(*(session(i, o, gate) for i, o in enumerate(opens)))
+
+    seen: set = set()
+    asyncio.run(run())
+
+
+def test_no_session_changes_before_every_session_has_opened():
+    order: list[str] = []
+    _sessions([True, True, True], order)
+    assert order[:3] == ["open 0", "open 1", "open 2"]
+    assert sorted(order[3:]) == ["change 0", "change 1", "change 2"]
+
+
+def test_a_session_that_fails_to_open_does_not_hold_the_others():
+    order: list[str] = []
+    _sessions([True, True, False], order)
+    assert order[:3] == ["open 0", "open 1", "failed 2"]
+    assert sorted(order[3:]) == ["change 0", "change 1"]
+
+
+def test_closing_after_opening_does_not_count_twice():
+    gate = Gate(2)
+    plan = Plan(0, ["a", "b", "c", "d"], set(), think=0, gate=gate)
+
+    async def run() -> bool:
+        first = asyncio.create_task(plan.opened())
+        await asyncio.sleep(0)
+        plan.close()  # already counted when it opened
+        await asyncio.sleep(0)
+        return first.done()
+
+    assert asyncio.run(run()) is False, "one of two sessions opened: it must still be waiting"
