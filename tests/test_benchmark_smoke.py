@@ -57,9 +57,12 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
         paused = result["browser"]["2@0.5"]
         assert paused["sessions"] == 2 and paused["think_s"] == 0.5
         assert paused["samples"] == 4 and not paused["errors"], "two changes in each of two sessions"
+        assert paused["open_median_ms"] > 0 and paused["open_max_ms"] >= paused["open_median_ms"]
     markdown = (tmp_path / "out" / "benchmark-quick.md").read_text()
     assert "| overview |" in markdown and "x pandas" in markdown
     assert "| 2 sessions, each reading ~0.5 s between changes |" in markdown
+    if browsers:
+        assert "| opening (ms) |" in markdown
 
 
 def test_the_targets_table_says_met_only_within_each_target():
