@@ -99,31 +99,39 @@ def group_months(months: pd.DataFrame, groups: pd.Series, period: Period, member
     An account with no figures at all in the period counts as missing, so its group's months are
     blank, never summed without it. An account that reports some months but never a particular
     figure (X reports no reach) is left out of that figure's sum rather than blanking it for good.
+    Worked out on integer codes (group, month, account) with numpy: grouping by text cost most of the page.
     """
-    tagged = months.assign(group=groups)
     names = sorted(members)
-    grid = pd.MultiIndex.from_product([names, period.months()], names=["group", "month_start"])
-    figures = list(FIGURES)
-    # Per group and figure: accounts reporting it at all in the period (one grouping for every figure).
-    per_account = tagged[figures].notna().groupby([tagged["group"], tagged["account_id"]]).any()
-    reporting = per_account.groupby(level="group").sum()
-    present = per_account.groupby(level="group").size()
-    g = tagged.groupby(["group", "month_start"])
-    reported = g[figures].count().reindex(grid, fill_value=0)
-    totals = g[figures].sum(min_count=1).astype(float).reindex(grid)
-    out = pd.DataFrame(index=grid)
+    month_list = period.months()
+    n_months = len(month_list)
+    grid = pd.MultiIndex.from_product([names, month_list], names=["group", "month_start"])
+    g = pd.Index(names).get_indexer(groups.to_numpy())
+    m = pd.Index(month_list).get_indexer(months["month_start"].to_numpy())
+    in_group = g >= 0
+    accounts, _ = pd.factorize(months["account_id"].to_numpy())
+    n_accounts = max(int(accounts.max()) + 1, 1) if len(accounts) else 1
+    pair = g * n_accounts + accounts  # (group, account), for rows in a group
+
+    def accounts_per_group(rows: np.ndarray) -> np.ndarray:
+        return np.bincount(np.unique(pair[rows]) // n_accounts, minlength=len(names))
+
+    present = accounts_per_group(in_group)  # accounts with any row in the period, per group
+    in_cell = in_group & (m >= 0)
+    cell = (g * n_months + m)[in_cell]
     group_of_row = grid.codes[0]  # position in ``names`` of each row's group
-    sizes = np.array([len(members[n]) for n in names])
-    for col in figures:
+    sizes = np.array([len(members[n]) for n in names], dtype=int)
+    out = pd.DataFrame(index=grid)
+    for col in FIGURES:
+        values = months[col].to_numpy(dtype=float, na_value=np.nan)
+        has = ~np.isnan(values)
         # Accounts expected this month: the group's, less those reporting in the period but never this figure
         # (the accounts reporting it are among those present, so counting both is enough).
-        expected = (
-            sizes
-            - present.reindex(names, fill_value=0).to_numpy()
-            + reporting[col].reindex(names, fill_value=0).to_numpy()
-        )
+        expected = sizes - present + accounts_per_group(in_group & has)
         want = expected[group_of_row]
-        out[col] = totals[col].where((reported[col].to_numpy() == want) & (want > 0))
+        ok = has[in_cell]
+        reported = np.bincount(cell[ok], minlength=len(grid))
+        totals = np.bincount(cell[ok], weights=values[in_cell][ok], minlength=len(grid))
+        out[col] = np.where((reported == want) & (want > 0), totals, np.nan)
     return out.reset_index()
 
 
@@ -133,28 +141,52 @@ def _summarise(series: pd.DataFrame, populations: dict[str, float] | None, n_mon
     All groups at once (a page can hold hundreds of accounts): followers at the first and last month that
     reports them, average reach, summed counts, months with every figure the group reports at all (none
     reported: no month counts), and the engagement rate over months with both impressions and engagements.
+    Worked out with numpy on the groups' integer codes, rows in group then month order.
     """
-    s = series.sort_values(["group", "month_start"], kind="stable")
-    group = s["group"]
-    g = s.groupby(group, sort=False)
-    fol = s[s["followers"].notna()].groupby("group", sort=False)
-    out = pd.DataFrame(index=pd.Index(group.unique(), name="group"))
-    out["followers_start"] = fol["followers"].first()
-    out["followers_end"] = fol["followers"].last()
-    out["start_month"] = fol["month_start"].first()
-    out["end_month"] = fol["month_start"].last()
-    out["reach_avg"] = g["reach"].mean()
+    series = series[series["group"].notna()]  # as grouping does: a row without a group belongs to none
+    codes, groups = pd.factorize(series["group"], sort=True)
+    months, _ = pd.factorize(series["month_start"], sort=True)
+    order = np.lexsort((months, codes))  # stable: rows of one group and month keep their order
+    g = codes[order]
+    n = len(groups)
+    values = {col: series[col].to_numpy(dtype=float, na_value=np.nan)[order] for col in FIGURES}
+    has = {col: ~np.isnan(v) for col, v in values.items()}
+    index = pd.Index(groups, name="group")
+
+    def total(col: str, rows: np.ndarray) -> np.ndarray:
+        """Per group: the sum of ``col`` over ``rows`` (NaN where no row)."""
+        sums = np.bincount(g[rows], weights=values[col][rows], minlength=n)
+        return np.where(np.bincount(g[rows], minlength=n) > 0, sums, np.nan)
+
+    def at_ends(rows: np.ndarray, column: np.ndarray) -> tuple[pd.Series, pd.Series]:
+        """Per group with any of ``rows``: ``column`` at its first and at its last such row."""
+        positions = np.flatnonzero(rows)
+        first_groups, first = np.unique(g[positions], return_index=True)
+        last_groups, last = np.unique(g[positions][::-1], return_index=True)
+        at = column[order][positions]
+        return (
+            pd.Series(at[first], index=index[first_groups]),
+            pd.Series(at[::-1][last], index=index[last_groups]),
+        )
+
+    out = pd.DataFrame(index=index)
+    followers = has["followers"]
+    out["followers_start"], out["followers_end"] = at_ends(followers, series["followers"].to_numpy(dtype=float))
+    out["start_month"], out["end_month"] = at_ends(followers, series["month_start"].to_numpy())
+    with np.errstate(invalid="ignore"):
+        out["reach_avg"] = total("reach", has["reach"]) / np.bincount(g[has["reach"]], minlength=n)
     for col in ("impressions", "engagements", "posts"):
-        out[col] = g[col].sum(min_count=1)
-    notna = s[list(FIGURES)].notna()
-    reported = notna.groupby(group).transform("any")  # per row: the figures its group reports at all
-    complete = (notna | ~reported).all(axis=1) & reported.any(axis=1)
-    out["months_reported"] = complete.groupby(group).sum().astype(int)
+        out[col] = total(col, has[col])
+    reported = {col: np.bincount(g[has[col]], minlength=n)[g] > 0 for col in FIGURES}  # per row: its group's
+    complete = np.logical_and.reduce([has[col] | ~reported[col] for col in FIGURES])
+    complete &= np.logical_or.reduce([reported[col] for col in FIGURES])
+    out["months_reported"] = np.bincount(g[complete], minlength=n).astype(int)
     out["months"] = n_months
-    both = s.dropna(subset=["impressions", "engagements"]).groupby("group", sort=False)
-    impressions, engagements = both["impressions"].sum(), both["engagements"].sum()
-    out["engagement_rate"] = (100 * engagements / impressions.where(impressions > 0)).reindex(out.index)
-    one_month = fol.size().reindex(out.index, fill_value=0) < 2  # growth needs a start and a later end
+    both = has["impressions"] & has["engagements"]
+    impressions, engagements = total("impressions", both), total("engagements", both)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["engagement_rate"] = np.where(impressions > 0, 100 * engagements / impressions, np.nan)
+    one_month = np.bincount(g[followers], minlength=n) < 2  # growth needs a start and a later end
     out["growth"] = (out["followers_end"] - out["followers_start"]).mask(one_month)
     start = out["followers_start"]
     out["growth_pct"] = (100 * out["growth"] / start.where(start != 0)).mask(one_month)
