@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.chart_common import plain_json
+from analytics.chart_common import Spec, fill, plain_json
 from analytics.social import FORCE_WIDE, Association
 from analytics.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
 
@@ -110,7 +113,7 @@ def platform_chart(platforms: pd.DataFrame, measure: str) -> alt.Chart:
     )
 
 
-def tag_heatmap(tags: pd.DataFrame) -> alt.LayerChart:
+def tag_heatmap(tags: pd.DataFrame) -> Spec:
     """Median reach per post by tag and district, coloured against the district's own median (100 = usual).
 
     The tag reaching furthest in each district is starred, so the answer does not rest on colour.
@@ -128,7 +131,13 @@ def tag_heatmap(tags: pd.DataFrame) -> alt.LayerChart:
             ["district", "tag", "posts", "posts_with_reach", "median_reach", "vs_usual", "label"]
         ]
     )
-    base = alt.Chart(df).encode(
+    return fill(_heatmap_template(max(120, 30 * df["district"].nunique())), {"tags": df})
+
+
+@lru_cache(maxsize=32)
+def _heatmap_template(height: int) -> str:
+    """The tag heatmap's structure (JSON) for a plot ``height`` pixels high, its rows the named data "tags"."""
+    base = alt.Chart(alt.NamedData("tags")).encode(
         x=alt.X("tag:N", title="Tag", axis=alt.Axis(labelAngle=0, labelLimit=140)),
         y=alt.Y("district:N", title=None, axis=alt.Axis(labelLimit=220)),
     )
@@ -157,18 +166,24 @@ def tag_heatmap(tags: pd.DataFrame) -> alt.LayerChart:
             alt.value("#000000"),
         ),
     )
-    rows = df["district"].nunique()
-    return (blank + cells + text).properties(
-        height=max(120, 30 * rows), title="Median reach per post by tag (★ reaches furthest in the district)"
+    chart = (blank + cells + text).properties(
+        height=height, title="Median reach per post by tag (★ reaches furthest in the district)"
     )
+    return json.dumps(chart.to_dict())
 
 
-def association_chart(assoc: Association) -> alt.LayerChart:
+def association_chart(assoc: Association) -> Spec:
     """% feeling well informed against reach per 1,000 residents, one labelled point per district."""
     df = plain_json(
         assoc.points.dropna(subset=["pct", "reach_per_1k"])[["name", "reach_per_1k", "pct", "ci_low", "ci_high", "n"]]
     )
-    base = alt.Chart(df).encode(
+    return fill(_association_template(), {"association": df})
+
+
+@lru_cache(maxsize=1)
+def _association_template() -> str:
+    """The association chart's structure (JSON), its points the named data "association"."""
+    base = alt.Chart(alt.NamedData("association")).encode(
         x=alt.X(
             "reach_per_1k:Q",
             title="People reached a month per 1,000 residents (average)",
@@ -189,6 +204,7 @@ def association_chart(assoc: Association) -> alt.LayerChart:
     ]
     dots = base.mark_point(filled=True, size=70, color=DISTRICT_PALETTE[0]).encode(y="pct:Q", tooltip=tooltip)
     labels = base.mark_text(align="left", dx=7, dy=-7, fontSize=11).encode(y="pct:Q", text="name:N")
-    return (bars + dots + labels).properties(
+    chart = (bars + dots + labels).properties(
         height=360, title="Association, not cause: reach against feeling well informed, by district"
     )
+    return json.dumps(chart.to_dict())
