@@ -1,8 +1,16 @@
 """The session benchmarks' gate: no change is timed until every session has opened its page (or failed)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from bench.browser import Gate, Plan
+
+
+def _run(coroutine):
+    """Run ``coroutine`` on a loop of its own, in a thread of its own (Playwright's sync API, used by
+    other tests in the same worker, leaves a loop running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _sessions(opens: list[bool], order: list[str]) -> None:
@@ -28,7 +36,7 @@ def _sessions(opens: list[bool], order: list[str]) -> None:
         await asyncio.gather(*(session(i, o, gate) for i, o in enumerate(opens)))
 
     seen: set = set()
-    asyncio.run(run())
+    _run(run())
 
 
 def test_no_session_changes_before_every_session_has_opened():
@@ -56,4 +64,4 @@ def test_closing_after_opening_does_not_count_twice():
         await asyncio.sleep(0)
         return first.done()
 
-    assert asyncio.run(run()) is False, "one of two sessions opened: it must still be waiting"
+    assert _run(run()) is False, "one of two sessions opened: it must still be waiting"
