@@ -94,10 +94,34 @@ def _json_of(cmd: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def reference_scan_ms(data_dir: Path, repeats: int = 7) -> float:
+    """The machine's speed at this moment: a plain DuckDB scan of the events file, grouped by district (median ms).
+
+    The shared machine's speed swings by up to 2x within minutes; this fixed workload, taken before and after
+    a data set's figures, shows how fast it was while they were measured."""
+    import statistics
+
+    import duckdb
+
+    path = [str(data_dir / "engagement_events.parquet")]
+    sql = "SELECT district_id, count(*), sum(attendance) FROM read_parquet($path) GROUP BY district_id"
+    con = duckdb.connect(config={"threads": os.cpu_count() or 1})
+    try:
+        con.execute(sql, {"path": path}).fetchall()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            con.execute(sql, {"path": path}).fetchall()
+            times.append(time.perf_counter() - start)
+    finally:
+        con.close()
+    return 1000 * statistics.median(times)
+
+
 def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int, browsers: bool = True) -> dict:
     districts = ",".join(filter_districts(data_dir))
     py = sys.executable
-    out = {"districts": districts}
+    out = {"districts": districts, "reference_scan_ms": [reference_scan_ms(data_dir)]}
     for mode in ("on", "off"):
         out[f"engine_{mode}"] = _json_of(
             [
@@ -127,6 +151,7 @@ def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int, bro
         out["protocol"][spec] = protocol_benchmark(data_dir, **run)
         if browsers:
             out["browser"][spec] = browser_benchmark(data_dir, **run)
+    out["reference_scan_ms"].append(reference_scan_ms(data_dir))
     return out
 
 

@@ -7,6 +7,12 @@ def _ms(x) -> str:
     return "–" if x is None else f"{x:,.1f}"
 
 
+def _scan_text(result: dict) -> str:
+    """The machine-speed reference, before and after the data set's figures."""
+    scans = result.get("reference_scan_ms") or []
+    return " and ".join(f"{_ms(x)} ms" for x in scans) + " (before and after)" if len(scans) == 2 else "–"
+
+
 def sessions_text(spec: str) -> str:
     """``10@5`` as '10 sessions, each reading ~5 s between changes'; ``10`` as '10 sessions, no pause'."""
     n, _, think = spec.partition("@")
@@ -40,7 +46,8 @@ def page_rows(result: dict) -> list[dict]:
 
 def lines(kind: str, result: dict) -> list[str]:
     out = [
-        f"-- {kind} ({result['rows']['engagement_events']:,} events, {result['rows']['survey_responses']:,} answers)"
+        f"-- {kind} ({result['rows']['engagement_events']:,} events, {result['rows']['survey_responses']:,} answers)",
+        f"reference scan: {_scan_text(result)}",
     ]
     out.append(
         f"{'page':14} {'server ms':>10} {'change ms':>10} {'all q ms':>9} {'parquet':>9} {'pandas':>9} {'x pandas':>9}"
@@ -156,6 +163,10 @@ def markdown(report: dict) -> str:
             f"{b['parquet_mib']:.0f} MiB; engine file {b['engine_mib']:.0f} MiB"
             + (f", built in {b['engine_build_s']:.0f} s" if "engine_build_s" in b else "")
             + ".",
+            "",
+            f"Machine speed while measuring: a plain DuckDB scan of the events file grouped by district took "
+            f"{_scan_text(result)}; the same workload shows how fast this shared machine was when these figures "
+            "were taken.",
             "",
             "| page | server (ms) | change (ms) | all queries (ms) | Parquet (ms) | pandas (ms) | x pandas "
             "| slowest queries (ms) |",

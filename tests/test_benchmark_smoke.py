@@ -39,6 +39,8 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
     result = report["datasets"]["scale"]
     assert result["rows"] == {"engagement_events": 20_000, "survey_responses": 10_000}
     assert report["machine"]["cores"] >= 1
+    scans = result["reference_scan_ms"]
+    assert len(scans) == 2 and all(x > 0 for x in scans), "the machine-speed scan before and after"
     for mode in ("engine_on", "engine_off"):
         pages = result[mode]["pages"]
         assert set(pages) == {"overview", "trends", "star_chamber", "activity_map", "social"}
@@ -60,6 +62,7 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
         assert paused["open_median_ms"] > 0 and paused["open_max_ms"] >= paused["open_median_ms"]
     markdown = (tmp_path / "out" / "benchmark-quick.md").read_text()
     assert "| overview |" in markdown and "x pandas" in markdown
+    assert "Machine speed while measuring: a plain DuckDB scan" in markdown and "(before and after)" in markdown
     assert "| 2 sessions, each reading ~0.5 s between changes |" in markdown
     if browsers:
         assert "| opening (ms) |" in markdown
