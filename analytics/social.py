@@ -99,7 +99,7 @@ def group_months(months: pd.DataFrame, groups: pd.Series, period: Period, member
     An account with no figures at all in the period counts as missing, so its group's months are
     blank, never summed without it. An account that reports some months but never a particular
     figure (X reports no reach) is left out of that figure's sum rather than blanking it for good.
-    Worked out on integer codes (group, month, account) with numpy: grouping by text cost most of the page.
+    Worked out on integer codes (group, month, account) with numpy: grouping by text took twice as long.
     """
     names = sorted(members)
     month_list = period.months()
@@ -159,11 +159,11 @@ def _summarise(series: pd.DataFrame, populations: dict[str, float] | None, n_mon
         return np.where(np.bincount(g[rows], minlength=n) > 0, sums, np.nan)
 
     def at_ends(rows: np.ndarray, column: np.ndarray) -> tuple[pd.Series, pd.Series]:
-        """Per group with any of ``rows``: ``column`` at its first and at its last such row."""
+        """Per group with any of ``rows``: ``column`` (in row order) at its first and at its last such row."""
         positions = np.flatnonzero(rows)
         first_groups, first = np.unique(g[positions], return_index=True)
         last_groups, last = np.unique(g[positions][::-1], return_index=True)
-        at = column[order][positions]
+        at = column[positions]
         return (
             pd.Series(at[first], index=index[first_groups]),
             pd.Series(at[::-1][last], index=index[last_groups]),
@@ -171,8 +171,8 @@ def _summarise(series: pd.DataFrame, populations: dict[str, float] | None, n_mon
 
     out = pd.DataFrame(index=index)
     followers = has["followers"]
-    out["followers_start"], out["followers_end"] = at_ends(followers, series["followers"].to_numpy(dtype=float))
-    out["start_month"], out["end_month"] = at_ends(followers, series["month_start"].to_numpy())
+    out["followers_start"], out["followers_end"] = at_ends(followers, values["followers"])
+    out["start_month"], out["end_month"] = at_ends(followers, series["month_start"].to_numpy()[order])
     with np.errstate(invalid="ignore"):
         out["reach_avg"] = total("reach", has["reach"]) / np.bincount(g[has["reach"]], minlength=n)
     for col in ("impressions", "engagements", "posts"):
