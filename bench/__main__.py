@@ -118,7 +118,9 @@ def reference_scan_ms(data_dir: Path, repeats: int = 7) -> float:
     return 1000 * statistics.median(times)
 
 
-def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int, browsers: bool = True) -> dict:
+def measure(
+    data_dir: Path, repeats: int, sessions: list[str], changes: int, browsers: bool = True, floor: bool = False
+) -> dict:
     districts = ",".join(filter_districts(data_dir))
     py = sys.executable
     out = {"districts": districts, "reference_scan_ms": [reference_scan_ms(data_dir)]}
@@ -140,8 +142,8 @@ def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int, bro
     out["pandas"] = _json_of(
         [py, "-m", "bench.pandas_baseline", str(data_dir), "--districts", districts, "--repeats", str(repeats)]
     )
-    out["browser"], out["protocol"] = {}, {}
-    from bench.browser import browser_benchmark
+    out["browser"], out["protocol"], out["floor"] = {}, {}, {}
+    from bench.browser import FLOOR_APP, browser_benchmark
     from bench.protocol import protocol_benchmark
 
     for spec in sessions:
@@ -151,6 +153,9 @@ def measure(data_dir: Path, repeats: int, sessions: list[str], changes: int, bro
         out["protocol"][spec] = protocol_benchmark(data_dir, **run)
         if browsers:
             out["browser"][spec] = browser_benchmark(data_dir, **run)
+        if browsers and floor:
+            # The same changes on a bare page (one filter, one chart): what the browsers and Streamlit cost alone.
+            out["floor"][spec] = browser_benchmark(data_dir, **run, app=FLOOR_APP, page_path="")
     out["reference_scan_ms"].append(reference_scan_ms(data_dir))
     return out
 
@@ -187,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {kind}: preparing {folder}", flush=True)
         data_dir, built = prepare(kind, args.events, args.survey_rows, folder)
         print(f"   {built}", flush=True)
-        result = measure(data_dir, args.repeats, sessions, args.changes, browsers=not args.no_browser)
+        browsers = not args.no_browser
+        result = measure(data_dir, args.repeats, sessions, args.changes, browsers, floor=kind == "scale")
         result["build"] = built
         result["rows"] = {
             t: pd.read_parquet(data_dir / f"{t}.parquet", columns=[]).shape[0]

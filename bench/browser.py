@@ -43,6 +43,8 @@ from analytics.periods import quarter_key, quarter_start
 from scripts.chromium import CHROMIUM, FLAGS
 from tests.browser.conftest import start_server, stop_server
 
+# A bare page timed the same way (bench.floor_app): what the browsers and Streamlit cost with nothing else.
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 QUIET_MS = 400
 TIMEOUT_MS = 180_000
 START_DISTRICTS = 3
@@ -337,9 +339,11 @@ def browser_benchmark(
     *,
     think: float = 0,
     force: str | None = None,
+    app: Path | None = None,
 ) -> dict:
     """Time ``changes`` district-filter changes in each of ``sessions`` concurrent browser sessions
-    (each reading ``think`` seconds on average between changes; 0: no pause)."""
+    (each reading ``think`` seconds on average between changes; 0: no pause). ``app``: another script to
+    serve instead of the dashboard (``bench/floor_app.py``, the floor), at ``page_path`` ('' for its one page)."""
     data_dir = Path(data_dir)
     districts = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "name"])
     names = dict(zip(districts["district_id"], districts["name"], strict=True))
@@ -350,7 +354,7 @@ def browser_benchmark(
     errors: list[str] = []
     # No file watcher: an edit to the source during a run would reload modules under the sessions.
     with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
-        proc, url, log = start_server(data_dir)
+        proc, url, log = start_server(data_dir, app)
     try:
         link = f"{url}/{page_path}?{span}"
         samples, opens, peak = asyncio.run(_run(link, proc.pid, pools, names, sessions, changes, think, errors))
@@ -384,4 +388,5 @@ def browser_benchmark(
 if __name__ == "__main__":
     parser = session_parser(__doc__.splitlines()[0], sessions=1, changes=10)
     parser.add_argument("--page", dest="page_path", default="trends", help="'' for the overview")
+    parser.add_argument("--app", type=Path, help=f"serve this script instead of app.py ({FLOOR_APP.name}: the floor)")
     print(json.dumps(browser_benchmark(**vars(parser.parse_args()))))

@@ -63,11 +63,12 @@ def lines(kind: str, result: dict) -> list[str]:
             f"server (protocol), {sessions_text(spec)}: median {_ms(b.get('median_ms'))} ms, "
             f"p95 {_ms(b.get('p95_ms'))} ms, errors {len(b.get('errors', []))}"
         )
-    for spec, b in result["browser"].items():
-        out.append(
-            f"browser, {sessions_text(spec)}: median {_ms(b.get('median_ms'))} ms, p95 {_ms(b.get('p95_ms'))} ms, "
-            f"server peak {_ms(b.get('server_peak_rss_mib'))} MiB, errors {len(b.get('errors', []))}"
-        )
+    for source, what in (("browser", "browser"), ("floor", "bare page (floor)")):
+        for spec, b in result.get(source, {}).items():
+            out.append(
+                f"{what}, {sessions_text(spec)}: median {_ms(b.get('median_ms'))} ms, p95 {_ms(b.get('p95_ms'))} ms, "
+                f"server peak {_ms(b.get('server_peak_rss_mib'))} MiB, errors {len(b.get('errors', []))}"
+            )
     out.append(
         f"peak memory: AppTest server {result['engine_on']['peak_rss_mib']:.0f} MiB; "
         f"pandas {result['pandas']['peak_rss_mib']:.0f} MiB (load {result['pandas']['load_s']:.1f} s)"
@@ -109,6 +110,12 @@ def target_lines(result: dict, t: dict) -> list[str]:
                 f"{label}: median at most {t['browser_median_ms']} ms, p95 at most {t['browser_p95_ms']} ms | "
                 f"median {_ms(run['median_ms'])} ms, p95 {_ms(run['p95_ms'])} ms | {_met(ok)} |"
             )
+    floor = next((v for k, v in result.get("floor", {}).items() if k.startswith("10@")), None)
+    if floor and floor.get("median_ms") is not None:
+        out.append(
+            f"| (for comparison, not a target) the same ten Chromium sessions on a bare page, one filter and one "
+            f"chart (`bench/floor_app.py`) | median {_ms(floor['median_ms'])} ms, p95 {_ms(floor['p95_ms'])} ms | – |"
+        )
     peaks = [v["server_peak_rss_mib"] for src in ("protocol", "browser") for v in result.get(src, {}).values()]
     if peaks:
         out.append(
@@ -203,14 +210,19 @@ def markdown(report: dict) -> str:
                 "the browsers running on the same two cores as the server. Every session has opened its page before",
                 "any change is timed; **opening** is how long that took (from the request to the drawn charts, median,",
                 "all sessions opening at once), which is not counted in the changes' figures.",
+                "The **bare page (floor)** rows time the same changes on `bench/floor_app.py`, one district filter and",
+                "one chart and nothing else: what the browsers and Streamlit's own front end cost on this machine",
+                "before any dashboard.",
                 "",
                 "| browser sessions | median (ms) | p95 (ms) | max (ms) | changes | opening (ms) | server peak (MiB) "
                 "| errors |",
                 "|---|---:|---:|---:|---:|---:|---:|---|",
             ]
-        for spec, br in result["browser"].items():
+        browsers = [(sessions_text(k), v) for k, v in result["browser"].items()]
+        browsers += [(f"{sessions_text(k)}: bare page (floor)", v) for k, v in result.get("floor", {}).items()]
+        for spec, br in browsers:
             out.append(
-                f"| {sessions_text(spec)} | {_ms(br.get('median_ms'))} | {_ms(br.get('p95_ms'))} | "
+                f"| {spec} | {_ms(br.get('median_ms'))} | {_ms(br.get('p95_ms'))} | "
                 f"{_ms(br.get('max_ms'))} | {br.get('samples', 0)} | {_ms(br.get('open_median_ms'))} | "
                 f"{_ms(br.get('server_peak_rss_mib'))} | {len(br.get('errors', []))} |"
             )

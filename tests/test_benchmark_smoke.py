@@ -60,12 +60,17 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
         assert paused["sessions"] == 2 and paused["think_s"] == 0.5
         assert paused["samples"] == 4 and not paused["errors"], "two changes in each of two sessions"
         assert paused["open_median_ms"] > 0 and paused["open_max_ms"] >= paused["open_median_ms"]
+        # The bare page, timed the same way: it drew its chart on every change.
+        floor = result["floor"]["2@0.5"]
+        assert floor["samples"] == 4 and not floor["errors"] and floor["changes_without_chart_redraw"] == 0
+        assert result["floor"]["1"]["samples"] >= 1 and not result["floor"]["1"]["errors"]
     markdown = (tmp_path / "out" / "benchmark-quick.md").read_text()
     assert "| overview |" in markdown and "x pandas" in markdown
     assert "Machine speed while measuring: a plain DuckDB scan" in markdown and "(before and after)" in markdown
     assert "| 2 sessions, each reading ~0.5 s between changes |" in markdown
     if browsers:
         assert "| opening (ms) |" in markdown
+        assert "| 2 sessions, each reading ~0.5 s between changes: bare page (floor) |" in markdown
 
 
 def test_the_targets_table_says_met_only_within_each_target():
@@ -80,6 +85,7 @@ def test_the_targets_table_says_met_only_within_each_target():
         "pandas": {"page_ms": {"fast": 400.0, "slow": 300.0}},
         "protocol": {"10@5": {"median_ms": 200.0, "p95_ms": 700.0, "errors": [], "server_peak_rss_mib": 650.0}},
         "browser": {"10@5": {"median_ms": 240.0, "p95_ms": 590.0, "errors": [], "server_peak_rss_mib": 300.0}},
+        "floor": {"10@5": {"median_ms": 150.0, "p95_ms": 450.0, "errors": [], "server_peak_rss_mib": 190.0}},
     }
     targets = {"queries_ms": 50, "browser_median_ms": 250, "browser_p95_ms": 600, "memory_mib": 600, "vs_pandas": 10}
     lines = target_lines(result, targets)
@@ -90,6 +96,8 @@ def test_the_targets_table_says_met_only_within_each_target():
     protocol = next(v for k, v in verdicts.items() if "protocol clients" in k)
     browser = next(v for k, v in verdicts.items() if "headless Chromium" in k)
     assert (protocol, browser) == ("**no**", "yes"), "a p95 over 600 ms misses; 240 / 590 ms meets"
+    floor = [(k, v) for k, v in verdicts.items() if "bare page" in k]
+    assert len(floor) == 1 and floor[0][1] == "–" and "not a target" in floor[0][0], "the floor is shown, not judged"
     assert next(v for k, v in verdicts.items() if k.startswith("server memory")) == "**no**"
     assert verdicts["fast: at least 10x faster than pandas"] == "yes"  # 400 / 40
     assert verdicts["slow: at least 10x faster than pandas"] == "**no**"  # 300 / 60

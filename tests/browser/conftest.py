@@ -24,8 +24,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path):
-    """Start the dashboard on a free local port; returns (process, base URL, log path)."""
+def start_server(data_dir: Path, app: Path | None = None):
+    """Start the dashboard (or ``app``) on a free local port; returns (process, base URL, log path)."""
     port = _free_port()
     env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir)}
     boundaries = REPO.parent / "shared" / "reference" / "boundaries" / "essex_lad_2024_buc.geojson"
@@ -39,7 +39,7 @@ def start_server(data_dir: Path):
                 "-m",
                 "streamlit",
                 "run",
-                str(REPO / "app.py"),
+                str(app or REPO / "app.py"),
                 "--server.port",
                 str(port),
                 "--server.address",
