@@ -210,9 +210,14 @@ def markdown(report: dict) -> str:
                 "the browsers running on the same two cores as the server. Every session has opened its page before",
                 "any change is timed; **opening** is how long that took (from the request to the drawn charts, median,",
                 "all sessions opening at once), which is not counted in the changes' figures.",
-                "The **bare page (floor)** rows time the same changes on `bench/floor_app.py`, one district filter and",
-                "one chart and nothing else: what the browsers and Streamlit's own front end cost on this machine",
-                "before any dashboard.",
+            ]
+            if result.get("floor"):
+                out += [
+                    "The **bare page (floor)** rows time the same changes on `bench/floor_app.py`, one district filter",
+                    "and one chart and nothing else: what the browsers and Streamlit's own front end cost on this",
+                    "machine before any dashboard.",
+                ]
+            out += [
                 "",
                 "| browser sessions | median (ms) | p95 (ms) | max (ms) | changes | opening (ms) | server peak (MiB) "
                 "| errors |",
