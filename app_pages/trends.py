@@ -165,11 +165,13 @@ if section == "funnel":
             "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
             "the limits, where differences are within what chance explains."
         )
-        funnel_table = tables.funnel_table(points)
-        with st.expander("Data behind the funnel and ranking, and about these numbers"):
-            st.markdown(components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."))
-            st.dataframe(funnel_table, hide_index=True, width="stretch")
-            components.download_csv(funnel_table, f"funnel_{stem}.csv", key="dl_funnel")
+        components.data_section(
+            "Data behind the funnel and ranking, and about these numbers",
+            tables.funnel_table(points),
+            f"funnel_{stem}.csv",
+            components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."),
+            key="dl_funnel",
+        )
 
 if section == "groups":
     with tabs["groups"]:

@@ -59,3 +59,16 @@ def app_env(demo_dir, monkeypatch):
 def in_ci() -> bool:
     """True under CI, where browser tests must run rather than skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def open_data_sections(at) -> list[str]:
+    """Open every "Data behind ..." section the last run drew (each draws its table only while open) and run
+    the page again; returns their keys."""
+    from ui.components import data_section_key
+
+    suffix = data_section_key("")
+    keys = [k for k in at.session_state.keys() if k.endswith(suffix)]
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    return keys

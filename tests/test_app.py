@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import config
+from tests.conftest import open_data_sections
 from ui.navigation import PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -196,9 +197,21 @@ def test_trends_page_follows_its_controls(app_env):
     assert [h.value for h in at.header][:2] == ["Trend", "District by district"]
     assert len(at.get("vega_lite_chart")) == 2
     assert qp(at, "section") == ["districts"]
-    # Each chart has its data table; the trend table holds the suppression-aware figures.
+    # Each chart has its data section, closed: its table is drawn only once it is opened.
+    assert [e.label for e in at.expander].count("Data behind this chart, and about these numbers") == 2
+    assert not at.dataframe
+    assert not [b for b in at.get("download_button") if b.proto.label == "Download CSV"]
+    assert sorted(open_data_sections(at)) == ["dl_multiples_open", "dl_trend_open"]
+    assert not at.exception
+    # Open, each chart has its data table; the trend table holds the suppression-aware figures.
+    assert len(at.dataframe) == 2
+    assert [b.proto.label for b in at.get("download_button")].count("Download CSV") == 2
     trend = at.dataframe[0].value
     assert {"Series", "Period", "%", "Base (n)", "Against a year before"} <= set(trend.columns)
+    # An open section stays open and follows a filter change.
+    at.selectbox(key="w_mode").set_value("rolling").run()
+    assert not at.exception and len(at.dataframe) == 2
+    assert at.dataframe[0].value["Period"].str.startswith("Year to").all()
 
     at = run_app(link | {"section": "funnel"}, page="app_pages/trends.py")
     assert "Districts in Q2 2020/21: funnel and ranking" in [s.value for s in at.header]

@@ -21,6 +21,7 @@ from analytics import charts, section_charts, store, tables, trend_charts, trend
 from analytics.db import Database
 from analytics.export import csv_bytes
 from analytics.overview import district_comparison
+from tests.conftest import open_data_sections
 from tests.reference import reference
 
 QUARTER = date(2020, 4, 1)
@@ -173,6 +174,10 @@ def test_through_the_pages(small_dir, true_value, monkeypatch, page, section):
         at.query_params[key] = value
     at.run()
     assert not at.exception
+    # The tables behind the charts are sent only from open sections: open them all, so they are checked too.
+    opened = open_data_sections(at)
+    assert not at.exception
+    assert opened or page.endswith("overview.py"), "every trends section has a data section"
     if section:
         heading = {
             "districts": "District by district",

@@ -300,14 +300,30 @@ def _screen_kwargs(chart_kwargs: dict) -> dict:
     return chart_kwargs
 
 
+def data_section_key(key: str) -> str:
+    """The session-state key of the data section drawn with download key ``key`` (True while it is open)."""
+    return f"{key}_open"
+
+
+def data_section(label: str, table, filename: str, about: str, key: str) -> None:
+    """A closed section holding a note, ``table`` and its CSV and Excel downloads, drawn only while open.
+
+    Opening it reruns the page. A closed section sends the browser nothing, so a filter change does not make
+    every browser build tables nobody has opened (about 45 ms of a change each, on a trends page at scale;
+    docs/scaling.md). An open one stays open, and follows the filters, until it is closed.
+    """
+    with st.expander(label, key=data_section_key(key), on_change="rerun") as section:
+        if section.open:
+            st.markdown(about)
+            st.dataframe(table, hide_index=True, width="stretch")
+            download_csv(table, filename, key)
+
+
 def chart_block(chart_, table, filename: str, about: str, key: str, summary: str = "", **chart_kwargs) -> None:
     """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note."""
     stem = filename.rsplit(".", 1)[0]
     chart(chart_, key, summary, stem, **chart_kwargs)
-    with st.expander("Data behind this chart, and about these numbers"):
-        st.markdown(about)
-        st.dataframe(table, hide_index=True, width="stretch")
-        download_csv(table, filename, key)
+    data_section("Data behind this chart, and about these numbers", table, filename, about, key)
 
 
 def download_csv(table, filename: str, key: str) -> None:
