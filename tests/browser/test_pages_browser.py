@@ -92,10 +92,13 @@ def test_trends_page_with_three_districts(page, server):
     wait_for_charts(page, 3)
     assert page.get_by_role("heading", name="District by district").count() == 0
     wait_until_idle(page)
-    # The data behind a chart opens, and its CSV downloads with escaped text.
+    # The data behind a chart is drawn once opened (closed sections send no table), and its CSV downloads
+    # with escaped text.
+    assert page.get_by_test_id("stDataFrame").count() == 0
     page.get_by_text("Data behind this chart, and about these numbers").first.click()
     button = page.get_by_role("button", name="Download CSV").first
     button.wait_for()
+    page.get_by_test_id("stDataFrame").first.wait_for()
     for attempt in range(3):  # a busy machine can miss the first click while the expander opens
         try:
             with page.expect_download(timeout=40_000) as download:
