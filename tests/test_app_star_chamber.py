@@ -1,0 +1,132 @@
+"""The Star Chamber page through app.py with AppTest: a meeting's link, editing actions, the meeting pack."""
+
+from tests.test_app import run_app
+
+
+def test_star_chamber_page_for_a_shared_meeting_link(app_env):
+    at = run_app(
+        {"round": "2026-09", "presenting": "southend", "compare": ["southend", "harlow", "thurrock"]},
+        page="app_pages/star_chamber.py",
+    )
+    assert not at.exception
+    assert at.selectbox(key="w_presenting").value == "southend"
+    assert "Southend at the September 2026 Star Chamber" in at.caption[0].value
+    assert [s.value for s in at.main.header] == ["Questions for the panel", "Scorecard", "Side by side", "Actions"]
+    scorecard = at.dataframe[0].value
+    assert list(scorecard["Measure"])[:1] == ["Police doing a good or excellent job"]
+    assert set(scorecard["Grade"]) <= {"exceeds expectations", "meets expectations", "below expectations", "not graded"}
+    assert at.get("vega_lite_chart"), "the side-by-side chart is drawn"
+    actions = at.dataframe[-1].value
+    assert actions["Status"].str.startswith("OVERDUE").any()
+
+
+def _star_chamber_with_copy(demo_dir, tmp_path, monkeypatch):
+    import shutil
+
+    import streamlit as st
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_dir, data_dir)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    action = at.selectbox(key="edit_action").value
+    return at, data_dir, action
+
+
+def _form(at):
+    status = next(s for s in at.selectbox if s.label == "Status")
+    note = next(t for t in at.text_area if t.label == "Update")
+    save = next(b for b in at.button if b.label == "Save update")
+    return status, note, save
+
+
+def test_an_action_update_saved_from_the_page(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    status, note, save = _form(at)
+    status.set_value("complete")
+    note.set_value("Done: posts now go out monthly")
+    save.click().run()
+    assert not at.exception
+    assert any(f"Saved {action}" in s.value.replace("\\", "") for s in at.success)
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["status"] == "complete" and row["updated_by"] == "local user (no sign-in)"
+
+
+def test_a_stale_edit_from_the_page_is_refused_and_shows_the_newer_version(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analytics import actions
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    # Someone else saves first, after this editor opened the action.
+    current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    actions.update_action(
+        data_dir, action, int(current["version"]), {"update_note": "Other editor"}, "carol", role="manager"
+    )
+    _, note, save = _form(at)
+    note.set_value("My note")
+    save.click().run()
+    assert not at.exception
+    assert any("Not saved" in e.value and "carol" in e.value for e in at.error)
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["update_note"] == "Other editor", "the other editor's change is not overwritten"
+
+
+def test_meeting_pack_is_built_from_the_page(app_env):
+    at = run_app({"round": "2026-09", "presenting": "harlow"}, page="app_pages/star_chamber.py")
+    at.button(key="build_pack").click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download PowerPoint" in labels and "Download PDF" in labels
+
+
+def test_first_star_chamber_round_has_no_previous_meeting_or_carried_actions(app_env):
+    at = run_app({"round": "2018-09", "presenting": "harlow"}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    assert "the previous Star Chamber (none)" in at.caption[0].value
+    assert set(at.dataframe[0].value["vs last Star Chamber"]) == {"–"}
+    listed = at.dataframe[-1].value
+    assert listed["Action"].str.startswith("SC-2018-09-harlow").all(), "only actions set at this first meeting"
+    assert not listed["Status"].str.startswith("OVERDUE").any()
+
+
+def test_after_a_refused_edit_the_draft_survives_and_saves_on_top(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analytics import actions
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    actions.update_action(
+        data_dir, action, int(current["version"]), {"update_note": "Carol's note"}, "carol", role="manager"
+    )
+    status, _, save = _form(at)
+    status.set_value("complete")
+    save.click().run()
+    assert any("Not saved" in e.value for e in at.error)
+    status, _, save = _form(at)
+    assert status.value == "complete", "the editor's draft is kept after the refusal"
+    save.click().run()
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["status"] == "complete", "the editor's change is saved on top of the newer version"
+    assert row["update_note"] == "Carol's note", "only what the editor changed is sent: Carol's note survives"
+
+
+def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkeypatch):
+    from datetime import date
+
+    import pandas as pd
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    owner = next(t for t in at.text_input if t.label == "Owner (role)")
+    due = next(d for d in at.date_input if d.label == "Due")
+    owner.set_value("District Inspector")
+    due.set_value(date(2027, 2, 1))
+    next(b for b in at.button if b.label == "Save update").click().run()
+    assert not at.exception
+    row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    assert row["owner"] == "District Inspector" and row["due_date"] == date(2027, 2, 1)
