@@ -1,5 +1,7 @@
 """Social media reach: followers, reach and engagement by district and account, and the posts that did it."""
 
+from functools import partial
+
 import streamlit as st
 
 from analytics import social_charts as charts
@@ -77,7 +79,7 @@ comparable = column != metric or metric == "engagement_rate"
 table_names = [*names, FORCE_WIDE] if comparable else names
 components.chart_block(
     chart,
-    tables.monthly_table(result.monthly, column, title, table_names),
+    partial(tables.monthly_table, result.monthly, column, title, table_names),
     f"{stem}_{column}.csv",
     f"**{title}** for each district's pages together, by month. Source: the platforms' monthly figures "
     "(`social_monthly`). Counts, not a sample: no intervals apply.",
@@ -139,7 +141,7 @@ if tag_reach.empty:
 else:
     components.chart_block(
         components.figure(charts.tag_heatmap, tag_reach),
-        tables.tag_table(tag_reach),
+        partial(tables.tag_table, tag_reach),
         f"{stem}_tags.csv",
         "Median people reached per post, by tag, for each district's pages. Colour compares it with the "
         "district's usual post (its median over all tags, = 100), so small and large districts read alike. "
@@ -155,7 +157,7 @@ assoc = social_data.association(*args, *limits)
 st.markdown(components.md_escape(tables.association_sentence(assoc)))
 components.chart_block(
     components.figure(charts.association_chart, assoc),
-    tables.association_table(assoc),
+    partial(tables.association_table, assoc),
     f"{stem}_reach_informed.csv",
     "Each district's average monthly reach per 1,000 residents (its district pages, chosen platforms) against "
     "the share who feel well informed about local policing, pooled over the period's quarters, with 95% "

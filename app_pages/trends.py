@@ -1,5 +1,7 @@
 """Confidence trends: district-by-district survey results, with what is and is not a real change."""
 
+from functools import partial
+
 import streamlit as st
 
 from analytics import section_charts, tables
@@ -59,7 +61,7 @@ if not f.district_ids:
 bases = trend["n"]
 components.chart_block(
     components.figure(charts.trend_chart, trend, benchmark, notes, label),
-    tables.trend_table(trend, benchmark),
+    partial(tables.trend_table, trend, benchmark),
     f"trend_{stem}.csv",
     components.about_text(
         question,
@@ -105,7 +107,7 @@ if section == "districts":
             st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
             components.chart_block(
                 components.figure(charts.small_multiples, trend, label),
-                tables.trend_table(trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
+                partial(tables.trend_table, trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
                 f"districts_{stem}.csv",
                 components.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
                 key="dl_multiples",
@@ -127,7 +129,7 @@ if section == "answers":
                     list(question["positive_answers"]),
                     f"{label}: {focus_name}",
                 ),
-                tables.distribution_table(dist),
+                partial(tables.distribution_table, dist),
                 f"answers_{focus}_{stem}.csv",
                 components.about_text(
                     question,
@@ -167,7 +169,7 @@ if section == "funnel":
         )
         components.data_section(
             "Data behind the funnel and ranking, and about these numbers",
-            tables.funnel_table(points),
+            partial(tables.funnel_table, points),
             f"funnel_{stem}.csv",
             components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."),
             key="dl_funnel",
@@ -186,7 +188,7 @@ if section == "groups":
             components.figure(
                 section_charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"
             ),
-            tables.breakdown_table(breakdown),
+            partial(tables.breakdown_table, breakdown),
             f"groups_{dimension}_{focus}_{stem}.csv",
             components.about_text(
                 question,

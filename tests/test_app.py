@@ -229,6 +229,18 @@ def test_trends_page_follows_its_controls(app_env):
     assert qp(at, "breakdown") == ["sex"] and qp(at, "section") == ["groups"]
 
 
+def test_closed_data_sections_do_not_build_their_tables(app_env, monkeypatch):
+    from analytics import tables
+
+    built = []
+    original = tables.trend_table
+    monkeypatch.setattr(tables, "trend_table", lambda *a, **k: built.append(1) or original(*a, **k))
+    at = run_app({"district": ["harlow", "southend"]}, page="app_pages/trends.py")
+    assert not at.exception and built == [], "closed: the trend and district tables are not made"
+    open_data_sections(at)
+    assert not at.exception and len(built) == 2 and len(at.dataframe) == 2
+
+
 def test_trends_sections_keep_a_closed_sections_link_value(app_env):
     link = {"district": "harlow", "breakdown": "sex", "section": "answers"}
     at = run_app(link, page="app_pages/trends.py")

@@ -5,6 +5,7 @@ import shutil
 import pandas as pd
 
 from analytics.social_tables import RATE_NOTE
+from tests.conftest import open_data_sections
 from tests.test_app import qp, run_app, texts
 
 PAGE = "app_pages/social.py"
@@ -87,3 +88,23 @@ def test_top_posts_tabs_run_only_the_open_one_and_follow_the_link(app_env):
     assert not at.exception
     assert "The link's value for top posts was not used: `loudest`" in texts(at)
     assert frame_with(at, "Text")["Reach"].is_monotonic_decreasing, "the default tab instead"
+
+
+def test_social_data_sections_draw_their_tables_only_once_opened(app_env, raw):
+    link = {"from": "2025-26-Q1", "to": "2025-26-Q4", "district": ["harlow"], "metric": "followers", "scale": "count"}
+    at = run_app(link, page=PAGE)
+    assert not at.exception
+    closed = [d.value for d in at.dataframe]
+    assert not any(c.startswith("Month (") for df in closed for c in df.columns), "no monthly table while closed"
+    assert sorted(open_data_sections(at)) == ["dl_social_assoc_open", "dl_social_tags_open", "dl_social_trend_open"]
+    assert not at.exception
+    monthly = next(d.value for d in at.dataframe if any(c.startswith("Month (") for c in d.value.columns))
+    tags = frame_with(at, "Median reach per post")
+    assoc = frame_with(at, "Feel well informed %")
+    # The monthly table's figure straight from the raw monthly file.
+    m = raw("social_monthly")
+    march = m[(pd.to_datetime(m["month_start"]) == pd.Timestamp(2026, 3, 1)) & (m["account_id"] == "fb_harlow")]
+    row = monthly[monthly.iloc[:, 0] == "Mar 2026"]
+    assert row["Harlow"].iloc[0] == march["followers"].iloc[0]
+    assert set(tags["Pages"]) <= {"Harlow", "Force-wide pages"} and len(tags)
+    assert list(assoc["District"]) == ["Harlow"]

@@ -308,12 +308,15 @@ def data_section_key(key: str) -> str:
 def data_section(label: str, table, filename: str, about: str, key: str) -> None:
     """A closed section holding a note, ``table`` and its CSV and Excel downloads, drawn only while open.
 
+    ``table`` is a DataFrame, or a function making one: called only while the section is open.
+
     Opening it reruns the page. A closed section sends the browser nothing, so a filter change does not make
     every browser build tables nobody has opened (about 45 ms of a change each, on a trends page at scale;
     docs/scaling.md). An open one stays open, and follows the filters, until it is closed.
     """
     with st.expander(label, key=data_section_key(key), on_change="rerun") as section:
         if section.open:
+            table = table() if callable(table) else table
             st.markdown(about)
             st.dataframe(table, hide_index=True, width="stretch")
             download_csv(table, filename, key)
