@@ -85,7 +85,9 @@ def _fixed_values(target: str, mapping: dict) -> dict:
     return {k: v for k, v in values.items() if v}
 
 
-with tab_import:
+def _import_ui() -> None:
+    """The import flow: choose, upload, check, preview, confirm. Returns early (never st.stop, which would
+    blank the tabs drawn after this one) while there is nothing to import yet."""
     targets = [SOCIAL, *[t for t in TABLES if t != "star_chamber_actions"]]
     target = st.selectbox("What the file holds", targets, format_func=_choice_label, key="import_target")
     st.caption(
@@ -100,7 +102,7 @@ with tab_import:
             st.info(
                 "There are no social-media accounts yet: add one with `python -m analytics.social_import add-account`."
             )
-            st.stop()
+            return
         account = st.selectbox(
             "Account the export belongs to",
             list(acc["account_id"]),
@@ -112,11 +114,11 @@ with tab_import:
         "File", type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "json"], key=f"upload_{target}"
     )
     if upload is None:
-        st.stop()
+        return
     raw = upload.getvalue()
     if len(raw) > imports.MAX_UPLOAD_MB * 2**20:
         st.error(f"The file is larger than {imports.MAX_UPLOAD_MB} MB: split it (for example by month).")
-        st.stop()
+        return
     sheet = st.session_state.get("import_sheet")
     mapping = st.session_state.get(f"import_mapping_{target}")
     constants = st.session_state.get(f"import_constants_{target}")
@@ -125,7 +127,7 @@ with tab_import:
     except imports.ExportError as exc:
         st.error(f"**{components.md_escape(upload.name)} cannot be imported.** {components.md_escape(str(exc))}")
         st.caption("Nothing was written.")
-        st.stop()
+        return
     st.caption(
         f"{components.md_escape(upload.name)}: {components.md_escape(analysis.kind)}"
         + (f", {analysis.encoding}" if analysis.encoding else "")
@@ -167,13 +169,17 @@ with tab_import:
             outcome = imports.commit(analysis, raw, **options)
         except (PermissionDenied, ValueError, OSError) as exc:
             st.error(f"Not imported: {components.md_escape(str(exc))}")
-            st.stop()
+            return
         imports.forget()
         st.success(
             f"Imported into {outcome.table}: {outcome.new:,} new, {outcome.updated:,} updated, "
             f"{outcome.duplicates:,} already there, {outcome.rejected:,} rejected "
             f"(rows in {outcome.rows_in:,}). The original file is kept as {outcome.record['kept_as']}."
         )
+
+
+with tab_import:
+    _import_ui()
 
 with tab_health:
     health = imports.table_health(version)

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.browser.conftest import screenshot, start_server, stop_server
+from tests.browser.conftest import screenshot, start_server, stop_server, wait_until_idle
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CSV = (
@@ -54,3 +54,21 @@ def test_upload_check_and_import_with_markup_shown_as_text(page, import_server, 
     got = Database(folder).query("SELECT title FROM engagement_events WHERE event_id = 'XSS1'")
     assert got["title"].tolist() == [HOSTILE]
     screenshot(page, "data_import_done")
+
+
+def test_every_tab_shows_its_table_with_no_upload(page, server):
+    """Data health and Import history are drawn whatever the import tab holds (no file chosen here)."""
+    page.goto(server + "/data")
+    page.get_by_role("tab", name="Import a file").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    for name, text in (("Data health", "Quarters without survey answers"), ("Import history", "Every confirmed")):
+        page.get_by_role("tab", name=name).click()
+        page.wait_for_timeout(1500)
+        panel = page.get_by_role("tabpanel", name=name)
+        panel.get_by_text(text).first.wait_for(timeout=20_000)
+        assert panel.get_by_test_id("stDataFrame").count() >= 1, f"{name} shows its table"
+        screenshot(page, f"data_tab_{name.lower().replace(' ', '_')}")
+    page.get_by_role("tab", name="Import a file").click()
+    page.wait_for_timeout(1500)
+    assert page.get_by_role("tabpanel", name="Import a file").get_by_test_id("stFileUploader").count() == 1
+    assert page.outside_requests == []
