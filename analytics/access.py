@@ -8,7 +8,8 @@ whose one user is the operator and acts as admin.
 Roles come from the identity token: a configured claim (for example ``roles`` or
 ``groups`` from Microsoft Entra ID) is compared with the values configured for
 each role; the highest role matched wins, and anyone signed in but matching none
-gets the default role.
+gets the configured default role, or no role at all (no access) when none is configured:
+sign-in fails closed.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class RoleConfig:
     admin: tuple[str, ...] = ()
     manager: tuple[str, ...] = ()
     viewer: tuple[str, ...] = ()
-    default: str = "viewer"
+    default: str = "none"  # fail closed: no role unless the secrets name one
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> RoleConfig:
@@ -61,7 +62,7 @@ class RoleConfig:
             v = raw.get(key, ())
             return (v,) if isinstance(v, str) else tuple(str(x) for x in v)
 
-        default = str(raw.get("default", "viewer"))
+        default = str(raw.get("default", "none"))
         if default not in (*ROLES, "none"):
             raise ValueError(f"roles.default must be one of {', '.join(ROLES)} or none, not {default!r}")
         return cls(str(raw.get("claim", "roles")), values("admin"), values("manager"), values("viewer"), default)

@@ -109,9 +109,52 @@ def test_roles_from_claims(claims, role):
 
 
 def test_default_role_and_bad_configuration():
-    assert access.role_from_claims({}, access.RoleConfig.from_mapping({})) == "viewer"
+    # With no [roles] default, a token matching no role gets no role: sign-in fails closed.
+    assert access.role_from_claims({}, access.RoleConfig.from_mapping({})) is None
+    assert access.role_from_claims({"roles": ["Engagement.Viewer"]}, access.RoleConfig.from_mapping({})) is None
+    assert access.role_from_claims({}, access.RoleConfig.from_mapping({"default": "viewer"})) == "viewer"
     with pytest.raises(ValueError, match=r"roles\.default"):
         access.RoleConfig.from_mapping({"default": "superuser"})
+
+
+# The [roles] section as configured, and who is let in: no default, an explicit default, a bad default.
+CONFIGS = {
+    "no default": {k: v for k, v in ROLES.items() if k != "default"},
+    "default viewer": {**ROLES, "default": "viewer"},
+    "unknown default role": {**ROLES, "default": "superuser"},
+}
+MATRIX = [
+    # (configuration, the token's groups, sees the dashboard, role shown)
+    ("no default", ["finance"], False, None),
+    ("no default", ["eng-superuser"], False, None),  # an unknown role string in the token
+    ("no default", ["eng-viewer"], True, "viewer"),
+    ("no default", ["eng-manager"], True, "manager"),
+    ("no default", ["eng-admin"], True, "admin"),
+    ("default viewer", ["finance"], True, "viewer"),
+    ("unknown default role", ["finance"], False, None),
+    ("unknown default role", ["eng-admin"], False, None),  # a broken configuration refuses everyone
+]
+
+
+@pytest.mark.parametrize(("config", "groups", "sees", "role"), MATRIX)
+def test_sign_in_role_matrix_fails_closed(app_env, monkeypatch, config, groups, sees, role):
+    monkeypatch.setattr(auth, "_user_claims", lambda: {"name": "Sam", "groups": groups})
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.secrets["roles"] = CONFIGS[config]
+    at.run()
+    assert not at.exception, at.exception
+    text = _texts(at)
+    if not sees:
+        assert not at.get("vega_lite_chart") and not at.dataframe, "nothing of the dashboard shows"
+        assert "Sign out" in [b.label for b in at.button]
+        if config == "unknown default role":
+            assert "sign-in settings are wrong" in text and "roles.default" in text
+        else:
+            assert "no role for this dashboard" in text
+        return
+    assert at.get("vega_lite_chart"), "the dashboard shows"
+    assert f"Signed in as Sam ({role})" in text
 
 
 @pytest.mark.parametrize(("role", "permission", "allowed"), [

@@ -29,6 +29,7 @@ class Actor:
     role: str | None  # None: signed in but given no role
     mode: str  # "local" or "sign-in"
     signed_in: bool
+    problem: str = ""  # why sign-in cannot grant a role (a configuration error), shown instead of the dashboard
 
     def can(self, permission: str) -> bool:
         return self.role is not None and access.can(self.role, permission)
@@ -64,8 +65,12 @@ def current() -> Actor:
     if claims is None:
         return Actor("", None, "sign-in", False)
     name = str(claims.get("name") or claims.get("email") or claims.get("preferred_username") or "signed-in user")
-    role = access.role_from_claims(claims, access.RoleConfig.from_mapping(_roles_section()))
-    return Actor(name, role, "sign-in", True)
+    try:
+        config = access.RoleConfig.from_mapping(_roles_section())
+    except ValueError as exc:
+        # A broken [roles] section refuses everyone (fails closed) and says which setting to fix.
+        return Actor(name, None, "sign-in", True, problem=f"The dashboard's sign-in settings are wrong: {exc}.")
+    return Actor(name, access.role_from_claims(claims, config), "sign-in", True)
 
 
 _KEY = "_actor"
@@ -105,6 +110,12 @@ def sign_in_gate(actor: Actor) -> None:
         st.write("Sign in with your organisation account to see the dashboard.")
         if st.button("Sign in", type="primary"):
             st.login()
+    elif actor.problem:
+        st.error(
+            f"{actor.problem} Ask the administrator who runs the dashboard to correct them.", icon=":material/lock:"
+        )
+        if st.button("Sign out"):
+            st.logout()
     else:
         st.warning(
             f"You are signed in as {actor.name}, but your account has no role for this dashboard. "
