@@ -15,6 +15,7 @@ import streamlit as st
 
 _NOW = "_url_now"  # values written to the URL by this run
 _WARN = "_url_warnings"
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 def begin_run() -> None:
@@ -171,6 +172,15 @@ def multiselect(
         return known
 
     value = [v for v in _initial(key, parse, list(default), label.lower()) if v in options]
+    most = kwargs.get("max_selections")
+    if most and len(value) > most:
+        # A link may ask for more than the control allows (compare=all): keep the first ones, in the link's order.
+        value = value[:most]
+        st.session_state[f"_p_{key}"] = value
+        _warn(
+            f"The link's {label.lower()} named more than {most}; the first {_NUMBER_WORDS.get(most, most)} "
+            f"are shown instead ({', '.join(_shown(format_func(v)) for v in value)})."
+        )
     wkey = _wkey(key)
     _drop_if_stale(wkey, lambda v: isinstance(v, list) and all(x in options for x in v))
     chosen = container.multiselect(label, options, default=value, key=wkey, format_func=format_func, **kwargs)
