@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.config import SettingsError
 from analytics.db import DataError
 from ui import auth, components, data, filters, presenter, url_state
 from ui.navigation import PAGES
@@ -18,6 +19,12 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 url_state.begin_run()
+try:
+    data.check_settings()
+except SettingsError as exc:
+    logging.getLogger(__name__).error("settings refused: %s", exc)
+    st.error(f"The dashboard's settings cannot be used: {exc}", icon=":material/settings_alert:")
+    st.stop()
 actor = auth.remember(auth.current())
 auth.sign_in_gate(actor)
 try:

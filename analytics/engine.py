@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import store
+from analytics.config import load_settings
 from analytics.schema import TABLES
 from analytics.vocabulary import CLOSURE_DAYS
 
@@ -233,10 +234,10 @@ def build_in_background(data_dir: Path) -> threading.Thread | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", default=os.environ.get("ENGAGEMENT_DATA_DIR", "data/demo"))
+    parser.add_argument("data_dir", nargs="?", help="the data folder (default: ENGAGEMENT_DATA_DIR, else the demo)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    path = build(Path(args.data_dir))
+    path = build(Path(args.data_dir) if args.data_dir else load_settings().data_dir)
     if path is None:
         print("Nothing to build: the folder has none of the large tables.")
         return 1

@@ -7,7 +7,6 @@ table of district-quarters is handled in one call.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,14 +139,6 @@ class SuppressionRule:
     def __post_init__(self) -> None:
         if not 0 <= self.hide_below <= self.flag_below:
             raise ValueError("suppression thresholds must satisfy 0 <= hide_below <= flag_below")
-
-    @classmethod
-    def from_env(cls) -> SuppressionRule:
-        """Thresholds from ENGAGEMENT_SUPPRESS_BELOW and ENGAGEMENT_FLAG_BELOW, else 50 and 100."""
-        return cls(
-            int(os.environ.get("ENGAGEMENT_SUPPRESS_BELOW", cls.hide_below)),
-            int(os.environ.get("ENGAGEMENT_FLAG_BELOW", cls.flag_below)),
-        )
 
     def status(self, n):
         """'suppressed', 'low base' or 'ok' for unweighted base(s) ``n``."""

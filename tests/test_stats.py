@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as hs
 from statsmodels.stats.proportion import proportions_ztest
 
-from analytics import stats
+from analytics import config, stats
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,8 @@ def test_suppression_rule_thresholds_and_blanking():
 def test_suppression_rule_is_configurable(monkeypatch):
     monkeypatch.setenv("ENGAGEMENT_SUPPRESS_BELOW", "30")
     monkeypatch.setenv("ENGAGEMENT_FLAG_BELOW", "60")
-    rule = stats.SuppressionRule.from_env()
+    settings = config.load_settings()
+    rule = stats.SuppressionRule(settings.suppress_below, settings.flag_below)
     assert list(rule.status([29, 30, 59, 60])) == ["suppressed", "low base", "low base", "ok"]
     with pytest.raises(ValueError):
         stats.SuppressionRule(100, 50)

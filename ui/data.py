@@ -7,7 +7,6 @@ Nothing cached reads session state or the user.
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import date
 from pathlib import Path
@@ -31,12 +30,17 @@ from analytics import (
     trends,
 )
 from analytics import meeting_pack as pack_builder
-from analytics.config import load_settings
+from analytics.config import Settings, load_settings
 from analytics.db import Database, DataError
 from analytics.periods import quarter_end
 from analytics.stats import SuppressionRule
 
 _demo_lock = threading.Lock()
+
+
+def check_settings() -> Settings:
+    """The settings, checked (app.py calls this first on every run; raises SettingsError naming what to fix)."""
+    return load_settings()
 
 
 def ensure_demo_data() -> None:
@@ -94,8 +98,9 @@ def data_version() -> str:
 
 
 def rule() -> SuppressionRule:
-    """The configured suppression rule."""
-    return SuppressionRule.from_env()
+    """The configured suppression rule (ENGAGEMENT_SUPPRESS_BELOW and ENGAGEMENT_FLAG_BELOW, checked in config)."""
+    settings = load_settings()
+    return SuppressionRule(settings.suppress_below, settings.flag_below)
 
 
 def is_demo() -> bool:
@@ -312,19 +317,18 @@ def activity_figures(
 @st.cache_data(show_spinner=False, max_entries=4)
 def boundaries(version: str) -> dict | None:
     """District outlines from ENGAGEMENT_BOUNDARIES (a GeoJSON of local authority districts), if configured."""
-    raw = os.environ.get("ENGAGEMENT_BOUNDARIES", "").strip()
-    return maps.load_boundaries(Path(raw) if raw else None, measures.districts(database_at(version)))
+    return maps.load_boundaries(load_settings().boundaries, measures.districts(database_at(version)))
 
 
 def map_style_url() -> str | None:
     """A self-hosted base-map style (ENGAGEMENT_MAP_STYLE) for deployments that have one; None otherwise."""
-    return os.environ.get("ENGAGEMENT_MAP_STYLE", "").strip() or None
+    return load_settings().map_style
 
 
 def police_uk_folder() -> Path | None:
     """The folder of police.uk street-level CSV files (ENGAGEMENT_POLICE_UK_DIR), if configured and present."""
-    raw = os.environ.get("ENGAGEMENT_POLICE_UK_DIR", "").strip()
-    return Path(raw) if raw and Path(raw).is_dir() else None
+    folder = load_settings().police_uk_dir
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def anti_social_behaviour(q_from: date, q_to: date):
