@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import measures
+from analytics import measures, trends
 from analytics.db import Database
 from analytics.periods import add_quarters, quarter_label
 from analytics.stats import (
@@ -19,6 +19,7 @@ from analytics.stats import (
     compare_interval_to_value,
     two_proportion_test,
 )
+from analytics.verdicts import NOT_COMPARABLE, change_text
 
 _FIGURES = ["pct", "n", "n_eff", "ci_low", "ci_high", "base_status"]
 _MISSING = {"base_status": "no data", "n": 0}
@@ -48,6 +49,12 @@ def measure_tiles(db: Database, quarter: date, rule: SuppressionRule | None = No
     out["change_pts"] = out["pct"] - out["prev_pct"]
     out["z"], out["p_value"] = z, p
     out["change"] = change_direction(z, p)
+    # A change across a survey method change is not tested, coloured or given in points.
+    brk = trends.series_breaks(db).between(year_ago, quarter)
+    if brk is not None:
+        out["change"] = NOT_COMPARABLE
+        out[["change_pts", "z", "p_value"]] = np.nan
+    out["change_words"] = [change_text(c, brk) for c in out["change"]]
     out["quarter_label"] = quarter_label(quarter)
     out["prev_quarter_label"] = quarter_label(year_ago)
     out["test"] = TEST_NAME

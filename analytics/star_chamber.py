@@ -23,6 +23,7 @@ from analytics.stats import (
     funnel_position,
     two_proportion_test,
 )
+from analytics.verdicts import NOT_COMPARABLE, change_text
 
 GRADES = ("exceeds expectations", "meets expectations", "below expectations")
 # Level against the force (rows) x trend on a year before (columns) -> grade.
@@ -126,6 +127,10 @@ def survey_scorecard(
     districts = measures.suppressed_estimates(district_sums, rule)
     forces = measures.suppressed_estimates(force_sums[force_sums["quarter_start"] == q], rule)
     msg = trends.benchmark_values(db, ids, q, "msg")
+    breaks = trends.series_breaks(db)
+    # A comparison across a survey method change is not tested (the district's own changes and the force's).
+    year_break = breaks.between(year_ago, q, current.district_id)
+    prev_break = breaks.between(prev_q, q, current.district_id) if prev_q else None
     rows = []
     for question in questions.itertuples(index=False):
         qid = question.question_id
@@ -136,7 +141,7 @@ def survey_scorecard(
         before = _one(district, prev_q) if prev_q else None
         force_now = _one(force, q)
         rows.append(
-            _scorecard_row(question, now, year, before, force_now, msg.get(qid, np.nan))
+            _scorecard_row(question, now, year, before, force_now, msg.get(qid, np.nan), year_break, prev_break)
             | {
                 "quarter_label": quarter_label(q),
                 "year_ago_label": quarter_label(year_ago),
@@ -152,22 +157,25 @@ def _num(row: pd.Series | None, col: str) -> float:
     return float(row[col]) if row is not None and pd.notna(row[col]) else np.nan
 
 
-def _change(now: pd.Series | None, then: pd.Series | None) -> tuple[float, float, str]:
-    """Points difference, p-value and verdict between two estimates (NaN / 'not compared' when hidden)."""
+def _change(now: pd.Series | None, then: pd.Series | None, series_break: date | None) -> tuple[float, float, str]:
+    """Points difference, p-value and verdict between two estimates (NaN / 'not compared' when hidden;
+    'not comparable', untested, across a survey method change)."""
     p1, n1, p2, n2 = _num(now, "pct"), _num(now, "n_eff"), _num(then, "pct"), _num(then, "n_eff")
     if np.isnan(p1) or np.isnan(p2):
         return np.nan, np.nan, "not compared"
+    if series_break is not None:
+        return np.nan, np.nan, NOT_COMPARABLE
     z, p = two_proportion_test(p1 / 100, n1, p2 / 100, n2)
     return p1 - p2, p, str(change_direction(z, p))
 
 
-def _scorecard_row(question, now, year, before, force_now, msg_pct: float) -> dict:
+def _scorecard_row(question, now, year, before, force_now, msg_pct: float, year_break, prev_break) -> dict:
     pct, lo, hi = _num(now, "pct"), _num(now, "ci_low"), _num(now, "ci_high")
     force_pct = _num(force_now, "pct")
     # The district's place in the quarter's funnel around the force value (as trends.funnel draws it).
     position = str(funnel_position(np.array([pct]), np.array([_num(now, "n_eff")]), force_pct)[0])
-    d_year, p_year, v_year = _change(now, year)
-    d_prev, p_prev, v_prev = _change(now, before)
+    d_year, p_year, v_year = _change(now, year, year_break)
+    d_prev, p_prev, v_prev = _change(now, before, prev_break)
     return {
         "question_id": question.question_id,
         "measure": question.short_label,
@@ -185,8 +193,10 @@ def _scorecard_row(question, now, year, before, force_now, msg_pct: float) -> di
         "diff_previous": d_prev,
         "p_previous": p_prev,
         "vs_previous": v_prev,
+        "words_previous": change_text(v_prev, prev_break),
         "diff_year": d_year,
         "p_year": p_year,
         "vs_year": v_year,
+        "words_year": change_text(v_year, year_break),
         "funnel_position": position,
     }

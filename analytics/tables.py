@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.verdicts import NOT_COMPARABLE, SYMBOLS, change_text
+
 _NOTES = {"low base": "low base (flagged)", "suppressed": "base too small: not shown", "ok": ""}
 
 
@@ -22,9 +24,9 @@ def trend_table(trends: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
             "95% low": _r(trends["ci_low"]),
             "95% high": _r(trends["ci_high"]),
             "Base (n)": trends["n"].astype(int),
-            "Against a year before": trends["change_year"],
+            "Against a year before": trends["words_year"],
             "p (year)": _r(trends["p_year"], 4),
-            "Against the previous period": trends["change_quarter"],
+            "Against the previous period": trends["words_quarter"],
             "p (previous)": _r(trends["p_quarter"], 4),
             "Note": trends["base_status"].map(_NOTES).fillna(""),
         }
@@ -85,11 +87,11 @@ def breakdown_table(breakdown: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_VERDICT_SYMBOL = {"better": "▲", "improved": "▲", "worse": "▼", "declined": "▼"}
-
-
-def _vs(diff, verdict: str) -> str:
-    """``+3.1 ▲ better`` / ``-0.4 (n.s.)``: the word carries the meaning, the symbol repeats it."""
+def _vs(diff, verdict: str, words: str = "") -> str:
+    """``+3.1 ▲ better`` / ``-0.4 (n.s.)``: the word carries the meaning, the symbol repeats it; a change
+    across a survey method change reads ``words`` (``not comparable: the survey method changed in ...``)."""
+    if verdict == NOT_COMPARABLE:
+        return words or change_text(verdict)
     if verdict in ("not compared", "no benchmark", "not tested") or not np.isfinite(diff):
         if verdict == "not tested" and np.isfinite(diff):
             return f"{diff:+.1f} (not tested)".replace("-", "\u2212")
@@ -98,7 +100,7 @@ def _vs(diff, verdict: str) -> str:
     signed = f"{diff:+.1f}".replace("-", "\u2212")
     if verdict in ("similar", "no significant change"):
         return f"{signed} (n.s.)"
-    return f"{signed} {_VERDICT_SYMBOL.get(verdict, '')} {verdict}"
+    return f"{signed} {SYMBOLS.get(verdict, '')} {verdict}"
 
 
 def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,9 +118,12 @@ def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "vs force": [_vs(d, v) for d, v in zip(card["diff_force"], card["vs_force"], strict=True)],
             "vs MSG": [_vs(d, v) for d, v in zip(card["diff_msg"], card["vs_msg"], strict=True)],
             "vs last Star Chamber": [
-                _vs(d, v) for d, v in zip(card["diff_previous"], card["vs_previous"], strict=True)
+                _vs(d, v, w)
+                for d, v, w in zip(card["diff_previous"], card["vs_previous"], card["words_previous"], strict=True)
             ],
-            "vs a year before": [_vs(d, v) for d, v in zip(card["diff_year"], card["vs_year"], strict=True)],
+            "vs a year before": [
+                _vs(d, v, w) for d, v, w in zip(card["diff_year"], card["vs_year"], card["words_year"], strict=True)
+            ],
             "Funnel": card["funnel_position"],
         }
     )

@@ -47,8 +47,8 @@ _TREND_FIELDS = (
     "ci_high",
     "interval",
     "n",
-    "change_year",
-    "change_quarter",
+    "words_year",
+    "words_quarter",
     "marker",
     "base_note",
 )
@@ -122,8 +122,8 @@ def _trend_template(measure_label: str, height: int, benchmark: bool, notes: boo
         alt.Tooltip("pct:Q", title="%", format=".1f"),
         alt.Tooltip("interval:N", title="95% interval"),
         alt.Tooltip("n:Q", title="Base (unweighted)"),
-        alt.Tooltip("change_year:N", title="Against a year before"),
-        alt.Tooltip("change_quarter:N", title="Against the previous quarter"),
+        alt.Tooltip("words_year:N", title="Against a year before"),
+        alt.Tooltip("words_quarter:N", title="Against the previous quarter"),
         alt.Tooltip("base_note:N", title="Base note"),
     ]
     base = alt.Chart(alt.NamedData("trend")).encode(x=x, color=colour, detail="segment:N")

@@ -26,6 +26,7 @@ from analytics.stats import (
     funnel_position,
     two_proportion_test,
 )
+from analytics.verdicts import NOT_COMPARABLE, SeriesBreaks, change_text
 
 FORCE_ID = "__force__"
 FORCE_NAME = "Force"
@@ -67,15 +68,28 @@ def _series_sums(
     return _pool(both, ["district_id"], quarters, window).rename(columns={"district_id": "series_id"})
 
 
-def _test(frame: pd.DataFrame, other: pd.DataFrame, suffix: str) -> pd.DataFrame:
-    """Add the change against ``other`` (same series, matched on ``match_quarter``)."""
+def series_breaks(db: Database) -> SeriesBreaks:
+    """The survey method changes (annotations of kind "method change")."""
+    return SeriesBreaks.from_annotations(annotations(db))
+
+
+def _test(frame: pd.DataFrame, other: pd.DataFrame, suffix: str, breaks: SeriesBreaks, window: int = 1) -> pd.DataFrame:
+    """Add the change against ``other`` (same series, matched on ``match_quarter``); a change that spans a
+    survey method change (anywhere from the first quarter of the earlier ``window`` to the later period) is
+    not tested ("not comparable"), and ``words_<suffix>`` says so with its quarter."""
     cols = ["series_id", "quarter_start", "pct", "n_eff"]
     ref = other[cols].rename(columns={"quarter_start": "match_quarter", "pct": "ref_pct", "n_eff": "ref_n_eff"})
     out = frame.merge(ref, on=["series_id", "match_quarter"], how="left")
     z, p = two_proportion_test(out["pct"] / 100, out["n_eff"], out["ref_pct"] / 100, out["ref_n_eff"])
-    out[f"change_{suffix}"] = change_direction(z, p)
-    out[f"p_{suffix}"] = p
-    out[f"diff_{suffix}"] = out["pct"] - out["ref_pct"]
+    series = out["series_id"].where(out["series_id"] != FORCE_ID, None)
+    earliest = [add_quarters(q, 1 - window) for q in out["match_quarter"]]
+    spans = breaks.between_each(earliest, out["quarter_start"], series)
+    broken = np.array([b is not None for b in spans], dtype=bool)
+    change = np.where(broken, NOT_COMPARABLE, change_direction(z, p))
+    out[f"change_{suffix}"] = change
+    out[f"p_{suffix}"] = np.where(broken, np.nan, p)
+    out[f"diff_{suffix}"] = np.where(broken, np.nan, out["pct"] - out["ref_pct"])
+    out[f"words_{suffix}"] = [change_text(c, b) for c, b in zip(change, spans, strict=True)]
     return out.drop(columns=["ref_pct", "ref_n_eff", "match_quarter"])
 
 
@@ -99,13 +113,15 @@ def district_trends(
     sums = _series_sums(db, question_id, history_from, quarter_to, district_ids, pooled)
     est = measures.suppressed_estimates(sums, rule)
     shown = est[est["quarter_start"] >= quarter_from].copy()
+    breaks = series_breaks(db)
     shown["match_quarter"] = [add_quarters(q, -4) for q in shown["quarter_start"]]
-    shown = _test(shown, est, "year")
+    shown = _test(shown, est, "year", breaks, 4 if pooled else 1)
     if pooled:
         shown["change_quarter"], shown["p_quarter"], shown["diff_quarter"] = "not compared", np.nan, np.nan
+        shown["words_quarter"] = change_text("not compared")
     else:
         shown["match_quarter"] = [add_quarters(q, -1) for q in shown["quarter_start"]]
-        shown = _test(shown, est, "quarter")
+        shown = _test(shown, est, "quarter", breaks)
     names = measures.districts(db).set_index("district_id")["name"].to_dict()
     shown["series_name"] = shown["series_id"].map(names).fillna(FORCE_NAME)
     shown["kind"] = np.where(shown["series_id"] == FORCE_ID, "force", "district")
@@ -333,7 +349,9 @@ def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
             out.append(f"{row.series_name}: the base in {row.period_label} ({row.n}) is too small to show a figure.")
             continue
         text = f"{row.series_name}: {row.pct:.1f}% in {row.period_label} (base {row.n:,})."
-        if np.isfinite(row.diff_year):
+        if row.change_year == NOT_COMPARABLE:
+            text += f" On a year before: {row.words_year}."
+        elif np.isfinite(row.diff_year):
             verdict = {
                 "improved": "a significant rise",
                 "declined": "a significant fall",

@@ -10,6 +10,7 @@ from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
 from analytics.trends import district_summaries as trend_summaries
 from analytics.trends import period_label
+from analytics.verdicts import BREAK_RULE
 from ui import components, data, url_state
 
 f, version, rule, limits = components.page_start("Confidence trends")
@@ -54,7 +55,7 @@ st.caption(
     "Each line carries its 95% interval (drawn as a band for up to three districts; with more, see the tooltips, "
     "the table and the panels below). ▲ / ▼ mark a significant change on a year before; ◆ a significant "
     "change on the previous quarter (single quarters only: overlapping rolling years are not tested against each "
-    "other). A survey method change breaks the line."
+    "other). A survey method change breaks the line. " + BREAK_RULE
 )
 if not f.district_ids:
     st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")

@@ -1,5 +1,7 @@
 """Independent pandas reference implementations used by the differential tests."""
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -54,3 +56,12 @@ def pooled_z_test(p1, n1, p2, n2):
     se = sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     z = (p1 - p2) / se
     return z, 2 * (1 - 0.5 * (1 + erf(abs(z) / sqrt(2))))
+
+
+def spans_method_change(raw, then: date, now: date) -> bool:
+    """True when a force-wide survey method change (an annotation) starts after quarter ``then`` and by
+    quarter ``now``: the comparison is not comparable (worked out here from the raw table)."""
+    notes = raw("annotations")
+    starts = pd.to_datetime(notes.loc[notes["kind"] == "method change", "start_date"]).dt.to_period("Q-MAR")
+    first = [s.start_time.date() for s in starts]
+    return any(then < s <= now for s in first)

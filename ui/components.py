@@ -13,6 +13,7 @@ import streamlit as st
 from analytics import chart_export, chart_theme
 from analytics.chart_common import fmt_pct
 from analytics.stats import format_p
+from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE
 from ui import data, presenter
 
 
@@ -84,14 +85,6 @@ def points(value: float) -> str:
     return "" if value is None or not math.isfinite(value) else f"{value:+.1f} pts"
 
 
-_CHANGE_WORDS = {
-    "improved": "▲ significant improvement",
-    "declined": "▼ significant decline",
-    "no significant change": "no significant change",
-    "not compared": "no comparison available",
-}
-
-
 _NO_COMPARISON = {
     "no data": "no answers a year before",
     "suppressed": "the base a year before is too small",
@@ -124,8 +117,10 @@ def measure_tile(container, row) -> None:
             delta_arrow="auto" if colour != "gray" else "off",
             label_visibility="collapsed",
         )
-        if has_change:
-            verdict = f"{_CHANGE_WORDS.get(row.change, row.change)} ({format_p(row.p_value)})"
+        if row.change == NOT_COMPARABLE:
+            verdict = row.change_words
+        elif has_change:
+            verdict = f"{CHANGE_WORDS.get(row.change, row.change)} ({format_p(row.p_value)})"
         else:
             verdict = f"no comparison: {_NO_COMPARISON.get(row.prev_base_status, 'not available')}"
         before = f" ({pct(row.prev_pct)})" if has_change else ""

@@ -1,0 +1,94 @@
+"""Verdicts, decided once: the codes the statistics return, the words every page, table, sentence and
+slide shows for them, the rule for "is this district different from the force", and survey series
+breaks (no change that spans a survey method change is tested, coloured or called significant).
+
+No Streamlit here; ``stats`` computes, this module names and explains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from analytics.periods import quarter_label, quarter_start
+
+# --- codes (kept in frames; colours and rules key on them) ---------------------------------------
+IMPROVED, DECLINED, NO_CHANGE = "improved", "declined", "no significant change"
+NOT_COMPARED = "not compared"  # one side is missing or hidden
+NOT_COMPARABLE = "not comparable"  # a survey method change lies between the two periods
+BETTER, SIMILAR, WORSE = "better", "similar", "worse"
+OK, FLAGGED, HIDDEN = "ok", "low base", "suppressed"
+SIGNIFICANT = (IMPROVED, DECLINED, BETTER, WORSE)
+
+# --- words -----------------------------------------------------------------------------------------
+CHANGE_WORDS = {
+    IMPROVED: "▲ significant improvement",
+    DECLINED: "▼ significant decline",
+    NO_CHANGE: "no significant change",
+    NOT_COMPARED: "no comparison available",
+    NOT_COMPARABLE: "not comparable",
+}
+LEVEL_WORDS = {BETTER: "▲ better", SIMILAR: "similar", WORSE: "▼ worse", NOT_COMPARED: "not compared"}
+SYMBOLS = {BETTER: "▲", IMPROVED: "▲", WORSE: "▼", DECLINED: "▼"}
+BASE_NOTES = {FLAGGED: "⚠ low base: read with care", HIDDEN: "base too small: not shown", OK: ""}
+
+# The one rule for "is this district different from the force", stated on the pages and in the pack.
+DISTRICT_RULE = (
+    "A district is better or worse than the force when the force's value lies outside the district's 95% "
+    "Wilson interval (on its effective base). This is the same test as a point outside the funnel plot's 95% "
+    "limits, so the scorecard, the district map, the funnel and the panel's questions always agree."
+)
+BREAK_RULE = (
+    "Changes that span a survey method change are not tested: they are not comparable (the Crime Survey's convention)."
+)
+
+
+def not_comparable_text(change_quarter: date) -> str:
+    """``not comparable: the survey method changed in Q1 2020/21``."""
+    return f"not comparable: the survey method changed in {quarter_label(change_quarter)}"
+
+
+def change_text(code: str, break_quarter: date | None = None) -> str:
+    """The words for a change verdict; a series break names its quarter."""
+    if code == NOT_COMPARABLE and break_quarter is not None:
+        return not_comparable_text(break_quarter)
+    return CHANGE_WORDS.get(code, code)
+
+
+@dataclass(frozen=True)
+class SeriesBreaks:
+    """Survey method changes: the quarter each new method starts, and the district it applies to
+    (None: the whole force)."""
+
+    changes: tuple[tuple[date, str | None], ...] = ()
+
+    @classmethod
+    def from_annotations(cls, notes: pd.DataFrame) -> SeriesBreaks:
+        """From the ``annotations`` table (rows of kind "method change")."""
+        rows = notes[notes["kind"] == "method change"] if len(notes) else notes
+        found = {
+            (quarter_start(pd.Timestamp(r.start_date).date()), None if pd.isna(r.district_id) else str(r.district_id))
+            for r in rows.itertuples(index=False)
+        }
+        return cls(tuple(sorted(found, key=lambda c: (c[0], c[1] or ""))))
+
+    def between(self, then: date, now: date, district_id: str | None = None) -> date | None:
+        """The first method change after quarter ``then`` up to and including quarter ``now`` that applies to
+        the series: a district's own changes and the force's; for the force (``None``) every change."""
+        lo, hi = sorted((quarter_start(then), quarter_start(now)))
+        for start, where in self.changes:
+            if lo < start <= hi and (where is None or district_id is None or where == district_id):
+                return start
+        return None
+
+    def between_each(
+        self, thens: Iterable[date], nows: Iterable[date], district_ids: Iterable[str | None]
+    ) -> list[date | None]:
+        """``between`` for each row (missing quarters give None)."""
+        return [
+            self.between(t, n, d) if not (pd.isna(t) or pd.isna(n)) else None
+            for t, n, d in zip(thens, nows, district_ids, strict=True)
+        ]
