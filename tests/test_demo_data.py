@@ -132,5 +132,11 @@ def test_demo_written_for_an_older_contract_is_regenerated(demo_dir, tmp_path):
     marker = old / demo.MARKER
     marker.write_text(json.dumps(json.loads(marker.read_text()) | {"contract": "0"}))
     assert not demo.is_current(old)
-    subprocess.run([sys.executable, "-m", "analytics.demo", str(old), "--if-missing"], check=True)
+    command = [sys.executable, "-m", "analytics.demo", str(old), "--if-missing"]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     assert demo.is_current(old)
+    # `make run` is not silent while it generates (the line comes first, before the seconds it takes) ...
+    assert out.startswith(f"Generating the synthetic demo data into {old} (a few seconds)...\n"), out
+    assert "synthetic demo data written" in out
+    # ... and says nothing when the data is already there.
+    assert subprocess.run(command, check=True, capture_output=True, text=True).stdout == ""
