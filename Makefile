@@ -6,18 +6,22 @@ PORT   ?= 8501
 
 .PHONY: run dev test install install-dev lint format demo-data screenshot clean benchmark
 
+# Each slow step says what it is doing first (pip itself stays quiet).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Creating the virtual environment in $(VENV)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install only when the requirement files change.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
+	@echo "Installing the dashboard's Python packages (about a minute the first time)..."
+	@$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@ $(VENV)/.installed
+	@echo "Installing the dashboard's and the tests' Python packages (a minute or two the first time)..."
+	@$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
@@ -27,12 +31,14 @@ install-dev: $(VENV)/.installed-dev
 ## Install what is needed and serve the dashboard on http://localhost:$(PORT)
 run: install
 	@[ -n "$$ENGAGEMENT_DATA_DIR" ] || $(BIN)/python -m analytics.demo --if-missing
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	@echo "Starting the dashboard on http://localhost:$(PORT) (Ctrl+C stops it)..."
+	@$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## As `run`, with full error details in the browser (development only)
 dev: install
 	@[ -n "$$ENGAGEMENT_DATA_DIR" ] || $(BIN)/python -m analytics.demo --if-missing
-	$(BIN)/streamlit run app.py --server.port $(PORT) --client.showErrorDetails=full --client.toolbarMode=developer
+	@echo "Starting the dashboard on http://localhost:$(PORT) with full error details (Ctrl+C stops it)..."
+	@$(BIN)/streamlit run app.py --server.port $(PORT) --client.showErrorDetails=full --client.toolbarMode=developer
 
 ## Install what is needed and run every test (lint, unit, data, AppTest, browser)
 test: install-dev

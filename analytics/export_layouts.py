@@ -1,5 +1,5 @@
 """The social-media export layouts this project reads, how a file's header is matched to one, and the dates
-an export's file name states. The layouts are those in ``shared/reference/social_media/EXPORT_LAYOUTS.md``;
+an export's file name states. The layouts are those in ``docs/social_media_exports.md``;
 ``analytics.social_exports`` reads a file's rows once its layout is known.
 """
 

@@ -1,6 +1,6 @@
 """Readers for social-media analytics exports: X (Twitter) and Meta (Facebook) files as people download them.
 
-The layouts are those in ``shared/reference/social_media/EXPORT_LAYOUTS.md``:
+The layouts are those in ``docs/social_media_exports.md``:
 
 - X legacy "tweet activity" (analytics.twitter.com, to 2023): one row per tweet.
 - X current "account analytics content" (2023 onwards, reported layout): one row per post.

@@ -12,7 +12,10 @@ from analytics import demo, engine
 from analytics.db import Database
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# Small samples of real public files, with their sources and licences in tests/fixtures/README.md.
+FIXTURES = REPO / "tests" / "fixtures"
+# The ONS local authority boundaries the app ships (data/README.md gives their source).
+BOUNDARIES = REPO / "data" / "boundaries" / "essex_lad_2024_buc.geojson"
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Sample export files built from the documented layouts (shared/reference/social_media/EXPORT_LAYOUTS.md).
+"""Sample export files built from the documented layouts (docs/social_media_exports.md).
 
 Headers are typed here exactly as documented, independently of the parser's tables.
 """

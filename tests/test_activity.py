@@ -8,9 +8,8 @@ import pandas as pd
 import pytest
 
 from analytics import activity, maps, measures
-from tests.conftest import SHARED
+from tests.conftest import BOUNDARIES, FIXTURES
 
-BOUNDARIES = SHARED / "reference" / "boundaries" / "essex_lad_2024_buc.geojson"
 NO_POINTS = pd.DataFrame(
     columns=["event_id", "title", "activity_type", "venue", "audience_group", "lat", "lon", "start_at", "attendance"]
 )
@@ -143,8 +142,6 @@ def test_points_sized_by_attendance_and_coloured_by_type(db, all_ids):
 
 
 def test_boundaries_group_real_ons_districts(db):
-    if not BOUNDARIES.exists():
-        pytest.skip("shared reference boundaries not present")
     d = measures.districts(db)
     fc = maps.load_boundaries(BOUNDARIES, d)
     assert len(fc["features"]) == 14
@@ -163,7 +160,7 @@ def test_missing_or_broken_boundaries_fall_back_to_labels(db, tmp_path):
     assert maps.load_boundaries(broken, d) is None
 
 
-POLICE_UK_SAMPLE = SHARED / "reference" / "police_uk" / "csv_sample_2023-03-bedfordshire-street_first5rows.csv"
+POLICE_UK_SAMPLE = FIXTURES / "police_uk" / "csv_sample_2023-03-bedfordshire-street_first5rows.csv"
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
     "Last outcome category,Context"
@@ -184,15 +181,15 @@ def test_anti_social_behaviour_counts_rows_without_a_location(tmp_path):
     ]
     (month / "2026-05-essex-street.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     (month / "2026-05-broken-street.csv").write_text("Month,Crime type\n2026-05,Anti-social behaviour\n")
-    if POLICE_UK_SAMPLE.exists():  # the real published layout, read as it is
-        (month / "2023-03-bedfordshire-street.csv").write_bytes(POLICE_UK_SAMPLE.read_bytes())
+    # The real published layout, read as it is (its rows are March 2023, outside the layer's quarter).
+    (month / "2023-03-bedfordshire-street.csv").write_bytes(POLICE_UK_SAMPLE.read_bytes())
     got = context_layer.anti_social_behaviour(tmp_path, date(2026, 4, 1), date(2026, 6, 30))
     assert got.incidents == 3, "Burglary and the August row are outside the layer"
     assert got.without_location == 1
     assert got.cells["incidents"].sum() == 2, "the two located incidents share one grid cell"
     assert len(got.cells) == 1
     assert got.files_skipped == ["2026-05-broken-street.csv: missing columns Longitude, Latitude"]
-    assert got.files_read == (2 if POLICE_UK_SAMPLE.exists() else 1)
+    assert got.files_read == 2
 
 
 def test_context_layer_and_self_hosted_style_on_the_deck(db):

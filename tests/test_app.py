@@ -261,9 +261,9 @@ def test_trends_page_with_no_district_shows_the_force(app_env):
 
 
 def test_activity_map_follows_its_link(app_env, monkeypatch):
-    from tests.conftest import SHARED
+    from tests.conftest import BOUNDARIES
 
-    monkeypatch.setenv("ENGAGEMENT_BOUNDARIES", str(SHARED / "reference/boundaries/essex_lad_2024_buc.geojson"))
+    monkeypatch.setenv("ENGAGEMENT_BOUNDARIES", str(BOUNDARIES))
     at = run_app(
         {
             "from": "2025-26-Q1",

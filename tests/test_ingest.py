@@ -16,7 +16,7 @@ from analytics.db import Database
 from analytics.ingest import pipeline
 from analytics.ingest.isolate import run_isolated
 from analytics.textfiles import ExportError
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES
 
 VIEWS_HEADER = "district_id,month_start,views\n"
 
@@ -168,7 +168,7 @@ def test_parquet_upload(folder):
 
 def test_police_uk_priorities_from_the_real_samples(folder):
     samples = [
-        json.loads((SHARED / "reference/police_uk" / f).read_text())
+        json.loads((FIXTURES / "police_uk" / f).read_text())
         for f in ("api_sample_neighbourhood-priority.json", "api_sample_neighbourhood-priority-html.json",
                   "api_sample_neighbourhood-priority-no-action.json")
     ]  # fmt: skip

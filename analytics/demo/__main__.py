@@ -22,6 +22,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.if_missing and is_current(args.out_dir):
         return
+    print(f"Generating the synthetic demo data into {args.out_dir} (a few seconds)...", flush=True)
     t = time.perf_counter()
     write_demo(args.out_dir, seed=args.seed)
     print(f"synthetic demo data written to {args.out_dir} in {time.perf_counter() - t:.1f} s")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scripts.chromium import CHROMIUM, launch
-from tests.conftest import REPO, in_ci
+from tests.conftest import BOUNDARIES, REPO, in_ci
 
 ARTIFACTS = REPO / "artifacts"
 
@@ -27,10 +27,7 @@ def _free_port() -> int:
 def start_server(data_dir: Path, app: Path | None = None):
     """Start the dashboard (or ``app``) on a free local port; returns (process, base URL, log path)."""
     port = _free_port()
-    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir)}
-    boundaries = REPO.parent / "shared" / "reference" / "boundaries" / "essex_lad_2024_buc.geojson"
-    if boundaries.exists():
-        env["ENGAGEMENT_BOUNDARIES"] = str(boundaries)
+    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir), "ENGAGEMENT_BOUNDARIES": str(BOUNDARIES)}
     log = data_dir.parent / f"streamlit-{port}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
