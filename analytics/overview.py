@@ -21,8 +21,8 @@ from analytics.stats import (
 )
 from analytics.verdicts import NOT_COMPARABLE, change_text
 
-_FIGURES = ["pct", "n", "n_eff", "ci_low", "ci_high", "base_status"]
-_MISSING = {"base_status": "no data", "n": 0}
+_FIGURES = ["pct", "n", "n_eff", "ci_low", "ci_high", "base_status", "base_text"]
+_MISSING = {"base_status": "no data", "n": 0, "base_text": "no answers"}
 
 
 def measure_tiles(db: Database, quarter: date, rule: SuppressionRule | None = None) -> pd.DataFrame:
@@ -81,8 +81,8 @@ def district_comparison(
     force_pct = float(force["pct"].iloc[0]) if len(force) else np.nan
     est = measures.suppressed_estimates(by_district.drop(columns="question_id"), rule)
     out = d.merge(est.drop(columns=["quarter_start"]), on="district_id", how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
     out["base_status"] = out["base_status"].fillna("suppressed")
+    out["base_text"] = out["base_text"].fillna(f"under {rule.hide_below}")
     out["force_pct"] = force_pct
     out["comparison"] = compare_interval_to_value(out["ci_low"], out["ci_high"], force_pct)
     out.loc[out["base_status"] == "suppressed", "comparison"] = "not shown (base under threshold)"

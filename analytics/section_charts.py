@@ -49,7 +49,7 @@ def distribution_chart(dist: pd.DataFrame, answers: list[str], positive: list[st
                 alt.Tooltip("period_label:N", title="Period"),
                 alt.Tooltip("answer:N", title="Answer"),
                 alt.Tooltip("share_label:N", title="Share"),
-                alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("n:Q", title="Base (unweighted)", format=","),
             ],
         )
     )
@@ -61,7 +61,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str)
     """Each district's figure against its effective base, inside 95% and 99.8% limits around the force."""
     pts = points[points["pct"].notna()].copy()
     pts["interval"] = interval_text(pts["ci_low"], pts["ci_high"])
-    pts = pts[["series_name", "pct", "interval", "n", "n_eff", "position"]]
+    pts = pts[["series_name", "pct", "interval", "base_text", "n_eff", "position"]]
     x = alt.X("n_eff:Q", title="Effective base (weighted)", scale=alt.Scale(zero=False))
     y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
     dash = alt.StrokeDash(
@@ -91,7 +91,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, measure_label: str)
                 alt.Tooltip("series_name:N", title="District"),
                 alt.Tooltip("pct:Q", title="%", format=".1f"),
                 alt.Tooltip("interval:N", title="95% interval"),
-                alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("base_text:N", title="Base"),
                 alt.Tooltip("n_eff:Q", title="Effective base", format=".0f"),
                 alt.Tooltip("position:N", title="Position"),
             ],
@@ -144,7 +144,7 @@ def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     df["note"] = np.where(df["base_status"] == "suppressed", "base too small to show", "")
     df["category"] = np.where(df["base_status"] == "low base", df["category"].astype(str) + " ⚠", df["category"])
-    df = df[["category", "pct", "ci_low", "ci_high", "interval", "n", "note"]]
+    df = df[["category", "pct", "ci_low", "ci_high", "interval", "base_text", "note"]]
     y = alt.Y("category:N", title=None, sort=list(df["category"]))
     shown = df[df["pct"].notna()]
     bars = (
@@ -157,7 +157,7 @@ def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
                 alt.Tooltip("category:N", title="Group"),
                 alt.Tooltip("pct:Q", title="%", format=".1f"),
                 alt.Tooltip("interval:N", title="95% interval"),
-                alt.Tooltip("n:Q", title="Base (unweighted)"),
+                alt.Tooltip("base_text:N", title="Base"),
                 alt.Tooltip("note:N", title="Note"),
             ],
         )

@@ -132,7 +132,7 @@ def association_table(assoc: Association) -> pd.DataFrame:
             "Feel well informed %": _r(p["pct"]),
             "95% low": _r(p["ci_low"]),
             "95% high": _r(p["ci_high"]),
-            "Answers (n)": p["n"],
+            "Answers (n)": p["base_text"] if "base_text" in p else p["n"],
             "Note": p["base_status"].map({"low base": "low base (flagged)", "suppressed": "base too small"}).fillna(""),
         }
     )

@@ -14,6 +14,8 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 from statsmodels.stats.proportion import proportion_confint
 
+from analytics.verdicts import base_texts
+
 CONFIDENCE = 0.95
 TEST_NAME = "two-proportion z-test (pooled), 95%, on effective bases"
 COMPARISON_NAME = "95% Wilson interval of the district against the force value"
@@ -140,18 +142,28 @@ class SuppressionRule:
         if not 0 <= self.hide_below <= self.flag_below:
             raise ValueError("suppression thresholds must satisfy 0 <= hide_below <= flag_below")
 
-    def status(self, n):
-        """'suppressed', 'low base' or 'ok' for unweighted base(s) ``n``."""
+    def status(self, n, n_eff=None):
+        """'suppressed', 'low base' or 'ok' for base(s) ``n``; with ``n_eff``, on the smaller of the unweighted
+        and the effective base (one heavy weight makes a large sample act like a small one)."""
         n = np.asarray(n, dtype=float)
+        if n_eff is not None:
+            n = np.fmin(n, np.asarray(n_eff, dtype=float))
         out = np.where(n < self.hide_below, "suppressed", np.where(n < self.flag_below, "low base", "ok"))
         return out if out.ndim else str(out)
 
-    def apply(self, frame: pd.DataFrame, value_columns: list[str], base_column: str = "n") -> pd.DataFrame:
-        """Copy of ``frame`` with a ``base_status`` column and values blanked where suppressed."""
+    def apply(
+        self, frame: pd.DataFrame, value_columns: list[str], base_column: str = "n", effective_column: str = "n_eff"
+    ) -> pd.DataFrame:
+        """Copy of ``frame`` with ``base_status`` (on the smaller of the unweighted and effective bases) and
+        ``base_text`` columns; where suppressed, the values and the exact base are blanked (the base reads
+        "under 50"), so a hidden value cannot be worked back from other figures."""
         out = frame.copy()
-        out["base_status"] = self.status(out[base_column].to_numpy())
+        n = out[base_column].to_numpy(dtype=float)
+        eff = out[effective_column].to_numpy(dtype=float) if effective_column in out.columns else None
+        out["base_status"] = self.status(n, eff)
+        out["base_text"] = base_texts(n, n if eff is None else eff, out["base_status"], self.hide_below)
         hidden = out["base_status"] == "suppressed"
-        for col in value_columns:
+        for col in [*value_columns, base_column]:
             if col in out.columns:
                 out[col] = out[col].mask(hidden)
         return out

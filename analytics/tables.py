@@ -23,7 +23,7 @@ def trend_table(trends: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
             "%": _r(trends["pct"]),
             "95% low": _r(trends["ci_low"]),
             "95% high": _r(trends["ci_high"]),
-            "Base (n)": trends["n"].astype(int),
+            "Base (n)": trends["base_text"],
             "Against a year before": trends["words_year"],
             "p (year)": _r(trends["p_year"], 4),
             "Against the previous period": trends["words_quarter"],
@@ -63,8 +63,7 @@ def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
             "%": _r(points["pct"]),
             "95% low": _r(points["ci_low"]),
             "95% high": _r(points["ci_high"]),
-            "Base (n)": points["n"].astype(int),
-            "Effective base": _r(points["n_eff"], 0),
+            "Base (n)": points["base_text"],
             "Force %": _r(points["force_pct"]),
             "Position in the funnel": points["position"],
             "Note": points["base_status"].map(_NOTES).fillna(""),
@@ -81,7 +80,7 @@ def breakdown_table(breakdown: pd.DataFrame) -> pd.DataFrame:
             "%": _r(breakdown["pct"]),
             "95% low": _r(breakdown["ci_low"]),
             "95% high": _r(breakdown["ci_high"]),
-            "Base (n)": breakdown["n"].astype(int),
+            "Base (n)": breakdown["base_text"],
             "Note": breakdown["base_status"].map(_NOTES).fillna(""),
         }
     )
@@ -114,7 +113,7 @@ def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 f"{lo:.1f}–{hi:.1f}" if np.isfinite(lo) else "–"
                 for lo, hi in zip(card["ci_low"], card["ci_high"], strict=True)
             ],
-            "n": card["n"].astype(int),
+            "n": card["base_text"],
             "vs force": [_vs(d, v) for d, v in zip(card["diff_force"], card["vs_force"], strict=True)],
             "vs MSG": [_vs(d, v) for d, v in zip(card["diff_msg"], card["vs_msg"], strict=True)],
             "vs last Star Chamber": [

@@ -310,7 +310,18 @@ def funnel(
     for level in FUNNEL_LEVELS:
         lo, hi = funnel_limits(force_pct / 100, grid, level)
         limits.append(pd.DataFrame({"n_eff": grid, "level": f"{level * 100:g}%", "lower": 100 * lo, "upper": 100 * hi}))
-    cols = ["series_id", "series_name", "pct", "ci_low", "ci_high", "n", "n_eff", "base_status", "force_pct"]
+    cols = [
+        "series_id",
+        "series_name",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "n",
+        "n_eff",
+        "base_status",
+        "base_text",
+        "force_pct",
+    ]
     return points[[*cols, "position", "period_label"]].reset_index(drop=True), pd.concat(limits, ignore_index=True)
 
 
@@ -346,9 +357,11 @@ def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
     out = []
     for row in latest.sort_values("series_name").itertuples(index=False):
         if row.base_status == "suppressed":
-            out.append(f"{row.series_name}: the base in {row.period_label} ({row.n}) is too small to show a figure.")
+            out.append(
+                f"{row.series_name}: the base in {row.period_label} ({row.base_text}) is too small to show a figure."
+            )
             continue
-        text = f"{row.series_name}: {row.pct:.1f}% in {row.period_label} (base {row.n:,})."
+        text = f"{row.series_name}: {row.pct:.1f}% in {row.period_label} (base {row.base_text})."
         if row.change_year == NOT_COMPARABLE:
             text += f" On a year before: {row.words_year}."
         elif np.isfinite(row.diff_year):

@@ -46,6 +46,27 @@ BREAK_RULE = (
 )
 
 
+# Above this design effect (n / effective base) both bases are shown.
+DESIGN_EFFECT_SHOWN = 1.5
+
+
+def base_text(n: float, n_eff: float, status: str, hide_below: int) -> str:
+    """The base as every page shows it: ``1,927``; ``n 1,927, effective 9`` where weighting shrinks it a lot;
+    ``under 50`` where the value is hidden (never the exact base of a hidden value)."""
+    if n != n or n <= 0:  # NaN or nothing
+        return "no answers"
+    if status == HIDDEN:
+        return f"under {hide_below}" if n < hide_below else f"n {n:,.0f}, effective under {hide_below}"
+    if n_eff == n_eff and n_eff > 0 and n / n_eff > DESIGN_EFFECT_SHOWN:
+        return f"n {n:,.0f}, effective {n_eff:,.0f}"
+    return f"{n:,.0f}"
+
+
+def base_texts(n, n_eff, status, hide_below: int) -> list[str]:
+    """``base_text`` for each row."""
+    return [base_text(float(a), float(b), str(c), hide_below) for a, b, c in zip(n, n_eff, status, strict=True)]
+
+
 def not_comparable_text(change_quarter: date) -> str:
     """``not comparable: the survey method changed in Q1 2020/21``."""
     return f"not comparable: the survey method changed in {quarter_label(change_quarter)}"

@@ -59,7 +59,7 @@ st.caption(
 )
 if not f.district_ids:
     st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
-bases = trend["n"]
+bases = trend["n"].dropna() if trend["n"].notna().any() else trend["n"].fillna(0)
 components.chart_block(
     components.figure(charts.trend_chart, trend, benchmark, notes, label),
     partial(tables.trend_table, trend, benchmark),

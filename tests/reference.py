@@ -43,7 +43,8 @@ def reference(
     half = Z / (1 + Z**2 / g["neff"]) * np.sqrt(g["p"] * (1 - g["p"]) / g["neff"] + Z**2 / (4 * g["neff"] ** 2))
     g["lo"], g["hi"] = 100 * (centre - half), 100 * (centre + half)
     g["pct"] = 100 * g["p"]
-    hidden = g["n"] < rule.hide_below
+    # Hidden on the smaller of the unweighted and the effective base.
+    hidden = np.minimum(g["n"], g["neff"]) < rule.hide_below
     g.loc[hidden, ["pct", "lo", "hi"]] = np.nan
     return g.reset_index()
 

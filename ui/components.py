@@ -102,7 +102,7 @@ def measure_tile(container, row) -> None:
         if row.base_status in ("suppressed", "no data"):
             st.metric(row.short_label, "–", label_visibility="collapsed")
             st.caption(
-                f"Base too small to show (fewer than {data.rule().hide_below} answers)."
+                f"Base too small to show (base {row.base_text})."
                 if row.base_status == "suppressed"
                 else "No answers in this quarter."
             )
@@ -126,7 +126,7 @@ def measure_tile(container, row) -> None:
         before = f" ({pct(row.prev_pct)})" if has_change else ""
         st.caption(f"Against {row.prev_quarter_label}{before}: {verdict}")
         flag = " · ⚠ low base" if row.base_status == "low base" else ""
-        st.caption(f"Base {int(row.n):,} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
+        st.caption(f"Base {row.base_text} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
 
 
 def _base_rule(question) -> str:
@@ -166,7 +166,7 @@ def district_table(comparison):
                 "–" if not math.isfinite(lo) else f"{lo:.0f}–{hi:.0f}"
                 for lo, hi in zip(comparison["ci_low"], comparison["ci_high"], strict=True)
             ],
-            "n": comparison["n"].astype(int),
+            "n": comparison["base_text"],
             "vs force": [
                 c if s != "low base" else f"{c} ⚠"
                 for c, s in zip(
