@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import streamlit
+from streamlit.testing.v1 import AppTest
 
 from tests.hostile_text import HOSTILE_TEXT
 from ui.components import md_escape
@@ -62,3 +63,23 @@ def test_escaped_text_reads_as_typed(text):
 def test_plain_words_are_left_alone():
     assert md_escape("Basildon") == "Basildon"
     assert md_escape("Braintree and Uttlesford") == "Braintree and Uttlesford"
+
+
+USER = "Mallory ![x](http://example.invalid/u.png) www.example.invalid"
+
+
+def _signed_in_as_hostile():
+    from tests.test_escape import USER
+    from ui import auth
+
+    auth.sidebar_status(auth.Actor(USER, "viewer", "sign-in", True))
+    auth.sign_in_gate(auth.Actor(USER, None, "sign-in", True))
+
+
+def test_a_signed_in_users_name_is_shown_as_typed_in_the_sidebar_and_the_gate():
+    at = AppTest.from_function(_signed_in_as_hostile, default_timeout=30).run()
+    caption, warning = at.sidebar.caption[0].value, at.warning[0].value
+    for sent in (caption, warning):
+        assert "![" not in sent and not WEB.search(as_text(sent)), sent
+    assert as_text(caption).replace("\u2060", "") == f"Signed in as {USER} (viewer)."
+    assert as_text(warning).replace("\u2060", "").startswith(f"You are signed in as {USER}, but")
