@@ -32,7 +32,7 @@ try:
     data.database()
 except DataError as exc:
     logging.getLogger(__name__).error("cannot open data: %s", exc)
-    st.error(f"The dashboard cannot open its data. {exc.user_message}", icon=":material/error:")
+    st.error(f"The dashboard cannot open its data. {components.md_escape(exc.user_message)}", icon=":material/error:")
     st.stop()
 
 components.accessible_styles()

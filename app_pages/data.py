@@ -29,7 +29,7 @@ def _report(analysis) -> None:
         f"repeated in the file {v.duplicates_in_file:,}"
     )
     for note in v.notes:
-        st.caption(note)
+        st.caption(components.md_escape(note))
     if v.problems:
         problems = pd.DataFrame(
             [(p.row or "whole file", p.column, p.value, p.message) for p in v.problems[:5000]],
@@ -130,7 +130,7 @@ def _import_ui() -> None:
         return
     st.caption(
         f"{components.md_escape(upload.name)}: {components.md_escape(analysis.kind)}"
-        + (f", {analysis.encoding}" if analysis.encoding else "")
+        + (f", {components.md_escape(analysis.encoding)}" if analysis.encoding else "")
         + f", {analysis.size:,} bytes, SHA-256 {analysis.sha256[:12]}..."
     )
     if len(analysis.sheets) > 1:
@@ -144,7 +144,7 @@ def _import_ui() -> None:
             f"{len({p.row for p in parsed.problems}):,} · repeated {parsed.duplicates:,}"
         )
         for note in parsed.notes:
-            st.caption(note)
+            st.caption(components.md_escape(note))
         if parsed.problems:
             st.dataframe(
                 pd.DataFrame([(p.row, p.column, p.value, p.reason) for p in parsed.problems],
@@ -172,9 +172,10 @@ def _import_ui() -> None:
             return
         imports.forget()
         st.success(
-            f"Imported into {outcome.table}: {outcome.new:,} new, {outcome.updated:,} updated, "
+            f"Imported into {components.md_escape(outcome.table)}: {outcome.new:,} new, {outcome.updated:,} updated, "
             f"{outcome.duplicates:,} already there, {outcome.rejected:,} rejected "
-            f"(rows in {outcome.rows_in:,}). The original file is kept as {outcome.record['kept_as']}."
+            f"(rows in {outcome.rows_in:,}). The original file is kept as "
+            f"{components.md_escape(outcome.record['kept_as'])}."
         )
 
 

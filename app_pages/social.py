@@ -55,9 +55,9 @@ stem = f"social_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}"
 names = [n for n in result.districts["name"] if n not in (FORCE_WIDE, ALL_DISTRICTS)]
 st.caption(
     f"{quarter_label(f.quarter_from)} to {quarter_label(f.quarter_to)} ({period_text}), "
-    f"{', '.join(chosen_platforms)}. Reach is people reached in a month, as the platform counts them; X reports "
-    "none, so its pages have impressions but no reach. A month an account did not report is left blank, never "
-    "counted as zero."
+    f"{components.md_escape(', '.join(chosen_platforms))}. Reach is people reached in a month, as the platform "
+    "counts them; X reports none, so its pages have impressions but no reach. A month an account did not report "
+    "is left blank, never counted as zero."
 )
 
 # --- districts ----------------------------------------------------------------------

@@ -117,10 +117,12 @@ if section == "districts":
 
 if section == "answers":
     with tabs["answers"]:
-        st.header(f"Every answer: {focus_name}")
+        st.header(f"Every answer: {components.md_escape(focus_name)}")
         dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
         if dist.empty:
-            st.info(f"No period in this range has {rule.hide_below} or more answers for {focus_name}.")
+            st.info(
+                f"No period in this range has {rule.hide_below} or more answers for {components.md_escape(focus_name)}."
+            )
         else:
             components.chart_block(
                 components.figure(
@@ -178,7 +180,7 @@ if section == "funnel":
 
 if section == "groups":
     with tabs["groups"]:
-        st.header(f"Groups within {focus_name}")
+        st.header(f"Groups within {components.md_escape(focus_name)}")
         dimension = url_state.selectbox(
             "Break down by", "breakdown", list(dimensions), default="age_band", format_func=dimensions.get
         )

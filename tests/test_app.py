@@ -148,6 +148,14 @@ def test_link_text_is_shown_as_code_never_as_markup(app_env):
     assert max(len(m) for m in warnings_text(long)) < 200, "long link values are shortened"
 
 
+def test_a_line_break_in_a_link_value_cannot_end_its_code_span(app_env):
+    # A blank line would end the code span's paragraph and draw what follows as Markdown: a remote image.
+    at = run_app({"measure": "a\n\n![x](http://example.invalid/t.png)"})
+    message = next(m for m in warnings_text(at) if "measure" in m)
+    assert "\n" not in message
+    assert "`a ![x](http://example.invalid/t.png)`" in message
+
+
 def test_no_district_chosen_gives_a_message_not_an_error(app_env):
     at = run_app({"district": "none"})
     assert not at.exception

@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from analytics import access
+from ui.escape import md_escape
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def sidebar_status(actor: Actor) -> None:
                 "(import and action editing). Configure sign-in before sharing the app."
             )
         elif actor.signed_in:
-            st.caption(f"Signed in as {actor.name} ({actor.role or 'no role'}).")
+            st.caption(f"Signed in as {md_escape(actor.name)} ({md_escape(actor.role or 'no role')}).")
             if st.button("Sign out", key="sign_out"):
                 st.logout()
 
@@ -118,7 +119,7 @@ def sign_in_gate(actor: Actor) -> None:
             st.logout()
     else:
         st.warning(
-            f"You are signed in as {actor.name}, but your account has no role for this dashboard. "
+            f"You are signed in as {md_escape(actor.name)}, but your account has no role for this dashboard. "
             "Ask an administrator to add you to a viewer, manager or admin group."
         )
         if st.button("Sign out"):
@@ -130,7 +131,7 @@ def require(actor: Actor, permission: str) -> None:
     """Stop the page with a message unless the actor holds ``permission`` (the second line behind navigation)."""
     if not actor.can(permission):
         st.error(
-            f"Your role ({actor.role or 'none'}) cannot use this page: it needs a manager or admin.",
+            f"Your role ({md_escape(actor.role or 'none')}) cannot use this page: it needs a manager or admin.",
             icon=":material/lock:",
         )
         st.stop()

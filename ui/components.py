@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +14,7 @@ from analytics.chart_common import fmt_pct
 from analytics.stats import format_p
 from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE
 from ui import data, presenter
+from ui.escape import md_escape
 
 
 def page_start(title: str):
@@ -54,27 +54,20 @@ def synthetic_banner() -> None:
     """A visible banner whenever the served data is the synthetic demo."""
     if data.is_demo():
         info = data.demo_info()
+        seed = md_escape(info.get("seed"))
         if info.get("kind") == "scale":
             st.warning(
-                f"**Synthetic scale data.** Generated for load testing (seed {info.get('seed')}): real force names, "
+                f"**Synthetic scale data.** Generated for load testing (seed {seed}): real force names, "
                 "invented districts and figures. Nothing here is real.",
                 icon=":material/science:",
             )
             return
         st.warning(
-            f"**Synthetic demo data.** Every figure here is generated (seed {info.get('seed')}), calibrated to "
+            f"**Synthetic demo data.** Every figure here is generated (seed {seed}), calibrated to "
             "published force-level results; no real person answered this survey. "
             "Point ENGAGEMENT_DATA_DIR at real data to use your own.",
             icon=":material/science:",
         )
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: str) -> str:
-    """``text`` with Markdown punctuation escaped, so data is shown as typed, never as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 pct = fmt_pct  # one formatter for pages and charts
@@ -100,7 +93,7 @@ def measure_tile(container, row) -> None:
     with container.container(border=True):
         st.markdown(f"**{md_escape(row.short_label)}**")
         if row.base_status in ("suppressed", "no data"):
-            st.metric(row.short_label, "–", label_visibility="collapsed")
+            st.metric(md_escape(row.short_label), "–", label_visibility="collapsed")
             st.caption(
                 f"Base too small to show (base {row.base_text})."
                 if row.base_status == "suppressed"
@@ -110,7 +103,7 @@ def measure_tile(container, row) -> None:
         colour = {"improved": "blue", "declined": "orange"}.get(row.change, "gray")
         has_change = math.isfinite(row.change_pts)
         st.metric(
-            row.short_label,
+            md_escape(row.short_label),
             pct(row.pct),
             delta=points(row.change_pts) if has_change else None,
             delta_color=colour,
@@ -152,8 +145,8 @@ def about_measures(tiles, rule, questions=None) -> None:
         )
         rules = questions.set_index("question_id") if questions is not None else None
         for row in tiles.itertuples(index=False):
-            base = f" ({_base_rule(rules.loc[row.question_id])})" if rules is not None else ""
-            st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}{md_escape(base)}")
+            base = f" {md_escape(f'({_base_rule(rules.loc[row.question_id])})')}" if rules is not None else ""
+            st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}{base}")
 
 
 def district_table(comparison):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state
+from ui.escape import md_escape
 
 # Our own fixed stylesheet (no data in it), for the projector.
 _CSS = """
@@ -71,7 +72,7 @@ def apply(district_ids: tuple[str, ...], names: dict[str, str]) -> None:
     left, mid, right, leave = st.columns([1.3, 3, 1.3, 0.7], vertical_alignment="center")
     if left.button("◀ Previous district", key="present_prev", width="stretch"):
         _focus(order[prev_i])
-    mid.markdown(f"## {names[current]}" if single else "## All chosen districts")
+    mid.markdown(f"## {md_escape(names[current])}" if single else "## All chosen districts")
     if right.button("Next district ▶", key="present_next", width="stretch"):
         _focus(order[(i + 1) % len(order)])
     if leave.button("Exit", key="present_exit", width="stretch", help="Leave presenter mode"):

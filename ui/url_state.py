@@ -40,7 +40,11 @@ def warnings() -> list[str]:
 
 
 def _shown(raw: str, limit: int = 40) -> str:
-    """A link value safe to repeat in a message: shortened and shown as code, never as markup."""
+    """A link value safe to repeat in a message: on one line, shortened and shown as code, never as markup.
+
+    Only a backtick or a line break (which can start a new block) could end the code span early.
+    """
+    raw = " ".join(raw.split())
     text = raw if len(raw) <= limit else raw[: limit - 1] + "…"
     return "`" + text.replace("`", "'") + "`"
 
