@@ -182,7 +182,9 @@ else:
                 note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
                 o1, o2 = st.columns(2)
                 owner = o1.text_input("Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}")
-                due = o2.date_input("Due", value=opened["base"]["due_date"], key=f"due_{chosen}")
+                due = o2.date_input(
+                    "Due", value=opened["base"]["due_date"], key=f"due_{chosen}", format=components.DATE_INPUT_FORMAT
+                )
                 submitted = st.form_submit_button("Save update")
             if submitted:
                 draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
@@ -218,7 +220,9 @@ else:
             a1, a2, a3 = st.columns(3)
             theme = a1.selectbox("Theme", MEETING_THEMES)
             owner = a2.text_input("Owner (role)", max_chars=100)
-            due = a3.date_input("Due", value=meeting.meeting_date + relativedelta(months=3))
+            due = a3.date_input(
+                "Due", value=meeting.meeting_date + relativedelta(months=3), format=components.DATE_INPUT_FORMAT
+            )
             added = st.form_submit_button("Add action")
         if added:
             try:

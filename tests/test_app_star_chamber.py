@@ -131,3 +131,11 @@ def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkey
     assert not at.exception
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
     assert row["owner"] == "District Inspector" and row["due_date"] == date(2027, 2, 1)
+
+
+def test_due_dates_are_typed_day_first(app_env):
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    dues = [d for d in at.date_input if d.label == "Due"]
+    assert len(dues) == 2, "the update form and the new-action form"
+    assert [d.proto.format for d in dues] == ["DD/MM/YYYY", "DD/MM/YYYY"], "as UK users write dates, not 2019/01/31"

@@ -77,6 +77,8 @@ def md_escape(text: str) -> str:
 
 
 pct = fmt_pct  # one formatter for pages and charts
+# Dates are typed and shown day first, as UK users write them (Streamlit's own default is 2019/01/31).
+DATE_INPUT_FORMAT = "DD/MM/YYYY"
 
 
 def points(value: float) -> str:
