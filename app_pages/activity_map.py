@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import maps
 from analytics.activity import MAX_POINTS
 from analytics.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
-from ui import components, data, url_state
+from ui import components, data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Engagement activity map")
 if not f.district_ids:
@@ -143,7 +143,7 @@ table.columns = [
     "Audience groups reached",
     "Hard-to-reach groups not reached",
 ]
-st.dataframe(table.round(1), hide_index=True, width="stretch")
+table_view.show(table.round(1))
 components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
 
 st.header("Mix of activity")
@@ -158,7 +158,7 @@ with g1:
     if gaps.empty:
         st.write("None: every town with past events had one in that time.")
     else:
-        st.dataframe(
+        table_view.show(
             gaps.rename(
                 columns={
                     "district": "District",
@@ -166,9 +166,7 @@ with g1:
                     "last_event": "Last event",
                     "months_since": "Months since",
                 }
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
 with g2:
     st.header("Public map views")
@@ -180,7 +178,7 @@ with g2:
         if len(views)
         else ""
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table_view.show(shown)
 
 monthly = data.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):

@@ -11,7 +11,7 @@ from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from ui import auth, components, data, url_state
+from ui import auth, components, data, table_view, url_state
 
 
 def _editable(action) -> dict:
@@ -88,7 +88,7 @@ else:
 
 st.header("Scorecard")
 shown, verdicts = tables.scorecard_table(card)
-st.dataframe(components.verdict_style(shown, verdicts), hide_index=True, width="stretch")
+table_view.show(components.verdict_style(shown, verdicts))
 with st.expander("How the grade and the colours are worked out"):
     st.markdown(components.md_escape(GRADE_RULE_TEXT))
     st.markdown(
@@ -101,7 +101,7 @@ components.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="d
 
 st.markdown("**Engagement and social media**")
 k_shown, k_verdicts = tables.kpi_table(kpi)
-st.dataframe(components.verdict_style(k_shown, k_verdicts), hide_index=True, width="stretch")
+table_view.show(components.verdict_style(k_shown, k_verdicts))
 st.caption(
     "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
@@ -145,7 +145,7 @@ st.caption(
 if tracker.empty:
     st.info("No actions have been set for this district yet.")
 else:
-    st.dataframe(components.overdue_style(tables.actions_table(tracker)), hide_index=True, width="stretch")
+    table_view.show(components.overdue_style(tables.actions_table(tracker)))
 
 if not auth.actor().can("edit_actions"):
     st.caption("Actions are updated and added by engagement managers and admins.")
@@ -183,7 +183,7 @@ else:
                 o1, o2 = st.columns(2)
                 owner = o1.text_input("Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}")
                 due = o2.date_input(
-                    "Due", value=opened["base"]["due_date"], key=f"due_{chosen}", format=components.DATE_INPUT_FORMAT
+                    "Due", value=opened["base"]["due_date"], key=f"due_{chosen}", format=table_view.DATE_FORMAT
                 )
                 submitted = st.form_submit_button("Save update")
             if submitted:
@@ -221,7 +221,7 @@ else:
             theme = a1.selectbox("Theme", MEETING_THEMES)
             owner = a2.text_input("Owner (role)", max_chars=100)
             due = a3.date_input(
-                "Due", value=meeting.meeting_date + relativedelta(months=3), format=components.DATE_INPUT_FORMAT
+                "Due", value=meeting.meeting_date + relativedelta(months=3), format=table_view.DATE_FORMAT
             )
             added = st.form_submit_button("Add action")
         if added:

@@ -13,7 +13,7 @@ import streamlit as st
 from analytics import chart_export, chart_theme
 from analytics.chart_common import fmt_pct
 from analytics.stats import format_p
-from ui import data, presenter
+from ui import data, presenter, table_view
 
 
 def page_start(title: str):
@@ -77,8 +77,6 @@ def md_escape(text: str) -> str:
 
 
 pct = fmt_pct  # one formatter for pages and charts
-# Dates are typed and shown day first, as UK users write them (Streamlit's own default is 2019/01/31).
-DATE_INPUT_FORMAT = "DD/MM/YYYY"
 
 
 def points(value: float) -> str:
@@ -320,7 +318,7 @@ def data_section(label: str, table, filename: str, about: str, key: str) -> None
         if section.open:
             table = table() if callable(table) else table
             st.markdown(about)
-            st.dataframe(table, hide_index=True, width="stretch")
+            table_view.show(table)
             download_csv(table, filename, key)
 
 
