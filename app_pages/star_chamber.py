@@ -88,7 +88,13 @@ else:
 
 st.header("Scorecard")
 shown, verdicts = tables.scorecard_table(card)
-table_view.show(components.verdict_style(shown, verdicts))
+# Column widths (px) that fit beside the sidebar on a 1440 px screen, widened to fill a larger one; a long measure
+# name or verdict wraps onto a second line instead of pushing the last column out of sight.
+widths = {"Measure": 160, "Grade": 95, "%": 52, "95% CI": 80, "n": 48, "vs force": 85, "vs MSG": 85}
+widths |= {"vs last Star Chamber": 138, "vs a year before": 110, "Funnel": 95}
+table_view.show(
+    components.verdict_style(shown, verdicts), column_config={c: {"width": w} for c, w in widths.items()}, wrap=True
+)
 with st.expander("How the grade and the colours are worked out"):
     st.markdown(components.md_escape(GRADE_RULE_TEXT))
     st.markdown(

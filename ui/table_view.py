@@ -15,6 +15,8 @@ DATE_FORMAT = "DD/MM/YYYY"
 # column with more (p-values to four places, all under 1) keeps Streamlit's plain format rather than lose digits.
 _NUMBER_FORMAT = "localized"
 _MAX_DECIMALS = 3
+# Streamlit wraps text in a cell only when rows are taller than 4rem (64 px): room for two lines.
+_WRAPPING_ROW_HEIGHT = 66
 
 
 def _decimals(values: pd.Series) -> int | None:
@@ -50,14 +52,16 @@ def column_formats(frame: pd.DataFrame) -> dict:
     return config
 
 
-def show(data, *, column_config: dict | None = None, **kwargs):
+def show(data, *, column_config: dict | None = None, wrap: bool = False, **kwargs):
     """``st.dataframe`` of a DataFrame or Styler with the formats above; ``column_config`` adds to them per column
-    (a width, a label) or replaces a column's type. The index is hidden and the table fills its width unless told
-    otherwise."""
+    (a width, a label) or replaces a column's type. ``wrap``: rows of two lines, long text wrapping within its column's
+    width rather than widening it. The index is hidden and the table fills its width unless told otherwise."""
     frame = data.data if isinstance(data, Styler) else data
     config = column_formats(frame)
     for name, given in (column_config or {}).items():
         config[name] = {**config.get(name, {}), **given} if isinstance(given, dict) else given
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
+    if wrap:
+        kwargs.setdefault("row_height", _WRAPPING_ROW_HEIGHT)
     return st.dataframe(data, column_config=config, **kwargs)
