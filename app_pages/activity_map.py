@@ -12,7 +12,9 @@ if not f.district_ids:
     st.info("Choose at least one district in the sidebar.", icon=":material/info:")
     st.stop()
 
-c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 2, 1])
+# The long lists (activity, audience) get half the width each and wrap their chips onto more rows; the short ones
+# share the second row. Squeezed into one row, the chips were cut to "L..", "h..".
+c1, c2, c3 = st.columns([1, 3, 3])
 view = url_state.selectbox(
     "Show",
     "view",
@@ -22,19 +24,26 @@ view = url_state.selectbox(
     container=c1,
 )
 types = url_state.multiselect(
-    "Activity", "type", list(ACTIVITY_TYPES), default=list(ACTIVITY_TYPES), container=c2, placeholder="All activities"
+    "Activity",
+    "type",
+    list(ACTIVITY_TYPES),
+    default=list(ACTIVITY_TYPES),
+    container=c2,
+    placeholder="All activities",
+    wrap=True,
 )
-strands = url_state.multiselect("Strand", "strand", list(STRANDS), default=list(STRANDS), container=c3)
 audiences = url_state.multiselect(
     "Audience",
     "audience",
     list(AUDIENCE_GROUPS),
     default=list(AUDIENCE_GROUPS),
-    container=c4,
+    container=c3,
     placeholder="All audiences",
+    wrap=True,
 )
-statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5)
-g1, g2 = st.columns(2)
+c4, c5, g1, g2 = st.columns(4)
+strands = url_state.multiselect("Strand", "strand", list(STRANDS), default=list(STRANDS), container=c4, wrap=True)
+statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5, wrap=True)
 gap_months = int(url_state.selectbox("Gap after (months)", "gap", ["3", "6", "12"], default="3", container=g1))
 context_options = ["none", "asb"] if data.police_uk_folder() else ["none"]
 context = url_state.selectbox(

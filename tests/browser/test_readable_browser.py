@@ -47,3 +47,49 @@ def test_star_chamber_scorecard_fits_the_page_at_1440(screen, server):
             page.wait_for_function("() => location.search.includes('presenting=castle_point_rochford')", timeout=30_000)
             wait_until_idle(page, runs=0)
             page.wait_for_timeout(1000)
+
+
+def _chips(page) -> list[dict]:
+    """Every chip of the page's own multiselects (not the sidebar's): its text, and whether it shows in full."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stMultiSelect']")].flatMap(m => {
+            const box = m.getBoundingClientRect();
+            const label = m.querySelector("label").textContent;
+            return [...m.querySelectorAll(".react-aria-ComboBox [data-tag]")].map(tag => {
+                const text = tag.querySelector("span[title]");
+                const r = tag.getBoundingClientRect();
+                return {label, text: text.textContent, full: text.scrollWidth <= text.clientWidth,
+                        inside: r.left >= box.left - 1 && r.right <= box.right + 1};
+            });
+        })"""
+    )
+
+
+def _assert_readable(page, wanted: dict[str, int]) -> None:
+    chips = _chips(page)
+    counts = {label: sum(c["label"] == label for c in chips) for label in wanted}
+    assert counts == wanted, counts
+    cut = [c for c in chips if not (c["full"] and c["inside"])]
+    assert not cut, f"chips cut short or out of sight: {cut}"
+
+
+def test_activity_map_filter_chips_are_readable(screen, server):
+    page = screen
+    page.goto(server + "/activity_map?from=2026-27-Q1&to=2026-27-Q1")
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+    wait_until_idle(page)
+    _assert_readable(page, {"Activity": 8, "Audience": 10, "Strand": 3, "Status": 1})
+    screenshot(page, "activity_map_filters")
+
+    # Add a status, then take it off again: the chips stay whole each time.
+    status = page.get_by_test_id("stMultiSelect").filter(has_text="Status")
+    status.locator("input").click()
+    page.get_by_role("option", name="cancelled", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('status=cancelled')", timeout=30_000)
+    wait_until_idle(page, runs=0)
+    _assert_readable(page, {"Activity": 8, "Audience": 10, "Strand": 3, "Status": 2})
+    status.get_by_role("button", name="Remove cancelled").click()
+    page.wait_for_function("() => !location.search.includes('status=cancelled')", timeout=30_000)
+    wait_until_idle(page, runs=0)
+    _assert_readable(page, {"Activity": 8, "Audience": 10, "Strand": 3, "Status": 1})
