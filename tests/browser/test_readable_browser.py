@@ -1,8 +1,23 @@
 """Readable as it opens, in a real browser: the trends chart's lines, the scorecard's width, the map's filters."""
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
-from tests.browser.conftest import new_context, screenshot, wait_until_idle
+from tests.browser.conftest import new_context, screenshot, wait_for_charts, wait_until_idle
+
+DISTRICTS = {
+    "Basildon",
+    "Braintree and Uttlesford",
+    "Castle Point and Rochford",
+    "Chelmsford and Maldon",
+    "Colchester",
+    "Epping Forest and Brentwood",
+    "Harlow",
+    "Southend",
+    "Tendring",
+    "Thurrock",
+}
 
 
 @pytest.fixture
@@ -11,6 +26,73 @@ def screen(browser, server):
     context = new_context(browser, viewport={"width": 1440, "height": 900}, locale="en-GB")
     yield context.new_page()
     context.close()
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def _legend(page) -> set[str]:
+    """The district names in the first chart's legend."""
+    texts = page.get_by_test_id("stVegaLiteChart").first.locator("g.role-legend text").all_text_contents()
+    return set(texts) & DISTRICTS
+
+
+def _wait_for_legend(page, count: int) -> set[str]:
+    page.wait_for_function(
+        """([names, n]) => {
+            const chart = document.querySelector("[data-testid='stVegaLiteChart']");
+            const texts = chart ? [...chart.querySelectorAll("g.role-legend text")].map(t => t.textContent) : [];
+            return texts.filter(t => names.includes(t)).length === n;
+        }""",
+        arg=[sorted(DISTRICTS), count],
+        timeout=60_000,
+    )
+    return _legend(page)
+
+
+def _chart_control(page):
+    return page.get_by_test_id("stMultiSelect").filter(has_text="Districts on the chart")
+
+
+def test_trends_opens_on_the_force_and_three_districts_the_rest_a_click_away(screen, server):
+    page = screen
+    page.goto(server + "/trends")
+    wait_for_charts(page, 2)
+    wait_until_idle(page)
+    page.wait_for_function("() => location.search.includes('lines=')", timeout=30_000)
+    first = _wait_for_legend(page, 3)
+    assert _query(page)["district"] == ["all"], "the sidebar still chooses every district"
+    assert "Force" in page.get_by_test_id("stVegaLiteChart").first.locator("g.role-legend text").all_text_contents()
+    screenshot(page, "trends_default")
+
+    # Add a fourth district from the chart's own control, then take it off again.
+    control = _chart_control(page)
+    extra = sorted(DISTRICTS - first)[0]
+    control.locator("input").click()
+    page.get_by_role("option", name=extra, exact=True).click()
+    page.keyboard.press("Escape")
+    assert _wait_for_legend(page, 4) == first | {extra}
+    wait_until_idle(page, runs=0)
+    _chart_control(page).get_by_role("button", name=f"Remove {extra}").click()
+    assert _wait_for_legend(page, 3) == first
+
+    # Narrow the sidebar to two districts: the chart follows them exactly.
+    sidebar = page.get_by_test_id("stSidebar")
+    for name in sorted(DISTRICTS - {"Harlow", "Southend"}):
+        wait_until_idle(page, runs=0)
+        sidebar.get_by_role("button", name=f"Remove {name}").click()
+    assert _wait_for_legend(page, 2) == {"Harlow", "Southend"}
+    wait_until_idle(page, runs=0)
+
+    # The link now shown reopens exactly this view.
+    other = page.context.new_page()
+    other.goto(page.url)
+    wait_for_charts(other, 2)
+    assert _wait_for_legend(other, 2) == {"Harlow", "Southend"}
+    wait_until_idle(other)
+    assert _query(other) == _query(page)
+    other.close()
 
 
 def _grid_fits(page) -> dict:
