@@ -159,7 +159,7 @@ def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "Base": [
                 ""
                 if not np.isfinite(b)
-                else (f"{b:.0f}" + {"low base": " ⚠", "suppressed": " (too small)"}.get(st, ""))
+                else (f"{b:,.0f}" + {"low base": " ⚠", "suppressed": " (too small)"}.get(st, ""))
                 for b, st in zip(
                     kpi["base"], kpi.get("base_status", pd.Series([""] * len(kpi))).fillna(""), strict=True
                 )

@@ -348,6 +348,23 @@ def demographic_breakdown(
     return est.sort_values("category").reset_index(drop=True)
 
 
+def furthest_from_force(trend: pd.DataFrame) -> list[str]:
+    """District ids in ``trend`` (district_trends' rows), furthest from the force first: by the mean distance, in
+    points, between the district's value and the force's over the periods where both are shown. Districts with no
+    shown value come last; ties go by name."""
+    force = trend.loc[trend["kind"] == "force"].set_index("quarter_start")["pct"]
+    districts = trend.loc[trend["kind"] == "district"]
+    gap = (districts["pct"] - districts["quarter_start"].map(force)).abs()
+    mean = gap.groupby(districts["series_id"]).mean()
+    names = districts.groupby("series_id")["series_name"].first()
+
+    def order(district_id: str) -> tuple:
+        distance = mean.get(district_id, np.nan)
+        return (bool(np.isnan(distance)), 0.0 if np.isnan(distance) else -distance, names[district_id])
+
+    return sorted(names.index, key=order)
+
+
 def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
     """One plain sentence per district for the last period: its change on a year before and its place
     against the force, each with the test's verdict. Rules, not a model; numbers as the charts show them."""

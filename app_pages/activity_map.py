@@ -5,14 +5,16 @@ import streamlit as st
 from analytics import maps
 from analytics.activity import MAX_POINTS
 from analytics.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
-from ui import components, data, url_state
+from ui import components, data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Engagement activity map")
 if not f.district_ids:
     st.info("Choose at least one district in the sidebar.", icon=":material/info:")
     st.stop()
 
-c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 2, 1])
+# The long lists (activity, audience) get half the width each and wrap their chips onto more rows; the short ones
+# share the second row. Squeezed into one row, the chips were cut to "L..", "h..".
+c1, c2, c3 = st.columns([1, 3, 3])
 view = url_state.selectbox(
     "Show",
     "view",
@@ -22,19 +24,26 @@ view = url_state.selectbox(
     container=c1,
 )
 types = url_state.multiselect(
-    "Activity", "type", list(ACTIVITY_TYPES), default=list(ACTIVITY_TYPES), container=c2, placeholder="All activities"
+    "Activity",
+    "type",
+    list(ACTIVITY_TYPES),
+    default=list(ACTIVITY_TYPES),
+    container=c2,
+    placeholder="All activities",
+    wrap=True,
 )
-strands = url_state.multiselect("Strand", "strand", list(STRANDS), default=list(STRANDS), container=c3)
 audiences = url_state.multiselect(
     "Audience",
     "audience",
     list(AUDIENCE_GROUPS),
     default=list(AUDIENCE_GROUPS),
-    container=c4,
+    container=c3,
     placeholder="All audiences",
+    wrap=True,
 )
-statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5)
-g1, g2 = st.columns(2)
+c4, c5, g1, g2 = st.columns(4)
+strands = url_state.multiselect("Strand", "strand", list(STRANDS), default=list(STRANDS), container=c4, wrap=True)
+statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5, wrap=True)
 gap_months = int(url_state.selectbox("Gap after (months)", "gap", ["3", "6", "12"], default="3", container=g1))
 context_options = ["none", "asb"] if data.police_uk_folder() else ["none"]
 context = url_state.selectbox(
@@ -143,7 +152,7 @@ table.columns = [
     "Audience groups reached",
     "Hard-to-reach groups not reached",
 ]
-st.dataframe(table.round(1), hide_index=True, width="stretch")
+table_view.show(table.round(1))
 components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
 
 st.header("Mix of activity")
@@ -158,7 +167,7 @@ with g1:
     if gaps.empty:
         st.write("None: every town with past events had one in that time.")
     else:
-        st.dataframe(
+        table_view.show(
             gaps.rename(
                 columns={
                     "district": "District",
@@ -166,9 +175,7 @@ with g1:
                     "last_event": "Last event",
                     "months_since": "Months since",
                 }
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
 with g2:
     st.header("Public map views")
@@ -180,7 +187,7 @@ with g2:
         if len(views)
         else ""
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table_view.show(shown)
 
 monthly = data.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):

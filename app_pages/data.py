@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.access import PermissionDenied
 from analytics.ingest.pipeline import SOCIAL
 from analytics.schema import TABLES
-from ui import auth, components, data, imports
+from ui import auth, components, data, imports, table_view
 
 actor = auth.actor()
 auth.require(actor, "import")
@@ -35,7 +35,7 @@ def _report(analysis) -> None:
             [(p.row or "whole file", p.column, p.value, p.message) for p in v.problems[:5000]],
             columns=["Row", "Column", "Value", "Problem"],
         )
-        st.dataframe(problems, hide_index=True, width="stretch")
+        table_view.show(problems)
         components.download_csv(problems, "import_problems.csv", key="dl_problems")
 
 
@@ -136,7 +136,7 @@ def _import_ui() -> None:
     if len(analysis.sheets) > 1:
         st.selectbox("Sheet", analysis.sheets, index=analysis.sheets.index(analysis.sheet), key="import_sheet")
     st.markdown("**Preview** (first rows, as text)")
-    st.dataframe(analysis.preview, hide_index=True, width="stretch")
+    table_view.show(analysis.preview)
     if analysis.social is not None:
         parsed = analysis.social
         st.markdown(
@@ -146,10 +146,9 @@ def _import_ui() -> None:
         for note in parsed.notes:
             st.caption(components.md_escape(note))
         if parsed.problems:
-            st.dataframe(
+            table_view.show(
                 pd.DataFrame([(p.row, p.column, p.value, p.reason) for p in parsed.problems],
                              columns=["Row", "Column", "Value", "Problem"]),
-                hide_index=True, width="stretch",
             )  # fmt: skip
         ready, options = parsed.accepted, {"account_id": account}
     else:
@@ -184,13 +183,13 @@ with tab_import:
 
 with tab_health:
     health = imports.table_health(version)
-    st.dataframe(health, hide_index=True, width="stretch")
+    table_view.show(health)
     survey_gaps, quiet = imports.gaps(version)
     st.markdown(f"**Quarters without survey answers** (between the first and the last): {survey_gaps}")
     st.markdown("**Districts with no event held in the last four quarters of event data**")
-    st.dataframe(quiet, hide_index=True, width="stretch") if len(quiet) else st.write("None.")
+    table_view.show(quiet) if len(quiet) else st.write("None.")
 
 with tab_history:
     log = imports.audit(version)
     st.caption("Every confirmed import, newest first (append-only; who, when, the file's hash and the counts).")
-    st.dataframe(log, hide_index=True, width="stretch")
+    table_view.show(log)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, trend_charts
 from analytics.periods import quarter_label
-from ui import components, data, url_state
+from ui import components, data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Overview")
 
@@ -42,7 +42,7 @@ else:
         )
     with right:
         table = components.district_table(comparison[comparison["selected"]])
-        st.dataframe(table, hide_index=True, width="stretch")
+        table_view.show(table)
         st.caption(
             "Coloured (and marked ▲ or ▼) only where the district's 95% Wilson interval excludes the force "
             f"value of {components.pct(comparison['force_pct'].iloc[0], 1)}. "

@@ -9,7 +9,7 @@ from analytics import social_tables as tables
 from analytics.periods import quarter_end, quarter_key, quarter_label
 from analytics.social import ALL_DISTRICTS, FORCE_WIDE
 from analytics.vocabulary import POST_TAGS
-from ui import components, social_data, url_state
+from ui import components, social_data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Social media reach")
 available = social_data.platforms(version)
@@ -63,7 +63,7 @@ st.caption(
 # --- districts ----------------------------------------------------------------------
 st.header("Districts in the period")
 district_table = tables.district_table(result.districts)
-st.dataframe(district_table, hide_index=True, width="stretch", height="content")
+table_view.show(district_table, height="content")
 st.caption(
     "Districts served by more than one account count them together here (a person following both counts twice, "
     "as the platforms count); each account is apart in the table further down. Growth runs from the first to the "
@@ -95,7 +95,7 @@ if not comparable:
 # --- accounts -----------------------------------------------------------------------
 st.header("Accounts")
 accounts_table = tables.account_table(result.accounts)
-st.dataframe(accounts_table, hide_index=True, width="stretch", height="content")
+table_view.show(accounts_table, height="content")
 components.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
 platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagements": "engagements"}.get(
     metric, "followers_end"
@@ -120,7 +120,7 @@ def _top_posts(by: str, empty: str, note: str = "") -> None:
         return
     shown = tables.posts_table(top)
     text_column = st.column_config.TextColumn(width="large")
-    st.dataframe(shown, hide_index=True, width="stretch", height="content", column_config={"Text": text_column})
+    table_view.show(shown, height="content", column_config={"Text": text_column})
     components.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
 
 

@@ -11,7 +11,7 @@ from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from ui import auth, components, data, url_state
+from ui import auth, components, data, table_view, url_state
 
 
 def _editable(action) -> dict:
@@ -88,7 +88,13 @@ else:
 
 st.header("Scorecard")
 shown, verdicts = tables.scorecard_table(card)
-st.dataframe(components.verdict_style(shown, verdicts), hide_index=True, width="stretch")
+# Column widths (px) that fit beside the sidebar on a 1440 px screen, widened to fill a larger one; a long measure
+# name or verdict wraps onto a second line instead of pushing the last column out of sight.
+widths = {"Measure": 160, "Grade": 95, "%": 52, "95% CI": 80, "n": 48, "vs force": 85, "vs MSG": 85}
+widths |= {"vs last Star Chamber": 138, "vs a year before": 110, "Funnel": 95}
+table_view.show(
+    components.verdict_style(shown, verdicts), column_config={c: {"width": w} for c, w in widths.items()}, wrap=True
+)
 with st.expander("How the grade and the colours are worked out"):
     st.markdown(components.md_escape(GRADE_RULE_TEXT))
     st.markdown(
@@ -101,7 +107,7 @@ components.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="d
 
 st.markdown("**Engagement and social media**")
 k_shown, k_verdicts = tables.kpi_table(kpi)
-st.dataframe(components.verdict_style(k_shown, k_verdicts), hide_index=True, width="stretch")
+table_view.show(components.verdict_style(k_shown, k_verdicts))
 st.caption(
     "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
@@ -145,7 +151,7 @@ st.caption(
 if tracker.empty:
     st.info("No actions have been set for this district yet.")
 else:
-    st.dataframe(components.overdue_style(tables.actions_table(tracker)), hide_index=True, width="stretch")
+    table_view.show(components.overdue_style(tables.actions_table(tracker)))
 
 if not auth.actor().can("edit_actions"):
     st.caption("Actions are updated and added by engagement managers and admins.")
@@ -182,7 +188,9 @@ else:
                 note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
                 o1, o2 = st.columns(2)
                 owner = o1.text_input("Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}")
-                due = o2.date_input("Due", value=opened["base"]["due_date"], key=f"due_{chosen}")
+                due = o2.date_input(
+                    "Due", value=opened["base"]["due_date"], key=f"due_{chosen}", format=table_view.DATE_FORMAT
+                )
                 submitted = st.form_submit_button("Save update")
             if submitted:
                 draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
@@ -218,7 +226,9 @@ else:
             a1, a2, a3 = st.columns(3)
             theme = a1.selectbox("Theme", MEETING_THEMES)
             owner = a2.text_input("Owner (role)", max_chars=100)
-            due = a3.date_input("Due", value=meeting.meeting_date + relativedelta(months=3))
+            due = a3.date_input(
+                "Due", value=meeting.meeting_date + relativedelta(months=3), format=table_view.DATE_FORMAT
+            )
             added = st.form_submit_button("Add action")
         if added:
             try:

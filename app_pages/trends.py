@@ -9,9 +9,9 @@ from analytics import trend_charts as charts
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
 from analytics.trends import district_summaries as trend_summaries
-from analytics.trends import period_label
+from analytics.trends import furthest_from_force, period_label
 from analytics.verdicts import BREAK_RULE
-from ui import components, data, url_state
+from ui import components, data, filters, url_state
 
 f, version, rule, limits = components.page_start("Confidence trends")
 
@@ -59,10 +59,25 @@ st.caption(
 )
 if not f.district_ids:
     st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
-bases = trend["n"].dropna() if trend["n"].notna().any() else trend["n"].fillna(0)
+    lines = []
+else:
+    # The chart's own lines: every district the sidebar names, or, with all of them, a readable few.
+    lines = filters.chart_districts(
+        f,
+        furthest_from_force(trend),
+        help=f"Any district chosen in the sidebar. With all of them chosen, the chart opens on the force and the "
+        f"{filters.READABLE_LINES} districts furthest from it over these quarters. Kept in the page address.",
+    )
+    if len(lines) < len(f.district_ids):
+        st.caption(
+            f"{len(lines)} of the {len(f.district_ids)} chosen districts drawn: add others above. Every chosen "
+            "district has its own panel under District by district."
+        )
+drawn = trend[(trend["kind"] != "district") | trend["series_id"].isin(lines)]
+bases = drawn["n"].dropna() if drawn["n"].notna().any() else drawn["n"].fillna(0)
 components.chart_block(
-    components.figure(charts.trend_chart, trend, benchmark, notes, label),
-    partial(tables.trend_table, trend, benchmark),
+    components.figure(charts.trend_chart, drawn, benchmark, notes, label),
+    partial(tables.trend_table, drawn, benchmark),
     f"trend_{stem}.csv",
     components.about_text(
         question,
@@ -77,9 +92,9 @@ components.chart_block(
 )
 
 points, funnel_limits = data.funnel(version, measure, f.quarter_to, pooled, *limits)
-if f.district_ids:
+if lines:
     st.markdown("**In words**")
-    chosen = trend[trend["series_id"].isin(f.district_ids)]
+    chosen = drawn[drawn["series_id"].isin(lines)]
     for sentence in trend_summaries(chosen, points):
         st.markdown(f"- {components.md_escape(sentence)}")
 

@@ -105,14 +105,15 @@ def test_after_a_refused_edit_the_draft_survives_and_saves_on_top(app_env, tmp_p
         data_dir, action, int(current["version"]), {"update_note": "Carol's note"}, "carol", role="manager"
     )
     status, _, save = _form(at)
-    status.set_value("complete")
+    chosen = "dropped" if status.value == "complete" else "complete"  # a change, whatever the action's status
+    status.set_value(chosen)
     save.click().run()
     assert any("Not saved" in e.value for e in at.error)
     status, _, save = _form(at)
-    assert status.value == "complete", "the editor's draft is kept after the refusal"
+    assert status.value == chosen, "the editor's draft is kept after the refusal"
     save.click().run()
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
-    assert row["status"] == "complete", "the editor's change is saved on top of the newer version"
+    assert row["status"] == chosen, "the editor's change is saved on top of the newer version"
     assert row["update_note"] == "Carol's note", "only what the editor changed is sent: Carol's note survives"
 
 
@@ -130,3 +131,11 @@ def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkey
     assert not at.exception
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
     assert row["owner"] == "District Inspector" and row["due_date"] == date(2027, 2, 1)
+
+
+def test_due_dates_are_typed_day_first(app_env):
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    dues = [d for d in at.date_input if d.label == "Due"]
+    assert len(dues) == 2, "the update form and the new-action form"
+    assert [d.proto.format for d in dues] == ["DD/MM/YYYY", "DD/MM/YYYY"], "as UK users write dates, not 2019/01/31"

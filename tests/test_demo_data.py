@@ -140,3 +140,34 @@ def test_demo_written_for_an_older_contract_is_regenerated(demo_dir, tmp_path):
     assert "synthetic demo data written" in out
     # ... and says nothing when the data is already there.
     assert subprocess.run(command, check=True, capture_output=True, text=True).stdout == ""
+
+
+def _actions_with_meeting_dates(raw) -> pd.DataFrame:
+    meetings = raw("star_chamber_meetings")[["meeting_id", "meeting_date"]]
+    actions = raw("star_chamber_actions").merge(meetings, on="meeting_id")
+    actions["set_on"] = pd.to_datetime(actions["meeting_date"])
+    return actions
+
+
+def test_no_district_is_set_the_same_action_three_times(raw):
+    actions = _actions_with_meeting_dates(raw)
+    times = actions.groupby(["district_id", "text"]).size()
+    assert times.max() <= 2, times[times > 2].head().to_dict()
+    per_meeting = actions.groupby(["meeting_id", "text"]).size()
+    assert per_meeting.max() == 1, "one meeting never sets the same action twice"
+
+
+def test_star_chamber_actions_close_within_the_year_and_none_stays_open_for_years(raw):
+    actions = _actions_with_meeting_dates(raw)
+    as_at = pd.Timestamp(load_spec()["as_at"])
+    closed = actions["status"].isin(["complete", "dropped"])
+    took = (pd.to_datetime(actions["updated_at"]) - actions["set_on"]).dt.days
+    # Of the actions set a year or more before the data's date, most were closed within a year.
+    year_old = actions["set_on"] <= as_at - pd.Timedelta(days=365)
+    assert (closed & (took <= 365))[year_old].mean() >= 0.9
+    # At each district's last meeting the open actions are months old, never years: some are carried forward.
+    last_meeting = actions.groupby("district_id")["set_on"].transform("max")
+    open_age = (last_meeting - actions["set_on"]).dt.days[~closed]
+    assert open_age.max() < 365, f"an open action was set {open_age.max()} days before the last meeting"
+    assert open_age.max() >= 90, "a working force carries a few actions forward for some months"
+    assert ((pd.to_datetime(actions["due_date"]) < last_meeting) & ~closed).sum() >= 1, "some are overdue"

@@ -198,3 +198,14 @@ def test_summary_of_a_suppressed_district_gives_no_value(db):
     )
     (sentence,) = trends.district_summaries(t, t.iloc[0:0])
     assert "too small" in sentence and "%" not in sentence
+
+
+def test_districts_furthest_from_the_force_come_first():
+    q1, q2 = date(2024, 4, 1), date(2024, 7, 1)
+    rows = [("force", "Force", "force", q1, 50.0), ("force", "Force", "force", q2, 50.0)]
+    values = {"a": (60, 60), "b": (45, 47), "c": (np.nan, np.nan), "d": (42, np.nan), "e": (40, 62), "f": (55, 45)}
+    for district, (v1, v2) in values.items():
+        rows += [(district, district.upper(), "district", q1, v1), (district, district.upper(), "district", q2, v2)]
+    trend = pd.DataFrame(rows, columns=["series_id", "series_name", "kind", "quarter_start", "pct"])
+    # Mean distances: e 11, a 10, d 8 (one shown period), b 4, f 5; c has none shown and comes last.
+    assert trends.furthest_from_force(trend) == ["e", "a", "d", "f", "b", "c"]

@@ -13,7 +13,7 @@ from analytics import chart_export, chart_theme
 from analytics.chart_common import fmt_pct
 from analytics.stats import format_p
 from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE
-from ui import data, presenter
+from ui import data, presenter, table_view
 from ui.escape import md_escape
 
 
@@ -306,7 +306,7 @@ def data_section(label: str, table, filename: str, about: str, key: str) -> None
         if section.open:
             table = table() if callable(table) else table
             st.markdown(about)
-            st.dataframe(table, hide_index=True, width="stretch")
+            table_view.show(table)
             download_csv(table, filename, key)
 
 

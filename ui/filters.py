@@ -64,3 +64,33 @@ def render_shared() -> SharedFilters:
 def current() -> SharedFilters:
     """The shared filters drawn by ``app.py`` on this run."""
     return st.session_state[_KEY]
+
+
+# A chart stays readable with the force and up to this many district lines.
+READABLE_LINES = 3
+_LINES_POOL = "_lines_pool"
+
+
+def chart_districts(f: SharedFilters, ranked: list[str], container=st, **kwargs) -> list[str]:
+    """The districts a chart draws as lines (link value ``lines``), from those the shared filter chooses.
+
+    When the shared filter is narrowed (a link or the sidebar names districts), every one of them is drawn; when it
+    holds them all, its default, the first READABLE_LINES of ``ranked`` are, and the rest are a click away in this
+    control. A link naming ``lines`` is kept as it is; when the shared filter changes, the choice starts again.
+    """
+    pool = list(f.district_ids)
+    narrowed = len(pool) < len(f.district_names)
+    default = pool if narrowed else [d for d in ranked if d in pool][:READABLE_LINES]
+    if st.session_state.get(_LINES_POOL, pool) != pool:
+        url_state.set_value("lines", default)
+    st.session_state[_LINES_POOL] = pool
+    return url_state.multiselect(
+        "Districts on the chart",
+        "lines",
+        pool,
+        default=default,
+        format_func=lambda d: f.district_names.get(d, d),
+        container=container,
+        placeholder="Only the force",
+        **kwargs,
+    )

@@ -33,6 +33,7 @@ def _views(db) -> dict[str, list[tuple[str, str]]]:
             ("mode", "rolling"),
             ("focus", "harlow"),
             ("breakdown", "sex"),
+            ("lines", "harlow"),
         ],
         "star_chamber": [
             *shared,
