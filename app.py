@@ -23,7 +23,9 @@ try:
     data.check_settings()
 except SettingsError as exc:
     logging.getLogger(__name__).error("settings refused: %s", exc)
-    st.error(f"The dashboard's settings cannot be used: {exc}", icon=":material/settings_alert:")
+    st.error(
+        f"The dashboard's settings cannot be used: {components.md_escape(str(exc))}", icon=":material/settings_alert:"
+    )
     st.stop()
 actor = auth.remember(auth.current())
 auth.sign_in_gate(actor)

@@ -9,6 +9,7 @@ from analytics.db import Database
 from analytics.pack import PackContent, actions_for_pack, build_pdf, build_pptx, chart_png
 from analytics.periods import add_quarters, quarter_label
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
+from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 
 _SOCIAL = ("followers_per_1k", "reach_per_resident", "engagement_rate")
 
@@ -48,6 +49,7 @@ def pack_content(
             star_chamber.GRADE_RULE_TEXT,
             f"Percentages are weighted; intervals are 95% Wilson intervals on the effective base; changes use a "
             f"{TEST_NAME}. (n.s.) means not significant.",
+            f"Better, similar or worse than the force: {DISTRICT_RULE} {BREAK_RULE}",
             f"Funnel: {FUNNEL_METHOD}.",
             f"Bases under {rule.hide_below} are never shown; under {rule.flag_below} they are flagged.",
             "Loop closure counts concerns raised in the quarter that were acted on and told back, as the data stands.",

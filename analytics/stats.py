@@ -188,37 +188,41 @@ def estimates_from_sums(frame: pd.DataFrame, confidence: float = CONFIDENCE) -> 
 
 
 FUNNEL_LEVELS = (0.95, 0.998)
-FUNNEL_METHOD = "Wilson score control limits around the force value (95% and 99.8%)"
+FUNNEL_METHOD = (
+    "95% and 99.8% control limits around the force value, p ± z·√(p(1−p)/n) on the effective base (the score "
+    "test): a district outside the 95% limits is exactly one whose 95% Wilson interval excludes the force value"
+)
 
 
 def funnel_limits(target, n, confidence: float):
-    """Funnel-plot control limits for a proportion ``target`` at base(s) ``n``.
+    """Funnel-plot control limits for a proportion ``target`` at base(s) ``n``: ``target ± z·√(target(1−target)/n)``.
 
-    Uses Wilson score limits around the target (the method Public Health
-    England's funnel-plot tools use for proportions): the range of observed
-    proportions consistent with ``target`` at the given confidence.
-    Returns ``(lower, upper)`` as proportions.
+    These are the limits of the score test (the normal approximation to the binomial, as in Spiegelhalter's
+    funnel plots), so a point lies outside them exactly when the Wilson interval of its own value excludes
+    ``target``: the funnel and "better / worse than the force" always agree. Returns ``(lower, upper)`` as
+    proportions, clipped to 0 and 1.
     """
     target = np.asarray(target, dtype=float)
     n = np.asarray(n, dtype=float)
     z = z_for(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
-        centre = (2 * n * target + z * z) / (2 * (n + z * z))
-        half = z * np.sqrt(z * z + 4 * n * target * (1 - target)) / (2 * (n + z * z))
-    lo, hi = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+        half = z * np.sqrt(target * (1 - target) / n)
+    lo, hi = np.clip(target - half, 0, 1), np.clip(target + half, 0, 1)
     if lo.ndim == 0:
         return float(lo), float(hi)
     return lo, hi
 
 
 def funnel_position(pct, n, target_pct):
-    """Where each point sits in the funnel: 'above 99.8%', 'above 95%', 'within', 'below 95%', 'below 99.8%'."""
-    p = np.asarray(pct, dtype=float) / 100
-    lo95, hi95 = funnel_limits(target_pct / 100, n, 0.95)
-    lo998, hi998 = funnel_limits(target_pct / 100, n, 0.998)
-    out = np.select(
-        [p > hi998, p > hi95, p < lo998, p < lo95],
-        ["above 99.8% limit", "above 95% limit", "below 99.8% limit", "below 95% limit"],
-        "within limits",
-    )
-    return np.where(np.isnan(p), "not shown", out)
+    """Where each point sits in the funnel: 'above 99.8% limit', 'above 95% limit', 'within limits', 'below 95%
+    limit', 'below 99.8% limit'. Worked out from the point's own Wilson interval at each level against the
+    target, the same comparison as ``compare_interval_to_value`` (the one rule for "different from the force")."""
+    pct = np.asarray(pct, dtype=float)
+    n = np.asarray(n, dtype=float)
+    conditions, names = [], []
+    for level, label in ((0.998, "99.8%"), (0.95, "95%")):
+        lo, hi = wilson_interval(pct / 100, n, level)
+        conditions += [100 * np.asarray(lo) > target_pct, 100 * np.asarray(hi) < target_pct]
+        names += [f"above {label} limit", f"below {label} limit"]
+    out = np.select(conditions, names, "within limits")
+    return np.where(np.isnan(pct) | ~(n > 0) | np.isnan(np.asarray(target_pct, dtype=float)), "not shown", out)

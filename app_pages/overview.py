@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts, trend_charts
 from analytics.periods import quarter_label
+from analytics.verdicts import DISTRICT_RULE
 from ui import components, data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Overview")
@@ -44,8 +45,8 @@ else:
         table = components.district_table(comparison[comparison["selected"]])
         table_view.show(table)
         st.caption(
-            "Coloured (and marked ▲ or ▼) only where the district's 95% Wilson interval excludes the force "
-            f"value of {components.pct(comparison['force_pct'].iloc[0], 1)}. "
+            f"{DISTRICT_RULE} Coloured (and marked ▲ or ▼) only then; the force's value here is "
+            f"{components.pct(comparison['force_pct'].iloc[0], 1)}. "
             f"Bases (n) under {rule.hide_below} are not shown; under {rule.flag_below} flagged ⚠. "
             "Each district is part of the force it is compared with, which slightly understates differences; "
             "with many comparisons, about one in twenty 'significant' results can arise by chance."

@@ -10,6 +10,7 @@ from analytics.actions import ActionConflict, ActionError
 from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
+from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from ui import auth, components, data, table_view, url_state
 
@@ -97,6 +98,7 @@ table_view.show(
 )
 with st.expander("How the grade and the colours are worked out"):
     st.markdown(components.md_escape(GRADE_RULE_TEXT))
+    st.markdown(components.md_escape(f"Better, similar or worse than the force: {DISTRICT_RULE} {BREAK_RULE}"))
     st.markdown(
         "Differences are in percentage points; (n.s.) means not significant at 95%. "
         "Cells are coloured only where a difference is significant at 95% (blue better, orange worse), and the "

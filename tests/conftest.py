@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from analytics import demo, engine
 from analytics.db import Database
+
+# Property tests check behaviour, not speed: on a loaded two-core machine a single example can take longer
+# than Hypothesis's default 200 ms deadline, which would fail a correct test.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 REPO = Path(__file__).resolve().parents[1]
 # Small samples of real public files, with their sources and licences in tests/fixtures/README.md.

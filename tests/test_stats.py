@@ -123,19 +123,18 @@ def test_estimates_from_sums_uses_effective_base():
 
 
 def _funnel_by_hand(p0: float, n: float, z: float) -> tuple[float, float]:
-    # Wilson score limits around the target, written out independently.
-    a = 2 * n * p0 + z * z
-    b = z * math.sqrt(z * z + 4 * n * p0 * (1 - p0))
-    return (a - b) / (2 * (n + z * z)), (a + b) / (2 * (n + z * z))
+    # The score test's limits around the target (Spiegelhalter), written out independently.
+    half = z * math.sqrt(p0 * (1 - p0) / n)
+    return p0 - half, p0 + half
 
 
 @pytest.mark.parametrize(
     ("p0", "n", "confidence", "lo", "hi"),
     [
-        # Worked by hand: p0 = 0.6, n = 100, z = 1.959964.
-        (0.6, 100, 0.95, 0.50201, 0.69061),
-        # z for 99.8% is 3.090232; n = 200, p0 = 0.7 (checked with statistics.NormalDist).
-        (0.7, 200, 0.998, 0.59264, 0.78914),
+        # Worked by hand: p0 = 0.6, n = 100, z = 1.959964: 0.6 ± 1.959964 × 0.0489898.
+        (0.6, 100, 0.95, 0.50398, 0.69602),
+        # z for 99.8% is 3.090232; n = 200, p0 = 0.7: 0.7 ± 3.090232 × 0.0324037.
+        (0.7, 200, 0.998, 0.59986, 0.80014),
     ],
 )
 def test_funnel_limit_vectors(p0, n, confidence, lo, hi):
@@ -143,6 +142,24 @@ def test_funnel_limit_vectors(p0, n, confidence, lo, hi):
     assert got[0] == pytest.approx(lo, abs=5e-5)
     assert got[1] == pytest.approx(hi, abs=5e-5)
     assert got == pytest.approx(_funnel_by_hand(p0, n, stats.z_for(confidence)))
+
+
+@given(
+    hs.floats(0.01, 0.99),
+    hs.floats(10, 5000),
+    hs.floats(0.05, 0.95),
+)
+def test_funnel_and_interval_give_one_verdict(p, n, p0):
+    """Outside the 95% funnel limits exactly when the Wilson interval excludes the force value, and on the side
+    the comparison says (the one rule for "different from the force")."""
+    lo, hi = stats.wilson_interval(p, n)
+    verdict = stats.compare_interval_to_value(100 * lo, 100 * hi, 100 * p0)
+    position = str(stats.funnel_position(np.array([100 * p]), np.array([n]), 100 * p0)[0])
+    assert position.startswith("above") == (verdict == "better")
+    assert position.startswith("below") == (verdict == "worse")
+    flo, fhi = stats.funnel_limits(p0, n, 0.95)
+    if abs(p - flo) > 1e-9 and abs(p - fhi) > 1e-9:  # away from the limit itself (rounding)
+        assert (p < flo or p > fhi) == (verdict != "similar")
 
 
 def test_funnel_limits_narrow_with_base_and_nest():

@@ -113,7 +113,8 @@ def sign_in_gate(actor: Actor) -> None:
             st.login()
     elif actor.problem:
         st.error(
-            f"{actor.problem} Ask the administrator who runs the dashboard to correct them.", icon=":material/lock:"
+            f"{md_escape(actor.problem)} Ask the administrator who runs the dashboard to correct them.",
+            icon=":material/lock:",
         )
         if st.button("Sign out"):
             st.logout()

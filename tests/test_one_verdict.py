@@ -1,0 +1,64 @@
+"""One verdict per question: "is this district different from the force" gets the same answer from the
+scorecard, the Overview's district map, the funnel and the panel questions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analytics import overview, prompts, star_chamber, trends
+from analytics.verdicts import DISTRICT_RULE
+
+SIDE = {"better": "above", "worse": "below", "similar": "within"}
+
+
+def test_every_scorecard_row_agrees_with_its_place_in_the_funnel(db):
+    meetings = star_chamber.meetings(db)
+    rows = 0
+    for m in meetings.itertuples(index=False):
+        current = star_chamber.meeting(db, m.round, m.district_id)
+        card = star_chamber.survey_scorecard(db, current, star_chamber.previous_meeting(db, current))
+        for row in card.itertuples(index=False):
+            if row.vs_force == "not compared":
+                assert row.funnel_position == "not shown"
+                continue
+            rows += 1
+            assert row.funnel_position.startswith(SIDE[row.vs_force]), (m.round, m.district_id, row.measure)
+    assert rows >= 800, "every meeting's scorecard was checked"
+
+
+def test_overview_map_and_funnel_agree_for_every_district(db):
+    for quarter in (date(2019, 4, 1), date(2022, 1, 1), date(2026, 7, 1)):
+        for qid in ("police_job", "feel_informed", "seen_officer"):
+            comparison = overview.district_comparison(db, qid, quarter).set_index("district_id")
+            points, _ = trends.funnel(db, qid, quarter)
+            for district, point in points.set_index("series_id").iterrows():
+                verdict = comparison.loc[district, "comparison"]
+                assert point["position"].startswith(SIDE[verdict]), (quarter, qid, district, verdict, point["position"])
+
+
+def test_panel_questions_follow_the_same_verdict(db):
+    for district in ("harlow", "southend", "tendring", "colchester"):
+        current = star_chamber.meeting(db, "2026-09", district)
+        card = star_chamber.survey_scorecard(db, current, star_chamber.previous_meeting(db, current))
+        asked = " ".join(prompts.panel_prompts(card, pd.DataFrame(), pd.DataFrame()))
+        for row in card.itertuples(index=False):
+            below = f"{row.measure} is {row.pct:.1f}%, below the force"
+            assert (below in asked) == (row.vs_force == "worse"), (district, row.measure)
+
+
+def test_the_rule_is_stated_on_the_pages_and_in_the_pack(app_env, db):
+    from analytics import meeting_pack
+    from analytics.stats import SuppressionRule
+    from tests.test_app import run_app
+
+    overview_page = run_app({"district": "all"})
+    assert any(DISTRICT_RULE in c.value for c in overview_page.caption)
+    sc = run_app({"round": "2026-09", "presenting": "harlow"}, page="app_pages/star_chamber.py")
+    # Shown through the escaping helper: read it back without its escapes.
+    shown = [m.value.replace("\\", "").replace("\u2060", "") for m in sc.markdown]
+    rule_text = [t for t in shown if "Better, similar or worse than the force" in t]
+    assert rule_text and "Wilson interval" in rule_text[0] and "funnel" in rule_text[0]
+    content = meeting_pack.pack_content(db, "2026-09", "harlow", SuppressionRule(), synthetic=True, charts=False)
+    assert any(DISTRICT_RULE in line for line in content.methodology)
