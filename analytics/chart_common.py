@@ -10,7 +10,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-BASE_NOTES = {"low base": "⚠ low base: read with care", "suppressed": "base too small: not shown", "ok": ""}
+from analytics import verdicts
+
+BASE_NOTES = verdicts.BASE_NOTES  # decided in analytics/verdicts.py
 
 
 def fmt_pct(value: float, digits: int = 0) -> str:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.chart_common import BASE_NOTES, fmt_pct, interval_text
+from analytics.verdicts import FLAG_MARK, FLAGGED, HIDDEN, HIDDEN_VALUE, SYMBOLS
 
 # Colour-blind-safe (blue / orange) and never the only carrier of meaning: tiles
 # also carry a symbol and a word.
@@ -17,7 +18,7 @@ COMPARISON_COLOURS = {
     "not shown (base under threshold)": "#ffffff",
     "not selected": "#ffffff",
 }
-COMPARISON_SYMBOLS = {"better": "▲ ", "worse": "▼ ", "similar": ""}
+COMPARISON_SYMBOLS = {k: f"{v} " for k, v in SYMBOLS.items() if k in ("better", "worse")}
 
 
 _LEGEND_AND_TITLE = 130
@@ -42,11 +43,11 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
     df = comparison.copy()
     df["category"] = np.where(df["selected"], df["comparison"], "not selected")
     df["value_label"] = [
-        "base too small" if status == "suppressed" else COMPARISON_SYMBOLS.get(cat, "") + fmt_pct(p)
+        HIDDEN_VALUE if status == HIDDEN else COMPARISON_SYMBOLS.get(cat, "") + fmt_pct(p)
         for status, cat, p in zip(df["base_status"], df["comparison"], df["pct"], strict=True)
     ]
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
-    df.loc[df["selected"] & (df["base_status"] == "low base"), "value_label"] += " ⚠"
+    df.loc[df["selected"] & (df["base_status"] == FLAGGED), "value_label"] += f" {FLAG_MARK}"
     df["pct_label"] = [fmt_pct(p, 1) for p in df["pct"]]
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
     df["short_name"] = df["name"].str.replace(" and ", " & ", regex=False)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analytics.chart_common import interval_text, plain_json
 from analytics.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
+from analytics.verdicts import BASE_NOTES, FLAG_MARK, FLAGGED
 
 POSITION_COLOURS = {
     "above 99.8% limit": "#08519c",
@@ -142,8 +143,10 @@ def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
     """The measure per demographic group with 95% intervals; small groups say so instead of a value."""
     df = breakdown.copy()
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
-    df["note"] = np.where(df["base_status"] == "suppressed", "base too small to show", "")
-    df["category"] = np.where(df["base_status"] == "low base", df["category"].astype(str) + " ⚠", df["category"])
+    df["note"] = df["base_status"].map(BASE_NOTES).fillna("")
+    df["category"] = np.where(
+        df["base_status"] == FLAGGED, df["category"].astype(str) + f" {FLAG_MARK}", df["category"]
+    )
     df = df[["category", "pct", "ci_low", "ci_high", "interval", "base_text", "note"]]
     y = alt.Y("category:N", title=None, sort=list(df["category"]))
     shown = df[df["pct"].notna()]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from analytics.social import MIN_IMPRESSIONS_FOR_RATE, Association
 from analytics.stats import format_p
+from analytics.verdicts import BASE_NOTES
 
 
 def _r(values, digits: int = 1):
@@ -133,7 +134,7 @@ def association_table(assoc: Association) -> pd.DataFrame:
             "95% low": _r(p["ci_low"]),
             "95% high": _r(p["ci_high"]),
             "Answers (n)": p["base_text"] if "base_text" in p else p["n"],
-            "Note": p["base_status"].map({"low base": "low base (flagged)", "suppressed": "base too small"}).fillna(""),
+            "Note": p["base_status"].map(BASE_NOTES).fillna(""),
         }
     )
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.verdicts import NOT_COMPARABLE, SYMBOLS, change_text
+from analytics.verdicts import (
+    BASE_NOTES,
+    FLAG_MARK,
+    FLAGGED,
+    HIDDEN,
+    HIDDEN_VALUE,
+    NOT_COMPARABLE,
+    SYMBOLS,
+    change_text,
+)
 
-_NOTES = {"low base": "low base (flagged)", "suppressed": "base too small: not shown", "ok": ""}
+_NOTES = BASE_NOTES
 
 
 def _r(values, digits: int = 1):
@@ -159,7 +168,7 @@ def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "Base": [
                 ""
                 if not np.isfinite(b)
-                else (f"{b:,.0f}" + {"low base": " ⚠", "suppressed": " (too small)"}.get(st, ""))
+                else (f"{b:,.0f}" + {FLAGGED: f" {FLAG_MARK}", HIDDEN: f" ({HIDDEN_VALUE})"}.get(st, ""))
                 for b, st in zip(
                     kpi["base"], kpi.get("base_status", pd.Series([""] * len(kpi))).fillna(""), strict=True
                 )

@@ -31,9 +31,10 @@ CHANGE_WORDS = {
     NOT_COMPARED: "no comparison available",
     NOT_COMPARABLE: "not comparable",
 }
-LEVEL_WORDS = {BETTER: "▲ better", SIMILAR: "similar", WORSE: "▼ worse", NOT_COMPARED: "not compared"}
 SYMBOLS = {BETTER: "▲", IMPROVED: "▲", WORSE: "▼", DECLINED: "▼"}
 BASE_NOTES = {FLAGGED: "⚠ low base: read with care", HIDDEN: "base too small: not shown", OK: ""}
+FLAG_MARK = "⚠"  # beside a flagged (low-base) value wherever it is shown
+HIDDEN_VALUE = "base too small"  # in place of a hidden value
 
 # The one rule for "is this district different from the force", stated on the pages and in the pack.
 DISTRICT_RULE = (
