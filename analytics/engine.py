@@ -50,7 +50,7 @@ ROLLUP = "survey_quarter_sums"
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v5:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
+LAYOUT = f"v6:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -83,10 +83,13 @@ GROUP BY ALL
 ORDER BY district_id, town, month_start
 """
 QUARTER_LIST = "survey_quarter_list"
-# The quarters the survey has answers in: what every page's quarter filter offers, in a few rows.
+# The quarters the survey has answers in, with how many and the last answer's date: what every page's quarter
+# filter offers, and whether a quarter's fieldwork looks finished, in a few rows.
 QUARTER_LIST_SELECT = """
-SELECT DISTINCT CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start
+SELECT CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start,
+       count(*) AS answers, CAST(max(interview_date) AS DATE) AS last_answer
 FROM survey_responses
+GROUP BY ALL
 ORDER BY quarter_start
 """
 CONCERN_ROLLUP = "concern_quarter_sums"

@@ -77,6 +77,48 @@ def survey_quarters(db: Database) -> list[date]:
     return [pd.Timestamp(x).date() for x in df["q"]]
 
 
+# A quarter holding fewer than this share of the answers its four quarters before usually held is incomplete.
+INCOMPLETE_SHARE = 0.5
+
+
+def survey_quarter_status(db: Database) -> pd.DataFrame:
+    """Each survey quarter with its answers, last answer date and whether its fieldwork looks finished.
+
+    A quarter is incomplete when it holds fewer than ``INCOMPLETE_SHARE`` of the median of the four quarters
+    before it, or when it is the latest quarter and its answers stop before the quarter's last month.
+    ``reason`` says which, in words.
+    """
+    df = db.memo(
+        "survey_quarter_status",
+        "SELECT quarter_start, answers, last_answer FROM survey_quarter_list ORDER BY quarter_start",
+    )
+    df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
+    df["last_answer"] = pd.to_datetime(df["last_answer"]).dt.date
+    typical = df["answers"].shift(1).rolling(4, min_periods=1).median()
+    thin = df["answers"] < INCOMPLETE_SHARE * typical
+    final_month = [add_quarters(q, 1) - pd.DateOffset(months=1) for q in df["quarter_start"]]
+    latest = df.index == df.index.max()
+    ends_early = latest & (pd.to_datetime(df["last_answer"]) < pd.to_datetime(final_month))
+    df["complete"] = ~(thin | ends_early)
+    df["reason"] = [
+        f"fieldwork not finished: {a:,} answers so far, against about {t:,.0f} a quarter before"
+        if th
+        else (f"fieldwork not finished: answers so far to {last:%d %b %Y}" if early else "")
+        for a, t, th, last, early in zip(
+            df["answers"], typical.fillna(0), thin, df["last_answer"], ends_early, strict=True
+        )
+    ]
+    return df
+
+
+def incomplete_quarters(db: Database) -> dict[date, str]:
+    """Survey quarters whose fieldwork has not finished, with the reason in words."""
+    status = survey_quarter_status(db)
+    return dict(
+        zip(status.loc[~status["complete"], "quarter_start"], status.loc[~status["complete"], "reason"], strict=True)
+    )
+
+
 def positive_sums(
     db: Database,
     question_id: str,

@@ -55,7 +55,14 @@ def measure_tiles(db: Database, quarter: date, rule: SuppressionRule | None = No
         out["change"] = NOT_COMPARABLE
         out[["change_pts", "z", "p_value"]] = np.nan
     out["change_words"] = [change_text(c, brk) for c in out["change"]]
-    out["quarter_label"] = quarter_label(quarter)
+    incomplete = measures.incomplete_quarters(db)
+    out["quarter_label"] = quarter_label(quarter) + (" (incomplete)" if quarter in incomplete else "")
+    out["incomplete_note"] = (
+        f"{quarter_label(quarter)} is incomplete ({incomplete[quarter]}): a comparison with a full quarter is "
+        "a comparison with part of one."
+        if quarter in incomplete
+        else ""
+    )
     out["prev_quarter_label"] = quarter_label(year_ago)
     out["test"] = TEST_NAME
     return out

@@ -125,7 +125,14 @@ def district_trends(
     names = measures.districts(db).set_index("district_id")["name"].to_dict()
     shown["series_name"] = shown["series_id"].map(names).fillna(FORCE_NAME)
     shown["kind"] = np.where(shown["series_id"] == FORCE_ID, "force", "district")
-    shown["period_label"] = [period_label(q, pooled) for q in shown["quarter_start"]]
+    incomplete = measures.incomplete_quarters(db)
+    late = shown["quarter_start"].isin(list(incomplete))
+    shown["period_label"] = [
+        period_label(q, pooled) + (" (incomplete)" if q in incomplete else "") for q in shown["quarter_start"]
+    ]
+    for suffix in ("year", "quarter"):
+        # A comparison with a quarter still in the field says so.
+        shown.loc[late, f"words_{suffix}"] = shown.loc[late, f"words_{suffix}"] + " (this quarter is incomplete)"
     shown["marker"] = _marker(shown)
     shown["segment"] = _segments(db, shown)
     return shown.sort_values(["kind", "series_name", "quarter_start"]).reset_index(drop=True)

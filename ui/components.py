@@ -119,6 +119,8 @@ def measure_tile(container, row) -> None:
         before = f" ({pct(row.prev_pct)})" if has_change else ""
         st.caption(f"Against {row.prev_quarter_label}{before}: {verdict}")
         flag = " · ⚠ low base" if row.base_status == "low base" else ""
+        if row.incomplete_note:
+            st.caption(f"⚠ {row.incomplete_note}")
         st.caption(f"Base {row.base_text} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
 
 

@@ -131,6 +131,12 @@ def survey_quarters(version: str) -> list[date]:
     return measures.survey_quarters(database_at(version))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def incomplete_quarters(version: str) -> dict[date, str]:
+    """Survey quarters whose fieldwork has not finished, with the reason in words."""
+    return measures.incomplete_quarters(database_at(version))
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def measure_tiles(version: str, quarter: date, hide_below: int, flag_below: int) -> pd.DataFrame:
     """Overview tiles for a quarter."""

@@ -41,8 +41,12 @@ def render_shared() -> SharedFilters:
             placeholder="Choose districts",
             help="Kept in the page address: copy the link to share this view.",
         )
+        incomplete = data.incomplete_quarters(version)
         if quarters:
-            default = (quarters[max(0, len(quarters) - DEFAULT_QUARTERS)], quarters[-1])
+            # The default range ends at the last complete quarter: a quarter still in the field is never the default.
+            complete = [q for q in quarters if q not in incomplete] or quarters
+            last = quarters.index(complete[-1])
+            default = (quarters[max(0, last + 1 - DEFAULT_QUARTERS)], quarters[last])
             q_from, q_to = url_state.range_slider(
                 "Quarters (financial year)",
                 ("from", "to"),
@@ -50,9 +54,12 @@ def render_shared() -> SharedFilters:
                 default,
                 to_text=quarter_key,
                 from_text=parse_quarter_key,
-                format_func=quarter_label,
+                format_func=lambda q: quarter_label(q) + (" (incomplete)" if q in incomplete else ""),
             )
             st.caption(f"Survey data from {quarter_label(quarters[0])} to {quarter_label(quarters[-1])}.")
+            for q, reason in incomplete.items():
+                if q in (q_from, q_to) or q == quarters[-1]:
+                    st.caption(f"{quarter_label(q)} is incomplete ({reason}): read its figures with care.")
         else:
             q_from = q_to = None
     # Sorted, so the same selection in another order shares cache entries.
