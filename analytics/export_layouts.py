@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from analytics.textfiles import ExportError
+from analytics.textfiles import ExportError, name_key, nearest_name
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Layout:
     title: str
     platform: str
     level: str  # "post" (one row per post) or "page" (one row per day, account-level)
-    fields: dict[str, tuple[str, ...]]  # target -> header names, first present wins (normalised)
+    fields: dict[str, tuple[str, ...]]  # target -> header names, first present wins (matched as ``norm``)
     required: tuple[str, ...]
     signature: tuple[str, ...]  # headers that identify the layout
     time_formats: tuple[str, ...]
@@ -29,8 +29,8 @@ class Layout:
 
 
 def norm(name: str) -> str:
-    """A header name as layouts list it: spaces collapsed, no byte-order mark, case folded."""
-    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip().casefold()
+    """A header name as it is matched: case, spaces, underscores, punctuation and a byte-order mark ignored."""
+    return name_key(name)
 
 
 _ISO = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d")
@@ -112,23 +112,37 @@ LAYOUTS: tuple[Layout, ...] = (
 
 
 def detect(header: list[str]) -> Layout:
-    """The layout whose signature columns the header holds most of; an error naming what is missing."""
+    """The layout whose signature columns the header holds most of; an error naming what is missing, or the
+    columns that match one field twice (``Views`` and ``views``)."""
     names = {norm(h) for h in header}
-    scored = sorted(LAYOUTS, key=lambda lay: -sum(s in names for s in lay.signature))
+    scored = sorted(LAYOUTS, key=lambda lay: -sum(norm(s) in names for s in lay.signature))
     best = scored[0]
-    if sum(s in names for s in best.signature) < 2:
+    if sum(norm(s) in names for s in best.signature) < 2:
         shown = ", ".join(h.strip() for h in header[:8]) + (", ..." if len(header) > 8 else "")
         raise ExportError(
             "Not a recognised export. Expected an X (Twitter) tweet activity or account content export, a Meta "
             f"Business Suite post export or a Facebook Page Insights export. This file's columns: {shown}."
         )
-    missing = [best.fields[f][0] for f in best.required if not any(a in names for a in best.fields[f])]
-    if best.key == "meta_posts" and "reactions, comments and shares" not in names:
+    wanted = {norm(a) for aliases in best.fields.values() for a in aliases}
+    twice = [[h for h in header if norm(h) == k] for k in sorted(wanted)]
+    twice = [g for g in twice if len(g) > 1]
+    if twice:
+        shown = "; ".join(" and ".join(repr(h.strip()) for h in g) for g in twice)
+        raise ExportError(
+            f"Columns have the same name written differently: {shown}. Names are matched ignoring case, spaces and "
+            "punctuation, so it is not clear which to read: rename or remove one of each."
+        )
+    missing = [best.fields[f][0] for f in best.required if not any(norm(a) in names for a in best.fields[f])]
+    if best.key == "meta_posts" and norm("reactions, comments and shares") not in names:
         missing += [c for c in ("reactions", "comments", "shares") if c not in names]
     if missing:
+        hints = [f"nearest to {m!r}: {near!r}" for m in missing if (near := nearest_name([m], header))]
+        found = ", ".join(repr(h.strip()) for h in header[:60] if h.strip())
         raise ExportError(
-            f"This looks like a {best.title}, but it lacks the column(s) needed: {', '.join(missing)}. "
-            "The platform may have changed its layout; export again or rename the columns."
+            f"This looks like a {best.title}, but it lacks the column(s) needed: {', '.join(missing)}"
+            + (f" ({'; '.join(hints)})" if hints else "")
+            + f". The file's columns: {found}. The platform may have changed its layout; export again or rename "
+            "the columns."
         )
     return best
 

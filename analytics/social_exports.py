@@ -21,15 +21,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from analytics.export_layouts import Layout, dates_in_name, detect, norm
 from analytics.post_tags import tag_for
-from analytics.textfiles import ExportError, decode, read_numbered_rows, read_rows
+from analytics.textfiles import LOCAL_TZ, ExportError, decode, is_missing_number, read_numbered_rows, read_rows
 
-LOCAL_TZ = ZoneInfo("Europe/London")
 __all__ = ["ExportError", "decode", "parse", "read_rows"]
 
 
@@ -89,8 +87,8 @@ def parse_rows(
     columns = {}
     for target, names in layout.fields.items():
         for name in names:
-            if name in header:
-                columns[target] = header.index(name)
+            if norm(name) in header:
+                columns[target] = header.index(norm(name))
                 break
     notes = [
         f"No {layout.fields[t][0]!r} column: left blank."
@@ -237,14 +235,14 @@ _LIMITS = {"engagements": 2**31 - 1, "followers": 2**31 - 1, "reactions": 2**31 
 
 
 def _parse_counts(values: list[str], column: str, rows: list[int], required: bool, target: str = ""):
-    """Whole, non-negative counts; "1,234" and "1777.0" are read, "-" and blanks are missing."""
+    """Whole, non-negative counts; "1,234" and "1777.0" are read; blanks, NA, N/A, "-" and dashes are missing."""
     limit = _LIMITS.get(target, 2**53)
     out, problems = [], []
     for n, v in zip(rows, values, strict=True):
         text = v.replace("\u00a0", "").strip()
-        if text in ("", "-", "--"):
+        if is_missing_number(text):
             if required:
-                problems.append(RowProblem(n, column, v, "is empty"))
+                problems.append(RowProblem(n, column, v, "is empty" if not text else "says there is no figure"))
             out.append(None)
             continue
         if _THOUSANDS.match(text):

@@ -36,6 +36,10 @@ def _report(analysis) -> None:
             columns=["Row", "Column", "Value", "Problem"],
         )
         table_view.show(problems)
+        # A long message (every accepted value, the file's columns) is cut short in its cell: each in full once.
+        long = dict.fromkeys((p.column, p.message) for p in v.problems if len(p.message) > 90)
+        for column, message in list(long)[:5]:
+            st.caption(components.md_escape(f"{column}: {message}"))
         components.download_csv(problems, "import_problems.csv", key="dl_problems")
 
 

@@ -60,3 +60,57 @@ def test_import_tab_waits_for_a_file_without_ending_the_page(app_env):
     assert importer.get("file_uploader"), "the import tab offers the uploader"
     assert [c.value for c in _tab(at, "Import history").caption], "the history tab explains its list"
     assert _frames(_tab(at, "Data health")), "drawn after the import tab, and still shown"
+
+
+def _upload(at, target: str, path) -> None:
+    at.selectbox(key="import_target").set_value(target).run()
+    at.file_uploader(key=f"upload_{target}").set_value((path.name, path.read_bytes(), "text/csv")).run()
+
+
+def test_a_refused_upload_shows_plain_words_in_the_page_and_writes_nothing(app_env, monkeypatch, tmp_path):
+    from tests.test_ingest_reading import CORPUS, store
+
+    folder = tmp_path / "data"
+    shutil.copytree(app_env, folder)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(folder))
+    before = store(folder)
+    at = run_app(page=DATA_PAGE)
+    _upload(at, "map_views", CORPUS / "views_open_quote.csv")
+    assert not at.exception, at.exception
+    [error] = [e.value for e in at.error]
+    from ui.components import md_escape
+
+    assert "cannot be imported.**" in error and md_escape("Row 3 has a cell longer than 100,000 characters") in error
+    assert "field limit" not in error and "Traceback" not in error
+    assert "Nothing was written." in [c.value for c in at.caption]
+    assert not at.button, "nothing to import"
+    assert store(folder) == before
+
+
+def test_an_upload_naming_districts_every_way_is_checked_and_imported_through_the_page(app_env, monkeypatch, tmp_path):
+    from tests.test_ingest_reading import CORPUS
+
+    folder = tmp_path / "data"
+    shutil.copytree(app_env, folder)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(folder))
+    at = run_app(page=DATA_PAGE)
+    _upload(at, "map_views", CORPUS / "views_district_spellings.csv")
+    assert not at.exception, at.exception
+    assert any("Rows in the file: 7" in m.value and "valid 6" in m.value for m in at.markdown)
+    problems = next(f for f in _frames(_tab(at, "Import a file")) if "Problem" in f.columns)
+    [problem] = problems.to_dict("records")
+    assert (problem["Row"], problem["Value"]) == (8, "Atlantis")
+    assert "southend (Southend; Southend-on-Sea E06000033)" in problem["Problem"]  # the page passed LA names
+    # The cell cuts a long message short; the page also shows it in full, once.
+    from ui.components import md_escape
+
+    shown = [c.value for c in _tab(at, "Import a file").caption]
+    assert md_escape(f"district_id: {problem['Problem']}") in shown
+    at.button(key="confirm_import").click().run()
+    assert not at.exception, at.exception
+    [done] = [s.value for s in at.success]
+    assert "Imported into map\\_views: 6 new" in done and "1 rejected (rows in 7)" in done
+    from analytics.db import Database
+
+    got = Database(folder).query("SELECT district_id FROM map_views WHERE month_start = '2031-04-01'")
+    assert got["district_id"].tolist() == ["epping_forest_brentwood"]  # given as its ONS code, E07000072

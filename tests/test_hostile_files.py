@@ -64,7 +64,7 @@ CORPUS = [
     ("nan and infinity", "a.csv", "map_views", b"district_id,month_start,views\nharlow,2026-03-01,nan\nharlow,2026-04-01,inf\n", ("problems", "finite")),
     ("impossible date", "a.csv", "map_views", b"district_id,month_start,views\nharlow,31/02/2026,4\n", ("problems", "not a date")),
     ("mixed date formats", "a.csv", "map_views", b"district_id,month_start,views\nharlow,2026-03-01,4\nharlow,01/04/2026,4\n", ("problems", "mixes date formats")),
-    ("unknown district", "a.csv", "map_views", b"district_id,month_start,views\natlantis,2026-03-01,4\n", ("problems", "not a known district_id")),
+    ("unknown district", "a.csv", "map_views", b"district_id,month_start,views\natlantis,2026-03-01,4\n", ("problems", "not a known district")),
     ("wrong enum", "a.csv", "engagement_events", (EVENTS + GOOD_EVENT.format(title="x").replace("held", "exploded")).encode(), ("problems", "is not one of")),
     ("ragged rows", "a.csv", "map_views", b"district_id,month_start,views\nharlow\nharlow,2026-03-01,4,9,9,9\n", ("problems", "header names 3 columns")),
     ("duplicate column names", "a.csv", "map_views", b"district_id,district_id,views\nharlow,harlow,4\n", ("refused", "more than once")),

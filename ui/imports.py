@@ -9,10 +9,10 @@ import streamlit as st
 
 from analytics import social_import
 from analytics.config import load_settings
-from analytics.ingest import health, isolate, pipeline
+from analytics.ingest import health, isolate, matching, pipeline
 from analytics.textfiles import ExportError
 from ui import auth
-from ui.data import database_at
+from ui.data import database_at, districts
 
 MAX_UPLOAD_MB = 50
 _KEY = "_import_analysis"
@@ -33,8 +33,16 @@ def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         "star_chamber_meetings": set(db.query("SELECT meeting_id AS v FROM star_chamber_meetings")["v"]),
     }
     q = db.query("SELECT question_id, answers FROM survey_questions")
-    answers = {r.question_id: set(r.answers) for r in q.itertuples(index=False)}
+    answers = {r.question_id: list(r.answers) for r in q.itertuples(index=False)}  # in the order offered
     return known, answers
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def district_names(version: str) -> matching.Districts:
+    """Every way a district may be named in a file: id, name, and its local authorities' names and codes."""
+    frame = districts(version)
+    rows = zip(frame["district_id"], frame["name"], frame["lad_codes"], strict=True)
+    return matching.Districts.from_rows(rows, matching.la_names(load_settings().boundaries))
 
 
 def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mapping, constants) -> pipeline.Analysis:
@@ -46,7 +54,7 @@ def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mappin
     known, answers = known_ids(version)
     with st.spinner("Reading and checking the file (in a separate process)..."):
         result = isolate.run_isolated(
-            pipeline.analyse, raw, file_name, target, sheet, mapping, constants, known, answers
+            pipeline.analyse, raw, file_name, target, sheet, mapping, constants, known, answers, district_names(version)
         )
     st.session_state[_KEY] = (key, result)
     return result

@@ -4,7 +4,9 @@ Dates are read in one explicit format per column, never guessed: ISO
 (``2024-03-31``) or UK (``31/03/2024``). A column whose values need both is
 rejected as a whole. Excel cells that are real dates come through as dates, and
 a number in an Excel date column is read as an Excel serial date. Counts may be
-written "1,234". Text keeps its leading zeros and is never cast.
+written "1,234"; in a number column that may be empty, NA, N/A, a hyphen, a dash or
+a blank mean "no figure". Text keeps its leading zeros and is never cast; binary
+data (bytes, as a Parquet file may hold) is refused, never stored as text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from analytics.ingest.matching import value_key
 from analytics.schema import Column
+from analytics.textfiles import is_missing_number
 
 DATE_FORMATS = {"ISO (yyyy-mm-dd)": ("%Y-%m-%d",), "UK (dd/mm/yyyy)": ("%d/%m/%Y",)}
 TIMESTAMP_FORMATS = {
@@ -30,6 +34,7 @@ _EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _INT_TYPES = {"INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1, "SMALLINT": 2**15 - 1}
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
+_BINARY = "is binary data, not text: save the column as text"
 
 
 class ColumnRejected(ValueError):
@@ -50,14 +55,21 @@ def convert_column(values: list[Any], col: Column, from_excel: bool) -> tuple[li
         return _dates(values, col, from_excel)
     out: list[Any] = []
     problems: dict[int, str] = {}
+    enum = {value_key(e): e for e in col.enum} if col.enum else None
+    numeric = col.type in _INT_TYPES or col.type == "DOUBLE"
     for i, v in enumerate(values):
-        if _blank(v):
+        if isinstance(v, bytes | bytearray | memoryview):
+            out.append(None)
+            problems[i] = _BINARY
+            continue
+        if _blank(v) or (numeric and isinstance(v, str) and is_missing_number(v)):
             out.append(None)
             if not col.nullable:
-                problems[i] = "is empty, and this column needs a value"
+                said = "is empty" if _blank(v) else "says there is no figure"
+                problems[i] = f"{said}, and this column needs a value"
             continue
         try:
-            x = _convert(v, col)
+            x = _convert(v, col, enum)
         except ValueError as exc:
             out.append(None)
             problems[i] = str(exc)
@@ -70,12 +82,12 @@ def convert_column(values: list[Any], col: Column, from_excel: bool) -> tuple[li
     return out, problems, ""
 
 
-def _convert(v: Any, col: Column) -> Any:
+def _convert(v: Any, col: Column, enum: dict[str, str] | None = None) -> Any:
     t = col.type
     if t == "VARCHAR":
         text = _text(v)
-        if col.enum:
-            match = {e.casefold(): e for e in col.enum}.get(text.casefold())
+        if enum:
+            match = enum.get(value_key(text))
             if match is None:
                 raise ValueError(f"is not one of: {', '.join(col.enum)}")
             return match
@@ -185,7 +197,7 @@ def _dates(values: list[Any], col: Column, from_excel: bool) -> tuple[list[Any],
             if x is None:
                 problems[i] = f"is not a date in the column's format, {chosen}"
         else:
-            problems[i] = "is not a date"
+            problems[i] = _BINARY if isinstance(v, bytes | bytearray | memoryview) else "is not a date"
         if x is not None and col.type == "DATE":
             x = x.date()
         out.append(x)

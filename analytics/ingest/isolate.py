@@ -5,11 +5,16 @@ exhaust the child, which is killed or dies; the server carries on and the
 person importing gets a message. The child is a fresh interpreter
 (``python -m analytics.ingest.isolate``) that sets its own limits before it
 reads anything, and shares nothing with the server but its arguments.
+
+The memory limit caps the child's address space. Arrow's default allocator (mimalloc) reserves
+address space far beyond what it uses, which made an ordinary Parquet file hit the limit; the child
+uses the system allocator instead, so the limit measures memory actually used.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pickle
 import resource
@@ -23,6 +28,9 @@ from analytics.textfiles import ExportError
 
 TIMEOUT_S = 60
 MEMORY_MB = 1536
+# Arrow's allocator for the child: the system one, which reserves no address space beyond what it uses.
+CHILD_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+log = logging.getLogger(__name__)
 
 
 def run_isolated(fn: Callable, *args: Any, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB) -> Any:
@@ -31,7 +39,11 @@ def run_isolated(fn: Callable, *args: Any, timeout: float = TIMEOUT_S, memory_mb
     ``fn`` must be a module-level function and its arguments and result picklable.
     """
     request = pickle.dumps((fn.__module__, fn.__qualname__, args))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        **CHILD_ENV,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+    }
     try:
         done = subprocess.run(
             [sys.executable, "-m", "analytics.ingest.isolate", str(memory_mb), str(int(timeout) + 1)],
@@ -50,6 +62,8 @@ def run_isolated(fn: Callable, *args: Any, timeout: float = TIMEOUT_S, memory_mb
         raise ExportError(
             "Reading the file stopped the reader process (it needed more memory or time than allowed)."
         ) from exc
+    if done.stderr:
+        log.warning("isolated reader: %s", done.stderr.decode("utf-8", "replace")[-2000:])
     if status != "ok":
         raise ExportError(payload)
     return payload
@@ -62,6 +76,7 @@ def _serve(memory_mb: int, cpu_s: int) -> None:
     The limits bound reading the file, not loading the project's own code: under a small memory limit,
     importing pandas or DuckDB can fail inside a C extension with an error that does not say memory.
     """
+    os.environ.update(CHILD_ENV)  # before Arrow is imported, also when the child is started by hand
     module, name, args = pickle.loads(sys.stdin.buffer.read())
     fn = getattr(importlib.import_module(module), name)
     limit = memory_mb * 2**20
@@ -75,8 +90,16 @@ def _serve(memory_mb: int, cpu_s: int) -> None:
         answer = ("refused", f"Reading the file needed more than {memory_mb} MB of memory, so it was stopped.")
     except RecursionError:
         answer = ("refused", "The file is nested too deeply to read.")
+    except OverflowError:
+        answer = ("refused", "The file holds a number or date too large to read; check its values.")
     except Exception as exc:
-        answer = ("refused", f"The file could not be read ({type(exc).__name__}: {str(exc)[:200]}).")
+        # The technical detail goes to the server's log; the person importing reads plain words.
+        print(f"{type(exc).__name__}: {str(exc)[:500]}", file=sys.stderr)
+        answer = (
+            "refused",
+            "The file could not be read: it may be damaged, or saved in a form this importer does not know. "
+            "Save it again from the program that made it (CSV, Excel .xlsx or Parquet).",
+        )
     sys.stdout.buffer.write(pickle.dumps(answer))
     sys.stdout.buffer.flush()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import access, engine, social_exports, social_import, store
+from analytics.ingest.matching import Districts
 from analytics.ingest.readers import cell_text, read_file
 from analytics.ingest.validate import Validation, auto_mapping, validate
 from analytics.schema import TABLES
@@ -64,8 +65,10 @@ def analyse(
     constants: dict[str, str] | None = None,
     known: dict[str, set[str]] | None = None,
     answers: dict[str, set[str]] | None = None,
+    districts: Districts | None = None,
 ) -> Analysis:
-    """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export)."""
+    """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export); ``districts``
+    every way a district may be named (ids only, from ``known``, without it)."""
     out = Analysis(file_name, digest(raw), len(raw), target)
     if target == SOCIAL:
         out.social = social_exports.parse(raw, file_name)
@@ -85,7 +88,7 @@ def analyse(
     )
     auto = auto_mapping(table.columns, target)
     out.mapping = {c: (mapping or {}).get(c, auto[c]) for c in auto} if mapping is not None else auto
-    out.validation = validate(table, target, out.mapping, constants, known, answers)
+    out.validation = validate(table, target, out.mapping, constants, known, answers, districts)
     return out
 
 

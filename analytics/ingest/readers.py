@@ -16,11 +16,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from analytics.textfiles import MAX_BYTES, MAX_CELL, MAX_COLUMNS, ExportError, decode, read_numbered_rows
+from analytics.textfiles import (
+    LOCAL_TZ,
+    MAX_BYTES,
+    MAX_CELL,
+    MAX_COLUMNS,
+    ExportError,
+    decode,
+    read_numbered_rows,
+)
 
 MAX_ROWS = 1_000_000
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+# A Parquet file's data once unpacked; past this it is not an upload but a decompression bomb.
+MAX_UNPACKED = 256 * 1024 * 1024
+PARQUET_BATCH_ROWS = 16_384
+_BOMB = (
+    "This Parquet file unpacks to far more than it holds (a 'decompression bomb'), so it is not read. "
+    "Export the data again, or split it into smaller files."
+)
 KINDS = {
     ".csv": "text",
     ".txt": "text",
@@ -116,14 +131,24 @@ def _check_zip(raw: bytes) -> None:
 def _excel(raw: bytes, sheet: str | None) -> RawTable:
     import openpyxl
 
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExportError(
+            "This is an old-style Excel file (.xls) or a workbook protected with a password: open it in Excel and "
+            "save it as .xlsx without a password, or as CSV."
+        )
     _check_zip(raw)
     try:
         formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
         values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise ExportError(f"This Excel file cannot be opened ({type(exc).__name__}).") from exc
+        raise ExportError(
+            "This Excel file cannot be opened: it is damaged or not really an Excel workbook. Open it in Excel and "
+            "save it again as .xlsx, or as CSV."
+        ) from exc
     sheets = list(values.sheetnames)
-    name = sheet if sheet in sheets else sheets[0]
+    hidden = [ws.title for ws in values.worksheets if getattr(ws, "sheet_state", "visible") != "visible"]
+    visible = [n for n in sheets if n not in hidden]
+    name = sheet if sheet in sheets else (visible or sheets)[0]
     f_rows = formulas[name].iter_rows()
     v_rows = values[name].iter_rows(values_only=True)
     rows: list[tuple[int, list[Any]]] = []
@@ -150,6 +175,12 @@ def _excel(raw: bytes, sheet: str | None) -> RawTable:
         if len(rows) > MAX_ROWS:
             raise ExportError(f"Sheet {name!r} has more than {MAX_ROWS:,} rows.")
     notes = [f"{used_cached} formula cell(s): the values Excel saved with them were used."] if used_cached else []
+    if name in hidden:
+        notes.append(f"Sheet {name!r} is hidden in the workbook: it is read only because it was chosen.")
+    elif hidden:
+        notes.append(
+            f"The workbook also has hidden sheet(s), not read unless chosen: {', '.join(repr(h) for h in hidden)}."
+        )
     while header and not header[-1]:
         header.pop()
     table = RawTable(header, [(n, r[: len(header)]) for n, r in rows], "excel", "", sheets, name, notes, problems)
@@ -157,23 +188,60 @@ def _excel(raw: bytes, sheet: str | None) -> RawTable:
 
 
 def _parquet(raw: bytes, sheet: str | None) -> RawTable:
+    """A Parquet file read a batch at a time, so memory stays bounded and a decompression bomb is caught as it
+    unpacks. Times that state their zone become UK local time; binary cells stay bytes (refused as text later)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         pf = pq.ParquetFile(io.BytesIO(raw))
-        if pf.metadata.num_columns > MAX_COLUMNS:
-            raise ExportError(f"The file has {pf.metadata.num_columns:,} columns; at most {MAX_COLUMNS} are read.")
-        if pf.metadata.num_rows > MAX_ROWS:
-            raise ExportError(f"The file has {pf.metadata.num_rows:,} rows; at most {MAX_ROWS:,} are read at once.")
-        table = pf.read()
-    except ExportError:
-        raise
-    except (pa.ArrowException, OSError, ValueError) as exc:
+        meta = pf.metadata
+        names = [str(n) for n in pf.schema_arrow.names]
+        declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except (pa.ArrowException, OSError, ValueError, IndexError) as exc:
         raise ExportError("This is not a readable Parquet file (it is damaged or cut short).") from exc
-    columns = [str(c) for c in table.column_names]
-    data = table.to_pylist()
-    return RawTable(columns, [(i + 2, [r[c] for c in table.column_names]) for i, r in enumerate(data)], "parquet")
+    if len(names) > MAX_COLUMNS:
+        raise ExportError(f"The file has {len(names):,} columns; at most {MAX_COLUMNS} are read.")
+    if meta.num_rows > MAX_ROWS:
+        raise ExportError(f"The file has {meta.num_rows:,} rows; at most {MAX_ROWS:,} are read at once.")
+    if declared > MAX_UNPACKED:
+        raise ExportError(_BOMB)
+    cells: list[list[Any]] = [[] for _ in names]
+    unpacked = 0
+    batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_threads=False)
+    while True:
+        try:
+            batch = next(batches, None)
+        except MemoryError as exc:  # Arrow's out-of-memory error is one too: unpacking ran out of room
+            raise ExportError(_BOMB) from exc
+        except (pa.ArrowException, OSError, ValueError, IndexError) as exc:
+            raise ExportError("This is not a readable Parquet file (it is damaged or cut short).") from exc
+        if batch is None:
+            break
+        unpacked += batch.nbytes
+        if unpacked > MAX_UNPACKED:
+            raise ExportError(_BOMB)
+        if cells and len(cells[0]) + batch.num_rows > MAX_ROWS:
+            raise ExportError(f"The file has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} are read at once.")
+        for i, column in enumerate(batch.columns):
+            cells[i].extend(_python_values(column, names[i]))
+    rows = [(i + 2, list(r)) for i, r in enumerate(zip(*cells, strict=True))]
+    return RawTable(names, rows, "parquet")
+
+
+def _python_values(column: Any, name: str) -> list[Any]:
+    """One Arrow column as Python values; zoned times as UK local time without a zone."""
+    import pyarrow as pa
+
+    try:
+        values = column.to_pylist()
+    except (ValueError, OverflowError) as exc:
+        raise ExportError(
+            f"Column {name!r} holds dates or numbers outside the range that can be read (years 1 to 9999)."
+        ) from exc
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        values = [None if v is None else v.astimezone(LOCAL_TZ).replace(tzinfo=None) for v in values]
+    return values
 
 
 def _json(raw: bytes, sheet: str | None) -> RawTable:
@@ -183,8 +251,10 @@ def _json(raw: bytes, sheet: str | None) -> RawTable:
     text, encoding = decode(raw)
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ExportError(f"The file is not valid JSON ({exc.__class__.__name__}).") from exc
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"The file is not valid JSON (at line {exc.lineno}, column {exc.colno}).") from exc
+    except RecursionError as exc:
+        raise ExportError("The file is not valid JSON that can be read: it is nested too deeply.") from exc
     return policeuk.to_raw_table(data, encoding)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column
 from analytics.ingest.readers import RawTable, cell_text
 from analytics.schema import TABLES
@@ -19,42 +19,13 @@ REFERENCES = {
     "account_id": "social_accounts",
     "meeting_id": "star_chamber_meetings",
 }
-SYNONYMS = {
-    "district": "district_id",
-    "latitude": "lat",
-    "longitude": "lon",
-    "lng": "lon",
-    "long": "lon",
-    "start": "start_at",
-    "start date": "start_at",
-    "end": "end_at",
-    "end date": "end_at",
-    "type": "activity_type",
-    "activity": "activity_type",
-    "audience": "audience_group",
-    "question": "question_id",
-    "date": None,  # too vague to match
-}
 MAX_PROBLEMS_KEPT = 5_000
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", str(name).casefold()).strip()
-
-
 def auto_mapping(columns: list[str], table: str) -> dict[str, str | None]:
-    """Contract column -> file column, matched on names (case, spaces and punctuation ignored) and synonyms."""
-    by_norm = {_norm(c): c for c in columns}
-    out: dict[str, str | None] = {}
-    for col in TABLES[table].column_names:
-        match = by_norm.get(_norm(col)) or by_norm.get(_norm(col).replace(" id", ""))
-        if match is None:
-            for alias, target in SYNONYMS.items():
-                if target == col and alias in by_norm:
-                    match = by_norm[alias]
-                    break
-        out[col] = match
-    return out
+    """Contract column -> file column, matched on names (case, spaces, underscores and punctuation ignored) and
+    synonyms; a column more than one file column matches is left unmatched (``validate`` says which)."""
+    return matching.match_columns(columns, table)[0]
 
 
 @dataclass(frozen=True)
@@ -92,11 +63,12 @@ def validate(
     constants: dict[str, str] | None = None,
     known: dict[str, set[str]] | None = None,
     answers: dict[str, set[str]] | None = None,
+    districts: matching.Districts | None = None,
 ) -> Validation:
     """Check every row of ``raw`` against ``table``; values for unmapped columns may come from ``constants``.
 
     ``known`` holds the ids that exist already (``{"districts": {...}, ...}``); ``answers`` each
-    question's answer labels, for survey answers.
+    question's answer labels, for survey answers; ``districts`` every way a district may be named.
     """
     spec = TABLES[table]
     constants = {k: v for k, v in (constants or {}).items() if v not in (None, "")}
@@ -108,8 +80,15 @@ def validate(
     missing = [
         c.name for c in spec.columns if not c.nullable and mapping.get(c.name) not in index and c.name not in constants
     ]
+    twice = {c: g for c, g in matching.match_columns(raw.columns, table)[1].items() if mapping.get(c) in (None, *g)}
+    for col in missing:
+        if col not in twice:
+            problems.append(Problem(0, col, "", matching.missing_column_message(col, raw.columns)))
+    for col, group in twice.items():
+        names = " and ".join(repr(c) for c in group)
+        problems.append(Problem(0, ", ".join(group), "", f"{names} both match {col}: rename or remove one"))
+        missing += [col] if col not in missing else []
     if missing:
-        problems.append(Problem(0, ", ".join(missing), "", "needed, but not in the file and given no fixed value"))
         empty = pd.DataFrame(columns=[*spec.column_names, "_row"])
         return Validation(table, len(raw.rows), empty, problems, 0, list(raw.notes), missing)
     data: dict[str, list[Any]] = {}
@@ -139,7 +118,7 @@ def validate(
         data[col.name] = values
     frame = pd.DataFrame(data)
     frame["_row"] = numbers
-    problems += _reference_problems(frame, table, mapping, known, answers, bad)
+    problems += _reference_problems(frame, table, mapping, known, answers, districts)
     bad |= {p.row for p in problems}
     frame = frame[~frame["_row"].isin(bad)]
     frame, dup_problems, dupes = _duplicate_keys(frame, spec.key)
@@ -150,21 +129,41 @@ def validate(
     return Validation(table, len(raw.rows), frame.reset_index(drop=True), problems, dupes, notes)
 
 
-def _reference_problems(frame, table, mapping, known, answers, bad) -> list[Problem]:
+def _reference_problems(frame, table, mapping, known, answers, districts=None) -> list[Problem]:
+    """Values that must name something that exists; a district or an answer written another accepted way is
+    stored as its id or label. Each refused value's message lists every accepted value."""
     out = []
+    if districts is None and "districts" in known:
+        districts = matching.Districts(tuple(sorted(known["districts"])))
     for col, target in REFERENCES.items():
-        if col not in frame.columns or target == table or target not in known:
+        checked = districts is not None if target == "districts" else target in known
+        if col not in frame.columns or target == table or not checked:
             continue
         label = mapping.get(col) or f"{col} (fixed value)"
-        allowed = known[target]
+        allowed = known.get(target, set())
+        resolved = []
         for value, row in zip(frame[col], frame["_row"], strict=True):
-            if value is not None and not pd.isna(value) and value not in allowed:
-                shown = ", ".join(sorted(allowed)[:6]) + (", ..." if len(allowed) > 6 else "")
-                out.append(Problem(row, label, str(value), f"is not a known {col} ({shown})"))
+            if value is None or pd.isna(value):
+                resolved.append(value)
+            elif target == "districts":
+                resolved.append(districts.resolve(value))
+                if resolved[-1] is None:
+                    out.append(Problem(row, label, str(value), districts.problem(value)))
+            else:
+                resolved.append(value)
+                if value not in allowed:
+                    out.append(Problem(row, label, str(value), f"is not a known {col} ({matching.listed(allowed)})"))
+        frame[col] = resolved
     if table == "survey_responses" and answers:
+        label = mapping.get("answer") or "answer"
+        lookup = {q: {matching.value_key(x): x for x in labels} for q, labels in answers.items()}
+        given = []
         for q, a, row in zip(frame["question_id"], frame["answer"], frame["_row"], strict=True):
-            if q in answers and a is not None and not pd.isna(a) and a not in answers[q]:
-                out.append(Problem(row, mapping.get("answer") or "answer", str(a), f"is not an answer to {q}"))
+            match = lookup[q].get(matching.value_key(a)) if q in lookup and isinstance(a, str) else a
+            given.append(a if match is None else match)
+            if match is None and a is not None:
+                out.append(Problem(row, label, a, f"is not an answer to {q} ({matching.listed(answers[q])})"))
+        frame["answer"] = given
     return out
 
 

@@ -42,7 +42,7 @@ def test_upload_check_and_import_with_markup_shown_as_text(page, import_server, 
     # The preview's accessible grid holds the title exactly as typed; nothing ran.
     cells = page.locator("[data-testid='stDataFrame'] td")
     cells.get_by_text(HOSTILE, exact=True).first.wait_for(state="attached", timeout=20_000)
-    cells.get_by_text("is not a known district_id", exact=False).first.wait_for(state="attached", timeout=20_000)
+    cells.get_by_text("is not a known district", exact=False).first.wait_for(state="attached", timeout=20_000)
     assert page.locator("img[src='x']").count() == 0
     screenshot(page, "data_import_checked")
     page.get_by_role("button", name="Import 1 row").click()
