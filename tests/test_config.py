@@ -9,6 +9,7 @@ import pytest
 
 from analytics import config
 from tests.test_app import run_app
+from tests.test_escape import as_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -93,5 +94,5 @@ def test_an_unusable_setting_is_a_message_naming_it(app_env, monkeypatch):
     monkeypatch.setenv("ENGAGEMENT_FLAG_BELOW", "a hundred")
     at = run_app()
     assert not at.exception, at.exception
-    assert any("ENGAGEMENT_FLAG_BELOW" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("ENGAGEMENT_FLAG_BELOW" in as_text(e.value) for e in at.error), [e.value for e in at.error]
     assert not at.get("vega_lite_chart")
