@@ -66,7 +66,8 @@ _LATE_DAYS = (30, 180)
 
 def _action_texts(district: dict) -> dict[str, list[str]]:
     """Every action text a district can be given, by theme."""
-    towns = [t[0] for t in district["towns"]]
+    # A district without listed towns (the scale generator's) names itself in the town-specific actions.
+    towns = [t[0] for t in district.get("towns", ())] or [district["name"]]
     return {
         theme: [t.format(town=town) for t in texts for town in (towns if "{town}" in t else [None])]
         for theme, texts in _ACTION_TEXT.items()
