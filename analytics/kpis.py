@@ -25,7 +25,7 @@ from analytics.stats import (
     two_proportion_test,
     wilson_interval,
 )
-from analytics.vocabulary import CLOSURE_DAYS, HARD_TO_REACH_GROUPS
+from analytics.vocabulary import CLOSURE_DAYS, HARD_TO_REACH_GROUPS, REACH_PER_1K
 
 # One query answers several quarters at once (the reviewed quarter and the year before), a row per quarter
 # and district with every figure: events and concerns from their quarterly rollups (analytics.engine), social
@@ -148,7 +148,8 @@ def _rates(row: pd.Series) -> dict[str, float]:
             "hard_to_reach_groups": float(row["hard_to_reach_groups"]),
             # No figure when a month is missing: a gap is not zero.
             "followers_per_1k": 1_000 * float(row["followers"]) / social_pop if social_pop else np.nan,
-            "reach_per_resident": float(row["reach"]) / social_pop if social_pop else np.nan,
+            # The Social media page's figure: the quarter's average month (a complete quarter has three).
+            "reach_per_1k": 1_000 * float(row["reach"]) / 3 / social_pop if social_pop else np.nan,
             "engagement_rate": 100 * float(row["engagements"]) / float(row["impressions"])
             if social_pop and float(row["impressions"])
             else np.nan,
@@ -162,7 +163,7 @@ KPI_LABELS = {
     "cancellation_rate": ("Events cancelled", "%"),
     "hard_to_reach_groups": ("Hard-to-reach groups reached (force: district average)", ""),
     "followers_per_1k": ("Social-media followers per 1,000 residents", ""),
-    "reach_per_resident": ("Social-media reach per resident", ""),
+    "reach_per_1k": (f"Social media: {REACH_PER_1K[0].lower()}{REACH_PER_1K[1:]}", ""),
     "engagement_rate": ("Social-media engagement rate", "%"),
 }
 

@@ -11,7 +11,7 @@ from analytics.periods import add_quarters, quarter_label
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 
-_SOCIAL = ("followers_per_1k", "reach_per_resident", "engagement_rate")
+_SOCIAL = ("followers_per_1k", "reach_per_1k", "engagement_rate")
 
 
 def pack_content(

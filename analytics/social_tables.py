@@ -8,6 +8,7 @@ import pandas as pd
 from analytics.social import MIN_IMPRESSIONS_FOR_RATE, Association
 from analytics.stats import format_p
 from analytics.verdicts import BASE_NOTES
+from analytics.vocabulary import REACH_PER_1K
 
 
 def _r(values, digits: int = 1):
@@ -44,7 +45,7 @@ def district_table(districts: pd.DataFrame) -> pd.DataFrame:
             "Growth %": _r(d["growth_pct"]),
             "Followers per 1,000 residents": _r(d["followers_per_1k"]),
             "Reached a month (average)": _whole(d["reach_avg"]),
-            "Reached a month per 1,000 residents": _r(d["reach_per_1k"]),
+            REACH_PER_1K: _r(d["reach_per_1k"]),
             "Impressions": _whole(d["impressions"]),
             "Engagements": _whole(d["engagements"]),
             "Posts": _whole(d["posts"]),
@@ -129,7 +130,7 @@ def association_table(assoc: Association) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "District": p["name"],
-            "Reached a month per 1,000 residents": _r(p["reach_per_1k"]),
+            REACH_PER_1K: _r(p["reach_per_1k"]),
             "Feel well informed %": _r(p["pct"]),
             "95% low": _r(p["ci_low"]),
             "95% high": _r(p["ci_high"]),

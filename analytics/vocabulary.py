@@ -72,6 +72,9 @@ MEETING_THEMES = (
 ACTION_STATUSES = ("open", "in progress", "complete", "dropped")
 ANNOTATION_KINDS = ("event", "method change")
 
+# Figures shown on more than one page: one name each, with its period in the name, and one definition.
+REACH_PER_1K = "People reached a month per 1,000 residents (monthly average)"
+
 
 # --- the standard survey questions (ids and answer labels are part of the contract) --
 

@@ -206,7 +206,7 @@ def test_a_missing_social_month_gives_no_figure_not_zero(demo_dir, tmp_path):
         copy, "social_monthly", m[~((m["account_id"] == "fb_southend") & (m["month_start"] == date(2026, 6, 1)))]
     )
     got = kpis.kpi_scorecard(Database(copy), "southend", date(2026, 4, 1)).set_index("kpi")
-    assert np.isnan(got.loc["followers_per_1k", "value"]) and np.isnan(got.loc["reach_per_resident", "value"])
+    assert np.isnan(got.loc["followers_per_1k", "value"]) and np.isnan(got.loc["reach_per_1k", "value"])
     assert np.isfinite(got.loc["followers_per_1k", "force_value"])
 
 
