@@ -62,3 +62,37 @@ def test_the_rule_is_stated_on_the_pages_and_in_the_pack(app_env, db):
     assert rule_text and "Wilson interval" in rule_text[0] and "funnel" in rule_text[0]
     content = meeting_pack.pack_content(db, "2026-09", "harlow", SuppressionRule(), synthetic=True, charts=False)
     assert any(DISTRICT_RULE in line for line in content.methodology)
+
+
+def test_overview_star_chamber_trends_and_pack_carry_the_same_verdict(app_env, db):
+    """For one quarter and measure, every district's verdict against the force reads the same on the Overview's
+    district table, the Star Chamber's scorecard, the trends funnel table and the pack's scorecard."""
+    from analytics import meeting_pack
+    from analytics.stats import SuppressionRule
+    from tests.conftest import open_data_sections
+    from tests.test_app import run_app
+
+    link = {"district": "all", "from": "2025-26-Q2", "to": "2026-27-Q1", "measure": "feel_informed"}
+    overview_page = run_app(link)
+    table = next(d.value for d in overview_page.dataframe if "vs force" in d.value.columns).set_index("District")
+    words = {name: v.replace(" ⚠", "") for name, v in table["vs force"].items()}
+    trends_page = run_app(link | {"section": "funnel"}, page="app_pages/trends.py")
+    open_data_sections(trends_page)
+    funnel = next(d.value for d in trends_page.dataframe if "Position in the funnel" in d.value.columns)
+    position = dict(zip(funnel["District"], funnel["Position in the funnel"], strict=True))
+    names = dict(zip(db.query("SELECT district_id, name FROM districts")["district_id"],
+                     db.query("SELECT district_id, name FROM districts")["name"], strict=True))  # fmt: skip
+    checked = 0
+    for district in ("harlow", "southend", "tendring", "thurrock", "colchester"):
+        name = names[district]
+        sc = run_app({"round": "2026-09", "presenting": district}, page="app_pages/star_chamber.py")
+        card = next(d.value for d in sc.dataframe if "vs force" in d.value.columns).set_index("Measure")
+        pack = meeting_pack.pack_content(db, "2026-09", district, SuppressionRule(), synthetic=True, charts=False)
+        pack_card = pack.scorecard.set_index("Measure")
+        label = next(m for m in card.index if "informed" in m.lower())
+        for shown in (card.loc[label, "vs force"], pack_card.loc[label, "vs force"]):
+            verdict = next((w for w in ("better", "worse") if w in shown), "similar")
+            assert verdict == (words[name] if words[name] in ("better", "worse") else "similar"), (name, shown)
+            assert position[name].startswith(SIDE[verdict]), (name, position[name], verdict)
+        checked += 1
+    assert checked == 5
