@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
 import urllib.parse
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,32 +42,11 @@ BLANK_STYLE_URL = "data:application/json;charset=utf-8," + urllib.parse.quote(
         }
     )
 )
-TOOLTIP = {"text": "{title}\n{activity_type} · {when}\n{venue}\nAudience: {audience_group}\nAttendance: {people}"}
-
-
-def load_boundaries(path: Path | None, districts: pd.DataFrame) -> dict | None:
-    """Local authority boundaries from a GeoJSON file, each tagged with the policing district whose
-    ``lad_codes`` include it. None when no file is configured or it cannot be read."""
-    if path is None or not Path(path).is_file():
-        return None
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    owner = {code: row.name for row in districts.itertuples(index=False) for code in row.lad_codes}
-    features = []
-    for feature in data.get("features", []):
-        props = feature.get("properties") or {}
-        code = next((v for k, v in props.items() if k.upper().endswith("CD") and v in owner), None)
-        if code:
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": feature["geometry"],
-                    "properties": {"district": owner[code], "lad_code": code},
-                }
-            )
-    return {"type": "FeatureCollection", "features": features} if features else None
+# One plain-text tooltip for every layer (an event, a grid cell of anti-social behaviour, a district's outline):
+# each object carries its own ``tip``. Text, never HTML, so nothing in the data can become markup.
+TOOLTIP = {"text": "{tip}"}
+ASB_COLOUR = [64, 64, 64]  # dark grey: no activity type has it
+ASB_LABEL = "Anti-social behaviour (police.uk)"
 
 
 class _Deck(pdk.Deck):
@@ -91,9 +70,53 @@ def _point_frame(points: pd.DataFrame) -> pd.DataFrame:
     df["when"] = pd.to_datetime(points["start_at"]).dt.strftime("%d %b %Y %H:%M")
     df["people"] = points["attendance"].astype("Float64").fillna(-1).astype(int).astype(str).replace("-1", "–")
     df["colour"] = [ACTIVITY_COLOURS.get(t, [120, 120, 120]) for t in points["activity_type"]]
+    df["tip"] = (
+        df["title"].fillna("").astype(str) + "\n" + df["activity_type"].astype(str) + " · " + df["when"].fillna("")
+        + "\n" + df["venue"].fillna("").astype(str) + "\nAudience: " + df["audience_group"].fillna("").astype(str)
+        + "\nAttendance: " + df["people"]
+    )  # fmt: skip
     # Area grows with attendance; a floor keeps small meetings visible.
     df["radius"] = 120 + 40 * np.sqrt(points["attendance"].astype("Float64").fillna(0).astype(float))
     return df
+
+
+def label_text(name: str) -> str:
+    """A district's name as its map label: a long name over two lines ("Braintree and" / "Uttlesford")."""
+    if len(name) <= 14 or " and " not in name:
+        return name
+    head, tail = name.split(" and ", 1)
+    return f"{head} and\n{tail}"
+
+
+def _view(lon: pd.Series, lat: pd.Series, width: int = 900, height: int = 560) -> pdk.ViewState:
+    """A view that fits the given points (Web Mercator: degrees of longitude are 256 * 2^zoom / 360 pixels)."""
+    if not len(lon):
+        return pdk.ViewState(latitude=52.0, longitude=-1.5, zoom=5.5)
+    x0, x1, y0, y1 = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
+
+    def merc(y: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(y) / 2)))
+
+    span_x = max(x1 - x0, 0.05) * 1.1
+    span_y = max(merc(y1) - merc(y0), 0.05) * 1.1
+    zoom = min(math.log2(width * 360 / (256 * span_x)), math.log2(height * 360 / (256 * span_y)), 11.0)
+    centre_y = math.degrees(2 * math.atan(math.exp(math.radians((merc(y0) + merc(y1)) / 2))) - math.pi / 2)
+    return pdk.ViewState(latitude=centre_y, longitude=(x0 + x1) / 2, zoom=round(zoom, 2))
+
+
+def _outline_extent(boundaries: dict, district_ids: set[str]) -> tuple[pd.Series, pd.Series]:
+    """Every vertex of the chosen districts' outlines, as longitudes and latitudes."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for feature in boundaries["features"]:
+        if feature["properties"].get("district_id") in district_ids:
+            geometry = feature["geometry"]
+            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+            for polygon in polygons:
+                for x, y, *_ in polygon[0]:
+                    xs.append(x)
+                    ys.append(y)
+    return pd.Series(xs, dtype=float), pd.Series(ys, dtype=float)
 
 
 def activity_deck(
@@ -104,49 +127,58 @@ def activity_deck(
     style_url: str | None = None,
     context: pd.DataFrame | None = None,
 ) -> pdk.Deck:
-    """The activity map: points coloured by type and sized by attendance, or hexagon density;
-    district outlines when boundaries are given, district names at their centres otherwise."""
+    """The activity map: points coloured by type and sized by attendance, or hexagon density; the districts'
+    outlines when boundaries are given and their names (labels that would overlap another are left out, the
+    outline names its district on hover); anti-social behaviour (``context``: lon, lat, incidents) beneath.
+
+    ``districts`` has name, lat and lon, and optionally ``district_id``, ``population`` and ``chosen`` (the
+    districts the page shows: the view fits them, their outlines are drawn darker and their labels win).
+    """
+    districts = districts.copy()
+    if "chosen" not in districts:
+        districts["chosen"] = True
+    chosen = districts[districts["chosen"]]
     layers = []
     if boundaries:
+        ids = set(chosen["district_id"]) if "district_id" in chosen else set()
+        outlines = {
+            "type": "FeatureCollection",
+            "features": [
+                {**f, "properties": {**f["properties"], "chosen": f["properties"].get("district_id") in ids}}
+                for f in boundaries["features"]
+            ],
+        }
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
-                boundaries,
+                outlines,
                 id="boundaries",
                 stroked=True,
                 filled=True,
-                get_fill_color=[240, 243, 248, 255],
-                get_line_color=[90, 90, 90],
-                line_width_min_pixels=1,
-                pickable=False,
+                get_fill_color="properties.chosen ? [255, 255, 255, 255] : [232, 236, 242, 255]",
+                get_line_color="properties.chosen ? [40, 40, 40] : [140, 140, 140]",
+                get_line_width="properties.chosen ? 2 : 1",
+                line_width_units="pixels",
+                pickable=True,
             )
         )
-    labels = districts[["name", "lat", "lon"]].copy()
-    layers.append(
-        pdk.Layer(
-            "TextLayer",
-            labels,
-            id="district-labels",
-            get_position=["lon", "lat"],
-            get_text="name",
-            get_size=14,
-            get_color=[60, 60, 60],
-            get_alignment_baseline="'center'",
-            pickable=False,
-        )
-    )
     if context is not None and len(context):
-        cells = context.assign(radius=150 + 60 * np.sqrt(context["incidents"].astype(float)))
+        cells = context[["lon", "lat", "incidents"]].copy()
+        cells["radius"] = 150 + 60 * np.sqrt(cells["incidents"].astype(float))
+        cells["tip"] = [
+            f"{n:,} anti-social behaviour incident{'' if n == 1 else 's'} (police.uk)" for n in cells["incidents"]
+        ]
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                cells,
+                _records(cells),
                 id="anti-social-behaviour",
                 get_position=["lon", "lat"],
                 get_radius="radius",
-                get_fill_color=[120, 120, 120, 70],
+                radius_min_pixels=2,
+                get_fill_color=[*ASB_COLOUR, 90],
                 stroked=False,
-                pickable=False,
+                pickable=True,
             )
         )
     frame = _point_frame(points)
@@ -190,22 +222,73 @@ def activity_deck(
                 pickable=True,
             )
         )
-    centre = (districts["lat"].mean(), districts["lon"].mean()) if len(districts) else (52.0, -1.5)
+    # Labels last, on top. Where two would overlap at the current zoom, the chosen and the more populous
+    # district's is drawn (deck.gl's collision filter, redone on every zoom); the other's outline names it on hover.
+    population = districts["population"].astype(float) if "population" in districts else pd.Series(1.0, districts.index)
+    labels = pd.DataFrame(
+        {
+            "label": [label_text(n) for n in districts["name"]],
+            "lat": districts["lat"],
+            "lon": districts["lon"],
+            "priority": (districts["chosen"].astype(int) * 1_000 + 999 * population / max(population.max(), 1)).round(),
+            "weight": np.where(districts["chosen"], 700, 400),
+        }
+    )
+    layers.append(
+        pdk.Layer(
+            "TextLayer",
+            _records(labels),
+            id="district-labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=14,
+            get_color=[30, 30, 30],
+            font_weight=600,
+            get_text_anchor="'middle'",
+            get_alignment_baseline="'center'",
+            background=True,
+            get_background_color=[255, 255, 255, 210],
+            background_padding=[4, 2, 4, 2],
+            extensions=[{"@@type": "CollisionFilterExtension"}],
+            collision_enabled=True,
+            get_collision_priority="priority",
+            collision_test_props={"sizeScale": 1.15},
+            pickable=False,
+        )
+    )
+    if boundaries and len(chosen) and "district_id" in chosen:
+        lon, lat = _outline_extent(boundaries, set(chosen["district_id"]))
+    else:
+        lon, lat = chosen["lon"], chosen["lat"]
     return _Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=8.6),
+        initial_view_state=_view(lon, lat),
         map_provider=None,  # no remote base map; a self-hosted style is opt-in (style_url)
         map_style=style_url or BLANK_STYLE_URL,
-        tooltip=TOOLTIP if mode != "hexagon" else False,
+        tooltip=TOOLTIP,
     )
 
 
-def legend_chart(types: list[str]):
-    """A small Altair legend of the activity-type colours (the map itself draws none)."""
+def _css(rgb: list[int]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def activity_scale():
+    """The activity types' colours as an Altair scale: the same colours as the map's points."""
     import altair as alt
 
-    df = pd.DataFrame({"type": types, "row": range(len(types))})
-    colours = [f"rgb({','.join(map(str, ACTIVITY_COLOURS[t]))})" for t in types]
+    return alt.Scale(domain=list(ACTIVITY_COLOURS), range=[_css(c) for c in ACTIVITY_COLOURS.values()])
+
+
+def legend_chart(types: list[str], context: bool = False):
+    """A small Altair legend of the map's colours (the map itself draws none): the activity types, and
+    anti-social behaviour when its layer is drawn."""
+    import altair as alt
+
+    entries = list(types) + ([ASB_LABEL] if context else [])
+    df = pd.DataFrame({"type": entries, "row": range(len(entries))})
+    colours = [_css(ACTIVITY_COLOURS[t]) for t in types] + ([_css(ASB_COLOUR)] if context else [])
+    types = entries
     base = alt.Chart(df).encode(y=alt.Y("row:O", axis=None))
     dots = base.mark_circle(size=140).encode(
         color=alt.Color("type:N", scale=alt.Scale(domain=types, range=colours), legend=None)
@@ -226,7 +309,9 @@ def mix_chart(mix: pd.DataFrame):
         .encode(
             y=alt.Y("name:N", title="District", axis=alt.Axis(labelLimit=220)),
             x=alt.X("events:Q", title="Events"),
-            color=alt.Color("activity_type:N", title="Activity", legend=alt.Legend(labelLimit=220)),
+            color=alt.Color(
+                "activity_type:N", title="Activity", scale=activity_scale(), legend=alt.Legend(labelLimit=220)
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title="District"),
                 alt.Tooltip("activity_type:N", title="Activity"),
