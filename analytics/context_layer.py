@@ -283,7 +283,8 @@ def describe(layer: ContextLayer, district_ids, names: dict[str, str]) -> list[s
     n = layer.incidents(district_ids)
     files = len(layer.files_read)
     lines = [
-        f"Anti-social behaviour (dark grey circles; police.uk street files of {layer.force or 'the force'}): "
+        "Anti-social behaviour (grey shading beneath the events; police.uk street files of "
+        f"{layer.force or 'the force'}): "
         f"{n:,} incident{'' if n == 1 else 's'} in {where} in {layer.coverage_text()}, from {files} "
         f"file{'' if files == 1 else 's'}."
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import urllib.parse
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from analytics import map_layout
 from analytics.vocabulary import ACTIVITY_TYPES
 
 # One colour per activity type (Okabe-Ito and friends), as RGB.
@@ -45,7 +45,11 @@ BLANK_STYLE_URL = "data:application/json;charset=utf-8," + urllib.parse.quote(
 # One plain-text tooltip for every layer (an event, a grid cell of anti-social behaviour, a district's outline):
 # each object carries its own ``tip``. Text, never HTML, so nothing in the data can become markup.
 TOOLTIP = {"text": "{tip}"}
+# Outlines: the chosen districts white with a dark edge, the others grey (indexed by "chosen").
+OUTLINE_FILL = {True: [255, 255, 255, 255], False: [226, 231, 238, 255]}
+OUTLINE_LINE = {True: [40, 40, 40, 255], False: [150, 150, 150, 255]}
 ASB_COLOUR = [64, 64, 64]  # dark grey: no activity type has it
+ASB_ALPHA = 60
 ASB_LABEL = "Anti-social behaviour (police.uk)"
 
 
@@ -80,45 +84,6 @@ def _point_frame(points: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def label_text(name: str) -> str:
-    """A district's name as its map label: a long name over two lines ("Braintree and" / "Uttlesford")."""
-    if len(name) <= 14 or " and " not in name:
-        return name
-    head, tail = name.split(" and ", 1)
-    return f"{head} and\n{tail}"
-
-
-def _view(lon: pd.Series, lat: pd.Series, width: int = 900, height: int = 560) -> pdk.ViewState:
-    """A view that fits the given points (Web Mercator: degrees of longitude are 256 * 2^zoom / 360 pixels)."""
-    if not len(lon):
-        return pdk.ViewState(latitude=52.0, longitude=-1.5, zoom=5.5)
-    x0, x1, y0, y1 = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
-
-    def merc(y: float) -> float:
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(y) / 2)))
-
-    span_x = max(x1 - x0, 0.05) * 1.1
-    span_y = max(merc(y1) - merc(y0), 0.05) * 1.1
-    zoom = min(math.log2(width * 360 / (256 * span_x)), math.log2(height * 360 / (256 * span_y)), 11.0)
-    centre_y = math.degrees(2 * math.atan(math.exp(math.radians((merc(y0) + merc(y1)) / 2))) - math.pi / 2)
-    return pdk.ViewState(latitude=centre_y, longitude=(x0 + x1) / 2, zoom=round(zoom, 2))
-
-
-def _outline_extent(boundaries: dict, district_ids: set[str]) -> tuple[pd.Series, pd.Series]:
-    """Every vertex of the chosen districts' outlines, as longitudes and latitudes."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for feature in boundaries["features"]:
-        if feature["properties"].get("district_id") in district_ids:
-            geometry = feature["geometry"]
-            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-            for polygon in polygons:
-                for x, y, *_ in polygon[0]:
-                    xs.append(x)
-                    ys.append(y)
-    return pd.Series(xs, dtype=float), pd.Series(ys, dtype=float)
-
-
 def activity_deck(
     points: pd.DataFrame,
     districts: pd.DataFrame,
@@ -141,13 +106,12 @@ def activity_deck(
     layers = []
     if boundaries:
         ids = set(chosen["district_id"]) if "district_id" in chosen else set()
-        outlines = {
-            "type": "FeatureCollection",
-            "features": [
-                {**f, "properties": {**f["properties"], "chosen": f["properties"].get("district_id") in ids}}
-                for f in boundaries["features"]
-            ],
-        }
+        features = []
+        for f in boundaries["features"]:
+            mine = f["properties"].get("district_id") in ids
+            style = {"chosen": mine, "fill": OUTLINE_FILL[mine], "line": OUTLINE_LINE[mine], "width": 2 if mine else 1}
+            features.append({**f, "properties": {**f["properties"], **style}})
+        outlines = {"type": "FeatureCollection", "features": features}
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
@@ -155,16 +119,18 @@ def activity_deck(
                 id="boundaries",
                 stroked=True,
                 filled=True,
-                get_fill_color="properties.chosen ? [255, 255, 255, 255] : [232, 236, 242, 255]",
-                get_line_color="properties.chosen ? [40, 40, 40] : [140, 140, 140]",
-                get_line_width="properties.chosen ? 2 : 1",
-                line_width_units="pixels",
+                get_fill_color="properties.fill",
+                get_line_color="properties.line",
+                get_line_width="properties.width",
+                line_width_units="'pixels'",  # quoted: pydeck reads a bare string as an expression
                 pickable=True,
             )
         )
+    # Anti-social behaviour beneath the events as translucent grey discs, a disc per grid cell growing with its
+    # incidents: where they pile up the grey deepens, so concentrations show at any zoom and the events stay on top.
     if context is not None and len(context):
         cells = context[["lon", "lat", "incidents"]].copy()
-        cells["radius"] = 150 + 60 * np.sqrt(cells["incidents"].astype(float))
+        cells["radius"] = 200 + 150 * np.sqrt(cells["incidents"].astype(float))
         cells["tip"] = [
             f"{n:,} anti-social behaviour incident{'' if n == 1 else 's'} (police.uk)" for n in cells["incidents"]
         ]
@@ -176,7 +142,7 @@ def activity_deck(
                 get_position=["lon", "lat"],
                 get_radius="radius",
                 radius_min_pixels=2,
-                get_fill_color=[*ASB_COLOUR, 90],
+                get_fill_color=[*ASB_COLOUR, ASB_ALPHA],
                 stroked=False,
                 pickable=True,
             )
@@ -222,18 +188,10 @@ def activity_deck(
                 pickable=True,
             )
         )
-    # Labels last, on top. Where two would overlap at the current zoom, the chosen and the more populous
-    # district's is drawn (deck.gl's collision filter, redone on every zoom); the other's outline names it on hover.
-    population = districts["population"].astype(float) if "population" in districts else pd.Series(1.0, districts.index)
-    labels = pd.DataFrame(
-        {
-            "label": [label_text(n) for n in districts["name"]],
-            "lat": districts["lat"],
-            "lon": districts["lon"],
-            "priority": (districts["chosen"].astype(int) * 1_000 + 999 * population / max(population.max(), 1)).round(),
-            "weight": np.where(districts["chosen"], 700, 400),
-        }
-    )
+    # Labels last, on top, placed so that none overlaps another (place_labels); the outline names its
+    # district on hover, so a label left out is never lost.
+    view = map_layout.initial_view(districts, boundaries)
+    labels = map_layout.place_labels(districts, view)
     layers.append(
         pdk.Layer(
             "TextLayer",
@@ -241,28 +199,24 @@ def activity_deck(
             id="district-labels",
             get_position=["lon", "lat"],
             get_text="label",
-            get_size=14,
+            get_size="size_m",
+            size_units="'meters'",  # quoted: pydeck reads a bare string as an expression
+            size_min_pixels=map_layout.LABEL_MIN_PX,
+            size_max_pixels=map_layout.LABEL_MAX_PX,
             get_color=[30, 30, 30],
+            font_family="'monospace'",
             font_weight=600,
             get_text_anchor="'middle'",
             get_alignment_baseline="'center'",
             background=True,
-            get_background_color=[255, 255, 255, 210],
-            background_padding=[4, 2, 4, 2],
-            extensions=[{"@@type": "CollisionFilterExtension"}],
-            collision_enabled=True,
-            get_collision_priority="priority",
-            collision_test_props={"sizeScale": 1.15},
+            get_background_color=[255, 255, 255, 215],
+            background_padding=[3, 1, 3, 1],
             pickable=False,
         )
     )
-    if boundaries and len(chosen) and "district_id" in chosen:
-        lon, lat = _outline_extent(boundaries, set(chosen["district_id"]))
-    else:
-        lon, lat = chosen["lon"], chosen["lat"]
     return _Deck(
         layers=layers,
-        initial_view_state=_view(lon, lat),
+        initial_view_state=view,
         map_provider=None,  # no remote base map; a self-hosted style is opt-in (style_url)
         map_style=style_url or BLANK_STYLE_URL,
         tooltip=TOOLTIP,
@@ -282,19 +236,21 @@ def activity_scale():
 
 def legend_chart(types: list[str], context: bool = False):
     """A small Altair legend of the map's colours (the map itself draws none): the activity types, and
-    anti-social behaviour when its layer is drawn."""
+    anti-social behaviour's grey shading when its layer is drawn."""
     import altair as alt
 
     entries = list(types) + ([ASB_LABEL] if context else [])
     df = pd.DataFrame({"type": entries, "row": range(len(entries))})
     colours = [_css(ACTIVITY_COLOURS[t]) for t in types] + ([_css(ASB_COLOUR)] if context else [])
-    types = entries
+    opacity = [1.0] * len(types) + ([max(0.35, ASB_ALPHA / 255)] if context else [])
+    df["opacity"] = opacity
     base = alt.Chart(df).encode(y=alt.Y("row:O", axis=None))
     dots = base.mark_circle(size=140).encode(
-        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=colours), legend=None)
+        color=alt.Color("type:N", scale=alt.Scale(domain=entries, range=colours), legend=None),
+        opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
     )
     text = base.mark_text(align="left", dx=10, fontSize=12).encode(text="type:N")
-    return (dots + text).properties(width=300, height=22 * len(types))
+    return (dots + text).properties(width=300, height=22 * len(entries))
 
 
 def mix_chart(mix: pd.DataFrame):

@@ -60,3 +60,31 @@ def api_row(month: str, lad: str, category: str = "anti-social-behaviour", n: in
     """One row of the API's flattened street-crime extract (a slug category, ``lat`` and ``long``, no LSOA)."""
     lon, lat = PLACES[lad]
     return [category, "", month, f"{lat:.6f}", f"{lon:.6f}", "1", "On or near High Street", "", str(n), "Force", "", ""]
+
+
+def write_year(root: Path, months: list[str], force: str = "Essex Police", seed: int = 7) -> Path:
+    """A month's street file for each of ``months``, in the documented layout: anti-social behaviour around the
+    demo's towns (more in some towns than others), a few other crimes, rows without a location and rows
+    outside the force (Babergh). Repeatable for a seed."""
+    import json
+
+    import numpy as np
+
+    spec = json.loads((Path(__file__).resolve().parents[1] / "data" / "demo_force.json").read_text())
+    rng = np.random.default_rng(seed)
+    towns = [(d["lads"][0]["name"], t[1], t[2], t[3]) for d in spec["districts"] for t in d["towns"]]
+    heat = rng.gamma(1.5, 1.0, len(towns))  # some towns busier than their size
+    for month in months:
+        rows = []
+        for i, (lad, lat, lon, population) in enumerate(towns):
+            for k in range(rng.poisson(population / 1_500 * heat[i])):
+                crime = ASB if rng.random() < 0.6 else "Criminal damage and arson"
+                row = street_row(month, force, "Harlow", crime=crime, n=k)
+                row[4] = f"{lon + rng.normal(0, 0.008):.6f}"
+                row[5] = f"{lat + rng.normal(0, 0.006):.6f}"
+                row[8] = f"{lad} {k % 50:03d}A"
+                rows.append(row)
+        rows += [street_row(month, force, None) for _ in range(rng.poisson(8))]
+        rows += [street_row(month, force, "Babergh", n=k) for k in range(rng.poisson(3))]
+        write_street_file(root / month / f"{month}-{force.split()[0].lower()}-street.csv", rows)
+    return root

@@ -163,7 +163,9 @@ def test_context_layer_and_self_hosted_style_on_the_deck(db):
         maps.activity_deck(points, d, context=cells, style_url="http://127.0.0.1:8080/style.json").to_json()
     )
     ids = [layer["id"] for layer in spec["layers"]]
-    assert "anti-social-behaviour" in ids and ids.index("anti-social-behaviour") < ids.index("events")
+    assert "anti-social-behaviour" in ids and ids.index("anti-social-behaviour") < ids.index("events"), (
+        "beneath the events"
+    )
     assert spec["mapStyle"] == "http://127.0.0.1:8080/style.json"
 
 
@@ -179,3 +181,26 @@ def test_monthly_map_views_match_pandas(db, raw, all_ids):
     assert row["per_1k"] == pytest.approx(1000 * views / pop["colchester"])
     assert row["force_per_1k"] == pytest.approx(1000 * october["views"].sum() / pop.sum())
     assert got["month_start"].nunique() == 6
+
+
+def test_district_labels_do_not_overlap_at_the_first_view(db):
+    from analytics import boundaries, map_layout
+
+    d = measures.districts(db)
+    outlines = boundaries.district_areas(d).outlines
+    for chosen in (set(d["district_id"]), {"castle_point_rochford"}):
+        places = d.assign(chosen=d["district_id"].isin(chosen))
+        view = map_layout.initial_view(places, outlines)
+        labels = map_layout.place_labels(places, view)
+        boxes = []
+        for row in labels.itertuples(index=False):
+            x, y = map_layout._pixels(row.lon, row.lat, view.zoom)
+            w, h = map_layout.label_box(row.label)
+            boxes.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (labels, a, b)
+        named = {label.replace("\n", " ") for label in labels["label"]}
+        assert set(places.loc[places["chosen"], "name"]) <= named, "every chosen district keeps its label"
+    # Few labels are left out: most are nudged beside their place instead.
+    assert len(labels) >= 8
