@@ -34,7 +34,7 @@ def _view(lon: pd.Series, lat: pd.Series, width: int = 900, height: int = 560) -
 
     span_x = max(x1 - x0, 0.05) * 1.1
     span_y = max(merc(y1) - merc(y0), 0.05) * 1.1
-    zoom = min(math.log2(width * 360 / (512 * span_x)), math.log2(height * 360 / (512 * span_y)), 11.0)
+    zoom = min(math.log2(width * 360 / (512 * span_x)), math.log2(height * 360 / (512 * span_y)), 10.5)
     centre_y = math.degrees(2 * math.atan(math.exp(math.radians((merc(y0) + merc(y1)) / 2))) - math.pi / 2)
     return pdk.ViewState(latitude=centre_y, longitude=(x0 + x1) / 2, zoom=round(zoom, 2))
 

@@ -50,7 +50,7 @@ OUTLINE_FILL = {True: [255, 255, 255, 255], False: [226, 231, 238, 255]}
 OUTLINE_LINE = {True: [40, 40, 40, 255], False: [150, 150, 150, 255]}
 ASB_COLOUR = [64, 64, 64]  # dark grey: no activity type has it
 ASB_ALPHA = 60
-ASB_LABEL = "Anti-social behaviour (police.uk)"
+ASB_LABEL = "Anti-social behaviour"
 
 
 class _Deck(pdk.Deck):

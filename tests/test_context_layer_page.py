@@ -99,7 +99,10 @@ def test_outlines_are_drawn_with_no_setting_with_their_attribution(app_env, monk
     assert chosen == ["Harlow"]
     assert "Open Government Licence v3.0" in captions(at) and "Office for National Statistics" in captions(at)
     labels = layer(deck(at), "district-labels")
-    assert labels["extensions"] == [{"@@type": "CollisionFilterExtension"}], "overlapping labels are left out"
+    assert "Harlow" in [x["label"] for x in labels["data"]] and labels["sizeUnits"] == "meters"
+    hover = {f["properties"]["tip"] for f in outlines["data"]["features"]}
+    assert "Braintree and Uttlesford (Uttlesford)" in hover, "an outline names its district on hover"
+    assert outlines["pickable"] and deck(at)["layers"] and at.get("deck_gl_json_chart")[0].proto.tooltip
 
 
 def test_demand_beside_engagement_per_district(police_uk, raw):
