@@ -297,4 +297,9 @@ def describe(layer: ContextLayer, district_ids, names: dict[str, str]) -> list[s
         lines.append("Counted apart, force-wide (in no district's figure): " + "; ".join(apart) + ".")
     for force, rows in layer.other_forces.items():
         lines.append(f"{force}'s files: {rows:,} anti-social behaviour rows not counted (another force).")
+    if layer.other_months:
+        lines.append(
+            f"{layer.other_months:,} more street file{' holds' if layer.other_months == 1 else 's hold'} months "
+            "outside the chosen quarters."
+        )
     return lines + layer.duplicates + layer.notes
