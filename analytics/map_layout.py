@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -56,8 +57,11 @@ def _outline_extent(boundaries: dict, district_ids: set[str]) -> tuple[pd.Series
 
 LABEL_PX = 14  # a label's size at the first view, in pixels
 LABEL_MIN_PX, LABEL_MAX_PX = 9, 22
-# Where a label may go when its place is taken: its centre, then above, below, left and right of it.
-_NUDGES = ((0.0, 0.0), (0.0, -1.05), (0.0, 1.05), (-0.6, 0.0), (0.6, 0.0), (0.0, -2.1), (0.0, 2.1))
+# Where a label may go (in label widths and heights from its anchor): the anchor, then around it.
+_NUDGES = (
+    (0.0, 0.0), (0.0, -1.05), (0.0, 1.05), (-0.6, 0.0), (0.6, 0.0), (-0.5, -1.05), (0.5, -1.05),
+    (-0.5, 1.05), (0.5, 1.05), (0.0, -2.1), (0.0, 2.1), (-1.1, 0.0), (1.1, 0.0),
+)  # fmt: skip
 
 
 def _pixels(lon: float, lat: float, zoom: float) -> tuple[float, float]:
@@ -80,13 +84,56 @@ def label_box(label: str, size: float = LABEL_PX) -> tuple[float, float]:
     return max(map(len, lines)) * 0.6 * size + 8, len(lines) * 1.2 * size + 4
 
 
-def place_labels(districts: pd.DataFrame, view: pdk.ViewState) -> pd.DataFrame:
+def _district_rings(boundaries: dict | None) -> dict[str, list[np.ndarray]]:
+    """Each district's outline rings (every polygon's outer ring), as (n, 2) arrays of longitude, latitude."""
+    rings: dict[str, list[np.ndarray]] = {}
+    for feature in (boundaries or {}).get("features", []):
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for polygon in polygons:
+            ring = np.asarray(polygon[0], dtype=float)[:, :2]
+            rings.setdefault(feature["properties"].get("district_id"), []).append(ring)
+    return rings
+
+
+def _centroid(rings: list[np.ndarray]) -> tuple[float, float] | None:
+    """The area-weighted centre of a district's polygons (the shoelace formula; degrees are flat enough here)."""
+    total, cx, cy = 0.0, 0.0, 0.0
+    for ring in rings:
+        x, y = ring[:, 0], ring[:, 1]
+        x1, y1 = np.roll(x, -1), np.roll(y, -1)
+        cross = x * y1 - x1 * y
+        area = cross.sum() / 2
+        if area:
+            total += area
+            cx += ((x + x1) * cross).sum() / 6
+            cy += ((y + y1) * cross).sum() / 6
+    return (cx / total, cy / total) if total else None
+
+
+def _inside(rings: list[np.ndarray], lon: float, lat: float) -> bool:
+    """Whether a point is inside any of the rings (even-odd rule)."""
+    for ring in rings:
+        x, y = ring[:, 0], ring[:, 1]
+        x1, y1 = np.roll(x, -1), np.roll(y, -1)
+        crosses = (y > lat) != (y1 > lat)
+        at = x + (lat - y) * (x1 - x) / np.where(y1 == y, 1, y1 - y)
+        if int((crosses & (lon < at)).sum()) % 2:
+            return True
+    return False
+
+
+def place_labels(districts: pd.DataFrame, view: pdk.ViewState, boundaries: dict | None = None) -> pd.DataFrame:
     """District labels that overlap no other at the first view: the chosen districts first, then the more
-    populous; each at its district's centre, else nudged beside it, else left out. Their size is in metres
-    (the label grows and shrinks with the map), so labels apart at the first view stay apart as it zooms in."""
+    populous; each at its district's centre (its outline's, when there are outlines and that falls inside them),
+    else nudged beside it while still within its outline, else left out (the outline names it on hover). Their
+    size is in metres (the label grows and shrinks with the map), so labels apart at the first view stay apart
+    as it zooms in."""
     zoom = float(view.zoom)
     population = districts["population"] if "population" in districts else pd.Series(1, index=districts.index)
     chosen = districts["chosen"] if "chosen" in districts else pd.Series(True, index=districts.index)
+    ids = districts["district_id"] if "district_id" in districts else pd.Series(None, index=districts.index)
+    outlines = _district_rings(boundaries)
     order = sorted(range(len(districts)), key=lambda i: (not bool(chosen.iloc[i]), -float(population.iloc[i])))
     metres_per_pixel = 40_075_016.686 * math.cos(math.radians(float(view.latitude))) / (512 * 2**zoom)
     kept: list[tuple[float, float, float, float]] = []
@@ -94,15 +141,23 @@ def place_labels(districts: pd.DataFrame, view: pdk.ViewState) -> pd.DataFrame:
     for i in order:
         label = label_text(str(districts["name"].iloc[i]))
         w, h = label_box(label)
-        x0, y0 = _pixels(float(districts["lon"].iloc[i]), float(districts["lat"].iloc[i]), zoom)
+        rings = outlines.get(ids.iloc[i], [])
+        anchor = (float(districts["lon"].iloc[i]), float(districts["lat"].iloc[i]))
+        centre = _centroid(rings) if rings else None
+        if centre is not None and _inside(rings, *centre):
+            anchor = centre
+        x0, y0 = _pixels(*anchor, zoom)
         for dx, dy in _NUDGES:
             x, y = x0 + dx * w, y0 + dy * h
             box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            if not any(box[0] < k[2] and k[0] < box[2] and box[1] < k[3] and k[1] < box[3] for k in kept):
-                kept.append(box)
-                lon, lat = _place(x, y, zoom)
-                rows.append({"label": label, "lon": lon, "lat": lat, "size_m": LABEL_PX * metres_per_pixel})
-                break
+            if any(box[0] < k[2] and k[0] < box[2] and box[1] < k[3] and k[1] < box[3] for k in kept):
+                continue
+            lon, lat = _place(x, y, zoom)
+            if rings and not _inside(rings, lon, lat):
+                continue
+            kept.append(box)
+            rows.append({"label": label, "lon": lon, "lat": lat, "size_m": LABEL_PX * metres_per_pixel})
+            break
     return pd.DataFrame(rows, columns=["label", "lon", "lat", "size_m"])
 
 

@@ -191,7 +191,7 @@ def activity_deck(
     # Labels last, on top, placed so that none overlaps another (place_labels); the outline names its
     # district on hover, so a label left out is never lost.
     view = map_layout.initial_view(districts, boundaries)
-    labels = map_layout.place_labels(districts, view)
+    labels = map_layout.place_labels(districts, view, boundaries)
     layers.append(
         pdk.Layer(
             "TextLayer",

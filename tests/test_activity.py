@@ -191,7 +191,7 @@ def test_district_labels_do_not_overlap_at_the_first_view(db):
     for chosen in (set(d["district_id"]), {"castle_point_rochford"}):
         places = d.assign(chosen=d["district_id"].isin(chosen))
         view = map_layout.initial_view(places, outlines)
-        labels = map_layout.place_labels(places, view)
+        labels = map_layout.place_labels(places, view, outlines)
         boxes = []
         for row in labels.itertuples(index=False):
             x, y = map_layout._pixels(row.lon, row.lat, view.zoom)
