@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
-from analytics import engine, measures
+from analytics import engine, kpis, measures
 from analytics.db import Database, district_range
 from analytics.periods import add_quarters, quarter_start
 from analytics.vocabulary import HARD_TO_REACH_GROUPS
@@ -82,15 +82,21 @@ GROUP BY ALL
 def event_counts(db: Database, flt: EventFilter) -> pd.DataFrame:
     """The events in the filter counted and summed per district, activity type, status, online flag and
     audience group: one query from the rollup, from which the map's count, the district summary and the
-    activity mix are all worked out."""
-    return db.query(_COUNTS_SQL, flt.params())
+    activity mix are all worked out. Every status is counted: the map and the mix keep the filter's statuses
+    (``in_statuses``), the district table counts held and cancelled events whatever they are."""
+    return db.query(_COUNTS_SQL, replace(flt, statuses=()).params())
+
+
+def in_statuses(counts: pd.DataFrame, flt: EventFilter) -> pd.DataFrame:
+    """The rows of ``event_counts`` whose status the filter keeps (all, when it names none)."""
+    return counts[counts["status"].isin(flt.statuses)] if flt.statuses else counts
 
 
 def map_points(db: Database, flt: EventFilter, counts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, int]:
     """Events with a location for the map (at most MAX_POINTS, a repeatable sample: those with the lowest
     sample keys), and how many matched."""
     counts = event_counts(db, flt) if counts is None else counts
-    total = int(counts["located"].sum())
+    total = int(in_statuses(counts, flt)["located"].sum())
     params = flt.params() | {"limit": MAX_POINTS}
     # Keys are spread evenly over 64 bits, so a slice of the key range holds about that share of the events.
     # Asking only for keys in a slice expected to hold the sample with a wide margin skips reading and sorting
@@ -119,7 +125,10 @@ LIMIT $limit
 
 def district_summary(db: Database, flt: EventFilter, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per district: events held and per 10,000 residents, attendance, cancellation rate,
-    concerns raised at events and acted on, online share, and the audience groups reached."""
+    concerns raised at events and acted on, online share, and the audience groups reached.
+
+    Held and cancelled events are counted whatever the status filter (which chooses what the map draws), so
+    "Cancelled %" is the Star Chamber's KPI (``kpis.cancelled_pct``) for the same districts and quarters."""
     counts = event_counts(db, flt) if counts is None else counts
     held = counts[counts["status"] == "held"]
     per = pd.DataFrame(
@@ -143,8 +152,7 @@ def district_summary(db: Database, flt: EventFilter, counts: pd.DataFrame | None
     df["groups"] = [sorted(groups.get(did, [])) for did in df["district_id"]]
     df["per_10k"] = 10_000 * df["held"] / df["population"]
     df["attendance_per_event"] = df["attendance"] / df["held"].where(df["held"] > 0)
-    scheduled = df["held"] + df["cancelled"]
-    df["cancellation_pct"] = 100 * df["cancelled"] / scheduled.where(scheduled > 0)
+    df["cancellation_pct"] = kpis.cancelled_pct(df["held"], df["cancelled"])
     df["acted_pct"] = 100 * df["actions_taken"] / df["concerns_raised"].where(df["concerns_raised"] > 0)
     df["hard_to_reach_reached"] = [sorted(set(g) & set(HARD_TO_REACH_GROUPS)) for g in df["groups"]]
     df["hard_to_reach_missed"] = [sorted(set(HARD_TO_REACH_GROUPS) - set(g)) for g in df["groups"]]
@@ -153,7 +161,7 @@ def district_summary(db: Database, flt: EventFilter, counts: pd.DataFrame | None
 
 def activity_mix(db: Database, flt: EventFilter, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Events held per district and activity type."""
-    counts = event_counts(db, flt) if counts is None else counts
+    counts = in_statuses(event_counts(db, flt) if counts is None else counts, flt)
     held = counts[counts["status"] == "held"]
     names = measures.districts(db).set_index("district_id")["name"]
     mix = held.assign(name=held["district_id"].map(names)).dropna(subset=["name"])

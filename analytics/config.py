@@ -110,16 +110,18 @@ SETTINGS: tuple[Setting, ...] = (
         "police_uk_dir",
         None,
         "optional folder of police.uk street-level crime CSV files (`YYYY-MM-<force>-street.csv`, the public monthly "
-        "downloads); offers an anti-social behaviour context layer, with rows lacking a location counted and reported",
+        "downloads, or the API's flattened extract; [docs/police_uk_formats.md](docs/police_uk_formats.md)); the "
+        "activity map then shows anti-social behaviour by district beside engagement, with the months covered, and "
+        "lists every file it does not read",
         _path,
     ),
     Setting(
         "ENGAGEMENT_BOUNDARIES",
         "boundaries",
         None,
-        "optional GeoJSON of local authority districts (ONS `LAD..CD` codes) drawn as district outlines on the "
-        "activity map, grouped by each district's `lad_codes`; without it the map shows district names at their "
-        "centres",
+        "optional GeoJSON of local authority districts (ONS `LAD..CD` codes, or names) drawn as district outlines on "
+        "the activity map, grouped by each district's `lad_codes`; without it the map draws the ONS outlines shipped "
+        "in `data/boundaries/` (England; a Welsh force points this at the ONS download)",
         _path,
     ),
 )

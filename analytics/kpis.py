@@ -134,6 +134,14 @@ def _quarter_frame(
     return pd.concat([df, force_row], ignore_index=True).set_index("district_id")
 
 
+def cancelled_pct(held, cancelled):
+    """Events cancelled as a percentage of those held or cancelled (planned ones are not yet either); missing
+    when there were none. The one definition: the Star Chamber's KPI and the activity map's table."""
+    scheduled = np.asarray(held, dtype=float) + np.asarray(cancelled, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(scheduled > 0, 100 * np.asarray(cancelled, dtype=float) / scheduled, np.nan)
+
+
 def _rates(row: pd.Series) -> dict[str, float]:
     pop = float(row["population"])
     held = float(row["held"])
@@ -142,9 +150,7 @@ def _rates(row: pd.Series) -> dict[str, float]:
         return {
             "events_per_10k": 10_000 * held / pop,
             "attendance_per_event": float(row["attendance"]) / held if held else np.nan,
-            "cancellation_rate": 100 * float(row["cancelled"]) / (held + float(row["cancelled"]))
-            if held + float(row["cancelled"])
-            else np.nan,
+            "cancellation_rate": float(cancelled_pct(held, float(row["cancelled"]))),
             "hard_to_reach_groups": float(row["hard_to_reach_groups"]),
             # No figure when a month is missing: a gap is not zero.
             "followers_per_1k": 1_000 * float(row["followers"]) / social_pop if social_pop else np.nan,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from analytics import map_layout
 from analytics.vocabulary import ACTIVITY_TYPES
 
 # One colour per activity type (Okabe-Ito and friends), as RGB.
@@ -42,32 +42,15 @@ BLANK_STYLE_URL = "data:application/json;charset=utf-8," + urllib.parse.quote(
         }
     )
 )
-TOOLTIP = {"text": "{title}\n{activity_type} · {when}\n{venue}\nAudience: {audience_group}\nAttendance: {people}"}
-
-
-def load_boundaries(path: Path | None, districts: pd.DataFrame) -> dict | None:
-    """Local authority boundaries from a GeoJSON file, each tagged with the policing district whose
-    ``lad_codes`` include it. None when no file is configured or it cannot be read."""
-    if path is None or not Path(path).is_file():
-        return None
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    owner = {code: row.name for row in districts.itertuples(index=False) for code in row.lad_codes}
-    features = []
-    for feature in data.get("features", []):
-        props = feature.get("properties") or {}
-        code = next((v for k, v in props.items() if k.upper().endswith("CD") and v in owner), None)
-        if code:
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": feature["geometry"],
-                    "properties": {"district": owner[code], "lad_code": code},
-                }
-            )
-    return {"type": "FeatureCollection", "features": features} if features else None
+# One plain-text tooltip for every layer (an event, a grid cell of anti-social behaviour, a district's outline):
+# each object carries its own ``tip``. Text, never HTML, so nothing in the data can become markup.
+TOOLTIP = {"text": "{tip}"}
+# Outlines: the chosen districts white with a dark edge, the others grey (indexed by "chosen").
+OUTLINE_FILL = {True: [255, 255, 255, 255], False: [226, 231, 238, 255]}
+OUTLINE_LINE = {True: [40, 40, 40, 255], False: [150, 150, 150, 255]}
+ASB_COLOUR = [64, 64, 64]  # dark grey: no activity type has it
+ASB_ALPHA = 60
+ASB_LABEL = "Anti-social behaviour"
 
 
 class _Deck(pdk.Deck):
@@ -91,6 +74,11 @@ def _point_frame(points: pd.DataFrame) -> pd.DataFrame:
     df["when"] = pd.to_datetime(points["start_at"]).dt.strftime("%d %b %Y %H:%M")
     df["people"] = points["attendance"].astype("Float64").fillna(-1).astype(int).astype(str).replace("-1", "–")
     df["colour"] = [ACTIVITY_COLOURS.get(t, [120, 120, 120]) for t in points["activity_type"]]
+    df["tip"] = (
+        df["title"].fillna("").astype(str) + "\n" + df["activity_type"].astype(str) + " · " + df["when"].fillna("")
+        + "\n" + df["venue"].fillna("").astype(str) + "\nAudience: " + df["audience_group"].fillna("").astype(str)
+        + "\nAttendance: " + df["people"]
+    )  # fmt: skip
     # Area grows with attendance; a floor keeps small meetings visible.
     df["radius"] = 120 + 40 * np.sqrt(points["attendance"].astype("Float64").fillna(0).astype(float))
     return df
@@ -104,49 +92,59 @@ def activity_deck(
     style_url: str | None = None,
     context: pd.DataFrame | None = None,
 ) -> pdk.Deck:
-    """The activity map: points coloured by type and sized by attendance, or hexagon density;
-    district outlines when boundaries are given, district names at their centres otherwise."""
+    """The activity map: points coloured by type and sized by attendance, or hexagon density; the districts'
+    outlines when boundaries are given and their names (labels that would overlap another are left out, the
+    outline names its district on hover); anti-social behaviour (``context``: lon, lat, incidents) beneath.
+
+    ``districts`` has name, lat and lon, and optionally ``district_id``, ``population`` and ``chosen`` (the
+    districts the page shows: the view fits them, their outlines are drawn darker and their labels win).
+    """
+    districts = districts.copy()
+    if "chosen" not in districts:
+        districts["chosen"] = True
+    chosen = districts[districts["chosen"]]
     layers = []
     if boundaries:
+        ids = set(chosen["district_id"]) if "district_id" in chosen else set()
+        features = []
+        for f in boundaries["features"]:
+            mine = f["properties"].get("district_id") in ids
+            style = {"chosen": mine, "fill": OUTLINE_FILL[mine], "line": OUTLINE_LINE[mine], "width": 2 if mine else 1}
+            features.append({**f, "properties": {**f["properties"], **style}})
+        outlines = {"type": "FeatureCollection", "features": features}
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
-                boundaries,
+                outlines,
                 id="boundaries",
                 stroked=True,
                 filled=True,
-                get_fill_color=[240, 243, 248, 255],
-                get_line_color=[90, 90, 90],
-                line_width_min_pixels=1,
-                pickable=False,
+                get_fill_color="properties.fill",
+                get_line_color="properties.line",
+                get_line_width="properties.width",
+                line_width_units="'pixels'",  # quoted: pydeck reads a bare string as an expression
+                pickable=True,
             )
         )
-    labels = districts[["name", "lat", "lon"]].copy()
-    layers.append(
-        pdk.Layer(
-            "TextLayer",
-            labels,
-            id="district-labels",
-            get_position=["lon", "lat"],
-            get_text="name",
-            get_size=14,
-            get_color=[60, 60, 60],
-            get_alignment_baseline="'center'",
-            pickable=False,
-        )
-    )
+    # Anti-social behaviour beneath the events as translucent grey discs, a disc per grid cell growing with its
+    # incidents: where they pile up the grey deepens, so concentrations show at any zoom and the events stay on top.
     if context is not None and len(context):
-        cells = context.assign(radius=150 + 60 * np.sqrt(context["incidents"].astype(float)))
+        cells = context[["lon", "lat", "incidents"]].copy()
+        cells["radius"] = 200 + 150 * np.sqrt(cells["incidents"].astype(float))
+        cells["tip"] = [
+            f"{n:,} anti-social behaviour incident{'' if n == 1 else 's'} (police.uk)" for n in cells["incidents"]
+        ]
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                cells,
+                _records(cells),
                 id="anti-social-behaviour",
                 get_position=["lon", "lat"],
                 get_radius="radius",
-                get_fill_color=[120, 120, 120, 70],
+                radius_min_pixels=2,
+                get_fill_color=[*ASB_COLOUR, ASB_ALPHA],
                 stroked=False,
-                pickable=False,
+                pickable=True,
             )
         )
     frame = _point_frame(points)
@@ -190,28 +188,69 @@ def activity_deck(
                 pickable=True,
             )
         )
-    centre = (districts["lat"].mean(), districts["lon"].mean()) if len(districts) else (52.0, -1.5)
+    # Labels last, on top, placed so that none overlaps another (place_labels); the outline names its
+    # district on hover, so a label left out is never lost.
+    view = map_layout.initial_view(districts, boundaries)
+    labels = map_layout.place_labels(districts, view, boundaries)
+    layers.append(
+        pdk.Layer(
+            "TextLayer",
+            _records(labels),
+            id="district-labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size="size_m",
+            size_units="'meters'",  # quoted: pydeck reads a bare string as an expression
+            size_min_pixels=map_layout.LABEL_MIN_PX,
+            size_max_pixels=map_layout.LABEL_MAX_PX,
+            get_color=[30, 30, 30],
+            font_family="'monospace'",
+            font_weight=600,
+            get_text_anchor="'middle'",
+            get_alignment_baseline="'center'",
+            background=True,
+            get_background_color=[255, 255, 255, 215],
+            background_padding=[3, 1, 3, 1],
+            pickable=False,
+        )
+    )
     return _Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=8.6),
+        initial_view_state=view,
         map_provider=None,  # no remote base map; a self-hosted style is opt-in (style_url)
         map_style=style_url or BLANK_STYLE_URL,
-        tooltip=TOOLTIP if mode != "hexagon" else False,
+        tooltip=TOOLTIP,
     )
 
 
-def legend_chart(types: list[str]):
-    """A small Altair legend of the activity-type colours (the map itself draws none)."""
+def _css(rgb: list[int]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def activity_scale():
+    """The activity types' colours as an Altair scale: the same colours as the map's points."""
     import altair as alt
 
-    df = pd.DataFrame({"type": types, "row": range(len(types))})
-    colours = [f"rgb({','.join(map(str, ACTIVITY_COLOURS[t]))})" for t in types]
+    return alt.Scale(domain=list(ACTIVITY_COLOURS), range=[_css(c) for c in ACTIVITY_COLOURS.values()])
+
+
+def legend_chart(types: list[str], context: bool = False):
+    """A small Altair legend of the map's colours (the map itself draws none): the activity types, and
+    anti-social behaviour's grey shading when its layer is drawn."""
+    import altair as alt
+
+    entries = list(types) + ([ASB_LABEL] if context else [])
+    df = pd.DataFrame({"type": entries, "row": range(len(entries))})
+    colours = [_css(ACTIVITY_COLOURS[t]) for t in types] + ([_css(ASB_COLOUR)] if context else [])
+    opacity = [1.0] * len(types) + ([max(0.35, ASB_ALPHA / 255)] if context else [])
+    df["opacity"] = opacity
     base = alt.Chart(df).encode(y=alt.Y("row:O", axis=None))
     dots = base.mark_circle(size=140).encode(
-        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=colours), legend=None)
+        color=alt.Color("type:N", scale=alt.Scale(domain=entries, range=colours), legend=None),
+        opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
     )
     text = base.mark_text(align="left", dx=10, fontSize=12).encode(text="type:N")
-    return (dots + text).properties(width=300, height=22 * len(types))
+    return (dots + text).properties(width=300, height=22 * len(entries))
 
 
 def mix_chart(mix: pd.DataFrame):
@@ -226,7 +265,9 @@ def mix_chart(mix: pd.DataFrame):
         .encode(
             y=alt.Y("name:N", title="District", axis=alt.Axis(labelLimit=220)),
             x=alt.X("events:Q", title="Events"),
-            color=alt.Color("activity_type:N", title="Activity", legend=alt.Legend(labelLimit=220)),
+            color=alt.Color(
+                "activity_type:N", title="Activity", scale=activity_scale(), legend=alt.Legend(labelLimit=220)
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title="District"),
                 alt.Tooltip("activity_type:N", title="Activity"),

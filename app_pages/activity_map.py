@@ -1,8 +1,9 @@
 """Engagement activity map: where, what and with whom the force engages, and where it does not."""
 
+import pandas as pd
 import streamlit as st
 
-from analytics import maps
+from analytics import boundaries, context_layer, demand, maps
 from analytics.activity import MAX_POINTS
 from analytics.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
 from ui import components, data, table_view, url_state
@@ -71,24 +72,38 @@ points, total, summary, mix, gaps, views = data.activity_figures(
     tuple(statuses),
     gap_months,
 )
-outlines = data.boundaries(version)
-asb = data.anti_social_behaviour(f.quarter_from, f.quarter_to) if context == "asb" else None
+areas = data.district_areas(version)
+asb = data.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
+names = dict(zip(data.districts(version)["district_id"], data.districts(version)["name"], strict=True))
 if asb is not None:
-    st.caption(
-        f"Anti-social behaviour (grey circles, police.uk): {asb.incidents:,} incidents in the period from "
-        f"{asb.files_read} file(s); {asb.without_location:,} without a location are counted here but cannot be drawn."
-        + (f" Files not read: {components.md_escape('; '.join(asb.files_skipped))}." if asb.files_skipped else "")
-    )
+    for line in context_layer.describe(asb, list(f.district_ids), names):
+        st.caption(components.md_escape(line))
+    if asb.files_not_read:
+        with st.expander(f"Files in the police.uk folder not read ({len(asb.files_not_read)})"):
+            st.dataframe(
+                pd.DataFrame(asb.files_not_read, columns=["File", "Why it is not read"]),
+                hide_index=True,
+                width="stretch",
+            )
 st.caption(
     f"{total:,} events with a place in the chosen quarters and districts"
     + (f"; the map shows a repeatable sample of {MAX_POINTS:,}." if total > len(points) else ".")
     + (" Online events have no place and are counted in the tables only." if "Online meeting" in types else "")
 )
+for note in areas.notes:
+    st.caption(components.md_escape(note))
 
+drawn = asb is not None and bool(asb.covered)
 left, right = st.columns([3, 1])
 with left:
+    places = data.districts(version)[["district_id", "name", "lat", "lon", "population"]]
     deck = maps.activity_deck(
-        points, summary.merge(data.districts(version)[["district_id", "lat", "lon"]], on="district_id"), view, outlines
+        points,
+        places.assign(chosen=places["district_id"].isin(f.district_ids)),
+        view,
+        areas.outlines,
+        data.map_style_url(),
+        asb.cells_for(f.district_ids) if drawn else None,
     )
     event = st.pydeck_chart(
         deck,
@@ -98,16 +113,22 @@ with left:
         height=560,
         alt="Map of engagement events; the tables below give every figure.",
     )
-    if outlines:
+    if areas.outlines or drawn:
         st.caption(
-            "Contains public sector information licensed under the Open Government Licence v3.0. Source: "
-            "Office for National Statistics. Contains OS data © Crown copyright and database right."
+            " ".join(
+                ([boundaries.ATTRIBUTION] if areas.outlines else [])
+                + (["Crime data: police.uk, Open Government Licence v3.0."] if drawn else [])
+            )
         )
 with right:
     # Drawn from its spec (st.vega_lite_chart): st.altair_chart switches Altair's global data transformer
     # while it converts, under other sessions building charts at the same moment.
-    legend = components.figure(maps.legend_chart, list(types))
-    st.vega_lite_chart(spec=legend.spec, width="content", alt="Map colours: " + ", ".join(types) + ".")
+    legend = components.figure(maps.legend_chart, list(types), context=drawn)
+    st.vega_lite_chart(
+        spec=legend.spec,
+        width="content",
+        alt="Map colours: " + ", ".join(types) + (f", {maps.ASB_LABEL}" if drawn else "") + ".",
+    )
     chosen = (event.selection.objects.get("events") or [None])[0] if event and event.selection else None
     if chosen:
         st.markdown("**Selected event**")
@@ -153,7 +174,41 @@ table.columns = [
     "Hard-to-reach groups not reached",
 ]
 table_view.show(table.round(1))
+st.caption(
+    "Events held and Cancelled % count events of every status (the Status filter chooses what the map draws): "
+    "Cancelled % is cancelled events as a share of those held or cancelled, as on the Star Chamber scorecard."
+)
 components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
+
+if data.police_uk_folder() is not None:
+    st.header("Anti-social behaviour beside engagement")
+    figures, force = data.demand_beside_engagement(
+        version, f.quarter_from, f.quarter_to, f.district_ids, tuple(types), tuple(strands), tuple(audiences), *limits
+    )
+    layer = asb if asb is not None else data.anti_social_behaviour(version, f.quarter_from, f.quarter_to)
+    if not layer.covered:
+        st.info(components.md_escape(context_layer.describe(layer, list(f.district_ids), names)[0]))
+    else:
+        st.caption(
+            components.md_escape(
+                f"Anti-social behaviour in {layer.coverage_text()} of police.uk files; events, concerns and loop "
+                f"closure in the chosen quarters. Loop closure below {limits[0]} concerns is not shown. Side by "
+                f"side, these are an {demand.ASSOCIATION}."
+            )
+        )
+        for line in demand.callouts(figures, force):
+            st.markdown("- " + components.md_escape(line))
+        shown = demand.demand_table(figures)
+        st.dataframe(shown, hide_index=True, width="stretch")
+        components.download_csv(shown, "demand_beside_engagement.csv", key="dl_demand")
+        components.chart(
+            components.figure(demand.demand_chart, figures, force.asb_per_1k, force.events_per_10k),
+            "demand_chart",
+            summary="Anti-social behaviour per 1,000 residents against events per 10,000, a point per district; "
+            "an association, not cause. The table above gives the chosen districts' figures.",
+            filename="demand_beside_engagement",
+            width="stretch",
+        )
 
 st.header("Mix of activity")
 components.chart(components.figure(maps.mix_chart, mix), "activity_mix", filename="activity_mix", width="stretch")

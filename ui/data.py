@@ -17,11 +17,12 @@ import streamlit as st
 from analytics import (
     actions,
     activity,
+    boundaries,
     context_layer,
+    demand,
     demo,
     engine,
     kpis,
-    maps,
     measures,
     overview,
     prompts,
@@ -32,7 +33,7 @@ from analytics import (
 from analytics import meeting_pack as pack_builder
 from analytics.config import Settings, load_settings
 from analytics.db import Database, DataError
-from analytics.periods import quarter_end
+from analytics.periods import quarter_end, quarter_start
 from analytics.stats import SuppressionRule
 
 _demo_lock = threading.Lock()
@@ -321,9 +322,9 @@ def activity_figures(
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def boundaries(version: str) -> dict | None:
-    """District outlines from ENGAGEMENT_BOUNDARIES (a GeoJSON of local authority districts), if configured."""
-    return maps.load_boundaries(load_settings().boundaries, measures.districts(database_at(version)))
+def district_areas(version: str) -> boundaries.DistrictAreas:
+    """The districts' outlines and place lookups: from ENGAGEMENT_BOUNDARIES, else the shipped ONS files."""
+    return boundaries.district_areas(measures.districts(database_at(version)), load_settings().boundaries)
 
 
 def map_style_url() -> str | None:
@@ -337,18 +338,33 @@ def police_uk_folder() -> Path | None:
     return folder if folder is not None and folder.is_dir() else None
 
 
-def anti_social_behaviour(q_from: date, q_to: date):
-    """The police.uk anti-social behaviour layer for the range (cached on the files' names and times)."""
+def anti_social_behaviour(version: str, q_from: date, q_to: date) -> context_layer.ContextLayer | None:
+    """The police.uk anti-social behaviour layer for the range (cached on the folder's files, names, times
+    and sizes, so a file dropped in is read on the next run)."""
     folder = police_uk_folder()
     if folder is None:
         return None
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*-street.csv")))
-    return _anti_social_behaviour(str(folder), stamp, q_from, quarter_end(q_to))
+    stamp = tuple(
+        (p.relative_to(folder).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in context_layer.folder_files(folder)
+    )
+    return _anti_social_behaviour(version, str(folder), stamp, quarter_start(q_from), quarter_end(q_to))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _anti_social_behaviour(folder: str, stamp: tuple, first: date, last: date):
-    return context_layer.anti_social_behaviour(Path(folder), first, last)
+def _anti_social_behaviour(version: str, folder: str, stamp: tuple, first: date, last: date):
+    return context_layer.anti_social_behaviour(Path(folder), first, last, district_areas(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def demand_beside_engagement(
+    version: str, q_from: date, q_to: date, districts: tuple, types: tuple, strands: tuple, audiences: tuple,
+    hide_below: int, flag_below: int,
+):  # fmt: skip
+    """(every district's demand and engagement figures, the force's rates) for the map page."""
+    layer = anti_social_behaviour(version, q_from, q_to)
+    flt = _event_filter(q_from, q_to, districts, types, strands, audiences, ())
+    return demand.demand_beside_engagement(database_at(version), flt, layer, SuppressionRule(hide_below, flag_below))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

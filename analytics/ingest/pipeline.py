@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import access, engine, social_exports, social_import, store
+from analytics.ingest import policeuk
 from analytics.ingest.matching import Districts
 from analytics.ingest.readers import cell_text, read_file
 from analytics.ingest.validate import Validation, auto_mapping, validate
@@ -79,6 +80,8 @@ def analyse(
     if target not in TABLES:
         raise ValueError(f"unknown table {target!r}")
     table = read_file(raw, file_name, sheet)
+    if table.kind == "text":  # a police.uk monthly CSV is no table of the contract: say where it belongs
+        policeuk.refuse_police_uk_csv(table.columns)
     out.kind, out.encoding, out.sheets, out.sheet, out.columns = (
         table.kind, table.encoding, table.sheets, table.sheet, table.columns
     )  # fmt: skip

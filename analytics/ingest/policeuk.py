@@ -6,12 +6,19 @@ issue, issue-date, action, action-date, with HTML) become ``engagement_concerns`
 the "You said, we did" ledger: the issue is what people said, the action what
 was done, and its publication on police.uk the Tell. HTML is reduced to plain
 text. The district is not in the data: it is chosen at import.
+
+The monthly CSV files (street-level crime, outcomes, stop and search) are recognised
+by their header (``csv_layout``): street files feed the activity map's anti-social
+behaviour layer from a folder (``analytics.context_layer``), and none of them is a
+table of the contract, so an upload of one is told where it belongs. Their layouts:
+docs/police_uk_formats.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -157,3 +164,88 @@ def _date_part(value: Any) -> Any:
     if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}T00:00(:00)?$", value):
         return value[:10]
     return value
+
+
+# --- police.uk CSV files: which layout a header is (docs/police_uk_formats.md) ---------------------------------
+
+STREET = "street"
+STREET_API = "street (API)"
+OUTCOMES = "outcomes"
+STOP_AND_SEARCH = "stop and search"
+# A street file's columns by role, each under the names it takes: the download's header ("Crime type"), the same in
+# snake_case ("crime_type"), and the API's flattened street-crime extract ("category", "date", "lat", "long").
+STREET_ROLES: dict[str, tuple[str, ...]] = {
+    "month": ("month", "date"),
+    "crime_type": ("crime_type", "category"),
+    "longitude": ("longitude", "long", "lng", "lon"),
+    "latitude": ("latitude", "lat"),
+    "lsoa_code": ("lsoa_code",),
+    "lsoa_name": ("lsoa_name",),
+    "falls_within": ("falls_within",),
+    "reported_by": ("reported_by",),
+}
+_OUTCOME_MARKS = {"outcome_type"}
+_STOP_SEARCH_MARKS = {"object_of_search", "legislation", "officer_defined_ethnicity", "self_defined_ethnicity"}
+
+
+def column_key(name: object) -> str:
+    """A column name as a comparable key: ``Crime type``, ``crime_type`` and ``CRIME-TYPE`` are all ``crime_type``."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lstrip("\ufeff").lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Which police.uk file a header is, and for a street file the column holding each role."""
+
+    kind: str | None  # STREET, STREET_API, OUTCOMES, STOP_AND_SEARCH, or None (not a police.uk file)
+    columns: dict[str, str] = field(default_factory=dict)  # role -> the file's own column name
+
+    @property
+    def is_street(self) -> bool:
+        return self.kind in (STREET, STREET_API)
+
+
+def csv_layout(header: list[str]) -> CsvLayout:
+    """The police.uk layout of a CSV header: a street file (download or API form), outcomes, stop and search,
+    or none."""
+    keys = {column_key(c): str(c) for c in header}
+    found = {role: next((keys[n] for n in names if n in keys), None) for role, names in STREET_ROLES.items()}
+    found = {role: col for role, col in found.items() if col}
+    if "month" in found and "crime_type" in found:
+        api = column_key(found["crime_type"]) == "category"
+        return CsvLayout(STREET_API if api else STREET, found)
+    if _OUTCOME_MARKS <= keys.keys() and "crime_id" in keys:
+        return CsvLayout(OUTCOMES)
+    if len(_STOP_SEARCH_MARKS & keys.keys()) >= 2:
+        return CsvLayout(STOP_AND_SEARCH)
+    return CsvLayout(None)
+
+
+FOLDER_SETTING = "ENGAGEMENT_POLICE_UK_DIR"
+# Where each police.uk file belongs, said on the Data page and in the map's list of files not read.
+WHERE_IT_BELONGS = {
+    STREET: (
+        "a police.uk street-level crime file. It is not imported here: put it in the folder named by "
+        f"{FOLDER_SETTING}, where the activity map reads anti-social behaviour from it."
+    ),
+    STREET_API: (
+        "a police.uk street-level crime extract (the API's form). It is not imported here: put it in the folder "
+        f"named by {FOLDER_SETTING}, where the activity map reads anti-social behaviour from it."
+    ),
+    OUTCOMES: (
+        "a police.uk outcomes file (what became of each crime). The dashboard does not use outcomes: it is not "
+        f"imported, and the activity map's folder ({FOLDER_SETTING}) reads only street-level crime files."
+    ),
+    STOP_AND_SEARCH: (
+        "a police.uk stop-and-search file. The dashboard does not use stop and search: it is not imported, and "
+        f"the activity map's folder ({FOLDER_SETTING}) reads only street-level crime files."
+    ),
+}
+
+
+def refuse_police_uk_csv(header: list[str]) -> None:
+    """Raise ExportError saying where a police.uk street, outcomes or stop-and-search file belongs (these are
+    never rows of the data contract's tables); return quietly for any other header."""
+    layout = csv_layout(header)
+    if layout.kind is not None:
+        raise ExportError(f"This is {WHERE_IT_BELONGS[layout.kind]}")

@@ -156,9 +156,9 @@ def test_clicking_an_event_shows_its_details(page, server, db):
     import math
     from datetime import date
 
-    from analytics import activity, measures
+    from analytics import activity, boundaries, map_layout, measures
+    from tests.conftest import BOUNDARIES
 
-    d = measures.districts(db).set_index("district_id")
     flt = activity.EventFilter(
         date(2026, 4, 1), date(2026, 4, 1), ("harlow",), activity_types=("Local Community Meeting",), statuses=("held",)
     )
@@ -170,16 +170,18 @@ def test_clicking_an_event_shows_its_details(page, server, db):
     canvas.wait_for(timeout=60_000)
     page.wait_for_timeout(2500)
     # Project the event's place to the canvas (deck.gl Web Mercator: 512-pixel world at zoom 0),
-    # around the map's centre: the chosen districts' centre at zoom 8.6.
+    # around the map's first view, which fits the chosen district's outline.
+    places = measures.districts(db).assign(chosen=lambda t: t["district_id"] == "harlow")
+    view = map_layout.initial_view(places, boundaries.district_areas(places, BOUNDARIES).outlines)
     merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
-    scale = 512 * 2**8.6
+    scale = 512 * 2**view.zoom
     detail = page.get_by_text("Selected event")
     # A slow machine may still be laying out or drawing the map when the first click lands:
     # click again (from a freshly measured canvas) until the details appear, for up to a minute.
     for _ in range(12):
         box = canvas.bounding_box()
-        x = box["x"] + box["width"] / 2 + (target["lon"] - d.loc["harlow", "lon"]) / 360 * scale
-        y = box["y"] + box["height"] / 2 - (merc(target["lat"]) - merc(d.loc["harlow", "lat"])) / (2 * math.pi) * scale
+        x = box["x"] + box["width"] / 2 + (target["lon"] - view.longitude) / 360 * scale
+        y = box["y"] + box["height"] / 2 - (merc(target["lat"]) - merc(view.latitude)) / (2 * math.pi) * scale
         page.mouse.click(x, y)
         try:
             detail.wait_for(timeout=5_000)
