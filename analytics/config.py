@@ -13,7 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,9 @@ class Settings:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The checked settings from the environment; raises SettingsError naming every variable that cannot be used."""
     env = os.environ if environ is None else environ
-    return _load(tuple((s.name, env.get(s.name, "").strip()) for s in SETTINGS))
+    settings = _load(tuple((s.name, env.get(s.name, "").strip()) for s in SETTINGS))
+    # The demo folder is looked up on every call (not cached with the parsed values): it may move.
+    return replace(settings, data_dir=default_demo_dir()) if settings.using_default_demo else settings
 
 
 @lru_cache(maxsize=16)
@@ -179,7 +181,7 @@ def _load(raw: tuple[tuple[str, str], ...]) -> Settings:
         _log.warning("settings corrected: %s", message)
     using_default = values["data_dir"] is None
     if using_default:
-        values["data_dir"] = default_demo_dir()
+        values["data_dir"] = Path()  # filled by load_settings
     return Settings(using_default_demo=using_default, corrections=tuple(corrections), **values)
 
 
