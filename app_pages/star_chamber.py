@@ -11,7 +11,7 @@ from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from ui import auth, components, data, url_state
+from ui import auth, components, data, presenter, url_state
 
 
 def _editable(action) -> dict:
@@ -45,6 +45,7 @@ presenting = url_state.selectbox(
     format_func=f.district_names.get,
     container=c2,
 )
+presenter.showing(presenting, among=presenting_ids)  # the presenter's heading names it; stepping keeps to these
 result = data.sc_scorecard(version, round_key, presenting, *limits)
 if result is None:
     st.info("That district did not present at this meeting.")
