@@ -11,39 +11,16 @@ the district the page shows (a page showing one district says which with ``showi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
 from ui import url_state
 
-# Our own fixed stylesheet (no data in it), for the projector.
-_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stExpander"], [data-testid="stDownloadButton"],
-[data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stSlider"],
-[data-testid="stToggle"], [data-testid="stCheckbox"], [data-testid="stRadio"], [data-testid="stTabs"] > div:first-child,
-[data-testid="stForm"], [data-testid="stFileUploader"], [data-testid="stCaptionContainer"] { display: none !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
-.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
-  background: #ffffff !important; color: #000000 !important;
-}
-[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1rem 2.5rem 2rem 2.5rem !important; }
-h1 { font-size: 1.7rem !important; padding: 0 !important; }
-h2, h3 { font-size: 1.4rem !important; color: #000000 !important; padding: 0.2rem 0 !important; }
-[data-testid="stAlertContainer"] { font-size: 0.75rem; padding: 0.3rem 0.8rem !important; }
-/* One chart per screen: each chart's block fills the window, so the next one starts a new screen. */
-[data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]),
-[data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]) {
-  min-height: calc(100vh - 6rem); overflow: visible;
-}
-[data-testid="stVegaLiteChart"] { max-width: 100%; }
-/* A chart drawn taller than the window is scaled down to fit it, never cut off. */
-[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks {
-  max-height: calc(100vh - 7rem); width: auto !important; height: auto !important; max-width: 100%;
-}
-</style>
-"""
+# Our own fixed stylesheet and layout script (no data in either), for the projector.
+_ASSETS = Path(__file__).resolve().parents[1] / "assets"
+_CSS = "<style>" + (_ASSETS / "presenter.css").read_text(encoding="utf-8") + "</style>"
+_FIT = "<script>" + (_ASSETS / "presenter_fit.js").read_text(encoding="utf-8") + "</script>"
 FOCUS_KEYS = ("district", "presenting", "focus")
 _TOUR = "_present_tour"  # the districts Previous / Next step through, and the one stepping last narrowed the filter to
 _PAGE_SHOWS = "_present_page_shows"  # (district, districts it could show) a page declared in this run
@@ -110,10 +87,12 @@ def apply(district_ids: tuple[str, ...], names: dict[str, str]):
     Returns the heading's place: ``title`` fills it once the page has run and said what it shows.
     """
     st.html(_CSS)
+    with st.sidebar:  # hidden in presenter mode; the script still runs
+        st.html(_FIT, unsafe_allow_javascript=True)
     order = list(names)
     tour(district_ids, order)
     st.session_state.pop(_PAGE_SHOWS, None)  # the page declares again what it shows in this run
-    bar = st.container(key="present_bar")
+    bar = st.container(key="present_bar")  # presenter_fit.js also knows presenter mode is on by it
     left, mid, right, leave = bar.columns([1.3, 3, 1.3, 0.7], vertical_alignment="center")
     # Callbacks: they run before the next run, so the page runs once, for the new district.
     left.button("◀ Previous district", key="present_prev", width="stretch", on_click=_step, args=(-1, order))
