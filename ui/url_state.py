@@ -95,8 +95,9 @@ def _initial_range(keys, parse_one, default, options, format_func) -> tuple[Any,
 def _drop_if_stale(wkey: str, valid: Callable[[Any], bool]) -> None:
     """Forget a widget's state that no longer fits its options (new data), so it restarts from its default.
 
-    Values are never pushed into widget state: each widget gets the remembered
-    value as its own default, which is what the browser's reruns honour.
+    Values are not pushed into widget state: each widget gets the remembered
+    value as its own default, which is what the browser's reruns honour (tabs are
+    the exception, see ``tabs``).
     """
     if wkey in st.session_state and not valid(st.session_state[wkey]):
         del st.session_state[wkey]
