@@ -45,13 +45,15 @@ auth.sidebar_status(actor)
 # Only the pages this role may use are listed (and each page checks again).
 allowed = [p for p in PAGES if actor.can(p.permission)]
 page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed])
-if presenting:
-    presenter.apply(shared.district_ids, shared.district_names)
+# The presenter's heading is written once the page has run and said which district it shows.
+presenter_heading = presenter.apply(shared.district_ids, shared.district_names) if presenting else None
 # Filled after the page has run, so problems with the page's own link values show at once.
 link_notices = st.container()
 try:
     page.run()
 finally:
+    if presenter_heading is not None:
+        presenter.title(presenter_heading, shared.district_ids, shared.district_names)
     with link_notices:
         for message in url_state.warnings():
             st.warning(message, icon=":material/link_off:")

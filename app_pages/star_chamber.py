@@ -12,7 +12,7 @@ from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from ui import auth, components, data, table_view, url_state
+from ui import auth, components, data, presenter, table_view, url_state
 
 
 def _editable(action) -> dict:
@@ -46,6 +46,7 @@ presenting = url_state.selectbox(
     format_func=f.district_names.get,
     container=c2,
 )
+presenter.showing(presenting, among=presenting_ids)  # the presenter's heading names it; stepping keeps to these
 result = data.sc_scorecard(version, round_key, presenting, *limits)
 if result is None:
     st.info("That district did not present at this meeting.")

@@ -3,45 +3,29 @@ and buttons to step through the districts without touching a filter.
 
 On (``present=1`` in the link, or the sidebar toggle), every district-focused choice (the shared
 district filter, the Star Chamber's presenting district, the trends page's focus) moves together
-to one district at a time.
+to one district at a time: Previous / Next step through the districts chosen when stepping began
+(every district when one was chosen), in their listed order, wrapping round. The bar's heading names
+the district the page shows (a page showing one district says which with ``showing``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
 from ui import url_state
 from ui.escape import md_escape
 
-# Our own fixed stylesheet (no data in it), for the projector.
-_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stExpander"], [data-testid="stDownloadButton"],
-[data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stSlider"],
-[data-testid="stToggle"], [data-testid="stCheckbox"], [data-testid="stRadio"], [data-testid="stTabs"] > div:first-child,
-[data-testid="stForm"], [data-testid="stFileUploader"], [data-testid="stCaptionContainer"] { display: none !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
-.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
-  background: #ffffff !important; color: #000000 !important;
-}
-[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1rem 2.5rem 2rem 2.5rem !important; }
-h1 { font-size: 1.7rem !important; padding: 0 !important; }
-h2, h3 { font-size: 1.4rem !important; color: #000000 !important; padding: 0.2rem 0 !important; }
-[data-testid="stAlertContainer"] { font-size: 0.75rem; padding: 0.3rem 0.8rem !important; }
-/* One chart per screen: each chart's block fills the window, so the next one starts a new screen. */
-[data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]),
-[data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]) {
-  min-height: calc(100vh - 6rem); overflow: visible;
-}
-[data-testid="stVegaLiteChart"] { max-width: 100%; }
-/* A chart drawn taller than the window is scaled down to fit it, never cut off. */
-[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks {
-  max-height: calc(100vh - 7rem); width: auto !important; height: auto !important; max-width: 100%;
-}
-</style>
-"""
+# Our own fixed stylesheet and layout script (no data in either), for the projector.
+_ASSETS = Path(__file__).resolve().parents[1] / "assets"
+_CSS = "<style>" + (_ASSETS / "presenter.css").read_text(encoding="utf-8") + "</style>"
+_FIT = "<script>" + (_ASSETS / "presenter_fit.js").read_text(encoding="utf-8") + "</script>"
 FOCUS_KEYS = ("district", "presenting", "focus")
+_TOUR = "_present_tour"  # the districts Previous / Next step through, and the one stepping last narrowed the filter to
+_PAGE_SHOWS = "_present_page_shows"  # (district, districts it could show) a page declared in this run
+_SHOWN = "_present_shown"  # (district shown or None, districts to step through) at the end of the last run
 
 
 def is_on() -> bool:
@@ -60,30 +44,109 @@ def sidebar_toggle() -> bool:
         )
 
 
-def apply(district_ids: tuple[str, ...], names: dict[str, str]) -> None:
-    """In presenter mode: the stylesheet, and a bar with the district and next / previous / exit buttons."""
+def showing(district_id: str, among: Sequence[str] | None = None) -> None:
+    """A page that shows one district (the Star Chamber: the presenting one) names it for the presenter's heading;
+    ``among``: the districts the page can show, so Previous / Next step only through those."""
+    st.session_state[_PAGE_SHOWS] = (district_id, tuple(among) if among is not None else None)
+
+
+def tour(chosen: Sequence[str], order: Sequence[str]) -> list[str]:
+    """The districts Previous / Next step through, in the listed ``order``: the districts chosen in the filter,
+    or every district when one (or none) is chosen.
+
+    Stepping narrows the filter to one district; while the filter is still the one stepping chose, the
+    stepping continues through the list it started from, kept in this session.
+    """
+    kept = st.session_state.get(_TOUR)
+    if kept and kept["narrowed_to"] is not None and list(chosen) == [kept["narrowed_to"]]:
+        listed = [d for d in order if d in kept["districts"]]
+        if listed:
+            return listed
+    listed = [d for d in order if d in chosen]
+    districts = listed if len(listed) > 1 else list(order)
+    st.session_state[_TOUR] = {"districts": districts, "narrowed_to": None}
+    return districts
+
+
+def step(districts: Sequence[str], order: Sequence[str], current: str | None, direction: int) -> str:
+    """The district after (``direction`` 1) or before (-1) ``current`` among ``districts``, in the listed
+    ``order``, wrapping round. From a district not among them, the nearest one that way in the list; from no
+    district, the first (Next) or the last (Previous)."""
+    if current is None or current not in order:
+        return districts[0] if direction > 0 else districts[-1]
+    if current in districts:
+        return districts[(districts.index(current) + direction) % len(districts)]
+    here = order.index(current)
+    if direction > 0:
+        return next((d for d in districts if order.index(d) > here), districts[0])
+    return next((d for d in reversed(districts) if order.index(d) < here), districts[-1])
+
+
+def apply(district_ids: tuple[str, ...], names: dict[str, str]):
+    """In presenter mode: the stylesheet, and a bar with previous / next / exit buttons around a heading.
+
+    Returns the heading's place: ``title`` fills it once the page has run and said what it shows.
+    """
     st.html(_CSS)
+    with st.sidebar:  # hidden in presenter mode; the script still runs
+        st.html(_FIT, unsafe_allow_javascript=True)
     order = list(names)
-    single = len(district_ids) == 1 and district_ids[0] in order
-    current = district_ids[0] if single else None
-    # From "all districts", Next starts at the first and Previous at the last.
-    i = order.index(current) if single else -1
-    prev_i = (i - 1) % len(order) if single else len(order) - 1
-    left, mid, right, leave = st.columns([1.3, 3, 1.3, 0.7], vertical_alignment="center")
-    if left.button("◀ Previous district", key="present_prev", width="stretch"):
-        _focus(order[prev_i])
-    mid.markdown(f"## {md_escape(names[current])}" if single else "## All chosen districts")
-    if right.button("Next district ▶", key="present_next", width="stretch"):
-        _focus(order[(i + 1) % len(order)])
-    if leave.button("Exit", key="present_exit", width="stretch", help="Leave presenter mode"):
-        url_state.set_value("present", False)
-        st.rerun()
+    tour(district_ids, order)
+    st.session_state.pop(_PAGE_SHOWS, None)  # the page declares again what it shows in this run
+    bar = st.container(key="present_bar")  # presenter_fit.js also knows presenter mode is on by it
+    left, mid, right, leave = bar.columns([1.3, 3, 1.3, 0.7], vertical_alignment="center")
+    # Callbacks: they run before the next run, so the page runs once, for the new district.
+    left.button("◀ Previous district", key="present_prev", width="stretch", on_click=_step, args=(-1, order))
+    heading = mid.empty()
+    right.button("Next district ▶", key="present_next", width="stretch", on_click=_step, args=(1, order))
+    leave.button("Exit", key="present_exit", width="stretch", help="Leave presenter mode", on_click=_leave)
+    return heading
+
+
+def title(heading, district_ids: tuple[str, ...], names: dict[str, str]) -> None:
+    """Write the heading: the district the page showed (or the chosen districts), and remember it for stepping."""
+
+    order = list(names)
+    districts = tour(district_ids, order)
+    shown, among = st.session_state.get(_PAGE_SHOWS) or (None, None)
+    if shown is None and len(district_ids) == 1:
+        shown = district_ids[0]
+    if among is not None:
+        districts = [d for d in districts if d in among] or [d for d in order if d in among]
+    st.session_state[_SHOWN] = (shown, districts)
+    heading.markdown("## " + md_escape(heading_text(shown, district_ids, names)))
+
+
+def heading_text(shown: str | None, district_ids: Sequence[str], names: dict[str, str]) -> str:
+    """Whose figures these are: the district shown, else the chosen districts by name."""
+    if shown is not None:
+        return names.get(shown, shown)
+    if not district_ids:
+        return "Whole force (no district chosen)"
+    if set(district_ids) >= set(names):
+        return "All districts"
+    listed = [names[d] for d in names if d in district_ids]
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+def _step(direction: int, order: list[str]) -> None:
+    shown, districts = st.session_state.get(_SHOWN) or (None, [])
+    if districts:
+        _focus(step(districts, order, shown, direction))
+
+
+def _leave() -> None:
+    url_state.set_value("present", False)
 
 
 def _focus(district_id: str) -> None:
-    """Move every district-focused choice to ``district_id`` and run again."""
+    """Move every district-focused choice to ``district_id`` (the page then runs for it)."""
     url_state.set_value("district", [district_id])
+    # The Star Chamber's side by side follows: the district presenting before gives way to the new one.
+    before, compare = st.session_state.get("_p_presenting"), st.session_state.get("_p_compare")
+    if compare and before in compare and district_id not in compare:
+        url_state.set_value("compare", [district_id if d == before else d for d in compare])
     for key in FOCUS_KEYS[1:]:
         if f"_p_{key}" in st.session_state:
             url_state.set_value(key, district_id)
-    st.rerun()
+    st.session_state.setdefault(_TOUR, {"districts": [], "narrowed_to": None})["narrowed_to"] = district_id

@@ -100,8 +100,9 @@ def _initial_range(keys, parse_one, default, options, format_func) -> tuple[Any,
 def _drop_if_stale(wkey: str, valid: Callable[[Any], bool]) -> None:
     """Forget a widget's state that no longer fits its options (new data), so it restarts from its default.
 
-    Values are never pushed into widget state: each widget gets the remembered
-    value as its own default, which is what the browser's reruns honour.
+    Values are not pushed into widget state: each widget gets the remembered
+    value as its own default, which is what the browser's reruns honour (tabs are
+    the exception, see ``tabs``).
     """
     if wkey in st.session_state and not valid(st.session_state[wkey]):
         del st.session_state[wkey]
@@ -276,7 +277,16 @@ def tabs(key: str, sections: dict[str, str], default: str, what: str = "section"
     wkey = _wkey(key)
     labels = list(sections.values())
     _drop_if_stale(wkey, lambda v: v in labels)
-    containers = dict(zip(sections, st.tabs(labels, default=sections[value], key=wkey, on_change="rerun"), strict=True))
+    # Unlike the other widgets, st.tabs counts its ``default`` in its identity: a default that followed the
+    # remembered tab gave the widget a new identity after every switch, and the browser's next click, sent
+    # for the old one, was dropped (every other click was ignored). So the default is fixed, and the
+    # remembered tab (from the link, or from before a page switch) is given to the widget's state when the
+    # widget has none; after that the browser's clicks drive it.
+    if wkey not in st.session_state:
+        st.session_state[wkey] = sections[value]
+    containers = dict(
+        zip(sections, st.tabs(labels, default=sections[default], key=wkey, on_change="rerun"), strict=True)
+    )
     chosen = next((k for k, c in containers.items() if c.open), value)
     _remember(key, chosen, chosen)
     return chosen, containers
