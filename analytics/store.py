@@ -79,15 +79,26 @@ def write_table(data_dir: Path, table: str, frame: pd.DataFrame) -> Path:
     return target
 
 
-def data_version(data_dir: Path) -> str:
+def file_stamps(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Each Parquet file's (size, modification time in ns), by file name: what ``data_version`` fingerprints."""
+    out = {}
+    for p in sorted(Path(data_dir).glob("*.parquet")):
+        try:
+            st = p.stat()
+        except FileNotFoundError:  # replaced between the listing and the look
+            continue
+        out[p.name] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def data_version(data_dir: Path, stamps: dict[str, tuple[int, int]] | None = None) -> str:
     """A short fingerprint of the data directory's Parquet files (names, sizes, mtimes).
 
     Caches key on it, so new data is picked up without restarting the app.
     """
     h = hashlib.sha256()
-    for p in sorted(Path(data_dir).glob("*.parquet")):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    for name, (size, mtime) in (file_stamps(data_dir) if stamps is None else stamps).items():
+        h.update(f"{name}:{size}:{mtime};".encode())
     return h.hexdigest()[:16]
 
 

@@ -181,6 +181,8 @@ def _import_ui() -> None:
 with tab_import:
     _import_ui()
 
+# After an import above, the run shows the data as imported (a new version).
+version = data.data_version()
 with tab_health:
     health = imports.table_health(version)
     st.dataframe(health, hide_index=True, width="stretch")

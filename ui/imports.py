@@ -11,7 +11,7 @@ from analytics import social_import
 from analytics.config import load_settings
 from analytics.ingest import health, isolate, pipeline
 from analytics.textfiles import ExportError
-from ui import auth
+from ui import auth, data
 from ui.data import database_at
 
 MAX_UPLOAD_MB = 50
@@ -60,7 +60,9 @@ def forget() -> None:
 def commit(analysis: pipeline.Analysis, raw: bytes, **options) -> pipeline.Outcome:
     """Write the checked upload as this session's user; the role is checked again inside."""
     who = auth.actor()
-    return pipeline.commit(data_dir(), analysis, raw, who.name, who.role or "", **options)
+    outcome = pipeline.commit(data_dir(), analysis, raw, who.name, who.role or "", **options)
+    data.begin_run()  # the rest of this run shows the data as imported
+    return outcome
 
 
 def accounts() -> pd.DataFrame:
