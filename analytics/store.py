@@ -9,8 +9,10 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -61,10 +63,15 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 def write_table(data_dir: Path, table: str, frame: pd.DataFrame) -> Path:
     """Write ``frame`` as ``table`` atomically: a temporary file, fsync, then rename."""
+    return write_arrow(data_dir, table, to_arrow(table, frame))
+
+
+def write_arrow(data_dir: Path, table: str, arrow: pa.Table) -> Path:
+    """Write an Arrow table holding ``table``'s columns in contract order, sorted, atomically."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     target = table_path(data_dir, table)
-    arrow = to_arrow(table, frame)
+    arrow = arrow.cast(arrow_schema(TABLES[table]))
     fd, tmp = tempfile.mkstemp(prefix=f".{table}.", suffix=".tmp", dir=data_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -77,6 +84,58 @@ def write_table(data_dir: Path, table: str, frame: pd.DataFrame) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+@dataclass(frozen=True)
+class Upsert:
+    """What merging rows into a table on its key did."""
+
+    new: int
+    updated: int
+    same: int  # already stored exactly so
+    written: bool
+
+
+def upsert(data_dir: Path, table: str, frame: pd.DataFrame) -> Upsert:
+    """Merge ``frame``'s rows into ``table`` on its key (a row with a stored key replaces it) and write the
+    table atomically when anything changed.
+
+    The stored file is merged in DuckDB, never turned into Python objects, so the cost follows the size of
+    the incoming rows and the file's bytes rather than one Python object per stored row.
+    """
+    spec = TABLES[table]
+    incoming = to_arrow(table, frame)
+    path = table_path(data_dir, table)
+    if not path.exists():
+        if incoming.num_rows:
+            write_arrow(data_dir, table, incoming)
+        return Upsert(incoming.num_rows, 0, 0, incoming.num_rows > 0)
+    cols = ", ".join(spec.column_names)  # schema names
+    on = " AND ".join(f"s.{k} = i.{k}" for k in spec.key)
+    identical = " AND ".join(f"s.{c} IS NOT DISTINCT FROM i.{c}" for c in spec.column_names)
+    order = ", ".join(dict.fromkeys((*spec.sort_by, *spec.key)))
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        con.register("incoming", incoming)
+        stored = "'" + str(path).replace("'", "''") + "'"
+        view = f"CREATE VIEW stored AS SELECT {cols} FROM read_parquet({stored})"  # noqa: S608 (a quoted path)
+        con.execute(view)
+        counts = (
+            f"SELECT count(*) FILTER (WHERE s._hit IS NULL), count(*) FILTER (WHERE {identical}) "  # noqa: S608
+            f"FROM incoming i LEFT JOIN (SELECT *, true AS _hit FROM stored) s ON {on}"
+        )
+        new, same = con.execute(counts).fetchall()[0]
+        updated = incoming.num_rows - new - same
+        if not (new or updated):
+            return Upsert(new, updated, same, False)
+        merged = con.sql(
+            f"SELECT {cols} FROM stored s WHERE NOT EXISTS (SELECT 1 FROM incoming i WHERE {on}) "  # noqa: S608
+            f"UNION ALL SELECT {cols} FROM incoming ORDER BY {order}"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    write_arrow(data_dir, table, merged)
+    return Upsert(new, updated, same, True)
 
 
 def file_stamps(data_dir: Path) -> dict[str, tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pandas as pd
 import pytest
 import streamlit as st
 
@@ -84,6 +85,30 @@ def test_a_run_reading_parquet_starts_again_when_an_import_replaces_a_file(folde
     tile, force = _tile_and_caption(at)
     assert tile == pytest.approx(force, abs=0.55), f"tile {tile}% beside a caption quoting the force at {force}%"
     assert tile < 45, "the run started again on the imported data"
+
+
+def test_a_commit_merges_without_turning_the_table_into_python_rows(folder, monkeypatch):
+    _, changed, _ = changed_answers(folder)
+    analysis = check(folder, changed, "answers.csv", "survey_responses")
+    stored = pd.read_parquet(folder / "survey_responses.parquet")
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the stored table was turned into Python objects to merge a file of its rows")
+
+    monkeypatch.setattr(store, "read_table", refuse)
+    monkeypatch.setattr(pd, "read_parquet", refuse)
+    outcome = pipeline.commit(folder, analysis, changed, "Mo", "manager")
+    monkeypatch.undo()
+    rows_in = outcome.rows_in
+    assert rows_in == outcome.accepted + outcome.rejected + outcome.duplicates
+    after = pd.read_parquet(folder / "survey_responses.parquet")
+    # Every stored row is still there once, in the contract's order, and only the changed answers differ.
+    assert len(after) == len(stored) and not after.duplicated(["response_id", "question_id"]).any()
+    keys = ["interview_date", "district_id", "response_id", "question_id"]
+    assert after[keys].equals(after[keys].sort_values(keys).reset_index(drop=True))
+    merged = stored.merge(after, on=["response_id", "question_id"], suffixes=("", "_new"))
+    assert (merged["answer"] != merged["answer_new"]).sum() == outcome.updated > 500
+    assert (merged["weight"] == merged["weight_new"]).all()
 
 
 def test_twenty_sessions_changing_districts_see_no_mixed_page_while_imports_change_figures(demo_dir):

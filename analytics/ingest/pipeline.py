@@ -107,31 +107,6 @@ class Outcome:
         return self.new + self.updated
 
 
-def _canonical(table: str, frame: pd.DataFrame) -> dict[tuple, dict]:
-    """Rows keyed on the table's key, with values as the contract stores them."""
-    if frame.empty:
-        return {}
-    rows = store.to_arrow(table, frame).to_pylist()
-    key = TABLES[table].key
-    return {tuple(r[k] for k in key): r for r in rows}
-
-
-def merge(existing: pd.DataFrame, valid: pd.DataFrame, table: str) -> tuple[pd.DataFrame, int, int, int]:
-    """The table after upserting ``valid`` on its key: (merged, new, updated, identical to stored)."""
-    old = _canonical(table, existing)
-    incoming = _canonical(table, valid.drop(columns="_row", errors="ignore"))
-    new = updated = same = 0
-    for k, row in incoming.items():
-        if k not in old:
-            new += 1
-        elif old[k] == row:
-            same += 1
-        else:
-            updated += 1
-        old[k] = row
-    return pd.DataFrame(list(old.values()), columns=list(TABLES[table].column_names)), new, updated, same
-
-
 def _keep_original(data_dir: Path, raw: bytes, sha: str, file_name: str) -> str:
     folder = Path(data_dir) / IMPORTS / "originals"
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,12 +172,11 @@ def _commit_table(data_dir: Path, analysis: Analysis) -> Outcome:
     v = analysis.validation
     if v is None or v.missing:
         raise ValueError("The file cannot be imported: columns the table needs are missing.")
-    merged, new, updated, same = merge(store.read_table(data_dir, v.table), v.valid, v.table)
-    written = bool(new or updated)
-    if written:
-        store.write_table(data_dir, v.table, merged)
+    merged = store.upsert(data_dir, v.table, v.valid.drop(columns="_row"))
     rejected = v.rows_in - len(v.valid) - v.duplicates_in_file
-    return Outcome(v.table, v.rows_in, new, updated, v.duplicates_in_file + same, rejected, written, {})
+    return Outcome(
+        v.table, v.rows_in, merged.new, merged.updated, v.duplicates_in_file + merged.same, rejected, merged.written, {}
+    )
 
 
 def _commit_social(data_dir: Path, analysis: Analysis, options: dict) -> Outcome:
