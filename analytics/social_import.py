@@ -1,12 +1,12 @@
 """Import social-media exports into ``social_posts`` and ``social_monthly`` for an account.
 
 Post exports (X, Meta) update ``social_posts`` on the post id, then set each month
-they cover from all the month's stored posts: posts, impressions and engagements
-(``source = 'posts'``). Reach and followers are not summed from posts (a person
-reached by two posts would count twice); they come from account-level figures:
-a Page Insights export, or ``--followers`` for the month-end follower count.
-Account-level figures (``source = 'platform'``) are never overwritten by sums of
-posts; post sums only fill what they leave blank.
+they cover from all the month's stored posts: posts, impressions and engagements,
+each marked as from ``'posts'``. Reach and followers are not summed from posts (a
+person reached by two posts would count twice); they come from account-level
+figures (``'platform'``): a Page Insights export, or ``--followers`` for the
+month-end follower count. Months merge figure by figure (``analytics.social_months``):
+a sum of posts never replaces a platform figure, and a blank never blanks one.
 
 Only checked rows are written, each table atomically, under a lock; importing
 the same file twice changes nothing.
@@ -63,8 +63,12 @@ def import_file(
     followers: int | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Parse ``raw`` and merge it into the account's posts and months (nothing written on ``dry_run``)."""
-    parsed = parse(raw, file_name)
+    """Parse ``raw`` and merge it into the account's posts and months (nothing written on ``dry_run``).
+
+    This writes the tables only: ``pipeline.commit`` (the Data page and the command line) also keeps the
+    original and the audit line.
+    """
+    parsed = social_months.plausible(parse(raw, file_name))
     return import_parsed(data_dir, parsed, account_id, file_name=file_name, followers=followers, dry_run=dry_run)
 
 

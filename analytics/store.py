@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics.schema import TABLES, Table
+from analytics.schema import EARLIER_COLUMNS, TABLES, Table
 
 # Small row groups keep min/max statistics tight, so DuckDB can skip groups
 # outside a filtered date range (the files are sorted by date).
@@ -117,8 +117,9 @@ def upsert(data_dir: Path, table: str, frame: pd.DataFrame) -> Upsert:
     con = duckdb.connect(config={"threads": 2})
     try:
         con.register("incoming", incoming)
-        stored = "'" + str(path).replace("'", "''") + "'"
-        view = f"CREATE VIEW stored AS SELECT {cols} FROM read_parquet({stored})"  # noqa: S608 (a quoted path)
+        earlier = earlier_columns(table, path)
+        columns = ", ".join(f"({earlier[c]}) AS {c}" if c in earlier else c for c in spec.column_names)
+        view = f"CREATE VIEW stored AS SELECT {columns} FROM read_parquet({_quoted(path)})"  # noqa: S608
         con.execute(view)
         counts = (
             f"SELECT count(*) FILTER (WHERE s._hit IS NULL), count(*) FILTER (WHERE {identical}) "  # noqa: S608
@@ -161,12 +162,33 @@ def data_version(data_dir: Path, stamps: dict[str, tuple[int, int]] | None = Non
     return h.hexdigest()[:16]
 
 
+def earlier_columns(table: str, path: Path) -> dict[str, str]:
+    """Columns of ``table`` that the file at ``path``, written under an earlier contract, lacks: each with the
+    SQL over the file's own columns that gives it (``schema.EARLIER_COLUMNS``)."""
+    rules = EARLIER_COLUMNS.get(table)
+    if not rules:
+        return {}
+    present = set(pq.read_schema(path).names)
+    return {name: sql for name, sql in rules.items() if name not in present}
+
+
 def read_table(data_dir: Path, table: str) -> pd.DataFrame:
-    """``table`` as stored in ``data_dir``, or an empty frame with its columns when it has no file yet."""
+    """``table`` as stored in ``data_dir``, or an empty frame with its columns when it has no file yet
+    (a file written under an earlier contract is read in the current one's columns)."""
     path = table_path(data_dir, table)
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[table].column_names})
-    return pd.read_parquet(path)
+    earlier = earlier_columns(table, path)
+    if not earlier:
+        return pd.read_parquet(path)
+    cols = ", ".join(f"({earlier[c]}) AS {c}" if c in earlier else c for c in TABLES[table].column_names)
+    with duckdb.connect(config={"threads": 1}) as con:
+        select = f"SELECT {cols} FROM read_parquet({_quoted(path)})"  # noqa: S608 (schema SQL, a quoted path)
+        return con.sql(select).to_arrow_table().to_pandas()
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 @contextmanager

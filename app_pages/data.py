@@ -37,6 +37,16 @@ def _report(analysis) -> None:
         )
         st.dataframe(problems, hide_index=True, width="stretch")
         components.download_csv(problems, "import_problems.csv", key="dl_problems")
+    if v.warnings:
+        st.markdown(f"**Rows that will be imported but are worth checking: {len(v.warnings):,}**")
+        st.dataframe(
+            pd.DataFrame(
+                [(w.row, w.column, w.value, w.message) for w in v.warnings[:5000]],
+                columns=["Row", "Column", "Value", "Check"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _mapping_editor(analysis) -> dict:

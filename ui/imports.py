@@ -23,8 +23,9 @@ def data_dir() -> Path:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Ids that exist (districts, questions, accounts, meetings) and each question's answers."""
+def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """Ids that exist (districts, questions, accounts, meetings), each question's answers and each district's
+    local authority codes."""
     db = database_at(version)
     known = {
         "districts": set(db.query("SELECT district_id AS v FROM districts")["v"]),
@@ -34,7 +35,9 @@ def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     }
     q = db.query("SELECT question_id, answers FROM survey_questions")
     answers = {r.question_id: set(r.answers) for r in q.itertuples(index=False)}
-    return known, answers
+    d = db.query("SELECT district_id, lad_codes FROM districts")
+    lads = {r.district_id: set(r.lad_codes) for r in d.itertuples(index=False)}
+    return known, answers, lads
 
 
 def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mapping, constants) -> pipeline.Analysis:
@@ -43,10 +46,10 @@ def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mappin
     kept = st.session_state.get(_KEY)
     if kept and kept[0] == key:
         return kept[1]
-    known, answers = known_ids(version)
+    known, answers, lads = known_ids(version)
     with st.spinner("Reading and checking the file (in a separate process)..."):
         result = isolate.run_isolated(
-            pipeline.analyse, raw, file_name, target, sheet, mapping, constants, known, answers
+            pipeline.analyse, raw, file_name, target, sheet, mapping, constants, known, answers, lads
         )
     st.session_state[_KEY] = (key, result)
     return result

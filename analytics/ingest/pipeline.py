@@ -15,12 +15,12 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from analytics import access, engine, social_exports, social_import, store
+from analytics import access, engine, social_exports, social_import, social_months, store
 from analytics.ingest.readers import cell_text, read_file
 from analytics.ingest.validate import Validation, auto_mapping, validate
 from analytics.schema import TABLES
@@ -64,11 +64,14 @@ def analyse(
     constants: dict[str, str] | None = None,
     known: dict[str, set[str]] | None = None,
     answers: dict[str, set[str]] | None = None,
+    lads: dict[str, set[str]] | None = None,
+    today: date | None = None,
 ) -> Analysis:
-    """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export)."""
+    """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export); ``today``
+    is the day the dates are checked against (the day of the import)."""
     out = Analysis(file_name, digest(raw), len(raw), target)
     if target == SOCIAL:
-        out.social = social_exports.parse(raw, file_name)
+        out.social = social_months.plausible(social_exports.parse(raw, file_name), today)
         out.kind, out.encoding = out.social.layout.title, out.social.encoding
         records = out.social.records.drop(columns="row").head(PREVIEW_ROWS)
         out.preview = records.map(cell_text) if len(records) else records
@@ -85,7 +88,7 @@ def analyse(
     )
     auto = auto_mapping(table.columns, target)
     out.mapping = {c: (mapping or {}).get(c, auto[c]) for c in auto} if mapping is not None else auto
-    out.validation = validate(table, target, out.mapping, constants, known, answers)
+    out.validation = validate(table, target, out.mapping, constants, known, answers, lads, today)
     return out
 
 
@@ -172,8 +175,19 @@ def _commit_table(data_dir: Path, analysis: Analysis) -> Outcome:
     v = analysis.validation
     if v is None or v.missing:
         raise ValueError("The file cannot be imported: columns the table needs are missing.")
-    merged = store.upsert(data_dir, v.table, v.valid.drop(columns="_row"))
+    rows = v.valid.drop(columns="_row")
     rejected = v.rows_in - len(v.valid) - v.duplicates_in_file
+    if v.table == "social_monthly":
+        # Figure by figure, as the social-media imports merge months (under their lock): a blank never blanks.
+        with store.locked(data_dir, "social_import"):
+            stored = store.read_table(data_dir, v.table)
+            monthly, new, updated, same = social_months.merge_rows(stored, rows)
+            if new or updated:
+                store.write_table(data_dir, v.table, monthly)
+        return Outcome(
+            v.table, v.rows_in, new, updated, v.duplicates_in_file + same, rejected, bool(new or updated), {}
+        )
+    merged = store.upsert(data_dir, v.table, rows)
     return Outcome(
         v.table, v.rows_in, merged.new, merged.updated, v.duplicates_in_file + merged.same, rejected, merged.written, {}
     )
