@@ -308,6 +308,34 @@ def _tab(at, label):
     return next(t for t in at.tabs if t.label == label)
 
 
+def test_command_line_imports_are_audited_kept_and_listed_like_the_data_page(folder, monkeypatch, app_env):
+    import subprocess
+    import sys
+
+    f = folder.parent / "Feb-01-2025_Feb-28-2025_100000000000001.csv"
+    raw = s.meta_file()
+    f.write_bytes(raw)
+    run = subprocess.run(
+        [sys.executable, "-m", "analytics.social_import", "--data-dir", str(folder), "import", "--account",
+         "fb_harlow", str(f)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "rows in 3 = accepted 3 + rejected 0 + duplicates in the file 0" in run.stdout
+    log = pipeline.audit_log(folder)
+    assert len(log) == 1
+    line = log.iloc[0]
+    assert line["via"] == "command line" and line["who"].endswith("(command line)")
+    assert (line["file"], line["sha256"], line["table"]) == (f.name, pipeline.digest(raw), "social_posts")
+    assert (line["rows_in"], line["accepted"], line["rejected"], line["duplicates"]) == (3, 3, 0, 0)
+    kept = folder / "_imports" / "originals" / line["kept_as"]
+    assert kept.read_bytes() == raw
+    # The Data page's Import history lists it.
+    at = _data_page(folder, monkeypatch)
+    history = _tab(at, "Import history").dataframe[0].value
+    assert list(history["file"]) == [f.name] and list(history["via"]) == ["command line"]
+
+
 def test_the_data_page_lists_each_refused_row_and_imports_the_rest(folder, monkeypatch, app_env):
     at = _data_page(folder, monkeypatch)
     at.selectbox(key="import_target").set_value("social_monthly").run()
@@ -336,7 +364,7 @@ def test_the_data_page_lists_each_refused_row_and_imports_the_rest(folder, monke
     assert list(mine["month_start"]) == [date(2026, 10, 1)] and list(mine["followers_source"]) == ["platform"]
     # The history, drawn after the import in the same run, already lists it.
     history = _tab(at, "Import history").dataframe[0].value
-    assert list(history["file"]) == ["monthly.csv"]
+    assert list(history["file"]) == ["monthly.csv"] and list(history["via"]) == ["Data page"]
 
 
 def test_the_data_page_shows_weights_worth_checking(folder, monkeypatch, app_env):

@@ -105,6 +105,8 @@ class Outcome:
     written: bool
     record: dict
 
+    report: social_import.ImportReport | None = None  # a social-media export's own report
+
     @property
     def accepted(self) -> int:
         return self.new + self.updated
@@ -135,8 +137,14 @@ def _audit(data_dir: Path, record: dict) -> None:
         os.fsync(fh.fileno())
 
 
-def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, **social_options) -> Outcome:
-    """Write a checked upload (managers and admins only); refused if the bytes are not the ones checked."""
+def commit(
+    data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, via: str = "Data page", **social_options
+) -> Outcome:
+    """Write a checked upload (managers and admins only); refused if the bytes are not the ones checked.
+
+    Every import, from the Data page or the command line (``via``), keeps its original bytes and appends
+    one line to the audit log, which the Data page's Import history lists.
+    """
     access.require(role, "import")
     if digest(raw) != analysis.sha256:
         raise ValueError("The file changed since it was checked: check it again before importing.")
@@ -151,6 +159,7 @@ def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, 
             "at": datetime.now().isoformat(timespec="seconds"),
             "who": who,
             "role": role,
+            "via": via,
             "file": analysis.file_name,
             "sha256": analysis.sha256,
             "bytes": analysis.size,
@@ -205,7 +214,7 @@ def _commit_social(data_dir: Path, analysis: Analysis, options: dict) -> Outcome
         new, updated, dupes = parsed.accepted, 0, parsed.duplicates
     record = {"account_id": options["account_id"], "months": [f"{m:%Y-%m}" for m in report.months]}
     table = "social_posts" if parsed.layout.level == "post" else "social_monthly"
-    return Outcome(table, parsed.rows_in, new, updated, dupes, rejected, report.written, record)
+    return Outcome(table, parsed.rows_in, new, updated, dupes, rejected, report.written, record, report)
 
 
 def audit_log(data_dir: Path) -> pd.DataFrame:
