@@ -213,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             else:
                 report = pipeline.commit(
-                    data_dir, analysis, raw, who, "admin", via="command line", account_id=args.account,
-                    followers=followers,
+                    data_dir, analysis, raw, who, "admin", via="command line", rebuild_in_background=False,
+                    account_id=args.account, followers=followers,
                 ).report  # fmt: skip
         except (ExportError, ImportRefused, OSError) as exc:
             print(f"{path.name}: not imported: {exc}", file=sys.stderr)

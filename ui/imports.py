@@ -24,20 +24,9 @@ def data_dir() -> Path:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
-    """Ids that exist (districts, questions, accounts, meetings), each question's answers and each district's
-    local authority codes."""
-    db = database_at(version)
-    known = {
-        "districts": set(db.query("SELECT district_id AS v FROM districts")["v"]),
-        "survey_questions": set(db.query("SELECT question_id AS v FROM survey_questions")["v"]),
-        "social_accounts": set(db.query("SELECT account_id AS v FROM social_accounts")["v"]),
-        "star_chamber_meetings": set(db.query("SELECT meeting_id AS v FROM star_chamber_meetings")["v"]),
-    }
-    q = db.query("SELECT question_id, answers FROM survey_questions")
-    answers = {r.question_id: set(r.answers) for r in q.itertuples(index=False)}
-    d = db.query("SELECT district_id, lad_codes FROM districts")
-    lads = {r.district_id: set(r.lad_codes) for r in d.itertuples(index=False)}
-    return known, answers, lads
+    """What an upload is checked against: ids that exist, each question's answers, each district's local
+    authority codes."""
+    return pipeline.reference_values(database_at(version))
 
 
 def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mapping, constants) -> pipeline.Analysis:

@@ -55,6 +55,22 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def reference_values(db) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """What an upload is checked against, from the stored data: the ids that exist (districts, questions,
+    accounts, meetings), each question's answers, and each district's local authority codes."""
+    known = {
+        "districts": set(db.query("SELECT district_id AS v FROM districts")["v"]),
+        "survey_questions": set(db.query("SELECT question_id AS v FROM survey_questions")["v"]),
+        "social_accounts": set(db.query("SELECT account_id AS v FROM social_accounts")["v"]),
+        "star_chamber_meetings": set(db.query("SELECT meeting_id AS v FROM star_chamber_meetings")["v"]),
+    }
+    q = db.query("SELECT question_id, answers FROM survey_questions")
+    answers = {r.question_id: set(r.answers) for r in q.itertuples(index=False)}
+    d = db.query("SELECT district_id, lad_codes FROM districts")
+    lads = {r.district_id: set(r.lad_codes) for r in d.itertuples(index=False)}
+    return known, answers, lads
+
+
 def analyse(
     raw: bytes,
     file_name: str,
@@ -138,12 +154,21 @@ def _audit(data_dir: Path, record: dict) -> None:
 
 
 def commit(
-    data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, via: str = "Data page", **social_options
+    data_dir: Path,
+    analysis: Analysis,
+    raw: bytes,
+    who: str,
+    role: str,
+    via: str = "Data page",
+    rebuild_in_background: bool = True,
+    **social_options,
 ) -> Outcome:
     """Write a checked upload (managers and admins only); refused if the bytes are not the ones checked.
 
     Every import, from the Data page or the command line (``via``), keeps its original bytes and appends
-    one line to the audit log, which the Data page's Import history lists.
+    one line to the audit log, which the Data page's Import history lists. The engine file is rebuilt in
+    a background thread unless ``rebuild_in_background`` is false (a command that exits when done builds
+    it itself: a thread still inside DuckDB when the process ends aborts it).
     """
     access.require(role, "import")
     if digest(raw) != analysis.sha256:
@@ -174,7 +199,7 @@ def commit(
             "written": outcome.written,
         }
         _audit(data_dir, outcome.record)
-    if outcome.written and outcome.table in engine.SORTED:
+    if rebuild_in_background and outcome.written and outcome.table in engine.SORTED:
         # The sorted copy and rollups are rebuilt for the new data; Parquet answers until it is ready.
         engine.build_in_background(data_dir)
     return outcome
