@@ -224,9 +224,7 @@ SOCIAL_ACCOUNTS = _register(
 SOCIAL_MONTHLY = _register(
     Table(
         "social_monthly",
-        "Monthly figures per account, each with its source. Imports merge figure by figure: a figure a row "
-        "leaves blank never blanks a stored one, and a sum of posts never replaces a platform figure (the post "
-        "count apart, which follows the stored posts).",
+        "Monthly figures per account, each with its source.",
         (
             _c("account_id", "VARCHAR", "Account the figures belong to."),
             _c("month_start", "DATE", "First day of the month.", period="month"),

@@ -100,7 +100,7 @@ def test_us_dates_are_not_guessed(folder):
     # 04/01/2026 is read the UK way, 4 January, which is then no month's first day.
     assert [(p.row, p.message[:38]) for p in v.problems] == [
         (2, "is not a date in the column's format, "),
-        (3, "is not the first day of a month: this "),
+        (3, "is not the first day of a month (write"),
     ]
     assert v.problems[1].value == "2026-01-04" and v.valid.empty
 

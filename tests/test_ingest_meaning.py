@@ -66,10 +66,8 @@ def test_a_month_column_refuses_a_date_that_is_not_the_first_of_its_month(folder
     analysis, outcome = _commit(folder, raw, "x_harlow_monthly.csv", "social_monthly")
     v = analysis.validation
     assert _messages(v) == {
-        3: "is not the first day of a month: this column names the month by its first day "
-        "(write 2026-08-01 for August 2026)",
-        5: "is not the first day of a month: this column names the month by its first day "
-        "(write 2026-10-01 for October 2026)",
+        3: "is not the first day of a month (write 2026-08-01 for August 2026)",
+        5: "is not the first day of a month (write 2026-10-01 for October 2026)",
     }
     assert {p.value for p in v.problems} == {"2026-08-15", "2026-10-31"}
     assert (outcome.rows_in, outcome.new, outcome.rejected, outcome.duplicates) == (5, 3, 2, 0)
@@ -97,10 +95,7 @@ def test_a_quarter_column_refuses_a_date_that_does_not_start_a_quarter(folder):
     )
     v = check(folder, raw, "benchmarks.csv", "benchmarks").validation
     assert list(v.valid["quarter_start"]) == [date(2026, 7, 1)]
-    assert _messages(v) == {
-        3: "is not the first day of a quarter (1 January, April, July or October): this column names the quarter "
-        "by its first day (write 2026-07-01 for the quarter holding it)"
-    }
+    assert _messages(v) == {3: "is not the first day of a quarter (write 2026-07-01 for the quarter holding 1 August)"}
 
 
 # --- dates outside a plausible window ----------------------------------------------------------------------
@@ -142,6 +137,16 @@ def test_the_window_follows_the_day_of_the_import_and_plans_may_lie_further_ahea
     raw = (header + event.format("E-A", year, year) + event.format("E-B", three, three)).encode()
     v = pipeline.analyse(raw, "e.csv", "engagement_events").validation
     assert list(v.valid["event_id"]) == ["E-A"] and {p.column for p in v.problems} == {"start_at", "end_at"}
+
+
+def test_an_export_row_dated_far_ahead_is_reported_and_the_rest_imported(folder):
+    add_account(folder, "x_harlow", "harlow", "X", "@EP_Harlow", "Harlow on X")
+    rows = [*s.X_LEGACY_ROWS, s.x_legacy_row("1410000000000000077", "Typed in 2199", "2199-06-30 16:00 +0000", 10, 1)]
+    report = import_file(folder, s.x_legacy_file(rows), "x_harlow")
+    assert (report.rows_in, report.accepted, report.rejected, report.duplicates) == (4, 3, 1, 0)
+    assert [(p.row, p.column, p.reason[:9]) for p in report.problems] == [(5, "time", "is after ")]
+    posts = store.read_table(folder, "social_posts")
+    assert "x:1410000000000000077" not in set(posts["post_id"]) and report.posts_added == 3
 
 
 # --- survey weights ------------------------------------------------------------------------------------------
@@ -349,8 +354,7 @@ def test_the_data_page_lists_each_refused_row_and_imports_the_rest(folder, monke
             "Row": 3,
             "Column": "month_start",
             "Value": "2026-11-17",
-            "Problem": "is not the first day of a month: this column names the month by its first day "
-            "(write 2026-11-01 for November 2026)",
+            "Problem": "is not the first day of a month (write 2026-11-01 for November 2026)",
         }
     ]
     button = next(b for b in importer.button if b.key == "confirm_import")

@@ -254,16 +254,10 @@ def date_message(value: date | datetime, col: Column, today: date) -> str:
     if day > last:
         return f"is after {last.day} {last:%B %Y}, too far ahead of today: check the year"
     if col.period == "month" and day.day != 1:
-        return (
-            "is not the first day of a month: this column names the month by its first day "
-            f"(write {day.replace(day=1):%Y-%m-%d} for {day:%B %Y})"
-        )
+        return f"is not the first day of a month (write {day.replace(day=1):%Y-%m-%d} for {day:%B %Y})"
     if col.period == "quarter" and (day.day != 1 or day.month % 3 != 1):
         start = day.replace(month=day.month - (day.month - 1) % 3, day=1)
-        return (
-            "is not the first day of a quarter (1 January, April, July or October): this column names the "
-            f"quarter by its first day (write {start:%Y-%m-%d} for the quarter holding it)"
-        )
+        return f"is not the first day of a quarter (write {start:%Y-%m-%d} for the quarter holding {day.day} {day:%B})"
     return ""
 
 
