@@ -31,7 +31,8 @@ actor = auth.remember(auth.current())
 auth.sign_in_gate(actor)
 try:
     data.ensure_demo_data()
-    data.database()
+    # The run is pinned to the data as it is now: every figure on the page comes from this one version.
+    data.begin_run()
 except DataError as exc:
     logging.getLogger(__name__).error("cannot open data: %s", exc)
     st.error(f"The dashboard cannot open its data. {components.md_escape(exc.user_message)}", icon=":material/error:")
@@ -39,7 +40,11 @@ except DataError as exc:
 
 components.accessible_styles()
 components.synthetic_banner()
-shared = filters.render_shared()
+try:
+    shared = filters.render_shared()
+except data.DataChanged:
+    data.end_run()
+    st.rerun()  # an import landed while the filters were read from Parquet: start again on the new data
 presenting = presenter.sidebar_toggle()
 auth.sidebar_status(actor)
 # Only the pages this role may use are listed (and each page checks again).
@@ -51,9 +56,12 @@ presenter_heading = presenter.apply(shared.district_ids, shared.district_names) 
 link_notices = st.container()
 try:
     page.run()
+except data.DataChanged:
+    st.rerun()  # as above: the page read Parquet files an import replaced mid-run
 finally:
     if presenter_heading is not None:
         presenter.title(presenter_heading, shared.district_ids, shared.district_names)
+    data.end_run()
     with link_notices:
         for message in url_state.warnings():
             st.warning(message, icon=":material/link_off:")

@@ -16,6 +16,12 @@ class Column:
     enum: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # True when the value must be above ``minimum``, not merely at least it (a survey weight).
+    above_minimum: bool = False
+    # A DATE column that names a period by its first day: "month" or "quarter".
+    period: str | None = None
+    # A date that may lie well ahead: a plan (an event, a meeting, a due date), not a record of what happened.
+    planned: bool = False
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ def _view_sql(table: Table, path: Path | None, in_memory: bool = False) -> str:
         cols = ", ".join(f"CAST(NULL AS {c.type}) AS {_ident(c.name)}" for c in table.columns)
         select = f"SELECT {cols} WHERE false"
     else:
-        cols = ", ".join(f"CAST({_ident(c.name)} AS {c.type}) AS {c.name}" for c in table.columns)
+        # A file written under an earlier contract gives the columns it lacks from its own (schema SQL).
+        earlier = store.earlier_columns(table.name, path)
+        cols = ", ".join(f"CAST({earlier.get(c.name, _ident(c.name))} AS {c.type}) AS {c.name}" for c in table.columns)
         select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"  # noqa: S608 (schema names)
     return f"CREATE {'TABLE' if in_memory else 'VIEW'} {_ident(table.name)} AS {select}"
 

@@ -7,6 +7,10 @@ specific to one force: districts, questions and benchmark groups are data.
 
 from __future__ import annotations
 
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
 from analytics.contract_types import Column, Table  # re-exported: callers find them here
 from analytics.vocabulary import (  # re-exported: the contract's enums and questions
     ACTION_STATUSES,
@@ -22,16 +26,22 @@ from analytics.vocabulary import (  # re-exported: the contract's enums and ques
     PLATFORMS,
     POST_TAGS,
     SEXES,
+    SOCIAL_FIGURES,
     SOCIAL_SOURCES,
     STRANDS,
     TELL_CHANNELS,
 )
 
-CONTRACT_VERSION = "2"
+CONTRACT_VERSION = "3"
 
 
 def _c(name: str, type_: str, description: str, **kw) -> Column:
     return Column(name, type_, description, **kw)
+
+
+def figure_source(figure: str) -> str:
+    """The social_monthly column saying where ``figure`` came from."""
+    return f"{figure}_source"
 
 
 TABLES: dict[str, Table] = {}
@@ -99,10 +109,17 @@ SURVEY_RESPONSES = _register(
             _c(
                 "lad_code",
                 "VARCHAR",
-                "ONS local authority district code of the respondent, where known.",
+                "ONS local authority district code of the respondent, where known; one of the district's lad_codes.",
                 nullable=True,
             ),
-            _c("weight", "DOUBLE", "Survey weight (design and demographic correction).", minimum=0),
+            _c(
+                "weight",
+                "DOUBLE",
+                "Survey weight (design and demographic correction); one more than 20 times the file's median "
+                "is reported for checking.",
+                minimum=0,
+                above_minimum=True,
+            ),
             _c("age_band", "VARCHAR", "Age band of the respondent.", enum=AGE_BANDS),
             _c("sex", "VARCHAR", "Sex of the respondent.", enum=SEXES),
             _c("ethnic_group", "VARCHAR", "Ethnic group of the respondent.", enum=ETHNIC_GROUPS),
@@ -120,7 +137,7 @@ BENCHMARKS = _register(
         "benchmarks",
         "Comparator figures by quarter, question and group (Most Similar Group, national).",
         (
-            _c("quarter_start", "DATE", "First day of the quarter the figure refers to."),
+            _c("quarter_start", "DATE", "First day of the quarter the figure refers to.", period="quarter"),
             _c("question_id", "VARCHAR", "Question the figure refers to."),
             _c("group_id", "VARCHAR", "Comparator group.", enum=BENCHMARK_GROUPS),
             _c("value_pct", "DOUBLE", "Published percentage positive.", minimum=0, maximum=100),
@@ -141,8 +158,8 @@ ENGAGEMENT_EVENTS = _register(
         (
             _c("event_id", "VARCHAR", "Identifier of the event."),
             _c("district_id", "VARCHAR", "District that ran the event."),
-            _c("start_at", "TIMESTAMP", "Start date and time (local time)."),
-            _c("end_at", "TIMESTAMP", "End date and time (local time)."),
+            _c("start_at", "TIMESTAMP", "Start date and time (local time).", planned=True),
+            _c("end_at", "TIMESTAMP", "End date and time (local time).", planned=True),
             _c("activity_type", "VARCHAR", "Kind of activity.", enum=ACTIVITY_TYPES),
             _c("title", "VARCHAR", "Title as published."),
             _c("venue", "VARCHAR", "Venue name, or the platform for online events.", nullable=True),
@@ -207,10 +224,10 @@ SOCIAL_ACCOUNTS = _register(
 SOCIAL_MONTHLY = _register(
     Table(
         "social_monthly",
-        "Monthly figures per account.",
+        "Monthly figures per account, each with its source.",
         (
             _c("account_id", "VARCHAR", "Account the figures belong to."),
-            _c("month_start", "DATE", "First day of the month."),
+            _c("month_start", "DATE", "First day of the month.", period="month"),
             _c(
                 "followers",
                 "INTEGER",
@@ -235,12 +252,16 @@ SOCIAL_MONTHLY = _register(
                 minimum=0,
             ),
             _c("posts", "INTEGER", "Posts published in the month.", nullable=True, minimum=0),
-            _c(
-                "source",
-                "VARCHAR",
-                "Where the figures came from: 'platform' (account-level figures from the platform or entered "
-                "by hand) or 'posts' (posts, impressions and engagements summed from the month's imported posts).",
-                enum=SOCIAL_SOURCES,
+            *(
+                _c(
+                    figure_source(f),
+                    "VARCHAR",
+                    f"Where {f} came from: 'platform' (an account-level figure from the platform or entered by hand) "
+                    f"or 'posts' (summed from the month's imported posts); null when {f} is.",
+                    nullable=True,
+                    enum=SOCIAL_SOURCES,
+                )
+                for f in SOCIAL_FIGURES
             ),
         ),
         key=("account_id", "month_start"),
@@ -283,7 +304,7 @@ MAP_VIEWS = _register(
         "Views of the public engagement-activity map, per district per month.",
         (
             _c("district_id", "VARCHAR", "District whose map page was viewed."),
-            _c("month_start", "DATE", "First day of the month."),
+            _c("month_start", "DATE", "First day of the month.", period="month"),
             _c("views", "INTEGER", "Page views in the month.", minimum=0),
         ),
         key=("district_id", "month_start"),
@@ -299,7 +320,7 @@ STAR_CHAMBER_MEETINGS = _register(
         "One row per Star Chamber meeting (one district presenting to the panel).",
         (
             _c("meeting_id", "VARCHAR", "Identifier of the meeting."),
-            _c("meeting_date", "DATE", "Date of the meeting."),
+            _c("meeting_date", "DATE", "Date of the meeting.", planned=True),
             _c("district_id", "VARCHAR", "District presenting."),
             _c("chair", "VARCHAR", "Role of the chair."),
             _c("notes", "VARCHAR", "Short public note of the meeting.", nullable=True),
@@ -322,7 +343,7 @@ STAR_CHAMBER_ACTIONS = _register(
             _c("theme", "VARCHAR", "Theme of the action.", enum=MEETING_THEMES),
             _c("text", "VARCHAR", "What is to be done."),
             _c("owner", "VARCHAR", "Who is responsible (role)."),
-            _c("due_date", "DATE", "When it is due."),
+            _c("due_date", "DATE", "When it is due.", planned=True),
             _c("status", "VARCHAR", "Progress.", enum=ACTION_STATUSES),
             _c("update_note", "VARCHAR", "Latest update.", nullable=True),
             _c("updated_at", "TIMESTAMP", "When the action was last changed."),
@@ -342,8 +363,8 @@ ANNOTATIONS = _register(
         "Marks on time axes: events and survey method changes.",
         (
             _c("annotation_id", "VARCHAR", "Identifier of the annotation."),
-            _c("start_date", "DATE", "Date it starts."),
-            _c("end_date", "DATE", "Date it ends (null for a single day).", nullable=True),
+            _c("start_date", "DATE", "Date it starts.", planned=True),
+            _c("end_date", "DATE", "Date it ends (null for a single day).", nullable=True, planned=True),
             _c("district_id", "VARCHAR", "District it applies to (null for the whole force).", nullable=True),
             _c("label", "VARCHAR", "Text shown on the chart."),
             _c("kind", "VARCHAR", "Event, or a method change that breaks trend lines.", enum=ANNOTATION_KINDS),
@@ -368,3 +389,26 @@ def whitelisted(identifier: str, allowed: tuple[str, ...]) -> str:
     if identifier not in allowed:
         raise ValueError(f"{identifier!r} is not one of {', '.join(allowed)}")
     return identifier
+
+
+# --- files written under an earlier contract -----------------------------------------
+
+# Table -> column -> how a file written under an earlier contract gives it (SQL over that file's columns),
+# used when the file lacks the column. Contract 2 kept one source per social_monthly row.
+EARLIER_COLUMNS: dict[str, dict[str, str]] = {
+    "social_monthly": {figure_source(f): f"CASE WHEN {f} IS NOT NULL THEN source END" for f in SOCIAL_FIGURES},
+}
+
+# --- dates a file may hold -------------------------------------------------------------
+
+EARLIEST_DATE = date(2000, 1, 1)
+# A record of what happened may be dated at most this many months after the import (a month's figures
+# entered on its last day, a clock a few hours out); a planned date (``Column.planned``) up to the longer.
+MONTHS_AHEAD = 1
+PLANNED_MONTHS_AHEAD = 24
+
+
+def date_window(column: Column, today: date) -> tuple[date, date]:
+    """The first and last dates ``column`` may hold in a file imported on ``today``."""
+    ahead = PLANNED_MONTHS_AHEAD if column.planned else MONTHS_AHEAD
+    return EARLIEST_DATE, today + relativedelta(months=ahead)

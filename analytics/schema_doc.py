@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
-from analytics.schema import CONTRACT_VERSION, TABLES
+from analytics.schema import CONTRACT_VERSION, EARLIEST_DATE, MONTHS_AHEAD, PLANNED_MONTHS_AHEAD, TABLES, Column
 from analytics.vocabulary import STANDARD_QUESTIONS
+
+
+def _months(n: int) -> str:
+    return "a month" if n == 1 else f"{n} months"
+
+
+def _allowed(c: Column) -> str:
+    """The values ``c`` allows, in words."""
+    if c.enum:
+        return "; ".join(c.enum)
+    if c.type in ("DATE", "TIMESTAMP"):
+        ahead = _months(PLANNED_MONTHS_AHEAD if c.planned else MONTHS_AHEAD)
+        first = f"the first day of a {c.period}, " if c.period else ""
+        return f"{first}from {EARLIEST_DATE:%Y-%m-%d} to {ahead} after the import"
+    if c.minimum is not None and c.maximum is not None:
+        return f"{c.minimum:g} to {c.maximum:g}"
+    if c.minimum is not None:
+        finite = ", finite" if c.type == "DOUBLE" else ""
+        return f"{'above' if c.above_minimum else 'at least'} {c.minimum:g}{finite}"
+    return ""
 
 
 def contract_markdown() -> str:
@@ -23,12 +43,9 @@ def contract_markdown() -> str:
         ]
         lines += ["| column | type | null | description | allowed values |", "|---|---|---|---|---|"]
         for c in t.columns:
-            allowed = "; ".join(c.enum) if c.enum else ""
-            if c.minimum is not None and c.maximum is not None:
-                allowed = f"{c.minimum:g} to {c.maximum:g}"
-            elif c.minimum is not None:
-                allowed = f"at least {c.minimum:g}"
-            lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {c.description} | {allowed} |")
+            lines.append(
+                f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {c.description} | {_allowed(c)} |"
+            )
         lines.append("")
     lines += [
         "## Standard survey questions",

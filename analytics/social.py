@@ -34,7 +34,7 @@ MIN_POSTS_FOR_TAG = 5
 
 _MONTHS_SQL = """
 SELECT a.account_id, a.district_id, a.platform, a.name AS account, a.handle,
-       m.month_start, m.followers, m.reach, m.impressions, m.engagements, m.posts, m.source
+       m.month_start, m.followers, m.reach, m.impressions, m.engagements, m.posts
 FROM social_monthly m JOIN social_accounts a USING (account_id)
 WHERE m.month_start >= $f AND m.month_start < $t
   AND (a.district_id IS NULL OR list_contains($districts, a.district_id))

@@ -17,6 +17,7 @@ without regard to case or spacing, and extra columns are ignored.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -131,7 +132,9 @@ def parse_rows(
     records = pd.DataFrame({"row": [n for n, _ in body], time_field: when, **counts})
     if layout.level == "post":
         records["post_id"] = [layout.id_prefix + v.removeprefix("'") for v in cell["post_id"]]
-        records["text"] = cell.get("text", [""] * len(body))
+        text = cell.get("text", [""] * len(body))
+        # X writes a post's text with HTML entities ("&amp;" for "&"); the text is stored as people wrote it.
+        records["text"] = [html.unescape(t) for t in text] if layout.platform == "X" else text
         if layout.key == "meta_posts":
             # The aggregate column where given; otherwise its parts, where Meta blanks low counts.
             none = pd.Series(pd.NA, index=records.index, dtype="Int64")

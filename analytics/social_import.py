@@ -1,15 +1,17 @@
 """Import social-media exports into ``social_posts`` and ``social_monthly`` for an account.
 
 Post exports (X, Meta) update ``social_posts`` on the post id, then set each month
-they cover from all the month's stored posts: posts, impressions and engagements
-(``source = 'posts'``). Reach and followers are not summed from posts (a person
-reached by two posts would count twice); they come from account-level figures:
-a Page Insights export, or ``--followers`` for the month-end follower count.
-Account-level figures (``source = 'platform'``) are never overwritten by sums of
-posts; post sums only fill what they leave blank.
+they cover from all the month's stored posts: posts, impressions and engagements,
+each marked as from ``'posts'``. Reach and followers are not summed from posts (a
+person reached by two posts would count twice); they come from account-level
+figures (``'platform'``): a Page Insights export, or ``--followers`` for the
+month-end follower count. Months merge figure by figure (``analytics.social_months``):
+a sum of posts never replaces a platform figure, and a blank never blanks one.
 
 Only checked rows are written, each table atomically, under a lock; importing
-the same file twice changes nothing.
+the same file twice changes nothing. The command line commits through
+``analytics.ingest.pipeline``, as the Data page does: the original is kept and
+the import is a line of the audit log.
 """
 
 from __future__ import annotations
@@ -63,8 +65,12 @@ def import_file(
     followers: int | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Parse ``raw`` and merge it into the account's posts and months (nothing written on ``dry_run``)."""
-    parsed = parse(raw, file_name)
+    """Parse ``raw`` and merge it into the account's posts and months (nothing written on ``dry_run``).
+
+    This writes the tables only: ``pipeline.commit`` (the Data page and the command line) also keeps the
+    original and the audit line.
+    """
+    parsed = social_months.plausible(parse(raw, file_name))
     return import_parsed(data_dir, parsed, account_id, file_name=file_name, followers=followers, dry_run=dry_run)
 
 
@@ -143,6 +149,7 @@ def _account(data_dir: Path, account_id: str, platform: str) -> pd.Series:
 def main(argv: list[str] | None = None) -> int:
     """``python -m analytics.social_import``: list accounts, add one, or import export files."""
     import argparse
+    import getpass
     import sys
 
     from analytics.config import load_settings
@@ -190,17 +197,25 @@ def main(argv: list[str] | None = None) -> int:
             "set ENGAGEMENT_DATA_DIR or --data-dir to keep imports in a folder of your own.",
             file=sys.stderr,
         )
+    from analytics.ingest import pipeline
+
+    # As from the Data page: each file checked, then committed with its original kept and an audit line.
+    who = f"{getpass.getuser()} (command line)"
     failed = 0
     for path in args.files:
+        followers = args.followers if path == args.files[-1] else None
         try:
-            report = import_file(
-                data_dir,
-                path.read_bytes(),
-                args.account,
-                file_name=path.name,
-                followers=args.followers if path == args.files[-1] else None,
-                dry_run=args.dry_run,
-            )
+            raw = path.read_bytes()
+            analysis = pipeline.analyse(raw, path.name, pipeline.SOCIAL)
+            if args.dry_run:
+                report = import_parsed(
+                    data_dir, analysis.social, args.account, file_name=path.name, followers=followers, dry_run=True
+                )
+            else:
+                report = pipeline.commit(
+                    data_dir, analysis, raw, who, "admin", via="command line", rebuild_in_background=False,
+                    account_id=args.account, followers=followers,
+                ).report  # fmt: skip
         except (ExportError, ImportRefused, OSError) as exc:
             print(f"{path.name}: not imported: {exc}", file=sys.stderr)
             failed += 1

@@ -1,9 +1,12 @@
 """How an export's checked rows merge into an account's stored posts and months, and the report of what
 changed (``analytics.social_import`` reads, locks and writes; this module only works out the new frames).
 
-Post exports set each month they cover whole from all that month's stored posts (``source = 'posts'``);
-account-level figures (``source = 'platform'``) are never overwritten by sums of posts, only filled where
-blank. A month a file covers only in part waits for an export covering all of it.
+Months merge figure by figure, and each figure keeps its source (``<figure>_source``). Post exports set
+the posts, impressions and engagements of each month they cover whole from all that month's stored posts
+(``'posts'``); account-level figures (``'platform'``: a Page Insights export, a monthly file, followers typed
+in) set the figures they give. A figure an import leaves blank never blanks a stored one, and a sum of posts
+never replaces a platform figure, only fills where it is blank; the post count apart, which always follows
+the stored posts. A month a file covers only in part waits for an export covering all of it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analytics.ingest.validate import date_message
+from analytics.schema import TABLES, figure_source
 from analytics.social_exports import ParsedExport, RowProblem
+from analytics.vocabulary import SOCIAL_FIGURES
 
-_FIGURES = ("followers", "reach", "impressions", "engagements", "posts")
+PLATFORM, POSTS = "platform", "posts"
 
 
 class ImportRefused(ValueError):
@@ -60,6 +66,22 @@ class ImportReport:
         out += [f"  rejected {p}" for p in self.problems]
         out.append("  written" if self.written else "  nothing written")
         return out
+
+
+def plausible(parsed: ParsedExport, today: date | None = None) -> ParsedExport:
+    """``parsed`` with each row dated outside the window a record may hold (``schema.date_window``) moved
+    from its records to its problems, with its row number: a post dated 2199 is a typing slip, not data."""
+    col = TABLES["social_posts"].column("posted_at")  # a record of what happened, as every export's rows are
+    when = "posted_at" if parsed.layout.level == "post" else "day"
+    label = parsed.layout.fields[when][0]
+    messages = [date_message(t, col, today or date.today()) for t in parsed.records[when]]
+    rows = zip(parsed.records["row"], parsed.records[when], messages, strict=True)
+    out = [RowProblem(int(row), label, str(t), m) for row, t, m in rows if m]
+    if not out:
+        return parsed
+    parsed.records = parsed.records[[not m for m in messages]].reset_index(drop=True)
+    parsed.problems = sorted([*parsed.problems, *out], key=lambda p: p.row)
+    return parsed
 
 
 def previous_months(stored: pd.DataFrame, parsed: ParsedExport) -> set[date]:
@@ -112,22 +134,76 @@ def _month(t) -> date:
     return date(t.year, t.month, 1)
 
 
-def _upsert(monthly: pd.DataFrame, account_id: str, month: date, values: dict, fill_only: bool) -> pd.DataFrame:
-    """Set one account-month's figures; with ``fill_only`` only where the stored row has none."""
-    months = pd.to_datetime(monthly["month_start"]).dt.date if len(monthly) else pd.Series(dtype=object)
-    hit = (monthly["account_id"] == account_id) & (months == month)
-    if not hit.any():
-        row = dict.fromkeys(_FIGURES) | {"account_id": account_id, "month_start": month} | values
-        return pd.concat([monthly, pd.DataFrame([row])], ignore_index=True) if len(monthly) else pd.DataFrame([row])
-    i = monthly.index[hit][0]
-    monthly = monthly.copy()
-    for col, v in values.items():
-        if col == "source" and fill_only:
-            continue
-        if not fill_only or pd.isna(monthly.at[i, col]):
-            monthly[col] = monthly[col].astype(object)
-            monthly.at[i, col] = v
-    return monthly
+def _takes(figure: str, source: str, stored, stored_source) -> bool:
+    """True when a ``figure`` from ``source`` replaces the stored value (given with ``stored_source``)."""
+    if pd.isna(stored):
+        return True
+    return not (source == POSTS and stored_source == PLATFORM and figure != "posts")
+
+
+class MonthTable:
+    """Stored monthly rows by (account, month), set figure by figure."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.columns = list(TABLES["social_monthly"].column_names)
+        self.rows: dict[tuple[str, date], dict] = {}
+        for rec in frame.reindex(columns=self.columns).to_dict("records"):
+            rec["month_start"] = _month(rec["month_start"])
+            self.rows[(rec["account_id"], rec["month_start"])] = rec
+
+    def set(self, account_id: str, month: date, values: dict, source: str) -> tuple[bool, list[str]]:
+        """Set the figures ``values`` gives (blanks ignored) from ``source``: (anything changed, the figures kept
+        because a platform figure stands against a sum of posts)."""
+        key = (account_id, month)
+        row = self.rows.get(key) or {c: None for c in self.columns} | {"account_id": account_id, "month_start": month}
+        changed, kept = key not in self.rows, []
+        for figure, value in values.items():
+            if pd.isna(value):
+                continue
+            col = figure_source(figure)
+            if not _takes(figure, source, row[figure], row[col]):
+                kept.append(figure)
+                continue
+            if not (_equal(row[figure], value) and row[col] == source):
+                row[figure], row[col], changed = value, source, True
+        self.rows[key] = row
+        return changed, kept
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(list(self.rows.values()), columns=self.columns)
+
+
+def _equal(a, b) -> bool:
+    return not pd.isna(a) and not pd.isna(b) and a == b
+
+
+def sourced(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """``frame``'s monthly figures, each marked as coming from ``source`` where it is given."""
+    out = frame.copy()
+    for f in SOCIAL_FIGURES:
+        out[figure_source(f)] = pd.Series(source, index=out.index, dtype=object).where(out[f].notna(), None)
+    return out
+
+
+def merge_rows(monthly: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, int, int, int]:
+    """Monthly rows from a file (each figure with its source) merged figure by figure into the stored ones:
+    (merged, new, updated, already stored so)."""
+    table = MonthTable(monthly)
+    new = updated = same = 0
+    for rec in rows.to_dict("records"):
+        key = (rec["account_id"], _month(rec["month_start"]))
+        existed = key in table.rows
+        changed = False
+        for source in (PLATFORM, POSTS):
+            values = {f: rec[f] for f in SOCIAL_FIGURES if rec.get(figure_source(f)) == source}
+            changed |= table.set(*key, values, source)[0]
+        if not existed:
+            new += 1
+        elif changed:
+            updated += 1
+        else:
+            same += 1
+    return table.frame(), new, updated, same
 
 
 def _covered_months(parsed: ParsedExport, months: set[date]) -> tuple[list[date], list[date]]:
@@ -143,11 +219,8 @@ def _covered_months(parsed: ParsedExport, months: set[date]) -> tuple[list[date]
 
 
 def months_from_posts(monthly, posts, parsed, account, report, moved_from: set[date]) -> pd.DataFrame:
-    """Set each month the file covers from all that month's stored posts.
-
-    Account-level months (``source = platform``) keep their impressions and engagements; the post
-    count, which account-level exports lack, always follows the posts.
-    """
+    """Set each month the file covers from all that month's stored posts (figure by figure: the month's
+    platform impressions and engagements stand; the post count, which account-level exports lack, follows)."""
     aid = account["account_id"]
     mine = posts[posts["account_id"] == aid].assign(month=lambda d: [_month(t) for t in d["posted_at"]])
     whole, partial = _covered_months(parsed, {_month(t) for t in parsed.records["posted_at"]})
@@ -157,30 +230,27 @@ def months_from_posts(monthly, posts, parsed, account, report, moved_from: set[d
             "month's totals wait for an export covering all of it."
         )
     report.last_whole = max(whole) if whole else None
+    table = MonthTable(monthly)
     for month in sorted(set(whole) | (moved_from - set(partial))):
         m = mine[mine["month"] == month]
         values = {
             "posts": len(m),
             "impressions": int(m["impressions"].sum()),
             "engagements": int(m["engagements"].sum()),
-            "source": "posts",
         }
-        stored = monthly[(monthly["account_id"] == aid) & (pd.to_datetime(monthly["month_start"]).dt.date == month)]
-        if len(stored) and stored["source"].iloc[0] == "platform":
-            monthly = _upsert(monthly, aid, month, {"posts": len(m)}, fill_only=False)
-            monthly = _upsert(monthly, aid, month, {k: values[k] for k in ("impressions", "engagements")}, True)
+        _, kept = table.set(aid, month, values, POSTS)
+        if kept:
             report.notes.append(
-                f"{month:%b %Y} has account-level figures: the post count is updated, impressions and engagements kept."
+                f"{month:%b %Y} has account-level {' and '.join(kept)}: kept; the rest set from the posts."
             )
-        else:
-            monthly = _upsert(monthly, aid, month, values, fill_only=False)
         report.months.append(month)
-    return monthly
+    return table.frame()
 
 
 def months_from_days(monthly, parsed, account, report) -> pd.DataFrame:
-    """Account-level months (``source = platform``) from a daily Page Insights export, whole months only."""
+    """Account-level months (``'platform'``) from a daily Page Insights export, whole months only."""
     days = parsed.records.assign(month=lambda d: [_month(t) for t in d["day"]]).sort_values("day")
+    table = MonthTable(monthly)
     for month, d in days.groupby("month"):
         length = calendar.monthrange(month.year, month.month)[1]
         if d["day"].nunique() < length:
@@ -193,11 +263,10 @@ def months_from_days(monthly, parsed, account, report) -> pd.DataFrame:
             "impressions": d["impressions"].sum(min_count=len(d)) if "impressions" in d else pd.NA,
             "engagements": d["engagements"].sum(min_count=len(d)) if "engagements" in d else pd.NA,
         }
-        values = {k: v for k, v in values.items() if pd.notna(v)} | {"source": "platform"}
-        monthly = _upsert(monthly, account["account_id"], month, values, fill_only=False)
+        table.set(account["account_id"], month, values, PLATFORM)
         report.months.append(month)
         report.last_whole = month
-    return monthly
+    return table.frame()
 
 
 def set_followers(monthly, account, followers: int, report: ImportReport) -> pd.DataFrame:
@@ -208,4 +277,6 @@ def set_followers(monthly, account, followers: int, report: ImportReport) -> pd.
         raise ImportRefused("The file covers no whole month to set followers for.")
     last = report.last_whole
     report.notes.append(f"followers at the end of {last:%b %Y} set to {followers:,}")
-    return _upsert(monthly, account["account_id"], last, {"followers": followers}, fill_only=False)
+    table = MonthTable(monthly)
+    table.set(account["account_id"], last, {"followers": followers}, PLATFORM)
+    return table.frame()

@@ -9,13 +9,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics.schema import TABLES, Table
+from analytics.schema import EARLIER_COLUMNS, TABLES, Table
 
 # Small row groups keep min/max statistics tight, so DuckDB can skip groups
 # outside a filtered date range (the files are sorted by date).
@@ -61,10 +63,15 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 def write_table(data_dir: Path, table: str, frame: pd.DataFrame) -> Path:
     """Write ``frame`` as ``table`` atomically: a temporary file, fsync, then rename."""
+    return write_arrow(data_dir, table, to_arrow(table, frame))
+
+
+def write_arrow(data_dir: Path, table: str, arrow: pa.Table) -> Path:
+    """Write an Arrow table holding ``table``'s columns in contract order, sorted, atomically."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     target = table_path(data_dir, table)
-    arrow = to_arrow(table, frame)
+    arrow = arrow.cast(arrow_schema(TABLES[table]))
     fd, tmp = tempfile.mkstemp(prefix=f".{table}.", suffix=".tmp", dir=data_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -79,24 +86,109 @@ def write_table(data_dir: Path, table: str, frame: pd.DataFrame) -> Path:
     return target
 
 
-def data_version(data_dir: Path) -> str:
+@dataclass(frozen=True)
+class Upsert:
+    """What merging rows into a table on its key did."""
+
+    new: int
+    updated: int
+    same: int  # already stored exactly so
+    written: bool
+
+
+def upsert(data_dir: Path, table: str, frame: pd.DataFrame) -> Upsert:
+    """Merge ``frame``'s rows into ``table`` on its key (a row with a stored key replaces it) and write the
+    table atomically when anything changed.
+
+    The stored file is merged in DuckDB, never turned into Python objects, so the cost follows the size of
+    the incoming rows and the file's bytes rather than one Python object per stored row.
+    """
+    spec = TABLES[table]
+    incoming = to_arrow(table, frame)
+    path = table_path(data_dir, table)
+    if not path.exists():
+        if incoming.num_rows:
+            write_arrow(data_dir, table, incoming)
+        return Upsert(incoming.num_rows, 0, 0, incoming.num_rows > 0)
+    cols = ", ".join(spec.column_names)  # schema names
+    on = " AND ".join(f"s.{k} = i.{k}" for k in spec.key)
+    identical = " AND ".join(f"s.{c} IS NOT DISTINCT FROM i.{c}" for c in spec.column_names)
+    order = ", ".join(dict.fromkeys((*spec.sort_by, *spec.key)))
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        con.register("incoming", incoming)
+        earlier = earlier_columns(table, path)
+        columns = ", ".join(f"({earlier[c]}) AS {c}" if c in earlier else c for c in spec.column_names)
+        view = f"CREATE VIEW stored AS SELECT {columns} FROM read_parquet({_quoted(path)})"  # noqa: S608
+        con.execute(view)
+        counts = (
+            f"SELECT count(*) FILTER (WHERE s._hit IS NULL), count(*) FILTER (WHERE {identical}) "  # noqa: S608
+            f"FROM incoming i LEFT JOIN (SELECT *, true AS _hit FROM stored) s ON {on}"
+        )
+        new, same = con.execute(counts).fetchall()[0]
+        updated = incoming.num_rows - new - same
+        if not (new or updated):
+            return Upsert(new, updated, same, False)
+        merged = con.sql(
+            f"SELECT {cols} FROM stored s WHERE NOT EXISTS (SELECT 1 FROM incoming i WHERE {on}) "  # noqa: S608
+            f"UNION ALL SELECT {cols} FROM incoming ORDER BY {order}"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    write_arrow(data_dir, table, merged)
+    return Upsert(new, updated, same, True)
+
+
+def file_stamps(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Each Parquet file's (size, modification time in ns), by file name: what ``data_version`` fingerprints."""
+    out = {}
+    for p in sorted(Path(data_dir).glob("*.parquet")):
+        try:
+            st = p.stat()
+        except FileNotFoundError:  # replaced between the listing and the look
+            continue
+        out[p.name] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def data_version(data_dir: Path, stamps: dict[str, tuple[int, int]] | None = None) -> str:
     """A short fingerprint of the data directory's Parquet files (names, sizes, mtimes).
 
     Caches key on it, so new data is picked up without restarting the app.
     """
     h = hashlib.sha256()
-    for p in sorted(Path(data_dir).glob("*.parquet")):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    for name, (size, mtime) in (file_stamps(data_dir) if stamps is None else stamps).items():
+        h.update(f"{name}:{size}:{mtime};".encode())
     return h.hexdigest()[:16]
 
 
+def earlier_columns(table: str, path: Path) -> dict[str, str]:
+    """Columns of ``table`` that the file at ``path``, written under an earlier contract, lacks: each with the
+    SQL over the file's own columns that gives it (``schema.EARLIER_COLUMNS``)."""
+    rules = EARLIER_COLUMNS.get(table)
+    if not rules:
+        return {}
+    present = set(pq.read_schema(path).names)
+    return {name: sql for name, sql in rules.items() if name not in present}
+
+
 def read_table(data_dir: Path, table: str) -> pd.DataFrame:
-    """``table`` as stored in ``data_dir``, or an empty frame with its columns when it has no file yet."""
+    """``table`` as stored in ``data_dir``, or an empty frame with its columns when it has no file yet
+    (a file written under an earlier contract is read in the current one's columns)."""
     path = table_path(data_dir, table)
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[table].column_names})
-    return pd.read_parquet(path)
+    earlier = earlier_columns(table, path)
+    if not earlier:
+        return pd.read_parquet(path)
+    cols = ", ".join(f"({earlier[c]}) AS {c}" if c in earlier else c for c in TABLES[table].column_names)
+    with duckdb.connect(config={"threads": 1}) as con:
+        select = f"SELECT {cols} FROM read_parquet({_quoted(path)})"  # noqa: S608 (schema SQL, a quoted path)
+        return con.sql(select).to_arrow_table().to_pandas()
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 @contextmanager

@@ -60,6 +60,8 @@ CONCERN_THEMES = (
 TELL_CHANNELS = ("Newsletter", "Social post", "Meeting", "Notice board", "Website")
 PLATFORMS = ("Facebook", "X", "Instagram", "Nextdoor")
 SOCIAL_SOURCES = ("platform", "posts")
+# The monthly social figures; each keeps its own source (``<figure>_source``).
+SOCIAL_FIGURES = ("followers", "reach", "impressions", "engagements", "posts")
 POST_TAGS = ("You said, we did", "Appeal", "Crime prevention", "Event", "Recruitment", "Other")
 BENCHMARK_GROUPS = ("msg", "national")
 MEETING_THEMES = (

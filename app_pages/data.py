@@ -41,6 +41,16 @@ def _report(analysis) -> None:
         for column, message in list(long)[:5]:
             st.caption(components.md_escape(f"{column}: {message}"))
         components.download_csv(problems, "import_problems.csv", key="dl_problems")
+    if v.warnings:
+        st.markdown(f"**Rows that will be imported but are worth checking: {len(v.warnings):,}**")
+        st.dataframe(
+            pd.DataFrame(
+                [(w.row, w.column, w.value, w.message) for w in v.warnings[:5000]],
+                columns=["Row", "Column", "Value", "Check"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _mapping_editor(analysis) -> dict:
@@ -185,6 +195,8 @@ def _import_ui() -> None:
 with tab_import:
     _import_ui()
 
+# After an import above, the run shows the data as imported (a new version).
+version = data.data_version()
 with tab_health:
     health = imports.table_health(version)
     table_view.show(health)

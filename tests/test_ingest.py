@@ -19,6 +19,9 @@ from analytics.textfiles import ExportError
 from tests.conftest import FIXTURES
 
 VIEWS_HEADER = "district_id,month_start,views\n"
+# The day these imports are checked on (dates are checked against it); the demo's data ends in September 2026,
+# so October to December 2026 are months it has no figures for.
+IMPORT_DAY = date(2026, 12, 2)
 
 
 @pytest.fixture
@@ -35,12 +38,14 @@ def known(folder):
         "survey_questions": set(db.query("SELECT question_id AS v FROM survey_questions")["v"]),
     }
     answers = {r.question_id: set(r.answers) for r in db.query("SELECT * FROM survey_questions").itertuples()}
-    return k, answers
+    lads = {r.district_id: set(r.lad_codes) for r in db.query("SELECT * FROM districts").itertuples()}
+    return k, answers, lads
 
 
 def check(folder, raw, name, table, **kw):
-    k, answers = known(folder)
-    return pipeline.analyse(raw, name, table, known=k, answers=answers, **kw)
+    """The upload checked as the Data page checks it (with what the folder holds), on IMPORT_DAY."""
+    k, answers, lads = known(folder)
+    return pipeline.analyse(raw, name, table, known=k, answers=answers, lads=lads, **{"today": IMPORT_DAY} | kw)
 
 
 def test_uk_dates_thousands_semicolons_and_cp1252(folder):
@@ -92,8 +97,12 @@ def test_a_column_mixing_date_formats_is_rejected_whole(folder):
 def test_us_dates_are_not_guessed(folder):
     raw = (VIEWS_HEADER + "harlow,03/25/2026,5\nharlow,04/01/2026,6\n").encode()
     v = check(folder, raw, "v.csv", "map_views").validation
-    assert [(p.row, p.message) for p in v.problems] == [(2, "is not a date in the column's format, UK (dd/mm/yyyy)")]
-    assert list(v.valid["month_start"]) == [date(2026, 1, 4)]
+    # 04/01/2026 is read the UK way, 4 January, which is then no month's first day.
+    assert [(p.row, p.message[:38]) for p in v.problems] == [
+        (2, "is not a date in the column's format, "),
+        (3, "is not the first day of a month (write"),
+    ]
+    assert v.problems[1].value == "2026-01-04" and v.valid.empty
 
 
 def test_every_problem_is_listed_with_its_row(folder):
@@ -210,7 +219,7 @@ def _files(folder) -> dict[str, bytes]:
 
 
 def test_reimport_changes_nothing_and_overlap_updates_on_key(folder):
-    raw = (VIEWS_HEADER + "harlow,2031-01-01,5\nharlow,2031-02-01,6\nharlow,2031-02-01,6\n").encode()
+    raw = (VIEWS_HEADER + "harlow,2026-10-01,5\nharlow,2026-11-01,6\nharlow,2026-11-01,6\n").encode()
     a = check(folder, raw, "views.csv", "map_views")
     first = pipeline.commit(folder, a, raw, "alice", "manager")
     assert (first.rows_in, first.new, first.updated, first.duplicates, first.rejected) == (3, 2, 0, 1, 0)
@@ -218,11 +227,11 @@ def test_reimport_changes_nothing_and_overlap_updates_on_key(folder):
     again = pipeline.commit(folder, a, raw, "alice", "manager")
     assert (again.new, again.updated, again.duplicates, again.written) == (0, 0, 3, False)
     assert _files(folder) == before
-    raw2 = (VIEWS_HEADER + "harlow,2031-02-01,60\nharlow,2031-03-01,7\nnowhere,2031-03-01,1\n").encode()
+    raw2 = (VIEWS_HEADER + "harlow,2026-11-01,60\nharlow,2026-12-01,7\nnowhere,2026-12-01,1\n").encode()
     second = pipeline.commit(folder, check(folder, raw2, "views2.csv", "map_views"), raw2, "bob", "admin")
     assert (second.new, second.updated, second.rejected) == (1, 1, 1)
     got = Database(folder).query(
-        "SELECT month_start, views FROM map_views WHERE district_id = 'harlow' AND month_start >= '2031-01-01' "
+        "SELECT month_start, views FROM map_views WHERE district_id = 'harlow' AND month_start >= '2026-10-01' "
         "ORDER BY 1"
     )
     assert list(got["views"]) == [5, 60, 7]
@@ -235,17 +244,17 @@ def test_reimport_changes_nothing_and_overlap_updates_on_key(folder):
 
 
 def test_only_managers_and_admins_import(folder):
-    a = _views(folder, "harlow,2031-01-01,5\n")
+    a = _views(folder, "harlow,2026-10-01,5\n")
     before = _files(folder)
     with pytest.raises(PermissionDenied):
-        pipeline.commit(folder, a, (VIEWS_HEADER + "harlow,2031-01-01,5\n").encode(), "vic", "viewer")
+        pipeline.commit(folder, a, (VIEWS_HEADER + "harlow,2026-10-01,5\n").encode(), "vic", "viewer")
     assert _files(folder) == before and not (folder / "_imports").exists()
 
 
 def test_bytes_changed_after_the_check_are_refused(folder):
-    a = _views(folder, "harlow,2031-01-01,5\n")
+    a = _views(folder, "harlow,2026-10-01,5\n")
     with pytest.raises(ValueError, match="changed since it was checked"):
-        pipeline.commit(folder, a, (VIEWS_HEADER + "harlow,2031-01-01,500\n").encode(), "a", "admin")
+        pipeline.commit(folder, a, (VIEWS_HEADER + "harlow,2026-10-01,500\n").encode(), "a", "admin")
 
 
 def test_social_export_through_the_pipeline_is_audited(folder):
@@ -278,6 +287,6 @@ def _hog():
 
 
 def test_a_european_thousands_point_in_a_count_is_ambiguous_not_guessed(folder):
-    v = _views(folder, "harlow,2031-01-01,2.000\nharlow,2031-02-01,2000\n").validation
+    v = _views(folder, "harlow,2026-10-01,2.000\nharlow,2026-11-01,2000\n").validation
     assert [(p.row, p.message[:12]) for p in v.problems] == [(2, "is ambiguous")]
     assert list(v.valid["views"]) == [2000]

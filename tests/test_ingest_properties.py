@@ -16,6 +16,8 @@ from analytics.vocabulary import CONCERN_THEMES
 from tests.conftest import REPO
 
 DISTRICTS = {"harlow", "southend"}
+# The day these imports are checked on, and the last date a record may then hold: a month later.
+IMPORT_DAY, LAST_DATE = date(2026, 12, 2), date(2027, 1, 2)
 HEADER = ["concern_id", "district_id", "raised_on", "theme", "summary"]
 
 text = st.text(
@@ -49,6 +51,7 @@ def _expected_valid(r) -> bool:
     return (
         r["district_id"].casefold() in DISTRICTS  # a district's id in any case names it
         and isinstance(r["raised_on"], date)
+        and r["raised_on"] <= LAST_DATE
         and r["theme"].casefold() in {t.casefold() for t in CONCERN_THEMES}
         and r["summary"].strip() != ""
     )
@@ -64,7 +67,9 @@ def _expected_valid(r) -> bool:
 def test_csv_path_accounts_for_every_row_and_keeps_values(rows, delimiter, encoding, uk_dates):
     raw = _write(rows, delimiter, encoding, uk_dates)
     try:
-        a = pipeline.analyse(raw, "concerns.csv", "engagement_concerns", known={"districts": DISTRICTS})
+        a = pipeline.analyse(
+            raw, "concerns.csv", "engagement_concerns", known={"districts": DISTRICTS}, today=IMPORT_DAY
+        )
     except ExportError:
         return  # a refusal in words is allowed (for example every row blank); anything else fails the test
     v = a.validation
@@ -91,6 +96,7 @@ def test_csv_path_accounts_for_every_row_and_keeps_values(rows, delimiter, encod
 
 CRASHER = r"""
 import os, sys
+from datetime import date
 import pyarrow.parquet as pq
 from analytics.ingest import pipeline
 
@@ -103,8 +109,8 @@ def dying(table, where, **kw):
 pq.write_table = dying
 
 folder = sys.argv[1]
-raw = b"district_id,month_start,views\nharlow,2031-01-01,5\nsouthend,2031-01-01,6\n"
-a = pipeline.analyse(raw, "v.csv", "map_views", known={"districts": {"harlow", "southend"}})
+raw = b"district_id,month_start,views\nharlow,2026-11-01,5\nsouthend,2026-11-01,6\n"
+a = pipeline.analyse(raw, "v.csv", "map_views", known={"districts": {"harlow", "southend"}}, today=date(2026, 12, 2))
 pipeline.commit(folder, a, raw, "crash", "admin")
 """
 
@@ -119,5 +125,5 @@ def test_a_crash_mid_write_leaves_the_data_intact(demo_dir, tmp_path):
     assert run.returncode == 9, run.stderr
     assert {p.name: p.read_bytes() for p in folder.glob("*.parquet")} == before
     assert not (folder / "_imports" / "audit.jsonl").exists(), "an import that did not finish is not logged"
-    views = Database(folder).query("SELECT count(*) AS n FROM map_views WHERE month_start >= '2031-01-01'")
+    views = Database(folder).query("SELECT count(*) AS n FROM map_views WHERE month_start >= '2026-11-01'")
     assert views["n"].iloc[0] == 0

@@ -39,7 +39,10 @@ def test_post_export_adds_posts_and_sets_the_months_they_cover(folder):
     assert mine["reach"].isna().all()
     row = _month_row(folder, "x_harlow", date(2021, 6, 1))
     assert (row["posts"], row["impressions"], row["engagements"]) == (3, 1777 + 5400 + 300, 50 + 310 + 4)
-    assert pd.isna(row["reach"]) and pd.isna(row["followers"]) and row["source"] == "posts"
+    assert pd.isna(row["reach"]) and pd.isna(row["followers"])
+    # Each figure says where it came from; the blank ones have no source.
+    assert [row[f"{f}_source"] for f in ("posts", "impressions", "engagements")] == ["posts"] * 3
+    assert pd.isna(row["reach_source"]) and pd.isna(row["followers_source"])
     # What was written reads back through the locked-down database with the contract's types.
     got = Database(folder).query("SELECT * FROM social_monthly WHERE account_id = 'x_harlow'")
     assert len(got) == 1 and got["posts"].iloc[0] == 3
@@ -72,12 +75,12 @@ def test_page_figures_are_not_overwritten_by_post_sums(folder):
     report = import_file(folder, s.x_current_file(), "x_force")
     after = _month_row(folder, "x_force", date(2024, 3, 1))
     assert after["impressions"] == before["impressions"] and after["engagements"] == before["engagements"]
-    assert after["source"] == "platform"
+    assert after["impressions_source"] == after["engagements_source"] == "platform"
     # The post count, which account-level exports lack, follows the stored posts.
     posts = store.read_table(folder, "social_posts")
     in_march = (posts["account_id"] == "x_force") & (pd.to_datetime(posts["posted_at"]).dt.to_period("M") == "2024-03")
-    assert after["posts"] == in_march.sum()
-    assert any("account-level figures" in n for n in report.notes)
+    assert after["posts"] == in_march.sum() and after["posts_source"] == "posts"
+    assert "Mar 2024 has account-level impressions and engagements: kept; the rest set from the posts." in report.notes
 
 
 def test_page_insights_set_complete_months_only(folder):

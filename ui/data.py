@@ -1,7 +1,8 @@
-"""Thin Streamlit-side wrapper: the cached database and cached query results.
+"""Thin Streamlit-side wrapper: cached query results over the run's database (``ui.pin``).
 
 Every cached function takes the data version as an argument, so results are
-keyed on the data they came from and new data is picked up without a restart.
+keyed on the data they came from and new data is picked up without a restart;
+each reads the database its run was pinned to when it began.
 Nothing cached reads session state or the user.
 """
 
@@ -21,20 +22,20 @@ from analytics import (
     context_layer,
     demand,
     demo,
-    engine,
     kpis,
     measures,
     overview,
     prompts,
     star_chamber,
-    store,
     trends,
 )
 from analytics import meeting_pack as pack_builder
 from analytics.config import Settings, load_settings
-from analytics.db import Database, DataError
 from analytics.periods import quarter_end, quarter_start
 from analytics.stats import SuppressionRule
+
+# Which database a run reads (pinned when the run begins): re-exported, where pages and app.py find them.
+from ui.pin import DataChanged, begin_run, data_version, database, database_at, end_run  # noqa: F401
 
 _demo_lock = threading.Lock()
 
@@ -53,49 +54,6 @@ def ensure_demo_data() -> None:
         if not demo.is_current(settings.data_dir):
             with st.spinner("Generating the synthetic demo data (a few seconds)..."):
                 demo.write_demo(settings.data_dir)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _database(data_dir: str, version: str, memory_limit: str, engine_file: str) -> Database:
-    # engine_file is part of the key: when the engine file finishes building, the next run uses it.
-    return Database(data_dir, memory_limit=memory_limit, use_engine=bool(engine_file))
-
-
-def _open(settings, version: str) -> Database:
-    if not settings.use_engine:
-        return _database(str(settings.data_dir), version, settings.memory_limit, "")
-    built = engine.current(settings.data_dir)
-    if built is None:
-        # Served from Parquet meanwhile; the sorted copy with rollups is built once, in the background.
-        engine.build_in_background(settings.data_dir)
-    return _database(str(settings.data_dir), version, settings.memory_limit, built.name if built else "")
-
-
-def database() -> Database:
-    """The locked-down database for the configured data folder at its current version."""
-    settings = load_settings()
-    if not settings.data_dir.is_dir():
-        raise DataError(
-            f"The data folder {settings.data_dir} does not exist.",
-            "The configured data folder does not exist. Set ENGAGEMENT_DATA_DIR to a folder of Parquet files, "
-            "or unset it to use the demo data.",
-        )
-    version = store.data_version(settings.data_dir)
-    return _open(settings, version)
-
-
-def database_at(version: str) -> Database:
-    """The database for the data version a cached function was called with.
-
-    Cached results are stored under the version they were asked for; reading
-    through this (not a fresh look at the folder) keeps the answer and its key in step.
-    """
-    return _open(load_settings(), version)
-
-
-def data_version() -> str:
-    """Fingerprint of the data currently served."""
-    return database().version
 
 
 def rule() -> SuppressionRule:

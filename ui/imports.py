@@ -11,7 +11,7 @@ from analytics import social_import
 from analytics.config import load_settings
 from analytics.ingest import health, isolate, matching, pipeline
 from analytics.textfiles import ExportError
-from ui import auth
+from ui import auth, data
 from ui.data import database_at, districts
 
 MAX_UPLOAD_MB = 50
@@ -23,18 +23,10 @@ def data_dir() -> Path:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Ids that exist (districts, questions, accounts, meetings) and each question's answers."""
-    db = database_at(version)
-    known = {
-        "districts": set(db.query("SELECT district_id AS v FROM districts")["v"]),
-        "survey_questions": set(db.query("SELECT question_id AS v FROM survey_questions")["v"]),
-        "social_accounts": set(db.query("SELECT account_id AS v FROM social_accounts")["v"]),
-        "star_chamber_meetings": set(db.query("SELECT meeting_id AS v FROM star_chamber_meetings")["v"]),
-    }
-    q = db.query("SELECT question_id, answers FROM survey_questions")
-    answers = {r.question_id: list(r.answers) for r in q.itertuples(index=False)}  # in the order offered
-    return known, answers
+def known_ids(version: str) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """What an upload is checked against: ids that exist, each question's answers, each district's local
+    authority codes."""
+    return pipeline.reference_values(database_at(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -51,10 +43,20 @@ def analyse(version: str, raw: bytes, file_name: str, target: str, sheet, mappin
     kept = st.session_state.get(_KEY)
     if kept and kept[0] == key:
         return kept[1]
-    known, answers = known_ids(version)
+    known, answers, lads = known_ids(version)
     with st.spinner("Reading and checking the file (in a separate process)..."):
         result = isolate.run_isolated(
-            pipeline.analyse, raw, file_name, target, sheet, mapping, constants, known, answers, district_names(version)
+            pipeline.analyse,
+            raw,
+            file_name,
+            target,
+            sheet,
+            mapping,
+            constants,
+            known,
+            answers,
+            district_names(version),
+            lads,
         )
     st.session_state[_KEY] = (key, result)
     return result
@@ -68,7 +70,9 @@ def forget() -> None:
 def commit(analysis: pipeline.Analysis, raw: bytes, **options) -> pipeline.Outcome:
     """Write the checked upload as this session's user; the role is checked again inside."""
     who = auth.actor()
-    return pipeline.commit(data_dir(), analysis, raw, who.name, who.role or "", **options)
+    outcome = pipeline.commit(data_dir(), analysis, raw, who.name, who.role or "", **options)
+    data.begin_run()  # the rest of this run shows the data as imported
+    return outcome
 
 
 def accounts() -> pd.DataFrame:

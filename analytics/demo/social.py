@@ -14,6 +14,7 @@ import pandas as pd
 
 from analytics import vocabulary
 from analytics.demo.spec import interpolate, largest_remainder, month_anchors, month_starts, parse_month
+from analytics.social_months import PLATFORM, sourced
 
 _POST_TEXT = {
     "You said, we did": "You said {theme} in {place} was a problem. We did: {action}. #YouSaidWeDid",
@@ -108,7 +109,8 @@ def monthly_frame(spec: dict, accounts: pd.DataFrame, rng: np.random.Generator) 
         # X reports impressions but no reach: the demo leaves it blank as a real export would.
         x_row = _month_row("x_force", m, x_followers, round(force_reach * 0.35), rng)
         rows.append(x_row | {"reach": None})
-    return pd.DataFrame(rows)
+    # Account-level figures, as the platforms report them: each figure's source is the platform.
+    return sourced(pd.DataFrame(rows), PLATFORM)
 
 
 def _month_row(account_id: str, month: date, followers: int, reach: int, rng: np.random.Generator) -> dict:
@@ -120,7 +122,6 @@ def _month_row(account_id: str, month: date, followers: int, reach: int, rng: np
         "impressions": int(reach * rng.uniform(1.6, 2.3)),
         "engagements": int(reach * rng.uniform(0.025, 0.06)),
         "posts": int(rng.poisson(22)),
-        "source": "platform",
     }
 
 

@@ -15,12 +15,12 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from analytics import access, engine, social_exports, social_import, store
+from analytics import access, engine, social_exports, social_import, social_months, store
 from analytics.ingest import policeuk
 from analytics.ingest.matching import Districts
 from analytics.ingest.readers import cell_text, read_file
@@ -57,6 +57,22 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def reference_values(db) -> tuple[dict[str, set[str]], dict[str, list[str]], dict[str, set[str]]]:
+    """What an upload is checked against, from the stored data: the ids that exist (districts, questions,
+    accounts, meetings), each question's answers, and each district's local authority codes."""
+    known = {
+        "districts": set(db.query("SELECT district_id AS v FROM districts")["v"]),
+        "survey_questions": set(db.query("SELECT question_id AS v FROM survey_questions")["v"]),
+        "social_accounts": set(db.query("SELECT account_id AS v FROM social_accounts")["v"]),
+        "star_chamber_meetings": set(db.query("SELECT meeting_id AS v FROM star_chamber_meetings")["v"]),
+    }
+    q = db.query("SELECT question_id, answers FROM survey_questions")
+    answers = {r.question_id: list(r.answers) for r in q.itertuples(index=False)}  # in the order offered
+    d = db.query("SELECT district_id, lad_codes FROM districts")
+    lads = {r.district_id: set(r.lad_codes) for r in d.itertuples(index=False)}
+    return known, answers, lads
+
+
 def analyse(
     raw: bytes,
     file_name: str,
@@ -67,12 +83,15 @@ def analyse(
     known: dict[str, set[str]] | None = None,
     answers: dict[str, set[str]] | None = None,
     districts: Districts | None = None,
+    lads: dict[str, set[str]] | None = None,
+    today: date | None = None,
 ) -> Analysis:
     """Read and check an upload for ``target`` (a contract table, or SOCIAL for a platform export); ``districts``
-    every way a district may be named (ids only, from ``known``, without it)."""
+    every way a district may be named (ids only, from ``known``, without it); ``lads`` each district's local
+    authority codes; ``today`` the day the dates are checked against (the day of the import)."""
     out = Analysis(file_name, digest(raw), len(raw), target)
     if target == SOCIAL:
-        out.social = social_exports.parse(raw, file_name)
+        out.social = social_months.plausible(social_exports.parse(raw, file_name), today)
         out.kind, out.encoding = out.social.layout.title, out.social.encoding
         records = out.social.records.drop(columns="row").head(PREVIEW_ROWS)
         out.preview = records.map(cell_text) if len(records) else records
@@ -91,7 +110,7 @@ def analyse(
     )
     auto = auto_mapping(table.columns, target)
     out.mapping = {c: (mapping or {}).get(c, auto[c]) for c in auto} if mapping is not None else auto
-    out.validation = validate(table, target, out.mapping, constants, known, answers, districts)
+    out.validation = validate(table, target, out.mapping, constants, known, answers, districts, lads, today)
     return out
 
 
@@ -108,34 +127,11 @@ class Outcome:
     written: bool
     record: dict
 
+    report: social_import.ImportReport | None = None  # a social-media export's own report
+
     @property
     def accepted(self) -> int:
         return self.new + self.updated
-
-
-def _canonical(table: str, frame: pd.DataFrame) -> dict[tuple, dict]:
-    """Rows keyed on the table's key, with values as the contract stores them."""
-    if frame.empty:
-        return {}
-    rows = store.to_arrow(table, frame).to_pylist()
-    key = TABLES[table].key
-    return {tuple(r[k] for k in key): r for r in rows}
-
-
-def merge(existing: pd.DataFrame, valid: pd.DataFrame, table: str) -> tuple[pd.DataFrame, int, int, int]:
-    """The table after upserting ``valid`` on its key: (merged, new, updated, identical to stored)."""
-    old = _canonical(table, existing)
-    incoming = _canonical(table, valid.drop(columns="_row", errors="ignore"))
-    new = updated = same = 0
-    for k, row in incoming.items():
-        if k not in old:
-            new += 1
-        elif old[k] == row:
-            same += 1
-        else:
-            updated += 1
-        old[k] = row
-    return pd.DataFrame(list(old.values()), columns=list(TABLES[table].column_names)), new, updated, same
 
 
 def _keep_original(data_dir: Path, raw: bytes, sha: str, file_name: str) -> str:
@@ -163,8 +159,23 @@ def _audit(data_dir: Path, record: dict) -> None:
         os.fsync(fh.fileno())
 
 
-def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, **social_options) -> Outcome:
-    """Write a checked upload (managers and admins only); refused if the bytes are not the ones checked."""
+def commit(
+    data_dir: Path,
+    analysis: Analysis,
+    raw: bytes,
+    who: str,
+    role: str,
+    via: str = "Data page",
+    rebuild_in_background: bool = True,
+    **social_options,
+) -> Outcome:
+    """Write a checked upload (managers and admins only); refused if the bytes are not the ones checked.
+
+    Every import, from the Data page or the command line (``via``), keeps its original bytes and appends
+    one line to the audit log, which the Data page's Import history lists. The engine file is rebuilt in
+    a background thread unless ``rebuild_in_background`` is false (a command that exits when done builds
+    it itself: a thread still inside DuckDB when the process ends aborts it).
+    """
     access.require(role, "import")
     if digest(raw) != analysis.sha256:
         raise ValueError("The file changed since it was checked: check it again before importing.")
@@ -179,6 +190,7 @@ def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, 
             "at": datetime.now().isoformat(timespec="seconds"),
             "who": who,
             "role": role,
+            "via": via,
             "file": analysis.file_name,
             "sha256": analysis.sha256,
             "bytes": analysis.size,
@@ -193,7 +205,7 @@ def commit(data_dir: Path, analysis: Analysis, raw: bytes, who: str, role: str, 
             "written": outcome.written,
         }
         _audit(data_dir, outcome.record)
-    if outcome.written and outcome.table in engine.SORTED:
+    if rebuild_in_background and outcome.written and outcome.table in engine.SORTED:
         # The sorted copy and rollups are rebuilt for the new data; Parquet answers until it is ready.
         engine.build_in_background(data_dir)
     return outcome
@@ -203,12 +215,22 @@ def _commit_table(data_dir: Path, analysis: Analysis) -> Outcome:
     v = analysis.validation
     if v is None or v.missing:
         raise ValueError("The file cannot be imported: columns the table needs are missing.")
-    merged, new, updated, same = merge(store.read_table(data_dir, v.table), v.valid, v.table)
-    written = bool(new or updated)
-    if written:
-        store.write_table(data_dir, v.table, merged)
+    rows = v.valid.drop(columns="_row")
     rejected = v.rows_in - len(v.valid) - v.duplicates_in_file
-    return Outcome(v.table, v.rows_in, new, updated, v.duplicates_in_file + same, rejected, written, {})
+    if v.table == "social_monthly":
+        # Figure by figure, as the social-media imports merge months (under their lock): a blank never blanks.
+        with store.locked(data_dir, "social_import"):
+            stored = store.read_table(data_dir, v.table)
+            monthly, new, updated, same = social_months.merge_rows(stored, rows)
+            if new or updated:
+                store.write_table(data_dir, v.table, monthly)
+        return Outcome(
+            v.table, v.rows_in, new, updated, v.duplicates_in_file + same, rejected, bool(new or updated), {}
+        )
+    merged = store.upsert(data_dir, v.table, rows)
+    return Outcome(
+        v.table, v.rows_in, merged.new, merged.updated, v.duplicates_in_file + merged.same, rejected, merged.written, {}
+    )
 
 
 def _commit_social(data_dir: Path, analysis: Analysis, options: dict) -> Outcome:
@@ -223,7 +245,7 @@ def _commit_social(data_dir: Path, analysis: Analysis, options: dict) -> Outcome
         new, updated, dupes = parsed.accepted, 0, parsed.duplicates
     record = {"account_id": options["account_id"], "months": [f"{m:%Y-%m}" for m in report.months]}
     table = "social_posts" if parsed.layout.level == "post" else "social_monthly"
-    return Outcome(table, parsed.rows_in, new, updated, dupes, rejected, report.written, record)
+    return Outcome(table, parsed.rows_in, new, updated, dupes, rejected, report.written, record, report)
 
 
 def audit_log(data_dir: Path) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -10,7 +12,8 @@ import pandas as pd
 from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column
 from analytics.ingest.readers import RawTable, cell_text
-from analytics.schema import TABLES
+from analytics.schema import TABLES, Column, date_window, figure_source
+from analytics.vocabulary import SOCIAL_FIGURES
 
 # Columns whose values must already exist in another table (or in the file, for that table itself).
 REFERENCES = {
@@ -49,6 +52,8 @@ class Validation:
     duplicates_in_file: int = 0
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Rows imported, but worth a look (a survey weight far above the file's median), each with its row.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def rejected_rows(self) -> int:
@@ -64,11 +69,14 @@ def validate(
     known: dict[str, set[str]] | None = None,
     answers: dict[str, set[str]] | None = None,
     districts: matching.Districts | None = None,
+    lads: dict[str, set[str]] | None = None,
+    today: date | None = None,
 ) -> Validation:
     """Check every row of ``raw`` against ``table``; values for unmapped columns may come from ``constants``.
 
     ``known`` holds the ids that exist already (``{"districts": {...}, ...}``); ``answers`` each
-    question's answer labels, for survey answers; ``districts`` every way a district may be named.
+    question's answer labels, for survey answers; ``districts`` every way a district may be named; ``lads``
+    each district's local authority codes; ``today`` the day of the import (dates are checked against it).
     """
     spec = TABLES[table]
     constants = {k: v for k, v in (constants or {}).items() if v not in (None, "")}
@@ -92,6 +100,7 @@ def validate(
         empty = pd.DataFrame(columns=[*spec.column_names, "_row"])
         return Validation(table, len(raw.rows), empty, problems, 0, list(raw.notes), missing)
     data: dict[str, list[Any]] = {}
+    labels: dict[str, str] = {}
     bad: set[int] = {p.row for p in problems}
     notes = list(raw.notes)
     for col in spec.columns:
@@ -102,6 +111,7 @@ def validate(
         else:
             cells = [constants.get(col.name)] * len(raw.rows)
             label = f"{col.name} (fixed value)"
+        labels[col.name] = label
         try:
             values, col_problems, fmt = convert_column(cells, col, raw.kind == "excel")
         except ColumnRejected as exc:
@@ -119,6 +129,8 @@ def validate(
     frame = pd.DataFrame(data)
     frame["_row"] = numbers
     problems += _reference_problems(frame, table, mapping, known, answers, districts)
+    meaning, warnings = check_meaning(frame, table, labels, lads or {}, today or date.today())
+    problems += meaning
     bad |= {p.row for p in problems}
     frame = frame[~frame["_row"].isin(bad)]
     frame, dup_problems, dupes = _duplicate_keys(frame, spec.key)
@@ -126,7 +138,8 @@ def validate(
     problems.sort(key=lambda p: (p.row, p.column))
     if len(problems) > MAX_PROBLEMS_KEPT:
         notes.append(f"{len(problems):,} problems: the first {MAX_PROBLEMS_KEPT:,} are listed.")
-    return Validation(table, len(raw.rows), frame.reset_index(drop=True), problems, dupes, notes)
+    warnings = [w for w in warnings if w.row not in bad]
+    return Validation(table, len(raw.rows), frame.reset_index(drop=True), problems, dupes, notes, warnings=warnings)
 
 
 def _reference_problems(frame, table, mapping, known, answers, districts=None) -> list[Problem]:
@@ -189,3 +202,151 @@ def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...]):
                 )
             )
     return frame.iloc[keep], problems, dupes
+
+
+# --- what the values mean: checks once every cell has been read ------------------------------------------
+
+# A survey weight more than this many times the file's median is reported (the row is still imported).
+OUTLIER_WEIGHT_RATIO = 20
+# Figures no sum of posts can give (a person reached by two posts would count twice).
+_NOT_FROM_POSTS = ("followers", "reach")
+
+
+def check_meaning(frame: pd.DataFrame, table: str, labels: dict[str, str], lads: dict[str, set[str]], today: date):
+    """(problems that leave their row out, warnings on rows that go in) for what ``frame``'s values mean."""
+    spec = TABLES[table]
+    problems: list[Problem] = []
+    rows = frame["_row"].tolist()
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            continue
+        values = frame[col.name].tolist()
+        if col.type in ("DATE", "TIMESTAMP"):
+            problems += _date_problems(values, rows, col, labels[col.name], today)
+        elif col.above_minimum:
+            problems += [
+                Problem(row, labels[col.name], _shown(v), f"must be above {col.minimum:g}")
+                for v, row in zip(values, rows, strict=True)
+                if not pd.isna(v) and v <= col.minimum
+            ]
+    warnings: list[Problem] = []
+    if table == "survey_responses":
+        problems += _lad_problems(frame, labels, lads)
+        warnings += _weight_outliers(frame, labels["weight"])
+    elif table == "survey_questions":
+        problems += _answer_problems(frame, labels)
+    elif table == "social_monthly":
+        problems += _source_problems(frame, labels)
+    return problems, warnings
+
+
+def _shown(v) -> str:
+    return v.isoformat() if isinstance(v, date | datetime) else f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def date_message(value: date | datetime, col: Column, today: date) -> str:
+    """Why ``value`` cannot be in ``col`` of a file imported on ``today`` ("" when it can)."""
+    first, last = date_window(col, today)
+    day = value.date() if isinstance(value, datetime) else value
+    if day < first:
+        return f"is before {first.day} {first:%B %Y}: check the year"
+    if day > last:
+        return f"is after {last.day} {last:%B %Y}, too far ahead of today: check the year"
+    if col.period == "month" and day.day != 1:
+        return f"is not the first day of a month (write {day.replace(day=1):%Y-%m-%d} for {day:%B %Y})"
+    if col.period == "quarter" and (day.day != 1 or day.month % 3 != 1):
+        start = day.replace(month=day.month - (day.month - 1) % 3, day=1)
+        return f"is not the first day of a quarter (write {start:%Y-%m-%d} for the quarter holding {day.day} {day:%B})"
+    return ""
+
+
+def _date_problems(values: list, rows: list[int], col: Column, label: str, today: date) -> list[Problem]:
+    out = []
+    for v, row in zip(values, rows, strict=True):
+        message = date_message(v, col, today) if not pd.isna(v) else ""
+        if message:
+            out.append(Problem(row, label, _shown(v), message))
+    return out
+
+
+def _lad_problems(frame: pd.DataFrame, labels: dict[str, str], lads: dict[str, set[str]]) -> list[Problem]:
+    """A respondent's local authority must be one of their district's (``districts.lad_codes``)."""
+    out = []
+    for district, code, row in zip(frame["district_id"], frame["lad_code"], frame["_row"], strict=True):
+        if pd.isna(code) or pd.isna(district) or district not in lads:
+            continue
+        codes = lads[district]
+        if not codes:
+            message = f"cannot be checked: {district} lists no local authority codes in the districts table"
+            out.append(Problem(row, labels["lad_code"], str(code), message + " (add them there, or leave it blank)"))
+        elif code not in codes:
+            out.append(
+                Problem(
+                    row,
+                    labels["lad_code"],
+                    str(code),
+                    f"is not a local authority of {district} ({', '.join(sorted(codes))})",
+                )
+            )
+    return out
+
+
+def _weight_outliers(frame: pd.DataFrame, label: str) -> list[Problem]:
+    weights = [w for w in frame["weight"] if not pd.isna(w) and w > 0]
+    if not weights:
+        return []
+    median = statistics.median(weights)
+    limit = OUTLIER_WEIGHT_RATIO * median
+    return [
+        Problem(
+            row,
+            label,
+            f"{w:g}",
+            f"is more than {OUTLIER_WEIGHT_RATIO} times the file's median weight ({median:g}): imported, but check it",
+        )
+        for w, row in zip(frame["weight"], frame["_row"], strict=True)
+        if not pd.isna(w) and w > limit
+    ]
+
+
+def _answer_problems(frame: pd.DataFrame, labels: dict[str, str]) -> list[Problem]:
+    """A question offers answers, each once, and counts one or more of them as positive."""
+    out = []
+    for answers, positive, row in zip(frame["answers"], frame["positive_answers"], frame["_row"], strict=True):
+        if not isinstance(answers, list) or not isinstance(positive, list):
+            continue
+        repeated = sorted({a for a in answers if answers.count(a) > 1})
+        if len(answers) < 2:
+            out.append(Problem(row, labels["answers"], "; ".join(answers), "needs at least two answers"))
+        elif repeated:
+            out.append(Problem(row, labels["answers"], "; ".join(answers), f"repeats {', '.join(repeated)}"))
+        unknown = [a for a in positive if a not in answers]
+        if not positive:
+            out.append(Problem(row, labels["positive_answers"], "", "needs at least one answer counted as positive"))
+        elif unknown:
+            out.append(
+                Problem(
+                    row,
+                    labels["positive_answers"],
+                    "; ".join(positive),
+                    f"names {', '.join(unknown)}, which is not among the question's answers",
+                )
+            )
+    return out
+
+
+def _source_problems(frame: pd.DataFrame, labels: dict[str, str]) -> list[Problem]:
+    """Each monthly figure keeps its source: one given without is an account-level ('platform') figure, a source
+    without its figure is dropped, and followers and reach never come from sums of posts."""
+    out = []
+    for f in SOCIAL_FIGURES:
+        col = figure_source(f)
+        sources = frame[col].where(frame[col].notna(), "platform")
+        frame[col] = [s if g else None for s, g in zip(sources, frame[f].notna(), strict=True)]
+        if f in _NOT_FROM_POSTS:
+            out += [
+                Problem(row, labels[col], "posts", f"cannot be 'posts': {f} is never summed from posts")
+                for row, s in zip(frame["_row"], frame[col], strict=True)
+                if s == "posts"
+            ]
+    return out

@@ -12,6 +12,7 @@ from analytics.demo import governance
 from analytics.demo.social import _POST_TEXT, _TAG_P, _TAG_REACH
 from analytics.demo.spec import parse_month
 from analytics.scale.world import World, days_since_epoch, slug
+from analytics.social_months import PLATFORM, sourced
 
 
 def accounts_frame(world: World) -> pd.DataFrame:
@@ -67,7 +68,7 @@ def monthly_frame(world: World, accounts: pd.DataFrame, seed: int) -> pd.DataFra
     followers = np.round(np.outer(growth, share * _account_population(world, accounts)))
     reach = followers * rng.lognormal(1.2, 0.4, (n_m, n_a))
     impressions = reach * rng.uniform(1.6, 2.3, (n_m, n_a))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "account_id": np.tile(accounts["account_id"].to_numpy(), n_m),
             "month_start": np.repeat(np.array(months, dtype=object), n_a),
@@ -77,9 +78,9 @@ def monthly_frame(world: World, accounts: pd.DataFrame, seed: int) -> pd.DataFra
             "impressions": impressions.ravel().astype(np.int64),
             "engagements": (reach * rng.uniform(0.025, 0.06, (n_m, n_a))).ravel().astype(np.int64),
             "posts": rng.poisson(22, n_m * n_a),
-            "source": "platform",
         }
     )
+    return sourced(frame, PLATFORM)  # account-level figures: each from the platform
 
 
 def posts_frame(
