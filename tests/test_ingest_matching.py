@@ -87,9 +87,7 @@ def test_a_district_is_named_by_id_name_or_local_authority_in_any_case(folder):
     adds_up(v)
     out = imported(folder, a, raw)
     assert (out.rows_in, out.rejected) == (7, 1)
-    got = Database(folder).query(
-        "SELECT district_id, views FROM map_views WHERE month_start >= '2031-01-01' ORDER BY 2"
-    )
+    got = Database(folder).query("SELECT district_id, views FROM map_views WHERE month_start < '2002-01-01' ORDER BY 2")
     assert got["district_id"].tolist() == ["harlow", "harlow", "southend", "epping_forest_brentwood",
                                            "castle_point_rochford", "braintree_uttlesford"]  # fmt: skip
 
