@@ -173,11 +173,11 @@ def funnel_builder(points: pd.DataFrame, limits: pd.DataFrame, presenting: str) 
 
 
 def _data_x(px: float, w: float, x0: float, x1: float) -> float:
-    return x0 + px / w * (x1 - x0)
+    return float(x0 + px / w * (x1 - x0))
 
 
 def _data_y(py: float, h: float, y0: float, y1: float) -> float:
-    return y0 + (h - py) / h * (y1 - y0)
+    return float(y0 + (h - py) / h * (y1 - y0))
 
 
 def _funnel_spec(rows, limit_rows, text_rows, leaders, presenting, force, domain, w, h) -> dict:
@@ -258,24 +258,23 @@ def _funnel_spec(rows, limit_rows, text_rows, leaders, presenting, force, domain
             },
             "encoding": {"x": x, "y": y},
         },
-        {
-            "data": {"values": text_rows},
-            "mark": {
-                "type": "text",
-                "align": "left",
-                "baseline": "top",
-                "lineBreak": "\n",
-                "lineHeight": LABEL_LINE,
-                "fontSize": LABEL_SIZE,
-                "color": "#1b1b1b",
-            },
-            "encoding": {
-                "x": {**x, "field": "x"},
-                "y": {**y, "field": "y"},
-                "text": {"field": "name"},
-                "fontWeight": {"condition": {"test": "datum.bold", "value": "bold"}, "value": "normal"},
-            },
-        },
+        *(
+            {
+                "data": {"values": [r for r in text_rows if r["bold"] == bold]},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "top",
+                    "lineBreak": "\n",
+                    "lineHeight": LABEL_LINE,
+                    "fontSize": LABEL_SIZE,
+                    "fontWeight": "bold" if bold else "normal",
+                    "color": "#1b1b1b",
+                },
+                "encoding": {"x": {**x, "field": "x"}, "y": {**y, "field": "y"}, "text": {"field": "name"}},
+            }
+            for bold in (True, False)
+        ),
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",

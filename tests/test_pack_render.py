@@ -194,3 +194,9 @@ def test_funnel_labels_clear_of_each_other_and_of_every_point(packs, label):  # 
     shown = points[points["pct"].notna()]
     wanted = set(shown.loc[shown["position"] != "within limits", "series_name"]) | {built.content.district}
     assert named == wanted
+    bold = {
+        t["text"] if isinstance(t["text"], str) else " ".join(t["text"])
+        for t in labels
+        if t.get("fontWeight") == "bold"
+    }
+    assert {b.replace("\n", " ") for b in bold} == {built.content.district}, "the presenting district in bold"
