@@ -24,7 +24,7 @@ _UNITS = 1000  # measured at 1,000 px to the em, so rounding to whole pixels nev
 
 # Characters the pack may draw beyond Latin-1 and Latin Extended-A: all in Arial's long-standing character
 # set (WGL4) and in Liberation Sans, so PowerPoint, LibreOffice and the PDF draw each one with the pack's font.
-_EXTRA = "–—‘’‚“”„†‡•…‰‹›€™−▲▼►◄●○■□♦"
+_EXTRA = "–—‘’‚“”„†‡•…‰‹›€™−▲▼►◄●○■□♦√≤≥≠≈∞∆∑∂∏∫"
 # Symbols the app uses that these fonts lack, and what the pack writes instead.
 SYMBOL_WORDS = {FLAG_MARK: f"({FLAGGED})", "◆": "♦", "\u2009": " ", "\u202f": " "}
 MISSING = "?"  # any other character the fonts lack (never silently dropped)
@@ -58,7 +58,7 @@ TITLE_SIZE, LEDE_SIZE, BODY_SIZE, STAMP_SIZE = 26.0, 14.0, 18.0, 9.0
 TITLE_TOP = MARGIN
 BODY_TOP = 110.0  # below the title and its one-line lede
 FOOTER_TOP = SLIDE_H - MARGIN - STAMP_SIZE * LINE_SPACING
-BODY_BOTTOM = FOOTER_TOP - 12.0
+BODY_BOTTOM = FOOTER_TOP - 20.0
 CONTENT_W = SLIDE_W - 2 * MARGIN
 CELL_PAD_X, CELL_PAD_Y = 5.0, 3.0
 SLACK = 1.015  # a measured width is taken 1.5% wider, so a renderer's rounding never breaks a line earlier

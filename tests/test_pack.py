@@ -249,6 +249,27 @@ def test_every_character_is_in_the_deck_font_and_every_run_names_it(built):
     assert {"▲", "▼", "−"} <= {c for c, _ in seen}, "the symbols are drawn, not dropped"
 
 
+def test_no_character_of_the_content_is_lost(built):
+    """Every character the pack's content uses is drawn as it is, or as the words for a symbol the fonts lack;
+    none becomes the '?' kept for characters nothing can draw (as the funnel's √ once did)."""
+    content = built.content
+    texts = [content.district, content.meeting, content.review, content.data_to, content.thresholds]
+    for section in content.sections:
+        texts += [section.title, section.lede, section.notes, *section.paragraph_notes]
+        if isinstance(section.body, list):
+            texts += section.body
+        elif isinstance(section.body, pack.PackTable):
+            texts += [str(c) for c in section.body.frame.columns]
+            texts += [str(v) for v in section.body.frame.to_numpy().ravel()]
+    lost = {
+        c
+        for t in texts
+        for c in t
+        if c not in "\n" and not pack_style.safe_char(c) and c not in pack_style.SYMBOL_WORDS
+    }
+    assert not lost, f"characters the pack would draw as '?': {sorted(lost)}"
+
+
 def test_charts_are_rendered_for_their_frames(built):
     from analytics.pack_charts import SCALE, png_size
 
