@@ -14,7 +14,12 @@ from analytics.vocabulary import HARD_TO_REACH_GROUPS
 
 def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) -> list[str]:
     """Questions for the panel from the survey scorecard, the KPIs and the actions tracker."""
-    prompts: list[str] = []
+    return [question for question, _ in panel_questions(card, kpi, tracker)]
+
+
+def panel_questions(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) -> list[tuple[str, str]]:
+    """Each question for the panel with the numbers behind it (for the meeting pack's speaker notes)."""
+    prompts: list[tuple[str, str]] = []
     held = card[(card["vs_year"] == "no significant change") & card["pct"].notna()]
     for row in card.itertuples(index=False):
         if row.vs_year not in ("improved", "declined"):
@@ -28,34 +33,72 @@ def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) 
         if row.vs_year == "declined":
             others = held[held["question_id"] != row.question_id]
             also = f", while {others.iloc[0]['measure'].lower()} held" if len(others) else ""
-            prompts.append(f"{change}{also}. What changed?")
+            prompts.append((f"{change}{also}. What changed?", _survey_numbers(row)))
         else:
-            prompts.append(f"{change}. What drove it, and can other districts learn from it?")
+            prompts.append((f"{change}. What drove it, and can other districts learn from it?", _survey_numbers(row)))
     for row in card[card["vs_force"] == "worse"].itertuples(index=False):
         prompts.append(
-            f"{row.measure} is {row.pct:.1f}%, below the force ({row.force_pct:.1f}%) beyond its 95% interval. "
-            "What is the plan to close the gap?"
+            (
+                f"{row.measure} is {row.pct:.1f}%, below the force ({row.force_pct:.1f}%) beyond its 95% interval. "
+                "What is the plan to close the gap?",
+                _survey_numbers(row),
+            )
         )
     if len(kpi):
         loop = kpi.set_index("kpi").loc["loop_closure"]
         if loop["vs_force"] == "worse" or loop["vs_year"] == "declined":
             prompts.append(
-                f"{loop['value']:.0f}% of the {loop['base']:.0f} concerns raised this quarter were acted on and told "
-                f"back (force {loop['force_value']:.0f}%). How will the district close the loop?"
+                (
+                    f"{loop['value']:.0f}% of the {loop['base']:.0f} concerns raised this quarter were acted on and "
+                    f"told back (force {loop['force_value']:.0f}%). How will the district close the loop?",
+                    f"{loop['label']}: {loop['value']:.1f}% (95% interval {loop['ci_low']:.1f}% to "
+                    f"{loop['ci_high']:.1f}%) of {loop['base']:.0f} concerns; force {loop['force_value']:.1f}% "
+                    f"({loop['vs_force']}); a year before {loop['year_value']:.1f}%, {loop['vs_year']}"
+                    + (f" ({format_p(loop['p_year'])})." if np.isfinite(loop["p_year"]) else "."),
+                )
             )
         reached = kpi.set_index("kpi").loc["hard_to_reach_groups", "value"]
         if np.isfinite(reached) and reached < len(HARD_TO_REACH_GROUPS) / 2:
+            row = kpi.set_index("kpi").loc["hard_to_reach_groups"]
             prompts.append(
-                f"Events reached {reached:.0f} of the {len(HARD_TO_REACH_GROUPS)} hard-to-reach groups this quarter. "
-                "Which groups were missed, and why?"
+                (
+                    f"Events reached {reached:.0f} of the {len(HARD_TO_REACH_GROUPS)} hard-to-reach groups this "
+                    "quarter. Which groups were missed, and why?",
+                    f"Hard-to-reach groups reached: {reached:.0f} of the {len(HARD_TO_REACH_GROUPS)} counted "
+                    f"({', '.join(HARD_TO_REACH_GROUPS)}); force district average {row['force_value']:.1f}; "
+                    f"a year before {row['year_value']:.0f}. Not tested.",
+                )
             )
     overdue = tracker[tracker["overdue"]] if len(tracker) else tracker
     if len(overdue):
         oldest = overdue.sort_values("age_days", ascending=False).iloc[0]
         many = len(overdue) != 1
         prompts.append(
-            f"{len(overdue)} action{'s' if many else ''} from earlier Star Chambers {'are' if many else 'is'} "
-            f"overdue; the oldest, set {oldest['age_days']} days ago, is \u201c{oldest['text']}\u201d "
-            f"({oldest['owner']}). What is stopping {'them' if many else 'it'}?"
+            (
+                f"{len(overdue)} action{'s' if many else ''} from earlier Star Chambers {'are' if many else 'is'} "
+                f"overdue; the oldest, set {oldest['age_days']} days ago, is \u201c{oldest['text']}\u201d "
+                f"({oldest['owner']}). What is stopping {'them' if many else 'it'}?",
+                "Overdue (open past their due date): "
+                + "; ".join(
+                    f"{r.action_id}, due {r.due_date:%d %b %Y}, {r.status}, {r.owner}"
+                    for r in overdue.sort_values("due_date").itertuples(index=False)
+                )
+                + ".",
+            )
         )
     return prompts
+
+
+def _survey_numbers(row) -> str:
+    """A scorecard row's figures: the quarter's value, its interval and base, the force, and a year before
+    (what the row holds of them)."""
+    get = row._asdict().get
+    parts = [f"{row.measure}: {row.pct:.1f}%" + (f" in {get('quarter_label')}" if get("quarter_label") else "")]
+    if get("ci_low") is not None and np.isfinite(get("ci_low")):
+        parts[0] += f" (95% interval {row.ci_low:.1f}% to {row.ci_high:.1f}%, base {row.n:.0f})"
+    parts.append(f"force {row.force_pct:.1f}% ({row.vs_force})")
+    parts.append(
+        f"{row.year_ago_label} {row.pct - row.diff_year:.1f}%, change {row.diff_year:+.1f} points, {row.vs_year}"
+        + (f" ({format_p(row.p_year)})" if np.isfinite(row.p_year) else "")
+    )
+    return "; ".join(parts) + "."

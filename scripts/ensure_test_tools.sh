@@ -2,6 +2,7 @@
 # Install the Debian tools the tests drive, when missing:
 #   chromium            the real browser for the browser tests (Playwright never downloads its own)
 #   libreoffice-impress proves the meeting pack's deck opens in LibreOffice
+#   poppler-utils       rasterises the meeting pack's PDFs and lists their fonts (pdftoppm, pdffonts, pdftotext)
 # and, from the npm registry, axe-core (the accessibility check the browser tests inject).
 # When another install (unattended-upgrades, a second `make test`) holds apt's or dpkg's lock, this waits
 # for it (up to LOCK_WAIT seconds, 10 minutes by default) and says so, instead of failing.
@@ -69,7 +70,7 @@ apt_get() {
 }
 
 main() {
-  local here js have_chromium have_office
+  local here js have_chromium have_office have_poppler
   here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   js="$here/tests/browser/js"
   if [ ! -f "$js/node_modules/axe-core/axe.min.js" ]; then
@@ -89,9 +90,11 @@ main() {
   elif command -v soffice >/dev/null 2>&1; then
     have_office=1
   fi
-  [ "$have_chromium$have_office" = "11" ] && return 0
+  have_poppler=0
+  command -v pdftoppm >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 && have_poppler=1
+  [ "$have_chromium$have_office$have_poppler" = "111" ] && return 0
   if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "Chromium or LibreOffice is missing and cannot be installed here (needs root and apt-get)."
+    echo "Chromium, LibreOffice or poppler-utils is missing and cannot be installed here (needs root and apt-get)."
     echo "The tests that need them are skipped locally; in CI (CI=true) they fail."
     return 0
   fi
@@ -105,6 +108,10 @@ main() {
   if [ "$have_office" = 0 ]; then
     echo "Installing LibreOffice Impress to check the meeting pack opens in it..."
     apt_get install -y -qq --no-install-recommends libreoffice-impress
+  fi
+  if [ "$have_poppler" = 0 ]; then
+    echo "Installing poppler-utils to rasterise the meeting pack's PDFs..."
+    apt_get install -y -qq --no-install-recommends poppler-utils
   fi
 }
 

@@ -61,7 +61,7 @@ def test_the_rule_is_stated_on_the_pages_and_in_the_pack(app_env, db):
     rule_text = [t for t in shown if "Better, similar or worse than the force" in t]
     assert rule_text and "Wilson interval" in rule_text[0] and "funnel" in rule_text[0]
     content = meeting_pack.pack_content(db, "2026-09", "harlow", SuppressionRule(), synthetic=True, charts=False)
-    assert any(DISTRICT_RULE in line for line in content.methodology)
+    assert any(DISTRICT_RULE in line for line in content.section("Methodology").body)
 
 
 def test_overview_star_chamber_trends_and_pack_carry_the_same_verdict(app_env, db):
@@ -88,7 +88,7 @@ def test_overview_star_chamber_trends_and_pack_carry_the_same_verdict(app_env, d
         sc = run_app({"round": "2026-09", "presenting": district}, page="app_pages/star_chamber.py")
         card = next(d.value for d in sc.dataframe if "vs force" in d.value.columns).set_index("Measure")
         pack = meeting_pack.pack_content(db, "2026-09", district, SuppressionRule(), synthetic=True, charts=False)
-        pack_card = pack.scorecard.set_index("Measure")
+        pack_card = pack.section("Scorecard").body.frame.set_index("Measure")
         label = next(m for m in card.index if "informed" in m.lower())
         for shown in (card.loc[label, "vs force"], pack_card.loc[label, "vs force"]):
             verdict = next((w for w in ("better", "worse") if w in shown), "similar")
