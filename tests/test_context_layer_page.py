@@ -40,7 +40,7 @@ def layer(spec: dict, layer_id: str) -> dict | None:
 
 
 def captions(at) -> str:
-    return "\n".join(c.value for c in at.caption).replace("\\", "")
+    return "\n".join(c.value for c in at.caption).replace("\\", "").replace("\u2060", "")
 
 
 @pytest.mark.parametrize("districts", [["all"], ["harlow"], ["southend", "colchester"]])
@@ -127,7 +127,7 @@ def test_demand_beside_engagement_per_district(police_uk, raw):
         n for n, r, e in zip(d.index, rates.reindex(d.index), ev_rate, strict=True) if r > force and e < force_events
     }
     assert set(table.loc[table["High demand, low engagement"] == "yes", "District"]) == flagged
-    words = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    words = "\n".join(m.value for m in at.markdown).replace("\\", "").replace("\u2060", "")
     for name in flagged:
         assert f"{name}: high demand, low engagement" in words
     spec = next(c.proto.spec for c in at.get("vega_lite_chart") if "association, not cause" in c.proto.spec)
