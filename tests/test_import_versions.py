@@ -19,7 +19,7 @@ from bench.consistency import changed_answers, consistency_under_imports
 from tests.test_app import run_app
 from tests.test_ingest import check
 
-FORCE = re.compile(r"force value of (\d+(?:\.\d+)?)%")
+FORCE = re.compile(r"force's value here is (\d+(?:\.\d+)?)%")
 
 
 @pytest.fixture
