@@ -8,8 +8,9 @@ from analytics import section_charts, tables
 from analytics import trend_charts as charts
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
-from analytics.trends import district_summaries as trend_summaries
-from analytics.trends import furthest_from_force, period_label
+from analytics.trend_reading import district_summaries as trend_summaries
+from analytics.trend_reading import furthest_from_force
+from analytics.trends import period_label
 from analytics.verdicts import BREAK_RULE
 from ui import components, data, filters, url_state
 

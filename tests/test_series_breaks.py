@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import overview, prompts, star_chamber, tables, trends
+from analytics import overview, prompts, star_chamber, tables, trend_reading, trends
 from analytics.verdicts import NOT_COMPARABLE, SeriesBreaks
 from tests.test_app import run_app, texts
 
@@ -72,7 +72,7 @@ def test_trends_do_not_test_or_mark_across_the_break(db, raw):
     pooled = trends.district_trends(db, "police_job", Q["Q1 2020/21"], Q["Q1 2021/22"], ids, pooled=True)
     # A rolling year to Q1 2021/22 is compared with the year to Q1 2020/21, which began before the change.
     assert (pooled["change_year"] == NOT_COMPARABLE).all()
-    words = trends.district_summaries(t[t["quarter_start"] <= Q["Q2 2020/21"]], pd.DataFrame())
+    words = trend_reading.district_summaries(t[t["quarter_start"] <= Q["Q2 2020/21"]], pd.DataFrame())
     assert words and all(BREAK in w or "too small" in w for w in words)
     assert not any("significant rise" in w or "significant fall" in w for w in words)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import trends
+from analytics import trend_reading, trends
 from analytics.periods import add_quarters
 from analytics.stats import funnel_limits
 from tests.reference import Z, pooled_z_test, spans_method_change
@@ -178,7 +178,7 @@ def test_district_summaries_state_the_numbers_and_verdicts(db):
     quarter = date(2026, 7, 1)
     t = trends.district_trends(db, "police_job", date(2025, 7, 1), quarter, ["harlow", "southend"])
     points, _ = trends.funnel(db, "police_job", quarter)
-    sentences = trends.district_summaries(t, points)
+    sentences = trend_reading.district_summaries(t, points)
     assert len(sentences) == 2
     for sentence, did in zip(sentences, ["harlow", "southend"], strict=True):
         row = t[(t["series_id"] == did) & (t["quarter_start"] == quarter)].iloc[0]
@@ -196,7 +196,7 @@ def test_summary_of_a_suppressed_district_gives_no_value(db):
     t = trends.district_trends(
         db, "police_job", date(2026, 7, 1), date(2026, 7, 1), ["harlow"], rule=SuppressionRule(500, 600)
     )
-    (sentence,) = trends.district_summaries(t, t.iloc[0:0])
+    (sentence,) = trend_reading.district_summaries(t, t.iloc[0:0])
     assert "too small" in sentence and "%" not in sentence
 
 
@@ -208,4 +208,4 @@ def test_districts_furthest_from_the_force_come_first():
         rows += [(district, district.upper(), "district", q1, v1), (district, district.upper(), "district", q2, v2)]
     trend = pd.DataFrame(rows, columns=["series_id", "series_name", "kind", "quarter_start", "pct"])
     # Mean distances: e 11, a 10, d 8 (one shown period), b 4, f 5; c has none shown and comes last.
-    assert trends.furthest_from_force(trend) == ["e", "a", "d", "f", "b", "c"]
+    assert trend_reading.furthest_from_force(trend) == ["e", "a", "d", "f", "b", "c"]
