@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.config import SettingsError
-from analytics.db import DataError
+from analytics.storage.db import DataError
 from ui import auth, components, data, filters, presenter, url_state
 from ui.navigation import PAGES
 

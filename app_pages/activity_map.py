@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import boundaries, context_layer, demand, maps
-from analytics.activity import MAX_POINTS
-from analytics.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
+from analytics.contract.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
+from analytics.engagement import boundaries, context_layer, demand, maps
+from analytics.engagement.activity import MAX_POINTS
 from ui import components, data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Engagement activity map")

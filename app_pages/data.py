@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.access import PermissionDenied
+from analytics.contract.schema import TABLES
 from analytics.ingest.pipeline import SOCIAL
-from analytics.schema import TABLES
 from ui import auth, components, data, imports, table_view
 
 actor = auth.actor()
@@ -114,7 +114,8 @@ def _import_ui() -> None:
         acc = imports.accounts()
         if acc.empty:
             st.info(
-                "There are no social-media accounts yet: add one with `python -m analytics.social_import add-account`."
+                "There are no social-media accounts yet: add one with "
+                "`python -m analytics.ingest.social.importer add-account`."
             )
             return
         account = st.selectbox(

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts, trend_charts
 from analytics.periods import quarter_label
+from analytics.survey import tile_map as charts
+from analytics.survey import trend_charts
 from analytics.verdicts import DISTRICT_RULE
 from ui import components, data, table_view, url_state
 

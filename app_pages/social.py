@@ -4,11 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import social_charts as charts
-from analytics import social_tables as tables
+from analytics.contract.vocabulary import POST_TAGS
 from analytics.periods import quarter_end, quarter_key, quarter_label
-from analytics.social import ALL_DISTRICTS, FORCE_WIDE
-from analytics.vocabulary import POST_TAGS
+from analytics.social import charts, tables
+from analytics.social.figures import ALL_DISTRICTS, FORCE_WIDE
 from ui import components, social_data, table_view, url_state
 
 f, version, rule, limits = components.page_start("Social media reach")
@@ -16,7 +15,7 @@ available = social_data.platforms(version)
 if not available:
     st.info(
         "There are no social-media accounts in this data yet. Add an account and import X or Meta analytics "
-        "exports with `python -m analytics.social_import` (see the README).",
+        "exports with `python -m analytics.ingest.social.importer` (see the README).",
         icon=":material/info:",
     )
     st.stop()

@@ -4,14 +4,14 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from analytics import tables
 from analytics.access import PermissionDenied
-from analytics.actions import ActionConflict, ActionError
+from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from analytics.periods import add_quarters, quarter_label
-from analytics.star_chamber import GRADE_RULE_TEXT
-from analytics.trend_charts import small_multiples
+from analytics.star_chamber.actions import ActionConflict, ActionError
+from analytics.star_chamber.scorecard import GRADE_RULE_TEXT
+from analytics.survey import tables
+from analytics.survey.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
-from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from ui import auth, components, data, presenter, table_view, url_state
 
 

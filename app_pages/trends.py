@@ -4,13 +4,13 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import section_charts, tables
-from analytics import trend_charts as charts
 from analytics.periods import quarter_key
 from analytics.stats import FUNNEL_METHOD, TEST_NAME
-from analytics.trend_reading import district_summaries as trend_summaries
-from analytics.trend_reading import furthest_from_force
-from analytics.trends import period_label
+from analytics.survey import section_charts, tables
+from analytics.survey import trend_charts as charts
+from analytics.survey.reading import district_summaries as trend_summaries
+from analytics.survey.reading import furthest_from_force
+from analytics.survey.trends import period_label
 from analytics.verdicts import BREAK_RULE
 from ui import components, data, filters, url_state
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import demo, engine, scale
+from analytics import demo, scale
+from analytics.storage import engine
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".cache" / "bench"

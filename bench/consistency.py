@@ -149,9 +149,9 @@ def consistency_under_imports(
     data_dir: Path, sessions: int = 20, changes: int = 6, imports: int = 4, pause: float = 1.0, cap_s: float = 600
 ) -> dict:
     """Run the sessions against a copy of ``data_dir`` while ``imports`` commits change existing answers."""
-    from analytics import engine
-    from analytics.db import Database
     from analytics.ingest import pipeline
+    from analytics.storage import engine
+    from analytics.storage.db import Database
     from tests.browser.conftest import start_server, stop_server
 
     work = Path(tempfile.mkdtemp(prefix="consistency-"))

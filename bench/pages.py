@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["ENGAGEMENT_DATA_DIR"] = str(args.data_dir.resolve())
     os.environ["ENGAGEMENT_ENGINE"] = args.engine
 
-    from analytics.db import Database
+    from analytics.storage.db import Database
     from bench.record import peak_rss_mib, replay
 
     db = Database(args.data_dir, use_engine=args.engine == "on")

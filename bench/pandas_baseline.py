@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.activity import MAX_POINTS
+from analytics.engagement.activity import MAX_POINTS
 from bench.record import peak_rss_mib
 
 SURVEY = ["interview_date", "district_id", "question_id", "answer", "weight", "age_band"]

@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from analytics.db import Database
+from analytics.storage.db import Database
 
 
 @dataclass
@@ -33,7 +33,7 @@ def _caller() -> str:
     private = None
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if module.startswith("analytics.") and module != "analytics.db":
+        if module.startswith("analytics.") and module != "analytics.storage.db":
             name = f"{module.removeprefix('analytics.')}.{frame.f_code.co_name}"
             if not frame.f_code.co_name.startswith("_"):
                 return name

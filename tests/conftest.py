@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
-from analytics import demo, engine
-from analytics.db import Database
+from analytics import demo
+from analytics.storage import engine
+from analytics.storage.db import Database
 
 # Property tests check behaviour, not speed: on a loaded two-core machine a single example can take longer
 # than Hypothesis's default 200 ms deadline, which would fail a correct test.

@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import engine, store
-from analytics.db import Database
-from analytics.meeting_pack import pack_content
-from analytics.pack import PackContent, build
+from analytics.pack.content import PackContent, build
+from analytics.star_chamber.meeting_pack import pack_content
 from analytics.stats import SuppressionRule
+from analytics.storage import engine
+from analytics.storage import parquet as store
+from analytics.storage.db import Database
 
 DISTRICT = "harlow"
 ROUND = "2026-09"

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import activity, maps, measures
+from analytics.engagement import activity, maps
+from analytics.survey import measures
 
 NO_POINTS = pd.DataFrame(
     columns=["event_id", "title", "activity_type", "venue", "audience_group", "lat", "lon", "start_at", "attendance"]
@@ -184,7 +185,7 @@ def test_monthly_map_views_match_pandas(db, raw, all_ids):
 
 
 def test_district_labels_do_not_overlap_at_the_first_view(db):
-    from analytics import boundaries, map_layout
+    from analytics.engagement import boundaries, map_layout
 
     d = measures.districts(db)
     outlines = boundaries.district_areas(d).outlines

@@ -238,7 +238,7 @@ def test_trends_page_follows_its_controls(app_env):
 
 
 def test_closed_data_sections_do_not_build_their_tables(app_env, monkeypatch):
-    from analytics import tables
+    from analytics.survey import tables
 
     built = []
     original = tables.trend_table

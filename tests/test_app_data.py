@@ -110,7 +110,7 @@ def test_an_upload_naming_districts_every_way_is_checked_and_imported_through_th
     assert not at.exception, at.exception
     [done] = [s.value for s in at.success]
     assert "Imported into map\\_views: 6 new" in done and "1 rejected (rows in 7)" in done
-    from analytics.db import Database
+    from analytics.storage.db import Database
 
     got = Database(folder).query("SELECT district_id FROM map_views WHERE month_start = '2001-04-01'")
     assert got["district_id"].tolist() == ["epping_forest_brentwood"]  # given as its ONS code, E07000072

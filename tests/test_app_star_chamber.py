@@ -59,7 +59,7 @@ def test_an_action_update_saved_from_the_page(app_env, tmp_path, monkeypatch):
 def test_a_stale_edit_from_the_page_is_refused_and_shows_the_newer_version(app_env, tmp_path, monkeypatch):
     import pandas as pd
 
-    from analytics import actions
+    from analytics.star_chamber import actions
 
     at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
     # Someone else saves first, after this editor opened the action.
@@ -97,7 +97,7 @@ def test_first_star_chamber_round_has_no_previous_meeting_or_carried_actions(app
 def test_after_a_refused_edit_the_draft_survives_and_saves_on_top(app_env, tmp_path, monkeypatch):
     import pandas as pd
 
-    from analytics import actions
+    from analytics.star_chamber import actions
 
     at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
     current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import altair as alt
 import pandas as pd
 
-from analytics import chart_export
+from analytics.charts import images as chart_export
 
 
 def _chart():

@@ -5,9 +5,9 @@ import json
 import altair as alt
 import pandas as pd
 
-from analytics import chart_theme
-from analytics.chart_export import spec_of
-from analytics.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
+from analytics.charts import theme as chart_theme
+from analytics.charts.images import spec_of
+from analytics.survey.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
 
 
 def _contrast(a: str, b: str) -> float:

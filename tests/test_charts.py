@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from analytics import charts, overview, section_charts, trend_charts, trends
+from analytics.survey import overview, section_charts, trend_charts, trends
+from analytics.survey import tile_map as charts
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -100,7 +101,7 @@ def test_funnel_chart_has_both_limits_and_labels_only_outliers(db):
 def test_element_height_reads_the_plot_height():
     import altair as alt
 
-    from analytics.chart_common import element_height
+    from analytics.charts.common import element_height
 
     assert element_height(alt.Chart().mark_point().properties(height=200)) == 350
     assert element_height(alt.Chart().mark_point()) is None

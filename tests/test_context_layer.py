@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import boundaries, context_layer, measures
+from analytics.engagement import boundaries, context_layer
 from analytics.ingest import pipeline, policeuk
-from analytics.textfiles import ExportError
+from analytics.ingest.textfiles import ExportError
+from analytics.survey import measures
 from tests.conftest import FIXTURES, REPO
 from tests.police_uk_files import (
     API_HEADER,

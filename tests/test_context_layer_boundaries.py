@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import boundaries, measures
+from analytics.engagement import boundaries
+from analytics.survey import measures
 from tests.conftest import BOUNDARIES
 
 

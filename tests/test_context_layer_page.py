@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from analytics import star_chamber
-from analytics.db import Database
 from analytics.periods import add_quarters, quarter_key
+from analytics.star_chamber import scorecard as star_chamber
+from analytics.storage.db import Database
 from tests.test_app import run_app
 from tests.test_context_layer import build_folder, recompute
 

@@ -6,8 +6,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import schema
-from analytics.db import Database, DataError, QueryRefused
+from analytics.contract import schema
+from analytics.storage.db import Database, DataError, QueryRefused
 
 DISABLED = r"disabled (by|through) configuration"
 LOCKED = r"configuration has been locked"
@@ -58,7 +58,7 @@ def test_only_reads_reach_the_connection(db, attempt):
 
 
 def test_checked_texts_are_remembered_up_to_a_limit(demo_dir, monkeypatch):
-    import analytics.db as dbmod
+    import analytics.storage.db as dbmod
 
     monkeypatch.setattr(dbmod, "_CHECKED_TEXTS", 3)
     db = Database(demo_dir)
@@ -145,7 +145,7 @@ def test_small_tables_are_read_into_memory_once(demo_dir, tmp_path, monkeypatch)
     (copy / "star_chamber_meetings.parquet").unlink()
     pd.testing.assert_frame_equal(db.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_id"), before)
     # Over the size limit a table is read from its file each time, with the same answers.
-    monkeypatch.setattr("analytics.db.SMALL_TABLE_BYTES", 0)
+    monkeypatch.setattr("analytics.storage.db.SMALL_TABLE_BYTES", 0)
     reading = Database(demo_dir)
     assert reading.in_memory == []
     pd.testing.assert_frame_equal(reading.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_id"), before)
@@ -173,7 +173,7 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
 
 def test_data_version_changes_when_a_file_changes(demo_dir, tmp_path):
-    from analytics import store
+    from analytics.storage import parquet as store
 
     copy = tmp_path / "copy"
     shutil.copytree(demo_dir, copy)

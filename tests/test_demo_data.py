@@ -6,8 +6,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import demo, schema, store
+from analytics import demo
+from analytics.contract import schema
 from analytics.demo.spec import load_spec
+from analytics.storage import parquet as store
 from tests.conftest import BOUNDARIES
 
 

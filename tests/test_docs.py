@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from analytics.schema import TABLES
-from analytics.schema_doc import contract_markdown
+from analytics.contract.schema import TABLES
+from analytics.contract.schema_doc import contract_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ def test_every_column_has_a_description():
 
 def test_contract_doc_is_generated_from_the_schema():
     committed = (REPO / "docs" / "data_contract.md").read_text(encoding="utf-8")
-    assert committed == contract_markdown(), "run: python -m analytics.schema_doc > docs/data_contract.md"
+    assert committed == contract_markdown(), "run: python -m analytics.contract.schema_doc > docs/data_contract.md"
 
 
 def test_readme_names_the_two_commands_and_ci_calls_the_test_command():

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import overview, stats
-from analytics.db import Database
+from analytics import stats
+from analytics.storage.db import Database
+from analytics.survey import overview
 from tests.test_app import run_app
 
 RULE = stats.SuppressionRule(50, 100)

@@ -10,9 +10,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import activity, engine, measures, overview, social, store, trends
-from analytics.db import Database
+from analytics.engagement import activity
+from analytics.social import figures as social
 from analytics.stats import SuppressionRule
+from analytics.storage import engine
+from analytics.storage import parquet as store
+from analytics.storage.db import Database
+from analytics.survey import measures, overview, trends
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +101,7 @@ def test_event_figures_are_the_same_from_the_sorted_copy(pair):
 
 
 def test_derived_columns_stay_out_of_the_contract_view(pair):
-    from analytics.schema import TABLES
+    from analytics.contract.schema import TABLES
 
     contract = [c.name for c in TABLES["engagement_events"].columns]
     keys = []

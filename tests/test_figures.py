@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from analytics import maps
+from analytics.engagement import maps
 from ui import components
 
 
@@ -53,7 +53,7 @@ def test_only_analytics_builders_are_run():
 
 
 def test_a_spec_missing_its_rows_is_refused_not_cached():
-    from analytics.chart_common import Spec
+    from analytics.charts.common import Spec
 
     st.cache_data.clear()
     ok = Spec({"data": {"name": "rows"}, "mark": "point", "datasets": {"rows": [{"x": 1}]}})

@@ -17,7 +17,7 @@ import pytest
 
 from analytics.ingest import pipeline
 from analytics.ingest.isolate import run_isolated
-from analytics.textfiles import ExportError
+from analytics.ingest.textfiles import ExportError
 
 EVENTS = (
     "event_id,district_id,start_at,end_at,activity_type,title,online,strand,audience_group,concerns_raised,"

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from analytics import engine, overview, store
 from analytics.ingest import pipeline
+from analytics.storage import engine
+from analytics.storage import parquet as store
+from analytics.survey import overview
 from bench.consistency import changed_answers, consistency_under_imports
 from tests.test_app import run_app
 from tests.test_ingest import check

@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import measures, overview, trends
-from analytics.db import Database
+from analytics.storage.db import Database
+from analytics.survey import measures, overview, trends
 from tests.test_app import run_app
 
 OCTOBER = date(2026, 10, 1)  # Q3 2026/27, after the demo's last full quarter

@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from analytics.access import PermissionDenied
-from analytics.db import Database
 from analytics.ingest import pipeline
 from analytics.ingest.isolate import run_isolated
-from analytics.textfiles import ExportError
+from analytics.ingest.textfiles import ExportError
+from analytics.storage.db import Database
 from tests.conftest import FIXTURES
 
 VIEWS_HEADER = "district_id,month_start,views\n"

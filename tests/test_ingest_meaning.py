@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analytics import store
-from analytics.db import Database
 from analytics.ingest import pipeline
-from analytics.social_import import add_account, import_file
+from analytics.ingest.social.importer import add_account, import_file
+from analytics.storage import parquet as store
+from analytics.storage.db import Database
 from tests import social_samples as s
 from tests.test_ingest import check
 
@@ -321,7 +321,7 @@ def test_command_line_imports_are_audited_kept_and_listed_like_the_data_page(fol
     raw = s.meta_file()
     f.write_bytes(raw)
     run = subprocess.run(
-        [sys.executable, "-m", "analytics.social_import", "--data-dir", str(folder), "import", "--account",
+        [sys.executable, "-m", "analytics.ingest.social.importer", "--data-dir", str(folder), "import", "--account",
          "fb_harlow", str(f)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip

@@ -10,9 +10,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics.contract.vocabulary import CONCERN_THEMES
 from analytics.ingest import pipeline
-from analytics.textfiles import ExportError
-from analytics.vocabulary import CONCERN_THEMES
+from analytics.ingest.textfiles import ExportError
 from tests.conftest import REPO
 
 DISTRICTS = {"harlow", "southend"}
@@ -116,7 +116,7 @@ pipeline.commit(folder, a, raw, "crash", "admin")
 
 
 def test_a_crash_mid_write_leaves_the_data_intact(demo_dir, tmp_path):
-    from analytics.db import Database
+    from analytics.storage.db import Database
 
     folder = tmp_path / "data"
     shutil.copytree(demo_dir, folder)

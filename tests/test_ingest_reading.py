@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.db import Database
 from analytics.ingest import matching, pipeline
 from analytics.ingest.isolate import run_isolated
-from analytics.textfiles import ExportError
+from analytics.ingest.textfiles import ExportError
+from analytics.storage.db import Database
 from tests.conftest import FIXTURES
 
 CORPUS = FIXTURES / "ingest"

@@ -34,7 +34,7 @@ def test_there_are_pages_and_no_legacy_pages_folder():
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_pages_hold_no_sql_and_no_statistics(path):
     text = path.read_text(encoding="utf-8")
-    banned = {"duckdb", "analytics.db", "scipy", "statsmodels", "numpy", "analytics.measures"}
+    banned = {"duckdb", "analytics.storage.db", "scipy", "statsmodels", "numpy", "analytics.survey.measures"}
     assert not (_imports(path) & banned), _imports(path) & banned
     assert not re.search(r"\bselect\b.+\bfrom\b", text, re.I | re.S), "SQL in a page"
     assert ".query(" not in text

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import measures
+from analytics.survey import measures
 from tests.reference import reference
 
 
@@ -64,8 +64,8 @@ def test_unknown_question_gives_empty_result(db):
 def test_dont_know_excluded_when_the_question_says_so(demo_dir, tmp_path):
     import shutil
 
-    from analytics import store
-    from analytics.db import Database
+    from analytics.storage import parquet as store
+    from analytics.storage.db import Database
 
     copy = tmp_path / "copy"
     shutil.copytree(demo_dir, copy)
@@ -87,7 +87,7 @@ def test_missing_exclude_flag_keeps_dont_know(demo_dir, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analytics.db import Database
+    from analytics.storage.db import Database
 
     copy = tmp_path / "copy"
     shutil.copytree(demo_dir, copy)
@@ -112,7 +112,7 @@ def test_missing_exclude_flag_keeps_dont_know(demo_dir, tmp_path):
     ],
 )
 def test_several_questions_at_once_match_pandas(demo_dir, raw, engine, qids, by, districts):
-    from analytics.db import Database
+    from analytics.storage.db import Database
 
     db = Database(demo_dir, use_engine=engine)
     assert (db.engine is not None) == engine
@@ -148,7 +148,7 @@ def test_several_questions_at_once_match_pandas(demo_dir, raw, engine, qids, by,
 def test_district_and_force_sums_from_one_query_match_pandas(
     demo_dir, raw, engine, q_from, districts, short_list, monkeypatch
 ):
-    from analytics.db import Database
+    from analytics.storage.db import Database
 
     monkeypatch.setattr(measures, "_SHORT_LIST", short_list)
     db = Database(demo_dir, use_engine=engine)

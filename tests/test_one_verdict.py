@@ -7,7 +7,9 @@ from datetime import date
 
 import pandas as pd
 
-from analytics import overview, prompts, star_chamber, trends
+from analytics.star_chamber import prompts
+from analytics.star_chamber import scorecard as star_chamber
+from analytics.survey import overview, trends
 from analytics.verdicts import DISTRICT_RULE
 
 SIDE = {"better": "above", "worse": "below", "similar": "within"}
@@ -49,7 +51,7 @@ def test_panel_questions_follow_the_same_verdict(db):
 
 
 def test_the_rule_is_stated_on_the_pages_and_in_the_pack(app_env, db):
-    from analytics import meeting_pack
+    from analytics.star_chamber import meeting_pack
     from analytics.stats import SuppressionRule
     from tests.test_app import run_app
 
@@ -67,7 +69,7 @@ def test_the_rule_is_stated_on_the_pages_and_in_the_pack(app_env, db):
 def test_overview_star_chamber_trends_and_pack_carry_the_same_verdict(app_env, db):
     """For one quarter and measure, every district's verdict against the force reads the same on the Overview's
     district table, the Star Chamber's scorecard, the trends funnel table and the pack's scorecard."""
-    from analytics import meeting_pack
+    from analytics.star_chamber import meeting_pack
     from analytics.stats import SuppressionRule
     from tests.conftest import open_data_sections
     from tests.test_app import run_app

@@ -5,8 +5,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from analytics import overview
 from analytics.periods import add_quarters
+from analytics.survey import overview
 from tests.reference import pooled_z_test, reference, spans_method_change
 
 

@@ -13,11 +13,11 @@ import pytest
 import streamlit as st
 from pptx import Presentation
 
-from analytics import engine
-from analytics.db import Database
 from analytics.ingest import pipeline
-from analytics.meeting_pack import meeting_pack
+from analytics.star_chamber.meeting_pack import meeting_pack
 from analytics.stats import SuppressionRule
+from analytics.storage import engine
+from analytics.storage.db import Database
 from tests.test_app import run_app
 from tests.test_ingest import check
 

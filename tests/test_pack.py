@@ -17,10 +17,14 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from analytics import actions, kpis, pack, pack_style, prompts, star_chamber, tables
-from analytics.meeting_pack import ACTION_COLUMNS, SECTION_TITLES, SOCIAL_KPIS, meeting_pack, pack_content
-from analytics.pack_layout import fit_stamp
+from analytics.pack import content as pack
+from analytics.pack import style as pack_style
+from analytics.pack.layout import fit_stamp
+from analytics.star_chamber import actions, kpis, prompts
+from analytics.star_chamber import scorecard as star_chamber
+from analytics.star_chamber.meeting_pack import ACTION_COLUMNS, SECTION_TITLES, SOCIAL_KPIS, meeting_pack, pack_content
 from analytics.stats import SuppressionRule
+from analytics.survey import tables
 from tests.pack_fixture import PACKS, ROUND, long_force_db, packs  # noqa: F401 (fixtures)
 
 EMU = 12700  # per point
@@ -271,7 +275,7 @@ def test_no_character_of_the_content_is_lost(built):
 
 
 def test_charts_are_rendered_for_their_frames(built):
-    from analytics.pack_charts import SCALE, png_size
+    from analytics.pack.charts import SCALE, png_size
 
     _, slides = _slides(built.pptx)
     pictures = [(s.shapes.title.text, p) for s in slides for p in s.shapes if p.shape_type == 13]

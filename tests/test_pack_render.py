@@ -19,8 +19,12 @@ from PIL import Image, ImageFont
 from pptx import Presentation
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from analytics import pack_charts, pack_funnel, pack_style, star_chamber, trends
+from analytics.pack import charts as pack_charts
+from analytics.pack import funnel as pack_funnel
+from analytics.pack import style as pack_style
+from analytics.star_chamber import scorecard as star_chamber
 from analytics.stats import SuppressionRule
+from analytics.survey import trends
 from tests.conftest import REPO, in_ci
 from tests.pack_fixture import PACKS, ROUND, long_force_db, packs  # noqa: F401 (fixtures)
 

@@ -173,7 +173,7 @@ def test_permissions(role, permission, allowed):
 def test_action_edits_are_refused_to_viewers_in_the_function_too(demo_dir, tmp_path):
     import shutil
 
-    from analytics import actions
+    from analytics.star_chamber import actions
 
     folder = tmp_path / "data"
     shutil.copytree(demo_dir, folder)

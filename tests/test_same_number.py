@@ -7,8 +7,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from analytics import kpis, social, social_tables
-from analytics.vocabulary import REACH_PER_1K
+from analytics.contract.vocabulary import REACH_PER_1K
+from analytics.social import figures as social
+from analytics.social import tables as social_tables
+from analytics.star_chamber import kpis
 
 
 @pytest.mark.parametrize(("district", "quarter"), [("harlow", date(2026, 4, 1)), ("tendring", date(2019, 1, 1))])

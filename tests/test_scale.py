@@ -11,11 +11,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import scale, schema, store
-from analytics.db import Database
+from analytics import scale
+from analytics.contract import schema
 from analytics.ingest.readers import RawTable
 from analytics.ingest.validate import REFERENCES, auto_mapping, validate
 from analytics.scale.world import FORCES_FILE
+from analytics.storage import parquet as store
+from analytics.storage.db import Database
 
 EVENTS = 50_000
 SURVEY_ROWS = 20_000

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from analytics import store
+from analytics.storage import parquet as store
 from tests.test_app import qp, run_app
 
 

@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import social, social_tables, store
-from analytics.db import Database
+from analytics.social import figures as social
+from analytics.social import tables as social_tables
 from analytics.stats import SuppressionRule
+from analytics.storage import parquet as store
+from analytics.storage.db import Database
 from tests.reference import reference
 
 FIGS = ("followers", "reach", "impressions", "engagements", "posts")

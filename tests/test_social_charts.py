@@ -5,7 +5,8 @@ from datetime import date
 
 import numpy as np
 
-from analytics import social, social_charts
+from analytics.social import charts as social_charts
+from analytics.social import figures as social
 from analytics.stats import SuppressionRule
 
 ALL = ("basildon", "braintree_uttlesford", "castle_point_rochford", "chelmsford_maldon", "colchester",

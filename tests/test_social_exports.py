@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from analytics import post_tags
-from analytics.social_exports import ExportError, parse
+from analytics.ingest.social import tags as post_tags
+from analytics.ingest.social.exports import ExportError, parse
 from tests import social_samples as s
 
 

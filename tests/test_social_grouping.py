@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import social
+from analytics.social import figures as social
 
 FIGS = social.FIGURES
 MONTHS = [date(2025, m, 1) for m in range(1, 7)]

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import actions, kpis, prompts, star_chamber, trends
+from analytics.contract.vocabulary import HARD_TO_REACH_GROUPS
 from analytics.periods import add_quarters
-from analytics.vocabulary import HARD_TO_REACH_GROUPS
+from analytics.star_chamber import actions, kpis, prompts
+from analytics.star_chamber import scorecard as star_chamber
+from analytics.survey import trends
 from tests.reference import pooled_z_test, reference
 
 # The grade rule, case by case: (level against the force, trend on a year before) -> grade.
@@ -196,8 +198,8 @@ def test_loop_closure_under_the_threshold_is_never_shown(db):
 
 
 def test_a_missing_social_month_gives_no_figure_not_zero(demo_dir, tmp_path):
-    from analytics import store
-    from analytics.db import Database
+    from analytics.storage import parquet as store
+    from analytics.storage.db import Database
 
     copy = tmp_path / "data"
     shutil.copytree(demo_dir, copy)

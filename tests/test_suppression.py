@@ -17,10 +17,12 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import charts, section_charts, store, tables, trend_charts, trends
-from analytics.db import Database
 from analytics.export import csv_bytes
-from analytics.overview import district_comparison
+from analytics.storage import parquet as store
+from analytics.storage.db import Database
+from analytics.survey import section_charts, tables, trend_charts, trends
+from analytics.survey import tile_map as charts
+from analytics.survey.overview import district_comparison
 from tests.conftest import open_data_sections
 from tests.reference import reference
 

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import trend_reading, trends
 from analytics.periods import add_quarters
 from analytics.stats import funnel_limits
+from analytics.survey import reading as trend_reading
+from analytics.survey import trends
 from tests.reference import Z, pooled_z_test, spans_method_change
 
 DISTRICTS = ["harlow", "southend", "colchester"]

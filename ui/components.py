@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics import chart_export, chart_theme
-from analytics.chart_common import fmt_pct
+from analytics.charts import images as chart_export
+from analytics.charts import theme as chart_theme
+from analytics.charts.common import fmt_pct
 from analytics.stats import format_p
 from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE
 from ui import data, presenter, table_view
@@ -200,8 +201,8 @@ _MARK = {"aria": False}
 
 
 def _built(chart) -> Figure:
-    """An Altair chart, or a spec filled from a template (analytics.chart_common.Spec), as a Figure."""
-    from analytics.chart_common import element_height
+    """An Altair chart, or a spec filled from a template (analytics.charts.common.Spec), as a Figure."""
+    from analytics.charts.common import element_height
 
     height = element_height(chart, extra=0)
     if isinstance(chart, dict):

@@ -15,24 +15,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import (
-    actions,
-    activity,
-    boundaries,
-    context_layer,
-    demand,
-    demo,
-    kpis,
-    measures,
-    overview,
-    prompts,
-    star_chamber,
-    trends,
-)
-from analytics import meeting_pack as pack_builder
+from analytics import demo
 from analytics.config import Settings, load_settings
+from analytics.engagement import activity, boundaries, context_layer, demand
 from analytics.periods import quarter_end, quarter_start
+from analytics.star_chamber import actions, kpis, prompts
+from analytics.star_chamber import meeting_pack as pack_builder
+from analytics.star_chamber import scorecard as star_chamber
 from analytics.stats import SuppressionRule
+from analytics.survey import measures, overview, trends
 
 # Which database a run reads (pinned when the run begins): re-exported, where pages and app.py find them.
 from ui.pin import DataChanged, begin_run, data_version, database, database_at, end_run  # noqa: F401

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import social_import
 from analytics.config import load_settings
 from analytics.ingest import health, isolate, matching, pipeline
-from analytics.textfiles import ExportError
+from analytics.ingest.social import importer as social_import
+from analytics.ingest.textfiles import ExportError
 from ui import auth, data
 from ui.data import database_at, districts
 

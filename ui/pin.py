@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics import engine, store
 from analytics.config import Settings, load_settings
-from analytics.db import Database, DataError
-from analytics.schema import TABLES
+from analytics.contract.schema import TABLES
+from analytics.storage import engine
+from analytics.storage import parquet as store
+from analytics.storage.db import Database, DataError
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from analytics import social
+from analytics.social import figures as social
 from analytics.stats import SuppressionRule
 from ui.data import database_at
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import store
+from analytics.contract.schema import CONTRACT_VERSION
 from analytics.demo import engagement, governance, social, survey
 from analytics.demo.spec import DEFAULT_SEED, DEFAULT_SPEC, load_spec
-from analytics.schema import CONTRACT_VERSION
+from analytics.storage import parquet as store
 
 MARKER = "DEMO_DATA_SYNTHETIC.json"
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo.spec import month_starts
 
 # type: (mean per district per month, start hour, hours, mean attendance, strands, audiences)

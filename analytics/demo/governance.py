@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo.spec import parse_month
 
 # What a district might be asked to do, by theme; "{town}" is filled with each of the district's towns, so a

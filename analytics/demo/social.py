@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo.spec import interpolate, largest_remainder, month_anchors, month_starts, parse_month
-from analytics.social_months import PLATFORM, sourced
+from analytics.ingest.social.months import PLATFORM, sourced
 
 _POST_TEXT = {
     "You said, we did": "You said {theme} in {place} was a problem. We did: {action}. #YouSaidWeDid",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo.spec import demo_quarters, interpolate, quarter_anchors
 from analytics.periods import add_quarters
 

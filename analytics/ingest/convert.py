@@ -17,9 +17,9 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from analytics.contract.schema import Column
 from analytics.ingest.matching import value_key
-from analytics.schema import Column
-from analytics.textfiles import is_missing_number
+from analytics.ingest.textfiles import is_missing_number
 
 DATE_FORMATS = {"ISO (yyyy-mm-dd)": ("%Y-%m-%d",), "UK (dd/mm/yyyy)": ("%d/%m/%Y",)}
 TIMESTAMP_FORMATS = {

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import store
-from analytics.db import Database, ident
+from analytics.contract.schema import TABLES
 from analytics.ingest.pipeline import audit_log
 from analytics.periods import add_quarters, quarter_label, quarters_between
-from analytics.schema import TABLES
+from analytics.storage import parquet as store
+from analytics.storage.db import Database, ident
 
 
 def table_health(db: Database, data_dir: Path) -> pd.DataFrame:

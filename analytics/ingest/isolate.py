@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from analytics.config import PROJECT_ROOT
-from analytics.textfiles import ExportError
+from analytics.ingest.textfiles import ExportError
 
 TIMEOUT_S = 60
 MEMORY_MB = 1536

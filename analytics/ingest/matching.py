@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 
 from analytics.config import PROJECT_ROOT
-from analytics.schema import TABLES
-from analytics.textfiles import name_key, nearest_name
+from analytics.contract.schema import TABLES
+from analytics.ingest.textfiles import name_key, nearest_name
 
 # Other names people give a contract column (matched as keys, like the column names themselves).
 SYNONYMS = {

@@ -20,12 +20,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import access, engine, social_exports, social_import, social_months, store
+from analytics import access
+from analytics.contract.schema import TABLES
 from analytics.ingest import policeuk
 from analytics.ingest.matching import Districts
 from analytics.ingest.readers import cell_text, read_file
+from analytics.ingest.social import exports as social_exports
+from analytics.ingest.social import importer as social_import
+from analytics.ingest.social import months as social_months
 from analytics.ingest.validate import Validation, auto_mapping, validate
-from analytics.schema import TABLES
+from analytics.storage import engine
+from analytics.storage import parquet as store
 
 SOCIAL = "social media export"
 IMPORTS = "_imports"

@@ -9,7 +9,7 @@ text. The district is not in the data: it is chosen at import.
 
 The monthly CSV files (street-level crime, outcomes, stop and search) are recognised
 by their header (``csv_layout``): street files feed the activity map's anti-social
-behaviour layer from a folder (``analytics.context_layer``), and none of them is a
+behaviour layer from a folder (``analytics.engagement.context_layer``), and none of them is a
 table of the contract, so an upload of one is told where it belongs. Their layouts:
 docs/police_uk_formats.md.
 """
@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from analytics.ingest.readers import RawTable
-from analytics.textfiles import ExportError
+from analytics.ingest.textfiles import ExportError
 
 EVENT_KEYS = {"title", "start_date"}
 PRIORITY_KEYS = {"issue", "issue-date"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from analytics.textfiles import (
+from analytics.ingest.textfiles import (
     LOCAL_TZ,
     MAX_BYTES,
     MAX_CELL,

@@ -9,11 +9,11 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.contract.schema import TABLES, Column, date_window, figure_source
+from analytics.contract.vocabulary import SOCIAL_FIGURES
 from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column
 from analytics.ingest.readers import RawTable, cell_text
-from analytics.schema import TABLES, Column, date_window, figure_source
-from analytics.vocabulary import SOCIAL_FIGURES
 
 # Columns whose values must already exist in another table (or in the file, for that table itself).
 REFERENCES = {

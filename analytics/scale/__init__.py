@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analytics import store
+from analytics.contract.schema import CONTRACT_VERSION, TABLES
 from analytics.demo import survey as demo_survey
 from analytics.scale import engagement, other, survey
 from analytics.scale.world import load_world
-from analytics.schema import CONTRACT_VERSION, TABLES
+from analytics.storage import parquet as store
 
 MARKER = "SCALE_DATA_SYNTHETIC.json"
 DEFAULT_EVENTS = 10_000_000

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo.engagement import _CONCERN_TEXT, _THEME_P, _TYPES, _VENUES, _covid_factor
 from analytics.demo.spec import largest_remainder
 from analytics.scale import parquet as pqx

@@ -7,12 +7,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo import governance
 from analytics.demo.social import _POST_TEXT, _TAG_P, _TAG_REACH
 from analytics.demo.spec import parse_month
+from analytics.ingest.social.months import PLATFORM, sourced
 from analytics.scale.world import World, days_since_epoch, slug
-from analytics.social_months import PLATFORM, sourced
 
 
 def accounts_frame(world: World) -> pd.DataFrame:

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analytics import store
-from analytics.schema import TABLES
+from analytics.contract.schema import TABLES
+from analytics.storage import parquet as store
 
 # DuckDB's own row-group size: big enough for fast scans, small enough that a
 # date filter on the date-sorted files skips most groups.

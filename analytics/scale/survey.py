@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 from scipy.special import expit, logit
 
-from analytics import vocabulary
+from analytics.contract import vocabulary
 from analytics.demo.spec import interpolate, largest_remainder, quarter_anchors
 from analytics.demo.survey import _AGE_EFFECT, _AGE_POP, _AGE_SAMPLE, _ETH_P, _NEGATIVE_SPLIT, _SEX_P, _TOP_BOX
 from analytics.periods import add_quarters, quarter_start, quarters_between

@@ -49,7 +49,7 @@ def test_upload_check_and_import_with_markup_shown_as_text(page, import_server, 
     page.get_by_text("Imported into engagement_events: 1 new").wait_for(timeout=60_000)
     assert dialogs == [] and page.locator("img[src='x']").count() == 0
     assert page.outside_requests == []
-    from analytics.db import Database
+    from analytics.storage.db import Database
 
     got = Database(folder).query("SELECT title FROM engagement_events WHERE event_id = 'XSS1'")
     assert got["title"].tolist() == [HOSTILE]

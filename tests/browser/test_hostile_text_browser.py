@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from analytics import store
+from analytics.storage import parquet as store
 from tests.browser.conftest import (
     REPO,
     new_context,

@@ -156,7 +156,8 @@ def test_clicking_an_event_shows_its_details(page, server, db):
     import math
     from datetime import date
 
-    from analytics import activity, boundaries, map_layout, measures
+    from analytics.engagement import activity, boundaries, map_layout
+    from analytics.survey import measures
     from tests.conftest import BOUNDARIES
 
     flt = activity.EventFilter(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 import time
 
-from analytics import engine
 from analytics.ingest import pipeline
+from analytics.storage import engine
 from tests.browser.conftest import start_server, stop_server, wait_for_charts, wait_until_idle
 from tests.test_ingest import check
 

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from analytics.social_import import import_file
-from analytics.social_tables import RATE_NOTE
+from analytics.ingest.social.importer import import_file
+from analytics.social.tables import RATE_NOTE
 from tests import social_samples as s
 from tests.browser.conftest import screenshot, start_server, stop_server, wait_for_charts, wait_until_idle
 

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from analytics.social_tables import RATE_NOTE
+from analytics.social.tables import RATE_NOTE
 from tests.browser.conftest import new_context, screenshot, wait_until_idle
 
 PAUSE_MS = 3_500  # a person reading the tab before the next click

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from analytics import star_chamber
+from analytics.star_chamber import scorecard as star_chamber
 from tests.browser.conftest import new_context, screenshot, wait_for_charts, wait_until_idle
 
 

@@ -1,0 +1,1 @@
+"""The data contract: every table's columns, types, checks and allowed values, and its documentation."""

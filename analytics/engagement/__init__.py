@@ -1,0 +1,1 @@
+"""Engagement activity: events and concerns, the activity map, boundaries, and demand beside engagement."""

@@ -1,0 +1,1 @@
+"""Where the data lives: the locked-down DuckDB connection, the engine file of summary tables, Parquet writes."""

@@ -1,0 +1,259 @@
+"""Pure Altair builders for the Confidence trends page. Suppressed values arrive blank."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+from analytics.charts.common import BASE_NOTES, Spec, fill, interval_text, plain_json, slot
+
+# Okabe-Ito, extended: distinguishable with the common colour-vision deficiencies.
+DISTRICT_PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#882255",
+    "#999933",
+    "#44AA99",
+    "#6A3D9A",
+]
+FORCE_COLOUR = "#000000"
+MSG_COLOUR = "#8c8c8c"
+MSG_NAME = "Most Similar Group"
+MARKER_SHAPES = {
+    "▲ up on a year before": "triangle-up",
+    "▼ down on a year before": "triangle-down",
+    "◆ changed on the previous quarter": "diamond",
+}
+
+
+TREND_ELEMENT_HEIGHT = 540  # plot (380) plus title, rotated axis labels and legend
+
+
+# Only what is drawn goes into a spec: the browser receives every column a chart is given.
+_TREND_FIELDS = (
+    "period_label",
+    "series_name",
+    "kind",
+    "segment",
+    "pct",
+    "ci_low",
+    "ci_high",
+    "interval",
+    "n",
+    "base_text",
+    "words_year",
+    "words_quarter",
+    "marker",
+    "base_note",
+)
+
+
+def _period_axis(order: list[str], title: str = "Period (financial year)", field: str = "period_label") -> alt.X:
+    # An explicit domain keeps time order when layers with other fields share the axis.
+    return alt.X(
+        f"{field}:O",
+        scale=alt.Scale(domain=order),
+        title=title,
+        axis=alt.Axis(labelAngle=-45, labelOverlap=True),
+    )
+
+
+def _series_colours(names: list[str]) -> alt.Scale:
+    districts = [n for n in names if n not in ("Force", MSG_NAME)]
+    colours = [DISTRICT_PALETTE[i % len(DISTRICT_PALETTE)] for i in range(len(districts))]
+    return alt.Scale(domain=[*districts, "Force", MSG_NAME], range=[*colours, FORCE_COLOUR, MSG_COLOUR])
+
+
+def trend_chart(
+    trends: pd.DataFrame,
+    benchmark: pd.DataFrame,
+    notes: pd.DataFrame,
+    measure_label: str,
+    height: int = 380,
+    max_bands: int = 3,
+) -> Spec:
+    # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
+    """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
+    df = trends.copy()
+    df["interval"] = interval_text(df["ci_low"], df["ci_high"])
+    df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
+    order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    label_of = dict(zip(df["quarter_start"], df["period_label"], strict=False))
+    # A new path after every hidden (suppressed) period, so lines break at gaps, never join across them.
+    df = df.sort_values(["series_name", "quarter_start"])
+    gaps = df["pct"].isna().groupby(df["series_name"]).cumsum()
+    df["segment"] = df["segment"].astype(str) + "-" + gaps.astype(str)
+    df = df[[*_TREND_FIELDS]]
+    shown = plain_json(df[df["pct"].notna()])
+    # Past a few districts the bands overlap into a wash: then only the force keeps its band,
+    # and intervals stay in tooltips, the table and the small multiples.
+    many = shown.loc[shown["kind"] == "district", "series_name"].nunique() > max_bands
+    data = {
+        "trend": shown,
+        "trend_bands": shown[shown["kind"] == "force"] if many else shown,
+        "trend_markers": shown[shown["marker"] != ""],
+    }
+    if len(benchmark):
+        bm = plain_json(benchmark.assign(series_name=MSG_NAME))
+        data["trend_benchmark"] = bm[bm["period_label"].isin(order)]
+    annotations = _annotations(notes, label_of, order)
+    if annotations is not None:
+        data["trend_notes"] = annotations
+    colours = _series_colours([*df["series_name"].unique(), MSG_NAME])
+    template = _trend_template(measure_label, height, "trend_benchmark" in data, annotations is not None)
+    return fill(template, data, order=order, series=colours.domain, colours=colours.range)
+
+
+@lru_cache(maxsize=64)
+def _trend_template(measure_label: str, height: int, benchmark: bool, notes: bool) -> str:
+    """The trend chart's structure (JSON), with named data and slots for the periods and the series colours."""
+    colour = alt.Color("series_name:N", scale=alt.Scale(domain=slot("series"), range=slot("colours")), title="Series")
+    x = _period_axis(slot("order"))
+    y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("series_name:N", title="Series"),
+        alt.Tooltip("period_label:N", title="Period"),
+        alt.Tooltip("pct:Q", title="%", format=".1f"),
+        alt.Tooltip("interval:N", title="95% interval"),
+        alt.Tooltip("base_text:N", title="Base"),
+        alt.Tooltip("words_year:N", title="Against a year before"),
+        alt.Tooltip("words_quarter:N", title="Against the previous quarter"),
+        alt.Tooltip("base_note:N", title="Base note"),
+    ]
+    base = alt.Chart(alt.NamedData("trend")).encode(x=x, color=colour, detail="segment:N")
+    bands = (
+        alt.Chart(alt.NamedData("trend_bands"))
+        .mark_area(opacity=0.12)
+        .encode(x=x, color=colour, detail="segment:N", y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=30)).encode(
+        y=y,
+        strokeDash=alt.StrokeDash(
+            "kind:N", scale=alt.Scale(domain=["district", "force"], range=[[1, 0], [6, 3]]), legend=None
+        ),
+        strokeWidth=alt.StrokeWidth("kind:N", scale=alt.Scale(domain=["district", "force"], range=[2, 3]), legend=None),
+        tooltip=tooltip,
+    )
+    errors = base.mark_rule(opacity=0.5).encode(y="ci_low:Q", y2="ci_high:Q")
+    markers = (
+        alt.Chart(alt.NamedData("trend_markers"))
+        .mark_point(filled=True, size=150, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y="pct:Q",
+            color=colour,
+            shape=alt.Shape(
+                "marker:N",
+                scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
+                title="Significant change (95%)",
+            ),
+            tooltip=tooltip,
+        )
+    )
+    layers = [bands, errors, lines, markers]
+    if benchmark:
+        layers.append(
+            alt.Chart(alt.NamedData("trend_benchmark"))
+            .mark_line(strokeDash=[2, 2], strokeWidth=2)
+            .encode(
+                x=x,
+                y=alt.Y("value_pct:Q"),
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("series_name:N", title="Series"),
+                    alt.Tooltip("period_label:N", title="Period"),
+                    alt.Tooltip("value_pct:Q", title="%", format=".1f"),
+                    alt.Tooltip("source:N", title="Source"),
+                ],
+            )
+        )
+    if notes:
+        layers += _annotation_layers(slot("order"))
+    chart = alt.layer(*layers).properties(height=height, title=f"{measure_label}: districts, force and comparator")
+    return json.dumps(chart.to_dict(validate=False))
+
+
+def _annotations(notes: pd.DataFrame, label_of: dict, order: list[str]) -> pd.DataFrame | None:
+    """The notes that fall in the chart's periods, placed on its axis (None when there are none)."""
+    if notes.empty:
+        return None
+    n = notes.copy()
+    n["x_start"] = n["start_quarter"].map(label_of)
+    n["x_end"] = n["end_quarter"].map(label_of)
+    n = n[n["x_start"].isin(order)]
+    if n.empty:
+        return None
+    n["x_end"] = n["x_end"].fillna(n["x_start"])
+    return plain_json(n)
+
+
+def _annotation_layers(order: list[str]) -> list[alt.Chart]:
+    x = _period_axis(order, field="x_start")
+    rules = (
+        alt.Chart(alt.NamedData("trend_notes"))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(
+            x=x,
+            color=alt.value("#555555"),
+            size=alt.condition("datum.kind == 'method change'", alt.value(2), alt.value(1)),
+            tooltip=[alt.Tooltip("label:N", title="Note"), alt.Tooltip("kind:N", title="Kind")],
+        )
+    )
+    text = (
+        alt.Chart(alt.NamedData("trend_notes"))
+        .mark_text(align="right", baseline="bottom", dx=-4, fontSize=11, color="#333333", angle=270)
+        .encode(x=x, y=alt.value(4), text="label:N")
+    )
+    return [rules, text]
+
+
+def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3, title: str | None = None) -> Spec:
+    """One panel per district on shared scales, each with the force line for reference."""
+    districts = trends[trends["kind"] == "district"].copy()
+    # With several measures stacked, a "panel" column says which force line belongs to which panel.
+    keys = ["quarter_start", *(["panel"] if "panel" in trends.columns else [])]
+    force = trends[trends["kind"] == "force"][[*keys, "pct"]].rename(columns={"pct": "force_pct"})
+    df = districts.merge(force, on=keys, how="left")
+    df["interval"] = interval_text(df["ci_low"], df["ci_high"])
+    order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
+    df = df[["series_name", "period_label", "segment", "pct", "ci_low", "ci_high", "interval", "n", "force_pct"]]
+    template = _panels_template(columns, title or f"{measure_label} by district (dashed: force)")
+    return fill(template, {"panels": plain_json(df)}, order=order)
+
+
+@lru_cache(maxsize=64)
+def _panels_template(columns: int, title: str) -> str:
+    x = _period_axis(slot("order"), title=None)
+    base = alt.Chart().encode(x=x)
+    band = base.mark_area(opacity=0.2, color=DISTRICT_PALETTE[0]).encode(
+        y=alt.Y("ci_low:Q", title="%", scale=alt.Scale(zero=False)), y2="ci_high:Q", detail="segment:N"
+    )
+    line = base.mark_line(color=DISTRICT_PALETTE[0], point=True).encode(
+        y="pct:Q",
+        detail="segment:N",
+        tooltip=[
+            alt.Tooltip("series_name:N", title="District"),
+            alt.Tooltip("period_label:N", title="Period"),
+            alt.Tooltip("pct:Q", title="%", format=".1f"),
+            alt.Tooltip("interval:N", title="95% interval"),
+            alt.Tooltip("base_text:N", title="Base"),
+            alt.Tooltip("force_pct:Q", title="Force %", format=".1f"),
+        ],
+    )
+    force_line = base.mark_line(color=FORCE_COLOUR, strokeDash=[6, 3], strokeWidth=1.5).encode(
+        y="force_pct:Q", detail="segment:N"
+    )
+    chart = (
+        alt.layer(band, line, force_line, data=alt.NamedData("panels"))
+        .properties(width=260, height=150)
+        .facet(facet=alt.Facet("series_name:N", title=None, header=alt.Header(labelFontSize=14)), columns=columns)
+        .properties(title=title)
+    )
+    return json.dumps(chart.to_dict(validate=False))
