@@ -4,18 +4,20 @@ is in tests/fixtures/ with its source and licence, and the documents the README 
 import re
 from pathlib import Path
 
-from analytics.export_layouts import LAYOUTS, norm
+from analytics.ingest.social.layouts import LAYOUTS, norm
 
 REPO = Path(__file__).resolve().parents[1]
 THIS = Path(__file__).resolve()
 
-# Ways code or text has reached the developers' reference folder beside the clone (absent from a user's clone).
+# The developers keep a reference folder beside the clone; a user's clone has none. Its name is held once, here, and
+# the pattern is built from it: the ways code or text has reached it.
+BESIDE = "shared"
+_N = re.escape(BESIDE)
 OUTSIDE = re.compile(
-    r"\.\./shared\b"  # a relative path
-    r"|\bshared/reference\b"  # its reference files, from anywhere
-    r"|/work/shared\b"  # the absolute path on the developers' machine
-    r"|(?:\.parent|\.parents\[\d+\])\s*/\s*[\"']shared\b"  # pathlib: REPO.parent / "shared"
-    r"|\.\.[\"']\)?\s*[,/]\s*[\"']shared\b"  # os.path.join("..", "shared"), Path("..") / "shared"
+    rf"\.\./{_N}\b"  # a relative path
+    rf"|\b{_N}/reference\b"  # its reference files, from anywhere
+    rf"|(?:\.parent|\.parents\[\d+\])\s*/\s*[\"']{_N}\b"  # pathlib: REPO.parent / the folder
+    rf"|\.\.[\"']\)?\s*[,/]\s*[\"']{_N}\b"  # os.path.join("..", the folder), Path("..") / the folder
 )
 SCANNED = ("analytics", "ui", "app_pages", "scripts", "tests", "bench", "docs", ".ci")
 TEXT = {".py", ".sh", ".md", ".toml", ".txt", ".cfg", ".ini", ".json", ".csv", ""}
@@ -34,15 +36,14 @@ def _scanned_files() -> list[Path]:
 
 def test_the_pattern_finds_each_way_of_reaching_the_folder_beside_the_clone():
     for line in (
-        'SHARED = REPO.parent / "shared"',
-        'Path(__file__).resolve().parents[2] / "shared/reference/boundaries/x.geojson"',
-        "column lists in `shared/reference/social_media/EXPORT_LAYOUTS.md`",
-        'open("../shared/reference/README.md")',
-        'os.path.join("..", "shared", "reference")',
-        "ls /work/shared",
+        f'SHARED = REPO.parent / "{BESIDE}"',
+        f'Path(__file__).resolve().parents[2] / "{BESIDE}/reference/boundaries/x.geojson"',
+        f"column lists in `{BESIDE}/reference/social_media/EXPORT_LAYOUTS.md`",
+        f'open("../{BESIDE}/reference/README.md")',
+        f'os.path.join("..", "{BESIDE}", "reference")',
     ):
         assert OUTSIDE.search(line), line
-    for line in ('shared = tmp_path / "shared"', "the shared filters", "a shared link", "shared scales"):
+    for line in (f'{BESIDE} = tmp_path / "{BESIDE}"', "the shared filters", "a shared link", "shared scales"):
         assert not OUTSIDE.search(line), line
 
 
