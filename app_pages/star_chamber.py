@@ -47,11 +47,11 @@ presenting = url_state.selectbox(
     container=c2,
 )
 presenter.showing(presenting, among=presenting_ids)  # the presenter's heading names it; stepping keeps to these
-result = data.sc_scorecard(version, round_key, presenting, *limits)
-if result is None:
+seen = data.sc_review(version, round_key, presenting, *limits)
+if seen is None:
     st.info("That district did not present at this meeting.")
     st.stop()
-meeting, previous, card, kpi, tracker, prompts = result
+meeting, previous, card, kpi, tracker = seen.meeting, seen.previous, seen.scorecard, seen.kpis, seen.actions
 name = components.md_escape(f.district_names[presenting])
 st.caption(
     f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
@@ -82,8 +82,8 @@ with st.container(border=True):
         d2.download_button("Download PDF", built[1], f"{stem}.pdf", key="dl_pdf", mime="application/pdf")
 
 st.header("Questions for the panel")
-if prompts:
-    for prompt in prompts:
+if seen.prompts:
+    for prompt in seen.prompts:
         st.markdown(f"- {components.md_escape(prompt)}")
 else:
     st.markdown("No significant change or gap stands out this time.")

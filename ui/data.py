@@ -19,7 +19,7 @@ from analytics import demo
 from analytics.config import Settings, load_settings
 from analytics.engagement import activity, boundaries, context_layer, demand
 from analytics.periods import quarter_end, quarter_start
-from analytics.star_chamber import actions, kpis, prompts
+from analytics.star_chamber import actions, review
 from analytics.star_chamber import meeting_pack as pack_builder
 from analytics.star_chamber import scorecard as star_chamber
 from analytics.stats import SuppressionRule
@@ -197,17 +197,9 @@ def sc_meetings(version: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def sc_scorecard(version: str, round_key: str, district_id: str, hide_below: int, flag_below: int):
-    """(meeting, previous meeting, survey scorecard, KPI scorecard, actions tracker, panel prompts)."""
-    db = database_at(version)
-    meeting = star_chamber.meeting(db, round_key, district_id)
-    if meeting is None:
-        return None
-    previous = star_chamber.previous_meeting(db, meeting)
-    card = star_chamber.survey_scorecard(db, meeting, previous, SuppressionRule(hide_below, flag_below))
-    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter, SuppressionRule(hide_below, flag_below))
-    tracker = actions.tracker(db, district_id, meeting.meeting_date)
-    return meeting, previous, card, kpi, tracker, prompts.panel_prompts(card, kpi, tracker)
+def sc_review(version: str, round_key: str, district_id: str, hide_below: int, flag_below: int):
+    """The panel's review of one district at one meeting (analytics.star_chamber.review); None if it did not present."""
+    return review.review(database_at(version), round_key, district_id, SuppressionRule(hide_below, flag_below))
 
 
 def save_action_update(action_id: str, version_seen: int, changes: dict) -> dict:

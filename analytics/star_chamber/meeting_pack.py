@@ -10,8 +10,9 @@ from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
 from analytics.pack.content import PackContent, PackSection, PackTable, build
 from analytics.periods import add_quarters, quarter_end, quarter_label
-from analytics.star_chamber import actions, kpis, prompts
+from analytics.star_chamber import actions
 from analytics.star_chamber import scorecard as star_chamber
+from analytics.star_chamber.review import review
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
 from analytics.storage.db import Database
 from analytics.survey import measures, tables, trends
@@ -44,19 +45,15 @@ def pack_content(
     db: Database, round_key: str, district_id: str, rule: SuppressionRule, synthetic: bool, charts: bool = True
 ) -> PackContent | None:
     """The pack's content for one meeting; None when the district did not present then."""
-    meeting = star_chamber.meeting(db, round_key, district_id)
-    if meeting is None:
+    seen = review(db, round_key, district_id, rule)
+    if seen is None:
         return None
-    previous = star_chamber.previous_meeting(db, meeting)
-    card = star_chamber.survey_scorecard(db, meeting, previous, rule)
-    kpi = kpis.kpi_scorecard(db, district_id, meeting.review_quarter, rule)
-    tracker = actions.tracker(db, district_id, meeting.meeting_date)
-    name = db.query("SELECT name FROM districts WHERE district_id = ?", [district_id])["name"].iloc[0]
-    latest = pd.Timestamp(db.query("SELECT max(interview_date) AS d FROM survey_responses")["d"].iloc[0]).date()
-    review = quarter_label(meeting.review_quarter)
+    meeting, previous, name = seen.meeting, seen.previous, seen.district_name
+    card, kpi, tracker, asked = seen.scorecard, seen.kpis, seen.actions, seen.questions
+    latest = measures.last_interview_date(db)
+    review_words = quarter_label(meeting.review_quarter)
     questions = measures.questions(db)
     social = kpi["kpi"].isin(SOCIAL_KPIS).to_numpy() if len(kpi) else []
-    asked = prompts.panel_questions(card, kpi, tracker)
     sections = [
         PackSection(
             "Questions for the panel",
@@ -68,7 +65,7 @@ def pack_content(
         ),
         PackSection(
             "Scorecard",
-            f"{name} in {review} against the force, the Most Similar Group (MSG), the last Star Chamber"
+            f"{name} in {review_words} against the force, the Most Similar Group (MSG), the last Star Chamber"
             f"{f' ({quarter_label(previous.review_quarter)})' if previous else ' (none)'} and a year before.",
             "table",
             PackTable(*tables.scorecard_table(card), key=VERDICT_KEY),
@@ -117,7 +114,7 @@ def pack_content(
         stamp_parts=[
             (name, name),
             (f"Star Chamber {meeting.meeting_date:%B %Y}", f"Star Chamber {meeting.meeting_date:%b %Y}"),
-            (f"reviewing {review}", review),
+            (f"reviewing {review_words}", review_words),
             (f"survey data to {latest:%d %b %Y}", f"data to {latest:%d %b %Y}"),
             (f"bases under {rule.hide_below} hidden, under {rule.flag_below} flagged", f"n<{rule.hide_below} hidden"),
             *([("SYNTHETIC DEMO DATA", "SYNTHETIC DEMO DATA")] if synthetic else []),

@@ -111,6 +111,11 @@ def survey_quarter_status(db: Database) -> pd.DataFrame:
     return df
 
 
+def last_interview_date(db: Database) -> date:
+    """The date of the latest survey answer: how fresh the survey data is."""
+    return max(survey_quarter_status(db)["last_answer"])
+
+
 def incomplete_quarters(db: Database) -> dict[date, str]:
     """Survey quarters whose fieldwork has not finished, with the reason in words."""
     status = survey_quarter_status(db)
