@@ -36,24 +36,6 @@ def effective_base_from_sums(sum_w, sum_w2):
         return np.where(sum_w2 > 0, sum_w * sum_w / sum_w2, 0.0)
 
 
-@dataclass(frozen=True)
-class Proportion:
-    """A weighted proportion with its unweighted base and effective base."""
-
-    p: float
-    n: int
-    n_eff: float
-
-
-def weighted_proportion(positive, weights=None) -> Proportion:
-    """Weighted share of ``positive`` (booleans) with its unweighted and effective bases."""
-    x = np.asarray(positive, dtype=float)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
-    if x.size == 0 or w.sum() <= 0:
-        return Proportion(float("nan"), int(x.size), 0.0)
-    return Proportion(float(np.sum(w * x) / np.sum(w)), int(x.size), effective_base(w))
-
-
 def wilson_interval(p, n, confidence: float = CONFIDENCE):
     """Wilson score interval for proportion ``p`` on base ``n`` (may be an effective base).
 

@@ -102,7 +102,7 @@ with left:
         places.assign(chosen=places["district_id"].isin(f.district_ids)),
         view,
         areas.outlines,
-        data.map_style_url(),
+        data.check_settings().map_style,
         asb.cells_for(f.district_ids) if drawn else None,
     )
     event = st.pydeck_chart(

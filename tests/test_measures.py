@@ -23,7 +23,7 @@ from tests.reference import reference
     ],
 )
 def test_estimates_match_pandas(db, raw, qid, q_from, q_to, by, districts):
-    got = measures.estimates(db, qid, q_from, q_to, by=by, district_ids=districts)
+    got = measures.estimates_of(db, [qid], q_from, q_to, by=by, district_ids=districts)
     want = reference(raw, qid, q_from, q_to, by, districts)
     keys = ["quarter_start", *by]
     merged = want.merge(got, on=keys, how="outer", suffixes=("_ref", ""), indicator=True)
@@ -40,7 +40,7 @@ def test_estimates_match_pandas(db, raw, qid, q_from, q_to, by, districts):
 
 
 def test_small_cells_are_blanked_at_the_source(db):
-    got = measures.estimates(db, "police_job", date(2023, 4, 1), date(2023, 4, 1), by=["ethnic_group"])
+    got = measures.estimates_of(db, ["police_job"], date(2023, 4, 1), date(2023, 4, 1), by=["ethnic_group"])
     small = got[got["base_status"] == "suppressed"]
     assert len(small) > 0, "the demo has small demographic cells"
     assert small["n"].isna().all() and small["base_text"].str.startswith("under").all()
@@ -57,7 +57,7 @@ def test_breakdown_identifiers_come_from_the_whitelist(db):
 
 
 def test_unknown_question_gives_empty_result(db):
-    got = measures.estimates(db, "no_such_question", date(2020, 4, 1), date(2020, 4, 1))
+    got = measures.estimates_of(db, ["no_such_question"], date(2020, 4, 1), date(2020, 4, 1))
     assert got.empty
 
 
@@ -72,7 +72,7 @@ def test_dont_know_excluded_when_the_question_says_so(demo_dir, tmp_path):
     q = pd.read_parquet(copy / "survey_questions.parquet")
     q.loc[q["question_id"] == "police_job", "exclude_dont_know"] = True
     store.write_table(copy, "survey_questions", q)
-    got = measures.estimates(Database(copy), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    got = measures.estimates_of(Database(copy), ["police_job"], date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
     raw = lambda t: pd.read_parquet(copy / f"{t}.parquet")  # noqa: E731
     want = reference(raw, "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
     with_dk = reference(raw, "police_job", date(2020, 4, 1), date(2020, 4, 1), exclude_dont_know=False).iloc[0]
@@ -97,8 +97,8 @@ def test_missing_exclude_flag_keeps_dont_know(demo_dir, tmp_path):
         table.set_column(table.schema.get_field_index("exclude_dont_know"), "exclude_dont_know", flags),
         copy / "survey_questions.parquet",
     )
-    nulls = measures.estimates(Database(copy), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
-    normal = measures.estimates(Database(demo_dir), "police_job", date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    nulls = measures.estimates_of(Database(copy), ["police_job"], date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
+    normal = measures.estimates_of(Database(demo_dir), ["police_job"], date(2020, 4, 1), date(2020, 4, 1)).iloc[0]
     assert nulls["n"] == normal["n"] and nulls["pct"] == pytest.approx(normal["pct"])
 
 

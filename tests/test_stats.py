@@ -67,14 +67,6 @@ def test_effective_base_vector():
     assert stats.effective_base([2.5] * 40) == pytest.approx(40.0)
 
 
-def test_weighted_proportion():
-    prop = stats.weighted_proportion([True, False, True, False], [1, 1, 3, 3])
-    assert prop.p == pytest.approx(0.5)
-    assert prop.n == 4
-    assert prop.n_eff == pytest.approx(64 / 20)
-    assert math.isnan(stats.weighted_proportion([], []).p)
-
-
 def test_suppression_rule_thresholds_and_blanking():
     rule = stats.SuppressionRule()
     assert list(rule.status([0, 49, 50, 99, 100, 5000])) == [

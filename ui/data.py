@@ -268,11 +268,6 @@ def district_areas(version: str) -> boundaries.DistrictAreas:
     return boundaries.district_areas(measures.districts(database_at(version)), load_settings().boundaries)
 
 
-def map_style_url() -> str | None:
-    """A self-hosted base-map style (ENGAGEMENT_MAP_STYLE) for deployments that have one; None otherwise."""
-    return load_settings().map_style
-
-
 def police_uk_folder() -> Path | None:
     """The folder of police.uk street-level CSV files (ENGAGEMENT_POLICE_UK_DIR), if configured and present."""
     folder = load_settings().police_uk_dir

@@ -131,7 +131,6 @@ STANDARD_QUESTIONS: tuple[dict, ...] = (
         "positive_answers": ["Yes"],
     },
 )
-QUESTION_IDS = tuple(q["question_id"] for q in STANDARD_QUESTIONS)
 
 # "You said, we did" (loop closure): a concern counts as closed when it was acted on and told back within
 # this many days of being raised. A fixed window keeps quarters comparable.

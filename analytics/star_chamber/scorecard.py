@@ -25,7 +25,6 @@ from analytics.storage.db import Database
 from analytics.survey import measures, trends
 from analytics.verdicts import NOT_COMPARABLE, change_text
 
-GRADES = ("exceeds expectations", "meets expectations", "below expectations")
 # Level against the force (rows) x trend on a year before (columns) -> grade.
 GRADE_RULE: dict[tuple[str, str], str] = {
     ("better", "improved"): "exceeds expectations",

@@ -218,24 +218,6 @@ def suppressed_estimates(sums: pd.DataFrame, rule: SuppressionRule) -> pd.DataFr
     return rule.apply(estimates_from_sums(sums), ESTIMATE_VALUES).drop(columns=SUM_COLUMNS)
 
 
-def estimates(
-    db: Database,
-    question_id: str,
-    quarter_from: date,
-    quarter_to: date,
-    by: Sequence[str] = (),
-    district_ids: Sequence[str] | None = None,
-    rule: SuppressionRule | None = None,
-) -> pd.DataFrame:
-    """Percentage positive per quarter (and breakdown) with base, interval and base status.
-
-    Values whose unweighted base is below the suppression threshold are blanked
-    here, and the weighted sums dropped, so nothing downstream can show them.
-    """
-    rule = rule or SuppressionRule()
-    return suppressed_estimates(positive_sums(db, question_id, quarter_from, quarter_to, by, district_ids), rule)
-
-
 def estimates_of(
     db: Database,
     question_ids: Sequence[str],
