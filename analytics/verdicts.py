@@ -7,6 +7,7 @@ No Streamlit here; ``stats`` computes, this module names and explains.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -114,3 +115,16 @@ class SeriesBreaks:
             self.between(t, n, d) if not (pd.isna(t) or pd.isna(n)) else None
             for t, n, d in zip(thens, nows, district_ids, strict=True)
         ]
+
+
+# --- intervals: the one way every table, tooltip, note and question writes a 95% interval ---------
+def interval_words(lo, hi) -> str:
+    """``55.1% to 69.2%``; empty where the interval is hidden or missing."""
+    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) or not (math.isfinite(lo) and math.isfinite(hi)):
+        return ""
+    return f"{lo:.1f}% to {hi:.1f}%"
+
+
+def interval_text(lo: Iterable, hi: Iterable) -> list[str]:
+    """``interval_words`` per row."""
+    return [interval_words(a, b) for a, b in zip(lo, hi, strict=True)]

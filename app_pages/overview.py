@@ -3,8 +3,8 @@
 import streamlit as st
 
 from analytics.periods import quarter_label
+from analytics.survey import tables, trend_charts
 from analytics.survey import tile_map as charts
-from analytics.survey import trend_charts
 from analytics.verdicts import DISTRICT_RULE
 from ui import components, data, table_view, url_state
 
@@ -43,7 +43,7 @@ else:
             height=charts.tile_map_display_height(comparison),
         )
     with right:
-        table = components.district_table(comparison[comparison["selected"]])
+        table = tables.comparison_table(comparison[comparison["selected"]])
         table_view.show(table)
         st.caption(
             f"{DISTRICT_RULE} Coloured (and marked ▲ or ▼) only then; the force's value here is "
@@ -62,7 +62,7 @@ st.caption(
     "The dotted line is the Most Similar Group of forces, where published."
 )
 components.chart(
-    components.figure(trend_charts.trend_chart, trend, benchmark, notes, labels[measure]),
+    components.figure(trend_charts.survey_trend_chart, trend, benchmark, notes, labels[measure]),
     "force_trend",
     filename=f"{measure}_force_trend",
     width="stretch",

@@ -61,19 +61,19 @@ st.caption(
 
 # --- districts ----------------------------------------------------------------------
 st.header("Districts in the period")
-district_table = tables.district_table(result.districts)
-table_view.show(district_table, height="content")
+pages = tables.pages_table(result.districts)
+table_view.show(pages, height="content")
 st.caption(
     "Districts served by more than one account count them together here (a person following both counts twice, "
     "as the platforms count); each account is apart in the table further down. Growth runs from the first to the "
     "last month reported in the period."
 )
-components.download_csv(district_table, f"{stem}_districts.csv", key="dl_social_districts")
+components.download_csv(pages, f"{stem}_districts.csv", key="dl_social_districts")
 
 # --- trend --------------------------------------------------------------------------
 column, title, _ = charts.measure_column(metric, scale == "per_1k")
 st.header("Month by month")
-chart = components.figure(charts.trend_chart, result.monthly, metric, scale == "per_1k", names)
+chart = components.figure(charts.monthly_chart, result.monthly, metric, scale == "per_1k", names)
 comparable = column != metric or metric == "engagement_rate"
 table_names = [*names, FORCE_WIDE] if comparable else names
 components.chart_block(

@@ -77,7 +77,7 @@ else:
 drawn = trend[(trend["kind"] != "district") | trend["series_id"].isin(lines)]
 bases = drawn["n"].dropna() if drawn["n"].notna().any() else drawn["n"].fillna(0)
 components.chart_block(
-    components.figure(charts.trend_chart, drawn, benchmark, notes, label),
+    components.figure(charts.survey_trend_chart, drawn, benchmark, notes, label),
     partial(tables.trend_table, drawn, benchmark),
     f"trend_{stem}.csv",
     components.about_text(

@@ -61,7 +61,7 @@ def test_the_check_sees_large_numbers(app_env):
 def test_kpi_bases_written_as_text_carry_separators():
     import numpy as np
 
-    from analytics.survey import tables
+    from analytics.star_chamber import tables
 
     kpi = pd.DataFrame(
         {

@@ -29,7 +29,7 @@ def trend_inputs(db):
 
 def test_trend_chart_layers_symbols_and_breaks(trend_inputs):
     t, bm, notes = trend_inputs
-    spec = trend_charts.trend_chart(t, bm, notes, "Good job").to_dict()
+    spec = trend_charts.survey_trend_chart(t, bm, notes, "Good job").to_dict()
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in _layers(spec)]
     assert marks[:4] == ["area", "rule", "line", "point"], "band, interval, line, change symbols"
     assert "line" in marks[4:], "the Most Similar Group line"
@@ -50,7 +50,7 @@ def test_trend_chart_breaks_at_suppressed_gaps(trend_inputs):
     t = t.copy()
     hole = (t["series_id"] == "harlow") & (t["quarter_start"] == date(2019, 10, 1))
     t.loc[hole, ["pct", "ci_low", "ci_high"]] = float("nan")
-    spec = trend_charts.trend_chart(t, bm, notes, "x").to_dict()
+    spec = trend_charts.survey_trend_chart(t, bm, notes, "x").to_dict()
     harlow = [r for r in _datasets(spec) if r.get("series_name") == "Harlow" and "pct" in r]
     before = {r["segment"] for r in harlow if r["period_label"] in ("Q1 2019/20", "Q2 2019/20")}
     after = {r["segment"] for r in harlow if r["period_label"] == "Q4 2019/20"}
@@ -111,8 +111,8 @@ def test_bands_only_for_a_few_districts(db):
     ids = ["harlow", "colchester", "southend", "tendring"]
     t = trends.district_trends(db, "police_job", date(2024, 4, 1), date(2025, 1, 1), ids)
     empty = t.iloc[0:0]
-    many = trend_charts.trend_chart(t, empty, empty, "x").to_dict()
-    few = trend_charts.trend_chart(t[t["series_id"].isin(["harlow", "__force__"])], empty, empty, "x").to_dict()
+    many = trend_charts.survey_trend_chart(t, empty, empty, "x").to_dict()
+    few = trend_charts.survey_trend_chart(t[t["series_id"].isin(["harlow", "__force__"])], empty, empty, "x").to_dict()
 
     def banded(spec):
         band = _layers(spec)[0]
@@ -126,10 +126,10 @@ def test_bands_only_for_a_few_districts(db):
 def test_the_trend_chart_is_built_once_per_measure_and_filled_per_call(db, trend_inputs):
     t, bm, notes = trend_inputs
     trend_charts._trend_template.cache_clear()
-    two = trend_charts.trend_chart(t, bm, notes, "Good job")
+    two = trend_charts.survey_trend_chart(t, bm, notes, "Good job")
     args = (db, "police_job", date(2019, 4, 1), date(2021, 1, 1))
     three = trends.district_trends(*args, ["harlow", "colchester", "tendring"])
-    other = trend_charts.trend_chart(three, bm, notes, "Good job")
+    other = trend_charts.survey_trend_chart(three, bm, notes, "Good job")
     info = trend_charts._trend_template.cache_info()
     assert (info.misses, info.hits) == (1, 1), "one Altair build for both district sets"
 
@@ -147,5 +147,5 @@ def test_the_trend_chart_is_built_once_per_measure_and_filled_per_call(db, trend
     copied["datasets"].clear()
     assert two["datasets"]["trend"], "to_dict gives a copy"
     # A different measure label is a different structure.
-    trend_charts.trend_chart(t, bm, notes, "Feel informed")
+    trend_charts.survey_trend_chart(t, bm, notes, "Feel informed")
     assert trend_charts._trend_template.cache_info().misses == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics.star_chamber import prompts
@@ -98,3 +99,17 @@ def test_overview_star_chamber_trends_and_pack_carry_the_same_verdict(app_env, d
             assert position[name].startswith(SIDE[verdict]), (name, position[name], verdict)
         checked += 1
     assert checked == 5
+
+
+def test_every_interval_is_written_one_way():
+    from analytics.verdicts import interval_text, interval_words
+
+    assert interval_words(55.12, 69.24) == "55.1% to 69.2%"
+    assert interval_words(float("nan"), 69.2) == "" and interval_words(None, None) == ""
+    assert interval_text([1.0, float("nan")], [2.04, float("nan")]) == ["1.0% to 2.0%", ""]
+    card = pd.DataFrame({"ci_low": [40.04, np.nan], "ci_high": [47.96, np.nan], "name": ["A", "B"]})
+    card = card.assign(pct=[44.0, np.nan], base_text=["n 400", "under 50"], base_status=["ok", "suppressed"])
+    card = card.assign(comparison=["similar", "not compared"])
+    from analytics.survey.tables import comparison_table
+
+    assert list(comparison_table(card)["95% CI"]) == ["40.0% to 48.0%", ""]

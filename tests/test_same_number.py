@@ -24,4 +24,4 @@ def test_reach_per_resident_is_the_same_on_the_star_chamber_and_the_social_page(
     assert card.loc["reach_per_1k", "value"] == pytest.approx(page.loc[name, "reach_per_1k"], rel=1e-9)
     # Both pages call it by the same name, the period in the name.
     assert REACH_PER_1K.lower() in card.loc["reach_per_1k", "label"].lower()
-    assert REACH_PER_1K in social_tables.district_table(summary.districts).columns
+    assert REACH_PER_1K in social_tables.pages_table(summary.districts).columns

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.star_chamber import prompts
+from analytics.star_chamber import prompts, tables
 from analytics.star_chamber import scorecard as star_chamber
-from analytics.survey import overview, tables, trends
+from analytics.survey import overview, trends
 from analytics.survey import reading as trend_reading
 from analytics.verdicts import NOT_COMPARABLE, SeriesBreaks
 from tests.test_app import run_app, texts

@@ -111,9 +111,7 @@ def test_a_gap_in_one_of_two_accounts_blanks_the_districts_month_not_zero(demo_d
     # The reach average is over the one complete month, not three with zeros.
     assert row["reach_avg"] == month.loc[date(2025, 4, 1), "reach"]
     assert (
-        social_tables.district_table(got.districts)
-        .set_index("Pages")
-        .loc["Braintree and Uttlesford", "Months reported"]
+        social_tables.pages_table(got.districts).set_index("Pages").loc["Braintree and Uttlesford", "Months reported"]
         == "1 of 3"
     )
     _check(db_, lambda t: pd.read_parquet(copy / f"{t}.parquet"), period)
@@ -215,7 +213,7 @@ def test_an_account_with_no_figures_in_the_period_blanks_its_district(demo_dir, 
     got = social.summary(db_, period)
     row = got.districts.set_index("name").loc["Braintree and Uttlesford"]
     assert np.isnan(row["followers_end"]) and row["months_reported"] == 0, "Braintree alone is not the district"
-    table = social_tables.district_table(got.districts).set_index("Pages")
+    table = social_tables.pages_table(got.districts).set_index("Pages")
     assert table.loc["Braintree and Uttlesford", "Months reported"] == "0 of 3"
     _check(db_, lambda t: pd.read_parquet(copy / f"{t}.parquet"), period)
 

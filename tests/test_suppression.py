@@ -105,7 +105,7 @@ def test_trend_figures_tables_and_downloads(small_dir, true_value):
     table = tables.trend_table(t, benchmark)
     assert_absent(
         true_value,
-        trend_charts.trend_chart(t, benchmark, notes, "x").to_dict(),
+        trend_charts.survey_trend_chart(t, benchmark, notes, "x").to_dict(),
         trend_charts.small_multiples(t, "x").to_dict(),
         table.values.tolist(),
         _csv_cells(table),
@@ -147,7 +147,7 @@ def test_no_chart_carries_raw_weighted_sums(small_dir):
     t = trends.district_trends(db, QID, date(2019, 4, 1), date(2020, 10, 1), [DISTRICT])
     comparison = district_comparison(db, QID, QUARTER)
     for spec in (
-        trend_charts.trend_chart(t, t.iloc[0:0], t.iloc[0:0], "x").to_dict(),
+        trend_charts.survey_trend_chart(t, t.iloc[0:0], t.iloc[0:0], "x").to_dict(),
         charts.tile_map(comparison, "x").to_dict(),
     ):
         text = json.dumps(spec)

@@ -6,14 +6,13 @@ import importlib
 import math
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from analytics.charts import images as chart_export
 from analytics.charts import theme as chart_theme
 from analytics.charts.common import fmt_pct
 from analytics.stats import format_p
-from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE
+from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE, interval_words
 from ui import data, presenter, table_view
 from ui.escape import md_escape
 
@@ -122,7 +121,7 @@ def measure_tile(container, row) -> None:
         flag = " · ⚠ low base" if row.base_status == "low base" else ""
         if row.incomplete_note:
             st.caption(f"⚠ {row.incomplete_note}")
-        st.caption(f"Base {row.base_text} · 95% interval {pct(row.ci_low, 1)} to {pct(row.ci_high, 1)}{flag}")
+        st.caption(f"Base {row.base_text} · 95% interval {interval_words(row.ci_low, row.ci_high)}{flag}")
 
 
 def _base_rule(question) -> str:
@@ -150,29 +149,6 @@ def about_measures(tiles, rule, questions=None) -> None:
         for row in tiles.itertuples(index=False):
             base = f" {md_escape(f'({_base_rule(rules.loc[row.question_id])})')}" if rules is not None else ""
             st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}{base}")
-
-
-def district_table(comparison):
-    """The district comparison as a display table (suppressed values already blank)."""
-    return pd.DataFrame(
-        {
-            "District": comparison["name"],
-            "%": [pct(p, 1) for p in comparison["pct"]],
-            "95% CI": [
-                "–" if not math.isfinite(lo) else f"{lo:.0f}–{hi:.0f}"
-                for lo, hi in zip(comparison["ci_low"], comparison["ci_high"], strict=True)
-            ],
-            "n": comparison["base_text"],
-            "vs force": [
-                c if s != "low base" else f"{c} ⚠"
-                for c, s in zip(
-                    comparison["comparison"].str.replace(" (base under threshold)", ""),
-                    comparison["base_status"],
-                    strict=True,
-                )
-            ],
-        }
-    )
 
 
 # Label (also the file extension and key suffix), renderer, MIME type, icon, and what the file is.

@@ -31,11 +31,6 @@ def plain_json(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def interval_text(lo, hi) -> list[str]:
-    """``55.1% to 69.2%`` per row; empty where the interval is hidden."""
-    return ["" if not np.isfinite(a) else f"{a:.1f}% to {b:.1f}%" for a, b in zip(lo, hi, strict=True)]
-
-
 def element_height(chart, extra: int = 150) -> int | None:
     """Pixel height for Streamlit's chart element: the plot's own height plus room for title, axes and legend.
 

@@ -33,7 +33,7 @@ def measure_column(measure: str, per_1k: bool) -> tuple[str, str, str]:
     return measure, title, fmt
 
 
-def trend_chart(monthly: pd.DataFrame, measure: str, per_1k: bool, names: list[str]) -> alt.LayerChart | alt.Chart:
+def monthly_chart(monthly: pd.DataFrame, measure: str, per_1k: bool, names: list[str]) -> alt.LayerChart | alt.Chart:
     """A line per district by month. The force-wide pages are a dashed black line on rates and per-1,000
     figures; on raw counts (tens of times a district's) they are left to their own chart."""
     col, title, fmt = measure_column(measure, per_1k)

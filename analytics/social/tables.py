@@ -32,7 +32,7 @@ _PERIOD_COLUMNS = [
 ]  # fmt: skip
 
 
-def district_table(districts: pd.DataFrame) -> pd.DataFrame:
+def pages_table(districts: pd.DataFrame) -> pd.DataFrame:
     """Districts (their accounts together), the force-wide pages and all district pages."""
     d = districts.reindex(columns=list(dict.fromkeys([*districts.columns, *_PERIOD_COLUMNS])))
     return pd.DataFrame(

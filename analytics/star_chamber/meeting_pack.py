@@ -10,12 +10,12 @@ from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
 from analytics.pack.content import PackContent, PackSection, PackTable, build
 from analytics.periods import add_quarters, quarter_end, quarter_label
-from analytics.star_chamber import actions
+from analytics.star_chamber import actions, tables
 from analytics.star_chamber import scorecard as star_chamber
 from analytics.star_chamber.review import review
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
 from analytics.storage.db import Database
-from analytics.survey import measures, tables, trends
+from analytics.survey import measures, trends
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 
 SECTION_TITLES = (

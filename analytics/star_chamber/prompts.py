@@ -10,6 +10,7 @@ import pandas as pd
 
 from analytics.contract.vocabulary import HARD_TO_REACH_GROUPS
 from analytics.stats import format_p
+from analytics.verdicts import interval_words
 
 
 def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) -> list[str]:
@@ -95,7 +96,7 @@ def _survey_numbers(row) -> str:
     get = row._asdict().get
     parts = [f"{row.measure}: {row.pct:.1f}%" + (f" in {get('quarter_label')}" if get("quarter_label") else "")]
     if get("ci_low") is not None and np.isfinite(get("ci_low")):
-        parts[0] += f" (95% interval {row.ci_low:.1f}% to {row.ci_high:.1f}%, base {row.n:.0f})"
+        parts[0] += f" (95% interval {interval_words(row.ci_low, row.ci_high)}, base {row.n:.0f})"
     parts.append(f"force {row.force_pct:.1f}% ({row.vs_force})")
     parts.append(
         f"{row.year_ago_label} {row.pct - row.diff_year:.1f}%, change {row.diff_year:+.1f} points, {row.vs_year}"

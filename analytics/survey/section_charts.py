@@ -7,9 +7,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.charts.common import interval_text, plain_json
+from analytics.charts.common import plain_json
 from analytics.survey.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
-from analytics.verdicts import BASE_NOTES, FLAG_MARK, FLAGGED
+from analytics.verdicts import BASE_NOTES, FLAG_MARK, FLAGGED, interval_text
 
 POSITION_COLOURS = {
     "above 99.8% limit": "#08519c",

@@ -6,8 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.charts.common import BASE_NOTES, fmt_pct, interval_text
-from analytics.verdicts import FLAG_MARK, FLAGGED, HIDDEN, HIDDEN_VALUE, SYMBOLS
+from analytics.charts.common import BASE_NOTES, fmt_pct
+from analytics.verdicts import FLAG_MARK, FLAGGED, HIDDEN, HIDDEN_VALUE, SYMBOLS, interval_text
 
 # Colour-blind-safe (blue / orange) and never the only carrier of meaning: tiles
 # also carry a symbol and a word.

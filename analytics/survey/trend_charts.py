@@ -8,7 +8,8 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from analytics.charts.common import BASE_NOTES, Spec, fill, interval_text, plain_json, slot
+from analytics.charts.common import BASE_NOTES, Spec, fill, plain_json, slot
+from analytics.verdicts import interval_text
 
 # Okabe-Ito, extended: distinguishable with the common colour-vision deficiencies.
 DISTRICT_PALETTE = [
@@ -71,7 +72,7 @@ def _series_colours(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=[*districts, "Force", MSG_NAME], range=[*colours, FORCE_COLOUR, MSG_COLOUR])
 
 
-def trend_chart(
+def survey_trend_chart(
     trends: pd.DataFrame,
     benchmark: pd.DataFrame,
     notes: pd.DataFrame,
