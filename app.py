@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics.config import SettingsError
 from analytics.storage.db import DataError
-from ui import auth, components, data, filters, presenter, url_state
+from ui import auth, data, escape, filters, page, presenter, url_state
 from ui.navigation import PAGES
 
 run_started = time.perf_counter()
@@ -23,9 +23,7 @@ try:
     data.check_settings()
 except SettingsError as exc:
     logging.getLogger(__name__).error("settings refused: %s", exc)
-    st.error(
-        f"The dashboard's settings cannot be used: {components.md_escape(str(exc))}", icon=":material/settings_alert:"
-    )
+    st.error(f"The dashboard's settings cannot be used: {escape.md_escape(str(exc))}", icon=":material/settings_alert:")
     st.stop()
 actor = auth.remember(auth.current())
 auth.sign_in_gate(actor)
@@ -35,11 +33,11 @@ try:
     data.begin_run()
 except DataError as exc:
     logging.getLogger(__name__).error("cannot open data: %s", exc)
-    st.error(f"The dashboard cannot open its data. {components.md_escape(exc.user_message)}", icon=":material/error:")
+    st.error(f"The dashboard cannot open its data. {escape.md_escape(exc.user_message)}", icon=":material/error:")
     st.stop()
 
-components.accessible_styles()
-components.synthetic_banner()
+page.accessible_styles()
+page.synthetic_banner()
 try:
     shared = filters.render_shared()
 except data.DataChanged:

@@ -6,9 +6,9 @@ import streamlit as st
 from analytics.contract.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
 from analytics.engagement import boundaries, context_layer, demand, maps
 from analytics.engagement.activity import MAX_POINTS
-from ui import components, data, table_view, url_state
+from ui import chart_block, data, escape, page, table_view, url_state
 
-f, version, rule, limits = components.page_start("Engagement activity map")
+f, version, rule, limits = page.page_start("Engagement activity map")
 if not f.district_ids:
     st.info("Choose at least one district in the sidebar.", icon=":material/info:")
     st.stop()
@@ -77,7 +77,7 @@ asb = data.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if conte
 names = dict(zip(data.districts(version)["district_id"], data.districts(version)["name"], strict=True))
 if asb is not None:
     for line in context_layer.describe(asb, list(f.district_ids), names):
-        st.caption(components.md_escape(line))
+        st.caption(escape.md_escape(line))
     if asb.files_not_read:
         with st.expander(f"Files in the police.uk folder not read ({len(asb.files_not_read)})"):
             st.dataframe(
@@ -91,7 +91,7 @@ st.caption(
     + (" Online events have no place and are counted in the tables only." if "Online meeting" in types else "")
 )
 for note in areas.notes:
-    st.caption(components.md_escape(note))
+    st.caption(escape.md_escape(note))
 
 drawn = asb is not None and bool(asb.covered)
 left, right = st.columns([3, 1])
@@ -123,7 +123,7 @@ with left:
 with right:
     # Drawn from its spec (st.vega_lite_chart): st.altair_chart switches Altair's global data transformer
     # while it converts, under other sessions building charts at the same moment.
-    legend = components.figure(maps.legend_chart, list(types), context=drawn)
+    legend = chart_block.figure(maps.legend_chart, list(types), context=drawn)
     st.vega_lite_chart(
         spec=legend.spec,
         width="content",
@@ -178,7 +178,7 @@ st.caption(
     "Events held and Cancelled % count events of every status (the Status filter chooses what the map draws): "
     "Cancelled % is cancelled events as a share of those held or cancelled, as on the Star Chamber scorecard."
 )
-components.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
+chart_block.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
 
 if data.police_uk_folder() is not None:
     st.header("Anti-social behaviour beside engagement")
@@ -187,22 +187,22 @@ if data.police_uk_folder() is not None:
     )
     layer = asb if asb is not None else data.anti_social_behaviour(version, f.quarter_from, f.quarter_to)
     if not layer.covered:
-        st.info(components.md_escape(context_layer.describe(layer, list(f.district_ids), names)[0]))
+        st.info(escape.md_escape(context_layer.describe(layer, list(f.district_ids), names)[0]))
     else:
         st.caption(
-            components.md_escape(
+            escape.md_escape(
                 f"Anti-social behaviour in {layer.coverage_text()} of police.uk files; events, concerns and loop "
                 f"closure in the chosen quarters. Loop closure below {limits[0]} concerns is not shown. Side by "
                 f"side, these are an {demand.ASSOCIATION}."
             )
         )
         for line in demand.callouts(figures, force):
-            st.markdown("- " + components.md_escape(line))
+            st.markdown("- " + escape.md_escape(line))
         shown = demand.demand_table(figures)
         st.dataframe(shown, hide_index=True, width="stretch")
-        components.download_csv(shown, "demand_beside_engagement.csv", key="dl_demand")
-        components.chart(
-            components.figure(demand.demand_chart, figures, force.asb_per_1k, force.events_per_10k),
+        chart_block.download_csv(shown, "demand_beside_engagement.csv", key="dl_demand")
+        chart_block.chart(
+            chart_block.figure(demand.demand_chart, figures, force.asb_per_1k, force.events_per_10k),
             "demand_chart",
             summary="Anti-social behaviour per 1,000 residents against events per 10,000, a point per district; "
             "an association, not cause. The table above gives the chosen districts' figures.",
@@ -211,7 +211,7 @@ if data.police_uk_folder() is not None:
         )
 
 st.header("Mix of activity")
-components.chart(components.figure(maps.mix_chart, mix), "activity_mix", filename="activity_mix", width="stretch")
+chart_block.chart(chart_block.figure(maps.mix_chart, mix), "activity_mix", filename="activity_mix", width="stretch")
 
 g1, g2 = st.columns(2)
 with g1:
@@ -246,6 +246,10 @@ with g2:
 
 monthly = data.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):
-    components.chart(
-        components.figure(maps.map_views_chart, monthly), "map_views", filename="map_views", width="stretch", height=380
+    chart_block.chart(
+        chart_block.figure(maps.map_views_chart, monthly),
+        "map_views",
+        filename="map_views",
+        width="stretch",
+        height=380,
     )

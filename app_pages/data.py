@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.access import PermissionDenied
 from analytics.contract.schema import TABLES
 from analytics.ingest.pipeline import SOCIAL
-from ui import auth, components, data, imports, table_view
+from ui import auth, chart_block, data, escape, imports, table_view
 
 actor = auth.actor()
 auth.require(actor, "import")
@@ -29,7 +29,7 @@ def _report(analysis) -> None:
         f"repeated in the file {v.duplicates_in_file:,}"
     )
     for note in v.notes:
-        st.caption(components.md_escape(note))
+        st.caption(escape.md_escape(note))
     if v.problems:
         problems = pd.DataFrame(
             [(p.row or "whole file", p.column, p.value, p.message) for p in v.problems[:5000]],
@@ -39,8 +39,8 @@ def _report(analysis) -> None:
         # A long message (every accepted value, the file's columns) is cut short in its cell: each in full once.
         long = dict.fromkeys((p.column, p.message) for p in v.problems if len(p.message) > 90)
         for column, message in list(long)[:5]:
-            st.caption(components.md_escape(f"{column}: {message}"))
-        components.download_csv(problems, "import_problems.csv", key="dl_problems")
+            st.caption(escape.md_escape(f"{column}: {message}"))
+        chart_block.download_csv(problems, "import_problems.csv", key="dl_problems")
     if v.warnings:
         st.markdown(f"**Rows that will be imported but are worth checking: {len(v.warnings):,}**")
         st.dataframe(
@@ -140,12 +140,12 @@ def _import_ui() -> None:
     try:
         analysis = imports.analyse(version, raw, upload.name, target, sheet, mapping, constants)
     except imports.ExportError as exc:
-        st.error(f"**{components.md_escape(upload.name)} cannot be imported.** {components.md_escape(str(exc))}")
+        st.error(f"**{escape.md_escape(upload.name)} cannot be imported.** {escape.md_escape(str(exc))}")
         st.caption("Nothing was written.")
         return
     st.caption(
-        f"{components.md_escape(upload.name)}: {components.md_escape(analysis.kind)}"
-        + (f", {components.md_escape(analysis.encoding)}" if analysis.encoding else "")
+        f"{escape.md_escape(upload.name)}: {escape.md_escape(analysis.kind)}"
+        + (f", {escape.md_escape(analysis.encoding)}" if analysis.encoding else "")
         + f", {analysis.size:,} bytes, SHA-256 {analysis.sha256[:12]}..."
     )
     if len(analysis.sheets) > 1:
@@ -159,7 +159,7 @@ def _import_ui() -> None:
             f"{len({p.row for p in parsed.problems}):,} · repeated {parsed.duplicates:,}"
         )
         for note in parsed.notes:
-            st.caption(components.md_escape(note))
+            st.caption(escape.md_escape(note))
         if parsed.problems:
             table_view.show(
                 pd.DataFrame([(p.row, p.column, p.value, p.reason) for p in parsed.problems],
@@ -182,14 +182,14 @@ def _import_ui() -> None:
         try:
             outcome = imports.commit(analysis, raw, **options)
         except (PermissionDenied, ValueError, OSError) as exc:
-            st.error(f"Not imported: {components.md_escape(str(exc))}")
+            st.error(f"Not imported: {escape.md_escape(str(exc))}")
             return
         imports.forget()
         st.success(
-            f"Imported into {components.md_escape(outcome.table)}: {outcome.new:,} new, {outcome.updated:,} updated, "
+            f"Imported into {escape.md_escape(outcome.table)}: {outcome.new:,} new, {outcome.updated:,} updated, "
             f"{outcome.duplicates:,} already there, {outcome.rejected:,} rejected "
             f"(rows in {outcome.rows_in:,}). The original file is kept as "
-            f"{components.md_escape(outcome.record['kept_as'])}."
+            f"{escape.md_escape(outcome.record['kept_as'])}."
         )
 
 

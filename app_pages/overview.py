@@ -6,9 +6,9 @@ from analytics.periods import quarter_label
 from analytics.survey import tables, trend_charts
 from analytics.survey import tile_map as charts
 from analytics.verdicts import DISTRICT_RULE
-from ui import components, data, table_view, url_state
+from ui import chart_block, data, page, table_view, text, url_state, widgets
 
-f, version, rule, limits = components.page_start("Overview")
+f, version, rule, limits = page.page_start("Overview")
 
 st.caption(
     f"Force-wide figures for **{quarter_label(f.quarter_to)}** (the last quarter of the chosen range), "
@@ -16,8 +16,8 @@ st.caption(
 )
 tiles = data.measure_tiles(version, f.quarter_to, rule.hide_below, rule.flag_below)
 for col, row in zip(st.columns(len(tiles)), tiles.itertuples(index=False), strict=True):
-    components.measure_tile(col, row)
-components.about_measures(tiles, rule, data.questions(version))
+    widgets.measure_tile(col, row)
+text.about_measures(tiles, rule, data.questions(version))
 
 st.header("Districts against the force")
 questions = data.questions(version)
@@ -33,8 +33,8 @@ else:
     )
     left, right = st.columns([1, 1])
     with left:
-        components.chart(
-            components.figure(charts.tile_map, comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
+        chart_block.chart(
+            chart_block.figure(charts.tile_map, comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
             "tile_map",
             "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the "
             "force; the table beside it gives every value.",
@@ -47,7 +47,7 @@ else:
         table_view.show(table)
         st.caption(
             f"{DISTRICT_RULE} Coloured (and marked ▲ or ▼) only then; the force's value here is "
-            f"{components.pct(comparison['force_pct'].iloc[0], 1)}. "
+            f"{text.pct(comparison['force_pct'].iloc[0], 1)}. "
             f"Bases (n) under {rule.hide_below} are not shown; under {rule.flag_below} flagged ⚠. "
             "Each district is part of the force it is compared with, which slightly understates differences; "
             "with many comparisons, about one in twenty 'significant' results can arise by chance."
@@ -61,8 +61,8 @@ st.caption(
     "With its 95% interval; ▲ / ▼ mark a significant change on a year before, ◆ on the previous quarter. "
     "The dotted line is the Most Similar Group of forces, where published."
 )
-components.chart(
-    components.figure(trend_charts.survey_trend_chart, trend, benchmark, notes, labels[measure]),
+chart_block.chart(
+    chart_block.figure(trend_charts.survey_trend_chart, trend, benchmark, notes, labels[measure]),
     "force_trend",
     filename=f"{measure}_force_trend",
     width="stretch",

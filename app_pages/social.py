@@ -8,9 +8,9 @@ from analytics.contract.vocabulary import POST_TAGS
 from analytics.periods import quarter_end, quarter_key, quarter_label
 from analytics.social import charts, tables
 from analytics.social.figures import ALL_DISTRICTS, FORCE_WIDE
-from ui import components, social_data, table_view, url_state
+from ui import chart_block, escape, page, social_data, table_view, url_state
 
-f, version, rule, limits = components.page_start("Social media reach")
+f, version, rule, limits = page.page_start("Social media reach")
 available = social_data.platforms(version)
 if not available:
     st.info(
@@ -54,7 +54,7 @@ stem = f"social_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}"
 names = [n for n in result.districts["name"] if n not in (FORCE_WIDE, ALL_DISTRICTS)]
 st.caption(
     f"{quarter_label(f.quarter_from)} to {quarter_label(f.quarter_to)} ({period_text}), "
-    f"{components.md_escape(', '.join(chosen_platforms))}. Reach is people reached in a month, as the platform "
+    f"{escape.md_escape(', '.join(chosen_platforms))}. Reach is people reached in a month, as the platform "
     "counts them; X reports none, so its pages have impressions but no reach. A month an account did not report "
     "is left blank, never counted as zero."
 )
@@ -68,15 +68,15 @@ st.caption(
     "as the platforms count); each account is apart in the table further down. Growth runs from the first to the "
     "last month reported in the period."
 )
-components.download_csv(pages, f"{stem}_districts.csv", key="dl_social_districts")
+chart_block.download_csv(pages, f"{stem}_districts.csv", key="dl_social_districts")
 
 # --- trend --------------------------------------------------------------------------
 column, title, _ = charts.measure_column(metric, scale == "per_1k")
 st.header("Month by month")
-chart = components.figure(charts.monthly_chart, result.monthly, metric, scale == "per_1k", names)
+chart = chart_block.figure(charts.monthly_chart, result.monthly, metric, scale == "per_1k", names)
 comparable = column != metric or metric == "engagement_rate"
 table_names = [*names, FORCE_WIDE] if comparable else names
-components.chart_block(
+chart_block.chart_block(
     chart,
     partial(tables.monthly_table, result.monthly, column, title, table_names),
     f"{stem}_{column}.csv",
@@ -86,8 +86,8 @@ components.chart_block(
     width="stretch",
 )
 if not comparable:
-    force = components.figure(charts.force_chart, result.monthly, metric)
-    components.chart(
+    force = chart_block.figure(charts.force_chart, result.monthly, metric)
+    chart_block.chart(
         force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=force.element_height(120)
     )
 
@@ -95,13 +95,13 @@ if not comparable:
 st.header("Accounts")
 accounts_table = tables.account_table(result.accounts)
 table_view.show(accounts_table, height="content")
-components.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
+chart_block.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
 platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagements": "engagements"}.get(
     metric, "followers_end"
 )
 if len(result.platforms):
-    by_platform = components.figure(charts.platform_chart, result.platforms, platform_measure)
-    components.chart(
+    by_platform = chart_block.figure(charts.platform_chart, result.platforms, platform_measure)
+    chart_block.chart(
         by_platform, "platforms", filename=f"{stem}_platforms", width="stretch", height=by_platform.element_height(110)
     )
 
@@ -120,7 +120,7 @@ def _top_posts(by: str, empty: str, note: str = "") -> None:
     shown = tables.posts_table(top)
     text_column = st.column_config.TextColumn(width="large")
     table_view.show(shown, height="content", column_config={"Text": text_column})
-    components.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
+    chart_block.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
 
 
 # Lazy tabs: only the open one's query runs (the choice is in the link as ``posts=``).
@@ -138,8 +138,8 @@ st.header("Which tags reach furthest")
 if tag_reach.empty:
     st.write("No posts in the period.")
 else:
-    components.chart_block(
-        components.figure(charts.tag_heatmap, tag_reach),
+    chart_block.chart_block(
+        chart_block.figure(charts.tag_heatmap, tag_reach),
         partial(tables.tag_table, tag_reach),
         f"{stem}_tags.csv",
         "Median people reached per post, by tag, for each district's pages. Colour compares it with the "
@@ -153,9 +153,9 @@ else:
 # --- association --------------------------------------------------------------------
 st.header("Reach and feeling informed")
 assoc = social_data.association(*args, *limits)
-st.markdown(components.md_escape(tables.association_sentence(assoc)))
-components.chart_block(
-    components.figure(charts.association_chart, assoc),
+st.markdown(escape.md_escape(tables.association_sentence(assoc)))
+chart_block.chart_block(
+    chart_block.figure(charts.association_chart, assoc),
     partial(tables.association_table, assoc),
     f"{stem}_reach_informed.csv",
     "Each district's average monthly reach per 1,000 residents (its district pages, chosen platforms) against "

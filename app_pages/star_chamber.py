@@ -12,7 +12,7 @@ from analytics.star_chamber.actions import ActionConflict, ActionError
 from analytics.star_chamber.scorecard import GRADE_RULE_TEXT
 from analytics.survey.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
-from ui import auth, components, data, presenter, table_view, url_state
+from ui import auth, chart_block, data, escape, page, presenter, table_view, url_state, widgets
 
 
 def _editable(action) -> dict:
@@ -25,7 +25,7 @@ def _editable(action) -> dict:
     }
 
 
-f, version, rule, limits = components.page_start("Star Chamber")
+f, version, rule, limits = page.page_start("Star Chamber")
 meetings = data.sc_meetings(version)
 if meetings.empty:
     st.info("There are no Star Chamber meetings in this data yet.")
@@ -52,7 +52,7 @@ if seen is None:
     st.info("That district did not present at this meeting.")
     st.stop()
 meeting, previous, card, kpi, tracker = seen.meeting, seen.previous, seen.scorecard, seen.kpis, seen.actions
-name = components.md_escape(f.district_names[presenting])
+name = escape.md_escape(f.district_names[presenting])
 st.caption(
     f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
     f"**{quarter_label(meeting.review_quarter)}**, the last complete quarter before the meeting; compared with the "
@@ -84,7 +84,7 @@ with st.container(border=True):
 st.header("Questions for the panel")
 if seen.prompts:
     for prompt in seen.prompts:
-        st.markdown(f"- {components.md_escape(prompt)}")
+        st.markdown(f"- {escape.md_escape(prompt)}")
 else:
     st.markdown("No significant change or gap stands out this time.")
 
@@ -95,22 +95,22 @@ shown, verdicts = tables.scorecard_table(card)
 widths = {"Measure": 160, "Grade": 95, "%": 52, "95% CI": 80, "n": 48, "vs force": 85, "vs MSG": 85}
 widths |= {"vs last Star Chamber": 138, "vs a year before": 110, "Funnel": 95}
 table_view.show(
-    components.verdict_style(shown, verdicts), column_config={c: {"width": w} for c, w in widths.items()}, wrap=True
+    widgets.verdict_style(shown, verdicts), column_config={c: {"width": w} for c, w in widths.items()}, wrap=True
 )
 with st.expander("How the grade and the colours are worked out"):
-    st.markdown(components.md_escape(GRADE_RULE_TEXT))
-    st.markdown(components.md_escape(f"Better, similar or worse than the force: {DISTRICT_RULE} {BREAK_RULE}"))
+    st.markdown(escape.md_escape(GRADE_RULE_TEXT))
+    st.markdown(escape.md_escape(f"Better, similar or worse than the force: {DISTRICT_RULE} {BREAK_RULE}"))
     st.markdown(
         "Differences are in percentage points; (n.s.) means not significant at 95%. "
         "Cells are coloured only where a difference is significant at 95% (blue better, orange worse), and the "
         "word and symbol say the same, so colour is never the only signal. The Most Similar Group has no published "
         "base, so the district's interval is compared with its value."
     )
-components.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="dl_scorecard")
+chart_block.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="dl_scorecard")
 
 st.markdown("**Engagement and social media**")
 k_shown, k_verdicts = tables.kpi_table(kpi)
-table_view.show(components.verdict_style(k_shown, k_verdicts))
+table_view.show(widgets.verdict_style(k_shown, k_verdicts))
 st.caption(
     "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
@@ -137,8 +137,8 @@ if len(compare) < 2:
 else:
     first = add_quarters(meeting.review_quarter, -7)
     side = data.district_trends(version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
-    chart = components.figure(small_multiples, side, labels[measure], columns=len(compare))
-    components.chart(
+    chart = chart_block.figure(small_multiples, side, labels[measure], columns=len(compare))
+    chart_block.chart(
         chart,
         "side_by_side",
         filename=f"side_by_side_{measure}",
@@ -154,7 +154,7 @@ st.caption(
 if tracker.empty:
     st.info("No actions have been set for this district yet.")
 else:
-    table_view.show(components.overdue_style(tables.actions_table(tracker)))
+    table_view.show(widgets.overdue_style(tables.actions_table(tracker)))
 
 if not auth.actor().can("edit_actions"):
     st.caption("Actions are updated and added by engagement managers and admins.")
@@ -204,13 +204,13 @@ else:
                     else:
                         saved = data.save_action_update(chosen, opened["version"], changes)
                         st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
-                        st.success(f"Saved {components.md_escape(chosen)} (version {saved['version']}).")
+                        st.success(f"Saved {escape.md_escape(chosen)} (version {saved['version']}).")
                 except ActionConflict as conflict:
                     newer = conflict.current
                     # The draft stays in the form; only the fields this editor changed go on top of the newer version.
                     st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
                     st.error(
-                        f"Not saved: {components.md_escape(str(conflict))} since you opened it. Their version is "
+                        f"Not saved: {escape.md_escape(str(conflict))} since you opened it. Their version is "
                         "below and your draft is still in the form; save again to apply only what you changed."
                     )
                     st.json(
@@ -221,7 +221,7 @@ else:
                         }
                     )
                 except (ActionError, PermissionDenied, OSError) as exc:
-                    st.error(f"Not saved: {components.md_escape(str(exc))}")
+                    st.error(f"Not saved: {escape.md_escape(str(exc))}")
 
     with st.expander("Add an action from this meeting"):
         with st.form("add_action", clear_on_submit=True):
@@ -238,6 +238,6 @@ else:
                 saved = data.save_new_action(
                     meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
                 )
-                st.success(f"Added {components.md_escape(saved['action_id'])}.")
+                st.success(f"Added {escape.md_escape(saved['action_id'])}.")
             except (ActionError, PermissionDenied, OSError) as exc:
-                st.error(f"Not added: {components.md_escape(str(exc))}")
+                st.error(f"Not added: {escape.md_escape(str(exc))}")

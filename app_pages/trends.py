@@ -12,9 +12,9 @@ from analytics.survey.reading import district_summaries as trend_summaries
 from analytics.survey.reading import furthest_from_force
 from analytics.survey.trends import period_label
 from analytics.verdicts import BREAK_RULE
-from ui import components, data, filters, url_state
+from ui import chart_block, data, escape, filters, page, text, url_state
 
-f, version, rule, limits = components.page_start("Confidence trends")
+f, version, rule, limits = page.page_start("Confidence trends")
 
 questions = data.questions(version).set_index("question_id")
 labels = questions["short_label"].to_dict()
@@ -76,11 +76,11 @@ else:
         )
 drawn = trend[(trend["kind"] != "district") | trend["series_id"].isin(lines)]
 bases = drawn["n"].dropna() if drawn["n"].notna().any() else drawn["n"].fillna(0)
-components.chart_block(
-    components.figure(charts.survey_trend_chart, drawn, benchmark, notes, label),
+chart_block.chart_block(
+    chart_block.figure(charts.survey_trend_chart, drawn, benchmark, notes, label),
     partial(tables.trend_table, drawn, benchmark),
     f"trend_{stem}.csv",
-    components.about_text(
+    text.about_text(
         question,
         f"unweighted answers per {'rolling year' if pooled else 'quarter'}: {int(bases.min()):,} to "
         f"{int(bases.max()):,}; values with a base under {rule.hide_below} are not shown, under "
@@ -97,7 +97,7 @@ if lines:
     st.markdown("**In words**")
     chosen = drawn[drawn["series_id"].isin(lines)]
     for sentence in trend_summaries(chosen, points):
-        st.markdown(f"- {components.md_escape(sentence)}")
+        st.markdown(f"- {escape.md_escape(sentence)}")
 
 # --- sections: only the open tab runs ----------------------------------------------------
 period = period_label(f.quarter_to, pooled)
@@ -122,26 +122,26 @@ if section == "districts":
             st.info("Choose districts in the sidebar to see a panel for each.", icon=":material/info:")
         else:
             st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
-            components.chart_block(
-                components.figure(charts.small_multiples, trend, label),
+            chart_block.chart_block(
+                chart_block.figure(charts.small_multiples, trend, label),
                 partial(tables.trend_table, trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
                 f"districts_{stem}.csv",
-                components.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
+                text.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
                 key="dl_multiples",
                 width="content",
             )
 
 if section == "answers":
     with tabs["answers"]:
-        st.header(f"Every answer: {components.md_escape(focus_name)}")
+        st.header(f"Every answer: {escape.md_escape(focus_name)}")
         dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
         if dist.empty:
             st.info(
-                f"No period in this range has {rule.hide_below} or more answers for {components.md_escape(focus_name)}."
+                f"No period in this range has {rule.hide_below} or more answers for {escape.md_escape(focus_name)}."
             )
         else:
-            components.chart_block(
-                components.figure(
+            chart_block.chart_block(
+                chart_block.figure(
                     section_charts.distribution_chart,
                     dist,
                     list(question["answers"]),
@@ -150,7 +150,7 @@ if section == "answers":
                 ),
                 partial(tables.distribution_table, dist),
                 f"answers_{focus}_{stem}.csv",
-                components.about_text(
+                text.about_text(
                     question,
                     f"unweighted answers per period (periods under {rule.hide_below} left out)",
                     'Weighted share of every answer, "Don\'t know" included; the bar right of zero is the headline '
@@ -169,15 +169,15 @@ if section == "funnel":
         )
         left, right = st.columns([3, 2])
         with left:
-            components.chart(
-                components.figure(section_charts.funnel_chart, points, funnel_limits, label),
+            chart_block.chart(
+                chart_block.figure(section_charts.funnel_chart, points, funnel_limits, label),
                 "funnel_chart",
                 filename=f"{stem}_funnel",
                 width="stretch",
             )
         with right:
-            components.chart(
-                components.figure(section_charts.ranking_chart, points, label),
+            chart_block.chart(
+                chart_block.figure(section_charts.ranking_chart, points, label),
                 "ranking_chart",
                 filename=f"{stem}_ranking",
                 width="stretch",
@@ -186,30 +186,30 @@ if section == "funnel":
             "Blue: above the force beyond the 95% (light) or 99.8% (dark) limit; orange: below it; grey: within "
             "the limits, where differences are within what chance explains."
         )
-        components.data_section(
+        chart_block.data_section(
             "Data behind the funnel and ranking, and about these numbers",
             partial(tables.funnel_table, points),
             f"funnel_{stem}.csv",
-            components.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."),
+            text.about_text(question, f"unweighted answers in {period}", FUNNEL_METHOD + "."),
             key="dl_funnel",
         )
 
 if section == "groups":
     with tabs["groups"]:
-        st.header(f"Groups within {components.md_escape(focus_name)}")
+        st.header(f"Groups within {escape.md_escape(focus_name)}")
         dimension = url_state.selectbox(
             "Break down by", "breakdown", list(dimensions), default="age_band", format_func=dimensions.get
         )
         year = period_label(f.quarter_to, False)
         st.caption(f"Pooled over the rolling year to {year} so groups have usable bases.")
         breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
-        components.chart_block(
-            components.figure(
+        chart_block.chart_block(
+            chart_block.figure(
                 section_charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"
             ),
             partial(tables.breakdown_table, breakdown),
             f"groups_{dimension}_{focus}_{stem}.csv",
-            components.about_text(
+            text.about_text(
                 question,
                 f"unweighted answers per group in the year to {year}; groups under {rule.hide_below} are not shown",
                 "95% Wilson intervals on the effective base.",

@@ -74,7 +74,7 @@ def in_ci() -> bool:
 def open_data_sections(at) -> list[str]:
     """Open every "Data behind ..." section the last run drew (each draws its table only while open) and run
     the page again; returns their keys."""
-    from ui.components import data_section_key
+    from ui.chart_block import data_section_key
 
     suffix = data_section_key("")
     keys = [k for k in at.session_state.keys() if k.endswith(suffix)]

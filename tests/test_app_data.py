@@ -78,7 +78,7 @@ def test_a_refused_upload_shows_plain_words_in_the_page_and_writes_nothing(app_e
     _upload(at, "map_views", CORPUS / "views_open_quote.csv")
     assert not at.exception, at.exception
     [error] = [e.value for e in at.error]
-    from ui.components import md_escape
+    from ui.escape import md_escape
 
     assert "cannot be imported.**" in error and md_escape("Row 3 has a cell longer than 100,000 characters") in error
     assert "field limit" not in error and "Traceback" not in error
@@ -102,7 +102,7 @@ def test_an_upload_naming_districts_every_way_is_checked_and_imported_through_th
     assert (problem["Row"], problem["Value"]) == (8, "Atlantis")
     assert "southend (Southend; Southend-on-Sea E06000033)" in problem["Problem"]  # the page passed LA names
     # The cell cuts a long message short; the page also shows it in full, once.
-    from ui.components import md_escape
+    from ui.escape import md_escape
 
     shown = [c.value for c in _tab(at, "Import a file").caption]
     assert md_escape(f"district_id: {problem['Problem']}") in shown

@@ -15,7 +15,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from tests.hostile_text import HOSTILE_TEXT
-from ui.components import md_escape
+from ui.escape import md_escape
 
 PUNCTUATION = r"!-/:-@\[-`{-~"
 # mdast-util-gfm-autolink-literal, as bundled in Streamlit's StreamlitMarkdown chunk (JavaScript's \w is

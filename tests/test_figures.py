@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 
 from analytics.engagement import maps
-from ui import components
+from ui import chart_block
 
 
 @pytest.fixture
@@ -34,12 +34,12 @@ def _mix(events: int) -> pd.DataFrame:
 
 
 def test_a_figure_is_built_once_for_the_same_data_and_again_for_new_data(counted):
-    first = components.figure(maps.mix_chart, _mix(3))
-    again = components.figure(maps.mix_chart, _mix(3))  # equal content, a new frame
+    first = chart_block.figure(maps.mix_chart, _mix(3))
+    again = chart_block.figure(maps.mix_chart, _mix(3))  # equal content, a new frame
     assert counted == [2]
     assert again == first
-    assert first.spec == components._built(maps.mix_chart.__wrapped__(_mix(3))).spec
-    changed = components.figure(maps.mix_chart, _mix(5))
+    assert first.spec == chart_block._built(maps.mix_chart.__wrapped__(_mix(3))).spec
+    changed = chart_block.figure(maps.mix_chart, _mix(5))
     assert counted == [2, 2]
     (values,) = changed.spec["datasets"].values()
     assert [v["events"] for v in values] == [5, 4]
@@ -49,7 +49,7 @@ def test_a_figure_is_built_once_for_the_same_data_and_again_for_new_data(counted
 def test_only_analytics_builders_are_run():
     st.cache_data.clear()
     with pytest.raises(ValueError, match="not a chart builder"):
-        components.figure(pd.DataFrame, {"a": [1]})
+        chart_block.figure(pd.DataFrame, {"a": [1]})
 
 
 def test_a_spec_missing_its_rows_is_refused_not_cached():
@@ -57,7 +57,7 @@ def test_a_spec_missing_its_rows_is_refused_not_cached():
 
     st.cache_data.clear()
     ok = Spec({"data": {"name": "rows"}, "mark": "point", "datasets": {"rows": [{"x": 1}]}})
-    assert components._built(ok).spec["datasets"] == {"rows": [{"x": 1}]}
+    assert chart_block._built(ok).spec["datasets"] == {"rows": [{"x": 1}]}
     broken = Spec({"layer": [{"data": {"name": "rows"}, "mark": "point"}], "datasets": None})
     with pytest.raises(RuntimeError, match=r"without its data \(rows\)"):
-        components._built(broken)
+        chart_block._built(broken)

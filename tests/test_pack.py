@@ -212,10 +212,10 @@ def test_verdicts_are_coloured_with_their_words(built):
 
 
 def test_pack_colours_are_the_apps():
-    from ui import components
+    from ui import widgets
 
-    assert components._VERDICT_COLOURS["better"].startswith(f"background-color: #{pack_style.BETTER_FILL.lower()}")
-    assert components._VERDICT_COLOURS["worse"].startswith(f"background-color: #{pack_style.WORSE_FILL.lower()}")
+    assert widgets._VERDICT_COLOURS["better"].startswith(f"background-color: #{pack_style.BETTER_FILL.lower()}")
+    assert widgets._VERDICT_COLOURS["worse"].startswith(f"background-color: #{pack_style.WORSE_FILL.lower()}")
 
 
 def test_speaker_notes_say_what_each_slides_numbers_are(built):

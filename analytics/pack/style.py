@@ -31,7 +31,7 @@ MISSING = "?"  # any other character the fonts lack (never silently dropped)
 
 LINE_SPACING = 1.2  # every line is exactly 1.2 x its font size, in the deck and in the PDF
 
-# Colours (RGB hex). Better and worse are the app's cell colours (ui.components), always with words beside them.
+# Colours (RGB hex). Better and worse are the app's cell colours (ui.widgets), always with words beside them.
 NAVY = "1D4F91"
 INK = "1B1B1B"
 MUTED = "4D4D4D"

@@ -1,10 +1,10 @@
-"""A bare page drawing each hostile text through ui.components.md_escape in every Markdown element the
+"""A bare page drawing each hostile text through ui.escape.md_escape in every Markdown element the
 dashboard uses (for tests/browser/test_hostile_text_browser.py)."""
 
 import streamlit as st
 
 from tests.hostile_text import HOSTILE_TEXT
-from ui.components import md_escape
+from ui.escape import md_escape
 
 for i, text in enumerate(HOSTILE_TEXT):
     shown = md_escape(text)

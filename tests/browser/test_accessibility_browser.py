@@ -27,7 +27,7 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-# Slider values take the text colour, not the theme's primary colour (see ui/components._ACCESSIBLE_CSS).
+# Slider values take the text colour, not the theme's primary colour (see ui/page._ACCESSIBLE_CSS).
 _STYLES_APPLIED = """() => [...document.querySelectorAll("[data-testid='stSliderThumbValue']")].every(v =>
     getComputedStyle(v).color === getComputedStyle(v.closest("[data-testid='stSidebar']") || document.body).color)"""
 
@@ -61,7 +61,7 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, path, 
     page.goto(f"{server}/{path}?{LINK}")
     wait_until_idle(page)
     page.wait_for_timeout(1500)  # charts and the map draw after the run
-    # The app's own stylesheet (components.accessible_styles) is an element of the run: on a busy machine it
+    # The app's own stylesheet (page.accessible_styles) is an element of the run: on a busy machine it
     # can land after the run looks idle. Judge the page as it settles; if the rule never applies, this fails.
     page.wait_for_function(_STYLES_APPLIED, timeout=30_000)
     _check(page, axe_source, f"{path or 'overview'}_{scheme}")

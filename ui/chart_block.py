@@ -1,155 +1,16 @@
-"""Small presentation helpers shared by pages: banners, tiles, notes."""
+"""A chart on a page: cached specifications, the text alternative, image and CSV downloads, the data table."""
 
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import dataclass
 
 import streamlit as st
 
 from analytics.charts import images as chart_export
 from analytics.charts import theme as chart_theme
-from analytics.charts.common import fmt_pct
-from analytics.stats import format_p
-from analytics.verdicts import CHANGE_WORDS, NOT_COMPARABLE, interval_words
-from ui import data, presenter, table_view
+from ui import presenter, table_view
 from ui.escape import md_escape
-
-
-def page_start(title: str):
-    """Title a page and return its shared context: (filters, data version, suppression rule, rule thresholds).
-
-    Stops the page with a message when there is no survey data to show.
-    """
-    from ui import filters
-
-    f = filters.current()
-    rule = data.rule()
-    st.title(title)
-    if f.quarter_to is None:
-        st.info("There are no survey answers in this data yet, so there is nothing to show here.")
-        st.stop()
-    return f, data.data_version(), rule, (rule.hide_below, rule.flag_below)
-
-
-# Our own fixed stylesheet (no data in it). A slider's value is drawn in the theme's primary colour,
-# which on the dark theme cannot contrast with both the sidebar and white text on the district tags;
-# the value takes the text colour instead, so both read at 4.5:1 or better.
-_ACCESSIBLE_CSS = """
-<style>
-[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"] {
-  color: inherit !important;
-}
-</style>
-"""
-
-
-def accessible_styles() -> None:
-    """Small fixes that keep text contrast at WCAG AA on both themes."""
-    st.html(_ACCESSIBLE_CSS)
-
-
-def synthetic_banner() -> None:
-    """A visible banner whenever the served data is the synthetic demo."""
-    if data.is_demo():
-        info = data.demo_info()
-        seed = md_escape(info.get("seed"))
-        if info.get("kind") == "scale":
-            st.warning(
-                f"**Synthetic scale data.** Generated for load testing (seed {seed}): real force names, "
-                "invented districts and figures. Nothing here is real.",
-                icon=":material/science:",
-            )
-            return
-        st.warning(
-            f"**Synthetic demo data.** Every figure here is generated (seed {seed}), calibrated to "
-            "published force-level results; no real person answered this survey. "
-            "Point ENGAGEMENT_DATA_DIR at real data to use your own.",
-            icon=":material/science:",
-        )
-
-
-pct = fmt_pct  # one formatter for pages and charts
-
-
-def points(value: float) -> str:
-    """``+1.2 pts``; empty when missing."""
-    return "" if value is None or not math.isfinite(value) else f"{value:+.1f} pts"
-
-
-_NO_COMPARISON = {
-    "no data": "no answers a year before",
-    "suppressed": "the base a year before is too small",
-}
-
-
-def measure_tile(container, row) -> None:
-    """One Overview tile: value, base, interval and change against a year before.
-
-    The delta is coloured (blue better, orange worse: colour-blind safe) and carries
-    an arrow only when the change is significant; otherwise it is grey with no arrow.
-    """
-    with container.container(border=True):
-        st.markdown(f"**{md_escape(row.short_label)}**")
-        if row.base_status in ("suppressed", "no data"):
-            st.metric(md_escape(row.short_label), "–", label_visibility="collapsed")
-            st.caption(
-                f"Base too small to show (base {row.base_text})."
-                if row.base_status == "suppressed"
-                else "No answers in this quarter."
-            )
-            return
-        colour = {"improved": "blue", "declined": "orange"}.get(row.change, "gray")
-        has_change = math.isfinite(row.change_pts)
-        st.metric(
-            md_escape(row.short_label),
-            pct(row.pct),
-            delta=points(row.change_pts) if has_change else None,
-            delta_color=colour,
-            delta_arrow="auto" if colour != "gray" else "off",
-            label_visibility="collapsed",
-        )
-        if row.change == NOT_COMPARABLE:
-            verdict = row.change_words
-        elif has_change:
-            verdict = f"{CHANGE_WORDS.get(row.change, row.change)} ({format_p(row.p_value)})"
-        else:
-            verdict = f"no comparison: {_NO_COMPARISON.get(row.prev_base_status, 'not available')}"
-        before = f" ({pct(row.prev_pct)})" if has_change else ""
-        st.caption(f"Against {row.prev_quarter_label}{before}: {verdict}")
-        flag = " · ⚠ low base" if row.base_status == "low base" else ""
-        if row.incomplete_note:
-            st.caption(f"⚠ {row.incomplete_note}")
-        st.caption(f"Base {row.base_text} · 95% interval {interval_words(row.ci_low, row.ci_high)}{flag}")
-
-
-def _base_rule(question) -> str:
-    return (
-        '"Don\'t know" is left out of the base'
-        if bool(question.get("exclude_dont_know", False))
-        else '"Don\'t know" counts in the base'
-    )
-
-
-def about_measures(tiles, rule, questions=None) -> None:
-    """'About these numbers': wording, bases and the tests used."""
-    with st.expander("About these numbers"):
-        st.markdown(
-            f"- A percentage is the **weighted** share of positive answers among all answers, "
-            '"Don\'t know" included.\n'
-            "- The **base** is the unweighted number of answers; intervals are 95% Wilson intervals on the "
-            "effective base (sum of weights)² / sum of squared weights.\n"
-            f"- **Change** against the same quarter a year before uses a {tiles['test'].iloc[0]}; "
-            'overlapping intervals do not prove "no change".\n'
-            f"- Bases under **{rule.hide_below}** are never shown; bases under **{rule.flag_below}** are flagged.\n"
-            "- Districts are coloured only when their 95% interval excludes the force value."
-        )
-        rules = questions.set_index("question_id") if questions is not None else None
-        for row in tiles.itertuples(index=False):
-            base = f" {md_escape(f'({_base_rule(rules.loc[row.question_id])})')}" if rules is not None else ""
-            st.markdown(f"**{md_escape(row.short_label)}**: {md_escape(row.wording)}{base}")
-
 
 # Label (also the file extension and key suffix), renderer, MIME type, icon, and what the file is.
 _IMAGE_DOWNLOADS = (
@@ -173,6 +34,8 @@ class Figure:
 # Room for whole legend labels and titles (district names, symbol meanings); screen readers get the
 # chart's one-sentence summary and its table, not each drawn mark.
 _LEGEND = {"labelLimit": 260, "titleLimit": 280, "symbolOpacity": 1}
+
+
 _MARK = {"aria": False}
 
 
@@ -319,41 +182,4 @@ def download_csv(table, filename: str, key: str) -> None:
         key=f"{key}_xlsx",
         on_click="ignore",
         icon=":material/table_view:",
-    )
-
-
-def about_text(question, base: str, method: str) -> str:
-    """Markdown note: the question's wording, the base and the method (data escaped)."""
-    return (
-        f"**Question:** {md_escape(question['wording'])}  \n"
-        f"**Counts as positive:** {md_escape(', '.join(question['positive_answers']))}; "
-        f"{md_escape(_base_rule(question))}  \n"
-        f"**Base:** {md_escape(base)}  \n"
-        f"**Method:** {md_escape(method)}"
-    )
-
-
-_VERDICT_COLOURS = {
-    "better": "background-color: #d6e6f5; color: #1b1b1b",
-    "improved": "background-color: #d6e6f5; color: #1b1b1b",
-    "exceeds expectations": "background-color: #d6e6f5; color: #1b1b1b",
-    "worse": "background-color: #fde2cc; color: #1b1b1b",
-    "declined": "background-color: #fde2cc; color: #1b1b1b",
-    "below expectations": "background-color: #fde2cc; color: #1b1b1b",
-}
-
-
-def verdict_style(shown, verdicts):
-    """A Styler colouring cells blue (better) or orange (worse) only where the verdict is significant."""
-    return shown.style.apply(lambda _: verdicts.map(lambda v: _VERDICT_COLOURS.get(v, "")).to_numpy(), axis=None)
-
-
-_OVERDUE_STYLE = "background-color: #fde2cc; color: #1b1b1b; font-weight: bold"
-
-
-def overdue_style(table):
-    """A Styler that makes overdue actions stand out (their status also says OVERDUE)."""
-    return table.style.apply(
-        lambda row: [_OVERDUE_STYLE if str(row["Status"]).startswith("OVERDUE") else "" for _ in row],
-        axis=1,
     )
