@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
+from analytics.stats import SuppressionRule
 from ui import data
 from ui.escape import md_escape
 
 
-def page_start(title: str):
-    """Title a page and return its shared context: (filters, data version, suppression rule, rule thresholds).
+class PageContext(NamedTuple):
+    """What every page starts from (named, and unpacked in this order by the pages)."""
+
+    filters: object  # ui.filters.SharedFilters
+    version: str  # the data version this run reads
+    rule: SuppressionRule
+    limits: tuple[int, int]  # (hide below, flag below): the rule as cache keys
+
+
+def page_start(title: str) -> PageContext:
+    """Title a page and return its shared context.
 
     Stops the page with a message when there is no survey data to show.
     """
@@ -21,7 +33,7 @@ def page_start(title: str):
     if f.quarter_to is None:
         st.info("There are no survey answers in this data yet, so there is nothing to show here.")
         st.stop()
-    return f, data.data_version(), rule, (rule.hide_below, rule.flag_below)
+    return PageContext(f, data.data_version(), rule, (rule.hide_below, rule.flag_below))
 
 
 # Our own fixed stylesheet (no data in it). A slider's value is drawn in the theme's primary colour,
