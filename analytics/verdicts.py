@@ -118,13 +118,14 @@ class SeriesBreaks:
 
 
 # --- intervals: the one way every table, tooltip, note and question writes a 95% interval ---------
-def interval_words(lo, hi) -> str:
-    """``55.1% to 69.2%``; empty where the interval is hidden or missing."""
+def interval_words(lo, hi, short: bool = False) -> str:
+    """``55.1% to 69.2%`` (in a sentence or tooltip), or ``55.1–69.2`` when ``short`` (a table column headed
+    "95% CI", narrow enough for a slide); empty where the interval is hidden or missing."""
     if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) or not (math.isfinite(lo) and math.isfinite(hi)):
         return ""
-    return f"{lo:.1f}% to {hi:.1f}%"
+    return f"{lo:.1f}–{hi:.1f}" if short else f"{lo:.1f}% to {hi:.1f}%"
 
 
-def interval_text(lo: Iterable, hi: Iterable) -> list[str]:
+def interval_text(lo: Iterable, hi: Iterable, short: bool = False) -> list[str]:
     """``interval_words`` per row."""
-    return [interval_words(a, b) for a, b in zip(lo, hi, strict=True)]
+    return [interval_words(a, b, short) for a, b in zip(lo, hi, strict=True)]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from analytics.pack.content import PackContent, build
-from analytics.star_chamber.meeting_pack import pack_content
+from analytics.pack.meeting_pack import pack_content
 from analytics.stats import SuppressionRule
 from analytics.storage import engine
 from analytics.storage import parquet as store

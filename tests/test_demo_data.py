@@ -117,9 +117,9 @@ def test_generation_is_deterministic_and_marked_synthetic(tmp_path):
 
 
 def test_written_demo_is_marked_synthetic(demo_dir):
-    assert demo.is_demo(demo_dir)
+    assert store.is_synthetic(demo_dir)
     assert demo.demo_info(demo_dir)["synthetic"] is True
-    assert not demo.is_demo(demo_dir.parent)
+    assert not store.is_synthetic(demo_dir.parent)
 
 
 def test_demo_written_for_an_older_contract_is_regenerated(demo_dir, tmp_path):

@@ -14,7 +14,7 @@ import streamlit as st
 from pptx import Presentation
 
 from analytics.ingest import pipeline
-from analytics.star_chamber.meeting_pack import meeting_pack
+from analytics.pack.meeting_pack import meeting_pack
 from analytics.stats import SuppressionRule
 from analytics.storage import engine
 from analytics.storage.db import Database

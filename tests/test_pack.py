@@ -20,9 +20,9 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from analytics.pack import content as pack
 from analytics.pack import style as pack_style
 from analytics.pack.layout import fit_stamp
+from analytics.pack.meeting_pack import ACTION_COLUMNS, SECTION_TITLES, SOCIAL_KPIS, meeting_pack, pack_content
 from analytics.star_chamber import actions, kpis, prompts, tables
 from analytics.star_chamber import scorecard as star_chamber
-from analytics.star_chamber.meeting_pack import ACTION_COLUMNS, SECTION_TITLES, SOCIAL_KPIS, meeting_pack, pack_content
 from analytics.stats import SuppressionRule
 from tests.pack_fixture import PACKS, ROUND, long_force_db, packs  # noqa: F401 (fixtures)
 

@@ -18,11 +18,12 @@ import streamlit as st
 from analytics import demo
 from analytics.config import Settings, load_settings
 from analytics.engagement import activity, boundaries, context_layer, demand
+from analytics.pack import meeting_pack as pack_builder
 from analytics.periods import quarter_end, quarter_start
 from analytics.star_chamber import actions, review
-from analytics.star_chamber import meeting_pack as pack_builder
 from analytics.star_chamber import scorecard as star_chamber
 from analytics.stats import SuppressionRule
+from analytics.storage import parquet as store
 from analytics.survey import measures, overview, trends
 
 # Which database a run reads (pinned when the run begins): re-exported, where pages and app.py find them.
@@ -55,7 +56,7 @@ def rule() -> SuppressionRule:
 
 def is_demo() -> bool:
     """True when the served data is the synthetic demo."""
-    return demo.is_demo(load_settings().data_dir)
+    return store.is_synthetic(load_settings().data_dir)
 
 
 def demo_info() -> dict:

@@ -13,7 +13,7 @@ from analytics.demo import engagement, governance, social, survey
 from analytics.demo.spec import DEFAULT_SEED, DEFAULT_SPEC, load_spec
 from analytics.storage import parquet as store
 
-MARKER = "DEMO_DATA_SYNTHETIC.json"
+MARKER = store.DEMO_MARKER
 
 
 def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
@@ -65,15 +65,6 @@ def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAUL
     return out_dir
 
 
-# The scale data set for load testing (analytics.scale) is synthetic too, and marked so.
-SCALE_MARKER = "SCALE_DATA_SYNTHETIC.json"
-
-
-def is_demo(data_dir: Path) -> bool:
-    """True when ``data_dir`` holds generated synthetic data (the demo, or the scale data set)."""
-    return (Path(data_dir) / MARKER).exists() or (Path(data_dir) / SCALE_MARKER).exists()
-
-
 def is_current(data_dir: Path) -> bool:
     """True when ``data_dir`` holds demo data written for this version of the data contract."""
     return demo_info(data_dir).get("contract") == CONTRACT_VERSION
@@ -81,8 +72,11 @@ def is_current(data_dir: Path) -> bool:
 
 def demo_info(data_dir: Path) -> dict:
     """The demo marker's contents (empty when the directory is not demo data)."""
-    for name in (MARKER, SCALE_MARKER):
+    for name in (MARKER, store.SCALE_MARKER):
         p = Path(data_dir) / name
         if p.exists():
-            return {**json.loads(p.read_text(encoding="utf-8")), "kind": "scale" if name == SCALE_MARKER else "demo"}
+            return {
+                **json.loads(p.read_text(encoding="utf-8")),
+                "kind": "scale" if name == store.SCALE_MARKER else "demo",
+            }
     return {}

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics.contract.vocabulary import HARD_TO_REACH_GROUPS
 from analytics.periods import add_quarters, quarter_start
-from analytics.star_chamber import kpis
 from analytics.storage import engine
 from analytics.storage.db import Database, district_range
 from analytics.survey import measures
@@ -81,6 +81,14 @@ GROUP BY ALL
 """  # noqa: S608 (the WHERE clause is a constant; every value is bound)
 
 
+def cancelled_pct(held, cancelled):
+    """Events cancelled as a percentage of those held or cancelled (planned ones are not yet either); missing
+    when there were none. The one definition: the Star Chamber's KPI and the activity map's table."""
+    scheduled = np.asarray(held, dtype=float) + np.asarray(cancelled, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(scheduled > 0, 100 * np.asarray(cancelled, dtype=float) / scheduled, np.nan)
+
+
 def event_counts(db: Database, flt: EventFilter) -> pd.DataFrame:
     """The events in the filter counted and summed per district, activity type, status, online flag and
     audience group: one query from the rollup, from which the map's count, the district summary and the
@@ -130,7 +138,7 @@ def district_summary(db: Database, flt: EventFilter, counts: pd.DataFrame | None
     concerns raised at events and acted on, online share, and the audience groups reached.
 
     Held and cancelled events are counted whatever the status filter (which chooses what the map draws), so
-    "Cancelled %" is the Star Chamber's KPI (``kpis.cancelled_pct``) for the same districts and quarters."""
+    "Cancelled %" is the Star Chamber's KPI (``cancelled_pct``) for the same districts and quarters."""
     counts = event_counts(db, flt) if counts is None else counts
     held = counts[counts["status"] == "held"]
     per = pd.DataFrame(
@@ -154,7 +162,7 @@ def district_summary(db: Database, flt: EventFilter, counts: pd.DataFrame | None
     df["groups"] = [sorted(groups.get(did, [])) for did in df["district_id"]]
     df["per_10k"] = 10_000 * df["held"] / df["population"]
     df["attendance_per_event"] = df["attendance"] / df["held"].where(df["held"] > 0)
-    df["cancellation_pct"] = kpis.cancelled_pct(df["held"], df["cancelled"])
+    df["cancellation_pct"] = cancelled_pct(df["held"], df["cancelled"])
     df["acted_pct"] = 100 * df["actions_taken"] / df["concerns_raised"].where(df["concerns_raised"] > 0)
     df["hard_to_reach_reached"] = [sorted(set(g) & set(HARD_TO_REACH_GROUPS)) for g in df["groups"]]
     df["hard_to_reach_missed"] = [sorted(set(HARD_TO_REACH_GROUPS) - set(g)) for g in df["groups"]]

@@ -18,7 +18,7 @@ from analytics.scale import engagement, other, survey
 from analytics.scale.world import load_world
 from analytics.storage import parquet as store
 
-MARKER = "SCALE_DATA_SYNTHETIC.json"
+MARKER = store.SCALE_MARKER
 DEFAULT_EVENTS = 10_000_000
 DEFAULT_SURVEY_ROWS = 5_000_000  # one million interviews of five questions
 DEFAULT_SEED = 20260930

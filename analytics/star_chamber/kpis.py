@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.contract.vocabulary import CLOSURE_DAYS, HARD_TO_REACH_GROUPS, REACH_PER_1K
+from analytics.engagement.activity import cancelled_pct
 from analytics.periods import add_quarters
 from analytics.stats import (
     SuppressionRule,
@@ -132,14 +133,6 @@ def _quarter_frame(
     df["social_population"] = np.where(df["social_complete"], df["population"], 0)
     force_row = force.to_frame().T.assign(district_id="__force__", social_complete=len(complete) > 0)
     return pd.concat([df, force_row], ignore_index=True).set_index("district_id")
-
-
-def cancelled_pct(held, cancelled):
-    """Events cancelled as a percentage of those held or cancelled (planned ones are not yet either); missing
-    when there were none. The one definition: the Star Chamber's KPI and the activity map's table."""
-    scheduled = np.asarray(held, dtype=float) + np.asarray(cancelled, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(scheduled > 0, 100 * np.asarray(cancelled, dtype=float) / scheduled, np.nan)
 
 
 def _rates(row: pd.Series) -> dict[str, float]:

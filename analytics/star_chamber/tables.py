@@ -41,7 +41,7 @@ def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "Measure": card["measure"],
             "Grade": card["grade"],
             "%": [f"{p:.1f}" if np.isfinite(p) else "–" for p in card["pct"]],
-            "95% CI": interval_text(card["ci_low"], card["ci_high"]),
+            "95% CI": interval_text(card["ci_low"], card["ci_high"], short=True),
             "n": card["base_text"],
             "vs force": [_vs(d, v) for d, v in zip(card["diff_force"], card["vs_force"], strict=True)],
             "vs MSG": [_vs(d, v) for d, v in zip(card["diff_msg"], card["vs_msg"], strict=True)],
@@ -80,6 +80,7 @@ def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "95% CI": interval_text(
                 kpi.get("ci_low", pd.Series(np.nan, index=kpi.index)).astype(float),
                 kpi.get("ci_high", pd.Series(np.nan, index=kpi.index)).astype(float),
+                short=True,
             ),
             "Base": [
                 ""

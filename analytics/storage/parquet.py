@@ -23,6 +23,15 @@ from analytics.contract.schema import EARLIER_COLUMNS, TABLES, Table
 # outside a filtered date range (the files are sorted by date).
 ROW_GROUP_SIZE = 64_000
 
+# A folder of generated synthetic data says so in a marker file: the demo's, or the scale data set's.
+DEMO_MARKER = "DEMO_DATA_SYNTHETIC.json"
+SCALE_MARKER = "SCALE_DATA_SYNTHETIC.json"
+
+
+def is_synthetic(data_dir: Path) -> bool:
+    """True when ``data_dir`` holds generated synthetic data (the demo, or the scale data set)."""
+    return (Path(data_dir) / DEMO_MARKER).exists() or (Path(data_dir) / SCALE_MARKER).exists()
+
 
 # DuckDB type -> Arrow type, for writing Parquet that matches the contract.
 

@@ -54,7 +54,7 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
         {
             "District": comparison["name"],
             "%": [fmt_pct(p, 1) for p in comparison["pct"]],
-            "95% CI": interval_text(comparison["ci_low"], comparison["ci_high"]),
+            "95% CI": interval_text(comparison["ci_low"], comparison["ci_high"], short=True),
             "n": comparison["base_text"],
             "vs force": [
                 c if s != "low base" else f"{c} ⚠"

@@ -190,9 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    from analytics.demo import is_demo
+    from analytics.storage.parquet import is_synthetic
 
-    if is_demo(data_dir) and not args.dry_run:
+    if is_synthetic(data_dir) and not args.dry_run:
         print(
             f"note: {data_dir} holds the synthetic demo data, which is rebuilt when the data contract changes; "
             "set ENGAGEMENT_DATA_DIR or --data-dir to keep imports in a folder of your own.",
