@@ -76,11 +76,16 @@ class Page:
 
 
 class Visitor:
-    """One browser reaching the service at ``base`` ("http://host:port"), with its own cookies."""
+    """One browser reaching the service at ``base`` ("http://host:port"), with its own cookies. With ``name``
+    it asks for the service by that host name (as a browser does for a real site) while connecting to
+    ``base``'s address: Streamlit lets any origin on localhost or 127.0.0.1 in, a real name only when the
+    Host it sees matches the page's origin."""
 
-    def __init__(self, base: str, cookies: dict[str, str] | None = None) -> None:
+    def __init__(self, base: str, cookies: dict[str, str] | None = None, name: str | None = None) -> None:
         self.base = base
         self.cookies = dict(cookies or {})
+        port = urlsplit(base).port
+        self.netloc = f"{name}:{port}" if name else urlsplit(base).netloc
 
     def _cookie_header(self) -> dict[str, str]:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
@@ -90,7 +95,8 @@ class Visitor:
         parts = urlsplit(self.base)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=REPLY_S)
         try:
-            conn.request(method, path, body=body, headers={**self._cookie_header(), **(headers or {})})
+            headers = {"Host": self.netloc, **self._cookie_header(), **(headers or {})}
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             reply = Reply(response.status, response.headers, response.read())
         finally:
@@ -133,12 +139,14 @@ class Session:
     async def __aenter__(self) -> Session:
         import websockets
 
-        parts = urlsplit(self.visitor.base)
+        address = urlsplit(self.visitor.base)
         protocols = ["streamlit"] + ([self.visitor.cookies[XSRF_COOKIE]] if XSRF_COOKIE in self.visitor.cookies else [])
         self.ws = await websockets.connect(
-            f"ws://{parts.netloc}/_stcore/stream",
+            f"ws://{self.visitor.netloc}/_stcore/stream",
+            host=address.hostname,
+            port=address.port,
             subprotocols=protocols,
-            origin=f"{parts.scheme}://{parts.netloc}",
+            origin=f"http://{self.visitor.netloc}",
             additional_headers=self.visitor._cookie_header(),
             max_size=None,
             proxy=None,
