@@ -17,8 +17,8 @@ OUTSIDE = re.compile(
     r"|(?:\.parent|\.parents\[\d+\])\s*/\s*[\"']shared\b"  # pathlib: REPO.parent / "shared"
     r"|\.\.[\"']\)?\s*[,/]\s*[\"']shared\b"  # os.path.join("..", "shared"), Path("..") / "shared"
 )
-SCANNED = ("analytics", "ui", "app_pages", "scripts", "tests", "bench", "docs", ".ci")
-TEXT = {".py", ".sh", ".md", ".toml", ".txt", ".cfg", ".ini", ".json", ".csv", ""}
+SCANNED = ("analytics", "ui", "app_pages", "scripts", "tests", "bench", "deploy", "docs", ".ci")
+TEXT = {".py", ".sh", ".md", ".toml", ".txt", ".cfg", ".ini", ".json", ".csv", ".conf", ".service", ""}
 
 
 def _scanned_files() -> list[Path]:
