@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 import tomllib
@@ -129,6 +131,8 @@ def main() -> None:
         return
     run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="engagement-nginx-"))
     proxy = Proxy(run_dir, args.replica, args.listen)
+    # Stopped by a signal (a service manager's SIGTERM, not only Ctrl+C): nginx is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"nginx on {args.listen} in front of {', '.join(args.replica)} (files in {run_dir}); Ctrl+C stops it")
     try:
         while proxy.process.poll() is None:
