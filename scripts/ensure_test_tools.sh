@@ -3,6 +3,7 @@
 #   chromium            the real browser for the browser tests (Playwright never downloads its own)
 #   libreoffice-impress proves the meeting pack's deck opens in LibreOffice
 #   poppler-utils       rasterises the meeting pack's PDFs and lists their fonts (pdftoppm, pdffonts, pdftotext)
+#   nginx               the proxy in front of several replicas in the replica test (run unprivileged, never as a service)
 # and, from the npm registry, axe-core (the accessibility check the browser tests inject).
 # When another install (unattended-upgrades, a second `make test`) holds apt's or dpkg's lock, this waits
 # for it (up to LOCK_WAIT seconds, 10 minutes by default) and says so, instead of failing.
@@ -70,7 +71,7 @@ apt_get() {
 }
 
 main() {
-  local here js have_chromium have_office have_poppler
+  local here js have_chromium have_office have_poppler have_nginx
   here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   js="$here/tests/browser/js"
   if [ ! -f "$js/node_modules/axe-core/axe.min.js" ]; then
@@ -92,9 +93,11 @@ main() {
   fi
   have_poppler=0
   command -v pdftoppm >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 && have_poppler=1
-  [ "$have_chromium$have_office$have_poppler" = "111" ] && return 0
+  have_nginx=0
+  [ -x /usr/sbin/nginx ] && have_nginx=1
+  [ "$have_chromium$have_office$have_poppler$have_nginx" = "1111" ] && return 0
   if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "Chromium, LibreOffice or poppler-utils is missing and cannot be installed here (needs root and apt-get)."
+    echo "Chromium, LibreOffice, poppler-utils or nginx is missing and cannot be installed here (needs root and apt-get)."
     echo "The tests that need them are skipped locally; in CI (CI=true) they fail."
     return 0
   fi
@@ -112,6 +115,10 @@ main() {
   if [ "$have_poppler" = 0 ]; then
     echo "Installing poppler-utils to rasterise the meeting pack's PDFs..."
     apt_get install -y -qq --no-install-recommends poppler-utils
+  fi
+  if [ "$have_nginx" = 0 ]; then
+    echo "Installing Debian's nginx for the replica test (it runs as the test's own process, not as a service)..."
+    apt_get install -y -qq --no-install-recommends nginx
   fi
 }
 

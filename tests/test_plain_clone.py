@@ -19,8 +19,8 @@ OUTSIDE = re.compile(
     rf"|(?:\.parent|\.parents\[\d+\])\s*/\s*[\"']{_N}\b"  # pathlib: REPO.parent / the folder
     rf"|\.\.[\"']\)?\s*[,/]\s*[\"']{_N}\b"  # os.path.join("..", the folder), Path("..") / the folder
 )
-SCANNED = ("analytics", "ui", "app_pages", "scripts", "tests", "bench", "docs", ".ci")
-TEXT = {".py", ".sh", ".md", ".toml", ".txt", ".cfg", ".ini", ".json", ".csv", ""}
+SCANNED = ("analytics", "ui", "app_pages", "scripts", "tests", "bench", "deploy", "docs", ".ci")
+TEXT = {".py", ".sh", ".md", ".toml", ".txt", ".cfg", ".ini", ".json", ".csv", ".conf", ".service", ""}
 
 
 def _scanned_files() -> list[Path]:
