@@ -7,6 +7,7 @@ from analytics.contract.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT
 from analytics.engagement import boundaries, context_layer, demand, maps
 from analytics.engagement.activity import MAX_POINTS
 from ui import chart_block, data, escape, page, table_view, url_state
+from ui.cache import engagement, survey
 
 f, version, rule, limits = page.page_start("Engagement activity map")
 if not f.district_ids:
@@ -46,7 +47,7 @@ c4, c5, g1, g2 = st.columns(4)
 strands = url_state.multiselect("Strand", "strand", list(STRANDS), default=list(STRANDS), container=c4, wrap=True)
 statuses = url_state.multiselect("Status", "status", list(EVENT_STATUSES), default=["held"], container=c5, wrap=True)
 gap_months = int(url_state.selectbox("Gap after (months)", "gap", ["3", "6", "12"], default="3", container=g1))
-context_options = ["none", "asb"] if data.police_uk_folder() else ["none"]
+context_options = ["none", "asb"] if engagement.police_uk_folder() else ["none"]
 context = url_state.selectbox(
     "Context layer",
     "context",
@@ -61,7 +62,7 @@ if not (types and strands and audiences and statuses):
     st.info("Each filter needs at least one value: nothing matches an empty choice.")
     st.stop()
 
-points, total, summary, mix, gaps, views = data.activity_figures(
+points, total, summary, mix, gaps, views = engagement.activity_figures(
     version,
     f.quarter_from,
     f.quarter_to,
@@ -72,9 +73,9 @@ points, total, summary, mix, gaps, views = data.activity_figures(
     tuple(statuses),
     gap_months,
 )
-areas = data.district_areas(version)
-asb = data.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
-names = dict(zip(data.districts(version)["district_id"], data.districts(version)["name"], strict=True))
+areas = engagement.district_areas(version)
+asb = engagement.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
+names = dict(zip(survey.districts(version)["district_id"], survey.districts(version)["name"], strict=True))
 if asb is not None:
     for line in context_layer.describe(asb, list(f.district_ids), names):
         st.caption(escape.md_escape(line))
@@ -96,7 +97,7 @@ for note in areas.notes:
 drawn = asb is not None and bool(asb.covered)
 left, right = st.columns([3, 1])
 with left:
-    places = data.districts(version)[["district_id", "name", "lat", "lon", "population"]]
+    places = survey.districts(version)[["district_id", "name", "lat", "lon", "population"]]
     deck = maps.activity_deck(
         points,
         places.assign(chosen=places["district_id"].isin(f.district_ids)),
@@ -180,12 +181,12 @@ st.caption(
 )
 chart_block.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
 
-if data.police_uk_folder() is not None:
+if engagement.police_uk_folder() is not None:
     st.header("Anti-social behaviour beside engagement")
-    figures, force = data.demand_beside_engagement(
+    figures, force = engagement.demand_beside_engagement(
         version, f.quarter_from, f.quarter_to, f.district_ids, tuple(types), tuple(strands), tuple(audiences), *limits
     )
-    layer = asb if asb is not None else data.anti_social_behaviour(version, f.quarter_from, f.quarter_to)
+    layer = asb if asb is not None else engagement.anti_social_behaviour(version, f.quarter_from, f.quarter_to)
     if not layer.covered:
         st.info(escape.md_escape(context_layer.describe(layer, list(f.district_ids), names)[0]))
     else:
@@ -244,7 +245,7 @@ with g2:
     )
     table_view.show(shown)
 
-monthly = data.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
+monthly = engagement.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):
     chart_block.chart(
         chart_block.figure(maps.map_views_chart, monthly),

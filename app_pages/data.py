@@ -6,7 +6,8 @@ import streamlit as st
 from analytics.access import PermissionDenied
 from analytics.contract.schema import TABLES
 from analytics.ingest.pipeline import SOCIAL
-from ui import auth, chart_block, data, escape, imports, table_view
+from ui import auth, chart_block, data, escape, table_view
+from ui.cache import imports, survey
 
 actor = auth.actor()
 auth.require(actor, "import")
@@ -86,7 +87,7 @@ def _fixed_values(target: str, mapping: dict) -> dict:
     values = {}
     if missing:
         st.markdown("**Needed columns the file lacks: give one value for every row, or map a column above.**")
-    names = dict(zip(data.districts(version)["district_id"], data.districts(version)["name"], strict=True))
+    names = dict(zip(survey.districts(version)["district_id"], survey.districts(version)["name"], strict=True))
     for col in missing:
         if col.name == "district_id":
             values[col.name] = st.selectbox(

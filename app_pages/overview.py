@@ -6,7 +6,8 @@ from analytics.periods import quarter_label
 from analytics.survey import tables, trend_charts
 from analytics.survey import tile_map as charts
 from analytics.verdicts import DISTRICT_RULE
-from ui import chart_block, data, page, table_view, text, url_state, widgets
+from ui import chart_block, page, table_view, text, url_state, widgets
+from ui.cache import survey
 
 f, version, rule, limits = page.page_start("Overview")
 
@@ -14,13 +15,13 @@ st.caption(
     f"Force-wide figures for **{quarter_label(f.quarter_to)}** (the last quarter of the chosen range), "
     "each against the same quarter a year before."
 )
-tiles = data.measure_tiles(version, f.quarter_to, rule.hide_below, rule.flag_below)
+tiles = survey.measure_tiles(version, f.quarter_to, rule.hide_below, rule.flag_below)
 for col, row in zip(st.columns(len(tiles)), tiles.itertuples(index=False), strict=True):
     widgets.measure_tile(col, row)
-text.about_measures(tiles, rule, data.questions(version))
+text.about_measures(tiles, rule, survey.questions(version))
 
 st.header("Districts against the force")
-questions = data.questions(version)
+questions = survey.questions(version)
 labels = dict(zip(questions["question_id"], questions["short_label"], strict=True))
 measure = url_state.selectbox(
     "Measure", "measure", list(labels), default=next(iter(labels)), format_func=lambda q: labels[q]
@@ -28,7 +29,7 @@ measure = url_state.selectbox(
 if not f.district_ids:
     st.info("Choose at least one district in the sidebar to compare districts.", icon=":material/info:")
 else:
-    comparison = data.district_comparison(
+    comparison = survey.district_comparison(
         version, measure, f.quarter_to, f.district_ids, rule.hide_below, rule.flag_below
     )
     left, right = st.columns([1, 1])
@@ -54,9 +55,9 @@ else:
         )
 
 st.header("Force trend")
-trend = data.district_trends(version, measure, f.quarter_from, f.quarter_to, (), False, *limits)
-benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, False)
-notes = data.annotations(version, f.quarter_from, f.quarter_to)
+trend = survey.district_trends(version, measure, f.quarter_from, f.quarter_to, (), False, *limits)
+benchmark = survey.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, False)
+notes = survey.annotations(version, f.quarter_from, f.quarter_to)
 st.caption(
     "With its 95% interval; ▲ / ▼ mark a significant change on a year before, ◆ on the previous quarter. "
     "The dotted line is the Most Similar Group of forces, where published."

@@ -8,10 +8,11 @@ from analytics.contract.vocabulary import POST_TAGS
 from analytics.periods import quarter_end, quarter_key, quarter_label
 from analytics.social import charts, tables
 from analytics.social.figures import ALL_DISTRICTS, FORCE_WIDE
-from ui import chart_block, escape, page, social_data, table_view, url_state
+from ui import chart_block, escape, page, table_view, url_state
+from ui.cache import social
 
 f, version, rule, limits = page.page_start("Social media reach")
-available = social_data.platforms(version)
+available = social.platforms(version)
 if not available:
     st.info(
         "There are no social-media accounts in this data yet. Add an account and import X or Meta analytics "
@@ -48,7 +49,7 @@ if not chosen_platforms:
     st.stop()
 
 args = (version, f.quarter_from, f.quarter_to, f.district_ids, tuple(sorted(chosen_platforms)))
-result = social_data.summary(*args)
+result = social.summary(*args)
 period_text = f"{f.quarter_from:%B %Y} to {quarter_end(f.quarter_to):%B %Y}"
 stem = f"social_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}"
 names = [n for n in result.districts["name"] if n not in (FORCE_WIDE, ALL_DISTRICTS)]
@@ -111,7 +112,7 @@ tags = url_state.multiselect("Tags", "tag", list(POST_TAGS), default=list(POST_T
 
 
 def _top_posts(by: str, empty: str, note: str = "") -> None:
-    top = social_data.top_posts(*args, by, tuple(tags))
+    top = social.top_posts(*args, by, tuple(tags))
     if note:
         st.caption(note)
     if top.empty:
@@ -133,7 +134,7 @@ with post_tabs[top_by]:
     else:
         _top_posts("engagement_rate", "No posts in the period.", tables.RATE_NOTE)
 
-tag_reach = social_data.tag_reach(*args)
+tag_reach = social.tag_reach(*args)
 st.header("Which tags reach furthest")
 if tag_reach.empty:
     st.write("No posts in the period.")
@@ -152,7 +153,7 @@ else:
 
 # --- association --------------------------------------------------------------------
 st.header("Reach and feeling informed")
-assoc = social_data.association(*args, *limits)
+assoc = social.association(*args, *limits)
 st.markdown(escape.md_escape(tables.association_sentence(assoc)))
 chart_block.chart_block(
     chart_block.figure(charts.association_chart, assoc),

@@ -13,6 +13,7 @@ from analytics.star_chamber.scorecard import GRADE_RULE_TEXT
 from analytics.survey.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 from ui import auth, chart_block, data, escape, page, presenter, table_view, url_state, widgets
+from ui.cache import star_chamber, survey
 
 
 def _editable(action) -> dict:
@@ -26,7 +27,7 @@ def _editable(action) -> dict:
 
 
 f, version, rule, limits = page.page_start("Star Chamber")
-meetings = data.sc_meetings(version)
+meetings = star_chamber.sc_meetings(version)
 if meetings.empty:
     st.info("There are no Star Chamber meetings in this data yet.")
     st.stop()
@@ -47,7 +48,7 @@ presenting = url_state.selectbox(
     container=c2,
 )
 presenter.showing(presenting, among=presenting_ids)  # the presenter's heading names it; stepping keeps to these
-seen = data.sc_review(version, round_key, presenting, *limits)
+seen = star_chamber.sc_review(version, round_key, presenting, *limits)
 if seen is None:
     st.info("That district did not present at this meeting.")
     st.stop()
@@ -69,7 +70,7 @@ with st.container(border=True):
         st.session_state["_pack_for"] = (version, round_key, presenting)
     if st.session_state.get("_pack_for") == (version, round_key, presenting):
         with st.spinner("Building the pack..."):
-            built = data.meeting_pack(version, round_key, presenting, *limits, data.is_demo())
+            built = star_chamber.meeting_pack(version, round_key, presenting, *limits, data.is_demo())
         stem = f"star_chamber_{round_key}_{presenting}"
         d1, d2 = st.columns(2)
         d1.download_button(
@@ -117,7 +118,7 @@ st.caption(
 )
 
 st.header("Side by side")
-labels = data.questions(version).set_index("question_id")["short_label"].to_dict()
+labels = survey.questions(version).set_index("question_id")["short_label"].to_dict()
 s1, s2 = st.columns([1, 2])
 measure = url_state.selectbox(
     "Measure", "measure", list(labels), default=next(iter(labels)), format_func=labels.get, container=s1
@@ -136,7 +137,9 @@ if len(compare) < 2:
     st.info("Choose two to four districts to compare side by side.")
 else:
     first = add_quarters(meeting.review_quarter, -7)
-    side = data.district_trends(version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
+    side = survey.district_trends(
+        version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits
+    )
     chart = chart_block.figure(small_multiples, side, labels[measure], columns=len(compare))
     chart_block.chart(
         chart,
@@ -202,7 +205,7 @@ else:
                     if not changes:
                         st.info("Nothing changed.")
                     else:
-                        saved = data.save_action_update(chosen, opened["version"], changes)
+                        saved = star_chamber.save_action_update(chosen, opened["version"], changes)
                         st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
                         st.success(f"Saved {escape.md_escape(chosen)} (version {saved['version']}).")
                 except ActionConflict as conflict:
@@ -235,7 +238,7 @@ else:
             added = st.form_submit_button("Add action")
         if added:
             try:
-                saved = data.save_new_action(
+                saved = star_chamber.save_new_action(
                     meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
                 )
                 st.success(f"Added {escape.md_escape(saved['action_id'])}.")

@@ -12,11 +12,12 @@ from analytics.survey.reading import district_summaries as trend_summaries
 from analytics.survey.reading import furthest_from_force
 from analytics.survey.trends import period_label
 from analytics.verdicts import BREAK_RULE
-from ui import chart_block, data, escape, filters, page, text, url_state
+from ui import chart_block, escape, filters, page, text, url_state
+from ui.cache import survey
 
 f, version, rule, limits = page.page_start("Confidence trends")
 
-questions = data.questions(version).set_index("question_id")
+questions = survey.questions(version).set_index("question_id")
 labels = questions["short_label"].to_dict()
 c1, c2, c3 = st.columns([2, 1, 1])
 measure = url_state.selectbox(
@@ -48,9 +49,9 @@ focus_name = "the whole force" if focus_id is None else f.district_names[focus_i
 stem = f"{measure}_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}_{mode}"
 
 # --- trend --------------------------------------------------------------------------
-trend = data.district_trends(version, measure, f.quarter_from, f.quarter_to, f.district_ids, pooled, *limits)
-benchmark = data.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, pooled)
-notes = data.annotations(version, f.quarter_from, f.quarter_to)
+trend = survey.district_trends(version, measure, f.quarter_from, f.quarter_to, f.district_ids, pooled, *limits)
+benchmark = survey.benchmark_trend(version, measure, f.quarter_from, f.quarter_to, pooled)
+notes = survey.annotations(version, f.quarter_from, f.quarter_to)
 st.header("Trend")
 st.caption(
     "Each line carries its 95% interval (drawn as a band for up to three districts; with more, see the tooltips, "
@@ -92,7 +93,7 @@ chart_block.chart_block(
     height=charts.TREND_ELEMENT_HEIGHT,
 )
 
-points, funnel_limits = data.funnel(version, measure, f.quarter_to, pooled, *limits)
+points, funnel_limits = survey.funnel(version, measure, f.quarter_to, pooled, *limits)
 if lines:
     st.markdown("**In words**")
     chosen = drawn[drawn["series_id"].isin(lines)]
@@ -134,7 +135,7 @@ if section == "districts":
 if section == "answers":
     with tabs["answers"]:
         st.header(f"Every answer: {escape.md_escape(focus_name)}")
-        dist = data.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
+        dist = survey.answer_distribution(version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, *limits)
         if dist.empty:
             st.info(
                 f"No period in this range has {rule.hide_below} or more answers for {escape.md_escape(focus_name)}."
@@ -202,7 +203,7 @@ if section == "groups":
         )
         year = period_label(f.quarter_to, False)
         st.caption(f"Pooled over the rolling year to {year} so groups have usable bases.")
-        breakdown = data.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
+        breakdown = survey.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
         chart_block.chart_block(
             chart_block.figure(
                 section_charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"

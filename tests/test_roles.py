@@ -185,9 +185,10 @@ def test_cached_functions_never_take_the_user():
     """Cached results are keyed on data and arguments only, so none can carry one role's view to another."""
     import inspect
 
-    from ui import data, imports, social_data
+    from ui import data
+    from ui.cache import engagement, imports, social, star_chamber, survey
 
-    for module in (data, imports, social_data):
+    for module in (data, imports, social, survey, star_chamber, engagement):
         for name, fn in vars(module).items():
             if hasattr(fn, "clear") and callable(fn):  # st.cache_data / st.cache_resource wrappers
                 params = inspect.signature(fn).parameters

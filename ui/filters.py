@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics.periods import parse_quarter_key, quarter_key, quarter_label
 from ui import data, url_state
+from ui.cache import survey
 
 DEFAULT_QUARTERS = 8
 _KEY = "_shared_filters"
@@ -27,9 +28,9 @@ class SharedFilters:
 def render_shared() -> SharedFilters:
     """Draw the shared filters in the sidebar and remember their values for the page."""
     version = data.data_version()
-    districts = data.districts(version)
+    districts = survey.districts(version)
     names = dict(zip(districts["district_id"], districts["name"], strict=True))
-    quarters = data.survey_quarters(version)
+    quarters = survey.survey_quarters(version)
     with st.sidebar:
         st.header("Filters")
         chosen = url_state.multiselect(
@@ -41,7 +42,7 @@ def render_shared() -> SharedFilters:
             placeholder="Choose districts",
             help="Kept in the page address: copy the link to share this view.",
         )
-        incomplete = data.incomplete_quarters(version)
+        incomplete = survey.incomplete_quarters(version)
         if quarters:
             # The default range ends at the last complete quarter: a quarter still in the field is never the default.
             complete = [q for q in quarters if q not in incomplete] or quarters

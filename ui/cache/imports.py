@@ -12,7 +12,8 @@ from analytics.ingest import health, isolate, matching, pipeline
 from analytics.ingest.social import importer as social_import
 from analytics.ingest.textfiles import ExportError
 from ui import auth, data
-from ui.data import database_at, districts
+from ui.cache.survey import districts
+from ui.data import database_at
 
 MAX_UPLOAD_MB = 50
 _KEY = "_import_analysis"

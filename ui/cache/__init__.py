@@ -1,0 +1,1 @@
+"""What the pages read, per domain, cached per data version and choice; no SQL and no statistics here."""

@@ -1,0 +1,139 @@
+"""The survey's figures for the pages, cached per data version and choice (analytics/survey/ computes them)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analytics.stats import SuppressionRule
+from analytics.survey import measures, overview, trends
+from ui.pin import database_at
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def districts(version: str) -> pd.DataFrame:
+    """Districts table."""
+    return measures.districts(database_at(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def questions(version: str) -> pd.DataFrame:
+    """Survey questions table."""
+    return measures.questions(database_at(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def survey_quarters(version: str) -> list[date]:
+    """Quarters with survey data."""
+    return measures.survey_quarters(database_at(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def incomplete_quarters(version: str) -> dict[date, str]:
+    """Survey quarters whose fieldwork has not finished, with the reason in words."""
+    return measures.incomplete_quarters(database_at(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def measure_tiles(version: str, quarter: date, hide_below: int, flag_below: int) -> pd.DataFrame:
+    """Overview tiles for a quarter."""
+    return overview.measure_tiles(database_at(version), quarter, SuppressionRule(hide_below, flag_below))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def district_comparison(
+    version: str, question_id: str, quarter: date, district_ids: tuple[str, ...], hide_below: int, flag_below: int
+) -> pd.DataFrame:
+    """District comparison against the force."""
+    return overview.district_comparison(
+        database_at(version), question_id, quarter, list(district_ids), SuppressionRule(hide_below, flag_below)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def district_trends(
+    version: str,
+    question_id: str,
+    quarter_from: date,
+    quarter_to: date,
+    district_ids: tuple[str, ...],
+    pooled: bool,
+    hide_below: int,
+    flag_below: int,
+) -> pd.DataFrame:
+    """District and force series for the trends page."""
+    return trends.district_trends(
+        database_at(version),
+        question_id,
+        quarter_from,
+        quarter_to,
+        list(district_ids),
+        pooled,
+        SuppressionRule(hide_below, flag_below),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def benchmark_trend(version: str, question_id: str, quarter_from: date, quarter_to: date, pooled: bool):
+    """Most Similar Group figures."""
+    return trends.benchmark_trend(database_at(version), question_id, quarter_from, quarter_to, "msg", pooled)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def annotations(version: str, quarter_from: date, quarter_to: date) -> pd.DataFrame:
+    """Annotations in the range."""
+    return trends.annotations(database_at(version), quarter_from, quarter_to)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def answer_distribution(
+    version: str,
+    question_id: str,
+    quarter_from: date,
+    quarter_to: date,
+    district_id: str | None,
+    pooled: bool,
+    hide_below: int,
+    flag_below: int,
+) -> pd.DataFrame:
+    """Every answer's share per period."""
+    return trends.answer_distribution(
+        database_at(version),
+        question_id,
+        quarter_from,
+        quarter_to,
+        district_id,
+        pooled,
+        SuppressionRule(hide_below, flag_below),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def funnel(version: str, question_id: str, quarter: date, pooled: bool, hide_below: int, flag_below: int):
+    """Funnel points and limits."""
+    return trends.funnel(database_at(version), question_id, quarter, pooled, SuppressionRule(hide_below, flag_below))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def demographic_breakdown(
+    version: str,
+    question_id: str,
+    quarter: date,
+    dimension: str,
+    district_id: str | None,
+    pooled: bool,
+    hide_below: int,
+    flag_below: int,
+) -> pd.DataFrame:
+    """The measure by a demographic for one district or the force."""
+    return trends.demographic_breakdown(
+        database_at(version),
+        question_id,
+        quarter,
+        dimension,
+        district_id,
+        pooled,
+        SuppressionRule(hide_below, flag_below),
+    )
