@@ -1,43 +1,12 @@
 """Every page through app.py with Streamlit's AppTest: no exceptions, the right figures, URL state."""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import config
+from tests.app_runner import qp, run_app, texts, warnings_text
 from tests.conftest import open_data_sections
 from ui.navigation import PAGES
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
-
-
-def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        # The default page keeps only its own link values; a deep link lands on the page directly,
-        # so give the page the link again, as the browser would.
-        at.switch_page(page)
-        for key, value in (query or {}).items():
-            at.query_params[key] = value
-        at.run()
-    return at
-
-
-def qp(at: AppTest, key: str) -> list[str]:
-    """A URL parameter's values as a list (AppTest gives a bare string for one value)."""
-    value = at.query_params.get(key, [])
-    return value if isinstance(value, list) else [value]
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [w.value for w in at.warning] + [i.value for i in at.info] + [e.value for e in at.error]
-    return "\n".join(parts)
 
 
 def test_synthetic_banner_on_first_load(app_env):
@@ -94,11 +63,6 @@ def test_a_shared_link_reopens_the_same_view(app_env):
     assert at.selectbox(key="w_measure").value == "seen_officer"
     assert {k: qp(at, k) for k in query} == {k: v if isinstance(v, list) else [v] for k, v in query.items()}
     assert "Q4 2019/20" in texts(at)
-
-
-def warnings_text(at: AppTest) -> list[str]:
-    """The page's warnings about its link (not the synthetic-data banner)."""
-    return [w.value for w in at.warning if "link" in w.value]
 
 
 def test_bad_link_values_are_ignored_each_with_its_own_message(app_env):

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.ingest import pipeline
-from tests.test_app import run_app
+from tests.app_runner import run_app
 from tests.test_ingest import check
 
 DATA_PAGE = "app_pages/data.py"

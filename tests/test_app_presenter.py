@@ -1,7 +1,7 @@
 """Presenter mode through app.py with AppTest: the heading says whose figures these are, and Previous / Next
 step through the chosen districts in their listed order, wrapping round (issue 18)."""
 
-from tests.test_app import qp, run_app
+from tests.app_runner import qp, run_app
 
 STAR_CHAMBER = "app_pages/star_chamber.py"
 

@@ -5,8 +5,8 @@ import shutil
 import pandas as pd
 
 from analytics.social.tables import RATE_NOTE
+from tests.app_runner import qp, run_app, texts
 from tests.conftest import open_data_sections
-from tests.test_app import qp, run_app, texts
 
 PAGE = "app_pages/social.py"
 

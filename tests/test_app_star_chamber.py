@@ -1,6 +1,6 @@
 """The Star Chamber page through app.py with AppTest: a meeting's link, editing actions, the meeting pack."""
 
-from tests.test_app import run_app
+from tests.app_runner import run_app
 
 
 def test_star_chamber_page_for_a_shared_meeting_link(app_env):

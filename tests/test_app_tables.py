@@ -6,8 +6,8 @@ import re
 import pandas as pd
 import pytest
 
+from tests.app_runner import run_app
 from tests.conftest import open_data_sections
-from tests.test_app import run_app
 
 # Every page with tables, and each of the trends page's sections (only the open one runs).
 VIEWS = [

@@ -2,7 +2,7 @@
 
 from streamlit import dataframe_util
 
-from tests.test_app import qp, run_app
+from tests.app_runner import qp, run_app
 
 TRENDS = "app_pages/trends.py"
 

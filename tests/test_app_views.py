@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from altair.vegalite.v6.schema import core
 
-from tests.test_app import run_app
+from tests.app_runner import run_app
 from ui.navigation import PAGES
 
 

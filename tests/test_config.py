@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analytics import config
-from tests.test_app import run_app
+from tests.app_runner import run_app
 from tests.test_escape import as_text
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import streamlit as st
 from analytics.periods import add_quarters, quarter_key
 from analytics.star_chamber import scorecard as star_chamber
 from analytics.storage.db import Database
-from tests.test_app import run_app
+from tests.app_runner import run_app
 from tests.test_context_layer import build_folder, recompute
 
 PAGE = "app_pages/activity_map.py"

@@ -13,7 +13,7 @@ import pytest
 from analytics import stats
 from analytics.storage.db import Database
 from analytics.survey import overview
-from tests.test_app import run_app
+from tests.app_runner import run_app
 
 RULE = stats.SuppressionRule(50, 100)
 

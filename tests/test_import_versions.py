@@ -18,7 +18,7 @@ from analytics.storage import engine
 from analytics.storage import parquet as store
 from analytics.survey import overview
 from bench.consistency import changed_answers, consistency_under_imports
-from tests.test_app import run_app
+from tests.app_runner import run_app
 from tests.test_ingest import check
 
 FORCE = re.compile(r"force's value here is (\d+(?:\.\d+)?)%")

@@ -11,7 +11,7 @@ import pytest
 
 from analytics.storage.db import Database
 from analytics.survey import measures, overview, trends
-from tests.test_app import run_app
+from tests.app_runner import run_app
 
 OCTOBER = date(2026, 10, 1)  # Q3 2026/27, after the demo's last full quarter
 

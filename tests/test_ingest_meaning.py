@@ -301,7 +301,7 @@ def test_a_question_counts_only_its_own_answers_as_positive(folder):
 def _data_page(folder, monkeypatch):
     import streamlit as st
 
-    from tests.test_app import run_app
+    from tests.app_runner import run_app
 
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(folder))
     st.cache_data.clear()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import APP, TIMEOUT, run_app, warnings_text
+from tests.app_runner import APP, TIMEOUT, run_app, warnings_text
 from ui.navigation import PAGES
 
 REPO = Path(__file__).resolve().parents[1]

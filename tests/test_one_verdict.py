@@ -54,7 +54,7 @@ def test_panel_questions_follow_the_same_verdict(db):
 def test_the_rule_is_stated_on_the_pages_and_in_the_pack(app_env, db):
     from analytics.pack import meeting_pack
     from analytics.stats import SuppressionRule
-    from tests.test_app import run_app
+    from tests.app_runner import run_app
 
     overview_page = run_app({"district": "all"})
     assert any(DISTRICT_RULE in c.value for c in overview_page.caption)
@@ -72,8 +72,8 @@ def test_overview_star_chamber_trends_and_pack_carry_the_same_verdict(app_env, d
     district table, the Star Chamber's scorecard, the trends funnel table and the pack's scorecard."""
     from analytics.pack import meeting_pack
     from analytics.stats import SuppressionRule
+    from tests.app_runner import run_app
     from tests.conftest import open_data_sections
-    from tests.test_app import run_app
 
     link = {"district": "all", "from": "2025-26-Q2", "to": "2026-27-Q1", "measure": "feel_informed"}
     overview_page = run_app(link)

@@ -18,7 +18,7 @@ from analytics.pack.meeting_pack import meeting_pack
 from analytics.stats import SuppressionRule
 from analytics.storage import engine
 from analytics.storage.db import Database
-from tests.test_app import run_app
+from tests.app_runner import run_app
 from tests.test_ingest import check
 
 LABEL = "Treated fairly by the police"

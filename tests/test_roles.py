@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import access
-from tests.test_app import APP, TIMEOUT
+from tests.app_runner import APP, TIMEOUT
 from tests.test_escape import as_text
 from ui import auth
 from ui.navigation import PAGES

@@ -206,7 +206,7 @@ def test_survey_rows_must_be_whole_interviews(tmp_path):
 def test_the_app_opens_on_scale_data_and_says_it_is_synthetic(scale_dir, sdb, monkeypatch):
     import streamlit as st
 
-    from tests.test_app import run_app, texts
+    from tests.app_runner import run_app, texts
 
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(scale_dir))
     st.cache_data.clear()

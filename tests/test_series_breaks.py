@@ -14,7 +14,7 @@ from analytics.star_chamber import scorecard as star_chamber
 from analytics.survey import overview, trends
 from analytics.survey import reading as trend_reading
 from analytics.verdicts import NOT_COMPARABLE, SeriesBreaks
-from tests.test_app import run_app, texts
+from tests.app_runner import run_app, texts
 
 # The demo's survey moved from face-to-face to telephone on 1 April 2020 (Q1 2020/21).
 BREAK = "not comparable: the survey method changed in Q1 2020/21"

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 
 from analytics.storage import parquet as store
-from tests.test_app import qp, run_app
+from tests.app_runner import qp, run_app
 
 
 def _add_a_quarter_of_survey(data_dir) -> None:

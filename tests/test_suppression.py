@@ -173,7 +173,7 @@ def test_through_the_pages(small_dir, true_value, monkeypatch, page, section):
         at.query_params[key] = value
     at.run()
     at.switch_page(page)
-    for key, value in query.items():  # a deep link gives the page its own values (as tests/test_app.run_app)
+    for key, value in query.items():  # a deep link gives the page its own values (as tests/app_runner.run_app)
         at.query_params[key] = value
     at.run()
     assert not at.exception
