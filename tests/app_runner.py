@@ -38,5 +38,3 @@ def texts(at: AppTest) -> str:
 def warnings_text(at: AppTest) -> list[str]:
     """The page's warnings about its link (not the synthetic-data banner)."""
     return [w.value for w in at.warning if "link" in w.value]
-
-

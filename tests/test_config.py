@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from analytics import config
+from tests.app.test_escape import as_text
 from tests.app_runner import run_app
-from tests.test_escape import as_text
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -32,7 +32,7 @@ def spec_of(chart) -> dict:
     """The Vega-Lite spec of an Altair chart, as plain JSON.
 
     Not validated against the Vega-Lite schema on every run (a fifth of a page's time); the tests
-    validate every chart the pages draw (tests/test_charts.py).
+    validate every chart the pages draw (tests/survey/test_charts.py).
     """
     return json.loads(json.dumps(chart.to_dict(validate=False)))
 

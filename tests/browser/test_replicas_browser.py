@@ -13,7 +13,7 @@ import time
 from analytics.ingest import pipeline
 from analytics.storage import engine
 from tests.browser.conftest import start_server, stop_server, wait_for_charts, wait_until_idle
-from tests.test_ingest import check
+from tests.ingest.test_ingest import check
 
 LINK = "/?district=all&from=2019-20-Q1&to=2020-21-Q1&measure=feel_informed"
 

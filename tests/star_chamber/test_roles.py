@@ -4,8 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import access
+from tests.app.test_escape import as_text
 from tests.app_runner import APP, TIMEOUT
-from tests.test_escape import as_text
 from ui import auth
 from ui.navigation import PAGES
 

@@ -19,7 +19,7 @@ from analytics.storage import parquet as store
 from analytics.survey import overview
 from bench.consistency import changed_answers, consistency_under_imports
 from tests.app_runner import run_app
-from tests.test_ingest import check
+from tests.ingest.test_ingest import check
 
 FORCE = re.compile(r"force's value here is (\d+(?:\.\d+)?)%")
 

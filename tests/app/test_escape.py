@@ -69,7 +69,7 @@ USER = "Mallory ![x](http://example.invalid/u.png) www.example.invalid"
 
 
 def _signed_in_as_hostile():
-    from tests.test_escape import USER
+    from tests.app.test_escape import USER
     from ui import auth
 
     auth.sidebar_status(auth.Actor(USER, "viewer", "sign-in", True))

@@ -19,7 +19,7 @@ from analytics.stats import SuppressionRule
 from analytics.storage import engine
 from analytics.storage.db import Database
 from tests.app_runner import run_app
-from tests.test_ingest import check
+from tests.ingest.test_ingest import check
 
 LABEL = "Treated fairly by the police"
 QUESTION = (

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app_runner import APP, TIMEOUT, run_app, warnings_text
 from ui.navigation import PAGES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # Every parameter a page or the shared filters read from the link.
 KEYS = [
     "district", "from", "to", "present", "measure", "mode", "focus", "breakdown", "section",

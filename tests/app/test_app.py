@@ -1,6 +1,5 @@
 """Every page through app.py with Streamlit's AppTest: no exceptions, the right figures, URL state."""
 
-
 import pytest
 
 from analytics import config

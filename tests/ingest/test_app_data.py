@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.ingest import pipeline
 from tests.app_runner import run_app
-from tests.test_ingest import check
+from tests.ingest.test_ingest import check
 
 DATA_PAGE = "app_pages/data.py"
 
@@ -68,7 +68,7 @@ def _upload(at, target: str, path) -> None:
 
 
 def test_a_refused_upload_shows_plain_words_in_the_page_and_writes_nothing(app_env, monkeypatch, tmp_path):
-    from tests.test_ingest_reading import CORPUS, store
+    from tests.ingest.test_ingest_reading import CORPUS, store
 
     folder = tmp_path / "data"
     shutil.copytree(app_env, folder)
@@ -88,7 +88,7 @@ def test_a_refused_upload_shows_plain_words_in_the_page_and_writes_nothing(app_e
 
 
 def test_an_upload_naming_districts_every_way_is_checked_and_imported_through_the_page(app_env, monkeypatch, tmp_path):
-    from tests.test_ingest_reading import CORPUS
+    from tests.ingest.test_ingest_reading import CORPUS
 
     folder = tmp_path / "data"
     shutil.copytree(app_env, folder)

@@ -195,7 +195,7 @@ def test_an_import_rebuilds_the_engine_for_the_new_data(demo_dir, tmp_path):
     import time
 
     from analytics.ingest import pipeline
-    from tests.test_ingest import check
+    from tests.ingest.test_ingest import check
 
     folder = tmp_path / "data"
     shutil.copytree(demo_dir, folder)

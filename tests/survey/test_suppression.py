@@ -29,7 +29,7 @@ from tests.reference import reference
 QUARTER = date(2020, 4, 1)
 DISTRICT = "harlow"
 QID = "police_job"
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(scope="module")

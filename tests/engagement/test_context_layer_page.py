@@ -12,7 +12,7 @@ from analytics.periods import add_quarters, quarter_key
 from analytics.star_chamber import scorecard as star_chamber
 from analytics.storage.db import Database
 from tests.app_runner import run_app
-from tests.test_context_layer import build_folder, recompute
+from tests.engagement.test_context_layer import build_folder, recompute
 
 PAGE = "app_pages/activity_map.py"
 QUARTER = {"from": "2025-26-Q1", "to": "2025-26-Q1"}

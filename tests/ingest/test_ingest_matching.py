@@ -14,7 +14,7 @@ from analytics.ingest import matching, pipeline
 from analytics.ingest.isolate import run_isolated
 from analytics.ingest.textfiles import ExportError, name_key
 from analytics.storage.db import Database
-from tests.test_ingest_reading import CORPUS, adds_up, analyse, folder, imported, lookups, refused, store
+from tests.ingest.test_ingest_reading import CORPUS, adds_up, analyse, folder, imported, lookups, refused, store
 
 __all__ = ["folder"]  # the fixture, shared with the reading tests
 

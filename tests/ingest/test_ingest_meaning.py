@@ -15,7 +15,7 @@ from analytics.ingest.social.importer import add_account, import_file
 from analytics.storage import parquet as store
 from analytics.storage.db import Database
 from tests import social_samples as s
-from tests.test_ingest import check
+from tests.ingest.test_ingest import check
 
 SURVEY_HEADER = "response_id,interview_date,district_id,lad_code,weight,age_band,sex,ethnic_group,question_id,answer\n"
 MONTHLY_HEADER = "account_id,month_start,followers,reach,impressions,engagements,posts\n"

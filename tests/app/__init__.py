@@ -1,0 +1,1 @@
+"""The app as a whole: every page through app.py, links, presenter mode, text shown as text."""

@@ -1,0 +1,1 @@
+"""The benchmark's gate and smoke run (behaviour only; the numbers are the benchmark's)."""

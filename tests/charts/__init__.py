@@ -1,0 +1,1 @@
+"""Chart theme, images and the cached chart specifications."""

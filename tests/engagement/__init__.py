@@ -1,0 +1,1 @@
+"""Engagement activity, the map and the police.uk context layer; their page."""

@@ -1,0 +1,1 @@
+"""Imports: reading real files, matching, meaning checks, hostile files, versions; the Data page."""

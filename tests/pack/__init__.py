@@ -1,0 +1,1 @@
+"""The meeting pack: its content, and the PowerPoint and PDF read back."""

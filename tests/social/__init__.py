@@ -1,0 +1,1 @@
+"""Social media: figures, charts, exports read, the import command; its page."""

@@ -1,0 +1,1 @@
+"""The Star Chamber: scorecard, KPIs, questions, actions and roles; its page."""

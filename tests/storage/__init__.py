@@ -1,0 +1,1 @@
+"""The locked-down database and the engine file of summary tables."""

@@ -1,0 +1,1 @@
+"""Survey measures, trends, suppression and series breaks: against pandas and independent vectors; their pages."""
