@@ -27,9 +27,8 @@ from unittest.mock import patch
 import pandas as pd
 
 from bench.browser import Gate, Plan, _pools
-from bench.protocol import _rerun
+from bench.protocol import TIMEOUT_S, _rerun, _until_finished
 
-TIMEOUT_S = 180
 _FORCE = re.compile(r"force's value here is (\d+(?:\.\d+)?)%")
 _PCT = re.compile(r"^(\d+(?:\.\d+)?)%$")
 
@@ -125,24 +124,20 @@ _DISTRICTS: list[str] = []  # the district filter's widget id, found once
 async def _find_filter(url: str) -> str:
     """The district filter's widget id (the same for every session: it is keyed)."""
     import websockets
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    found: list[str] = []
+
+    def note(element) -> None:
+        if element.WhichOneof("type") == "multiselect" and element.multiselect.label == "Districts":
+            found.append(element.multiselect.id)
 
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
         await ws.send(_rerun("", ""))
-        found = None
-        while True:
-            msg = ForwardMsg()
-            msg.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
-            kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element
-                if element.WhichOneof("type") == "multiselect" and element.multiselect.label == "Districts":
-                    found = element.multiselect.id
-            elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                if found is None:
-                    raise RuntimeError("the page drew no district filter")
-                return found
+        await _until_finished(ws, note)
+    if not found:
+        raise RuntimeError("the page drew no district filter")
+    return found[-1]
 
 
 def consistency_under_imports(
