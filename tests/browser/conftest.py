@@ -98,25 +98,33 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh page whose requests outside this machine are blocked and recorded."""
-    context = new_context(browser, viewport={"width": 1440, "height": 1000})
+def guarded_page(browser, **context_kwargs):
+    """A page in a fresh context whose requests leaving this machine are blocked and recorded
+    (``page.outside_requests``); close it with ``page.context.close()``."""
+    context = new_context(browser, **({"viewport": {"width": 1440, "height": 1000}} | context_kwargs))
     outside: list[str] = []
 
     def guard(route):
-        host = route.request.url.split("/")[2].split(":")[0] if "://" in route.request.url else ""
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+        url = route.request.url
+        host = url.split("/")[2].split(":")[0] if "://" in url else ""
+        if host in ("127.0.0.1", "localhost") or url.startswith(("data:", "blob:")):
             route.continue_()
         else:
-            outside.append(route.request.url)
+            outside.append(url)
             route.abort()
 
     context.route("**/*", guard)
     pg = context.new_page()
     pg.outside_requests = outside
+    return pg
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page whose requests outside this machine are blocked and recorded."""
+    pg = guarded_page(browser)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def wait_for_charts(page, count: int = 1) -> None:

@@ -13,7 +13,7 @@ import pytest
 from analytics.storage import parquet as store
 from tests.browser.conftest import (
     REPO,
-    new_context,
+    guarded_page,
     screenshot,
     start_server,
     stop_server,
@@ -54,26 +54,6 @@ _FOREIGN = """() => {
 }"""
 
 
-def _guarded_page(browser):
-    """A page in a fresh context whose requests leaving this machine are blocked and recorded."""
-    context = new_context(browser, viewport={"width": 1440, "height": 1000})
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        host = url.split("/")[2].split(":")[0] if "://" in url else ""
-        if host == "127.0.0.1" or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.outside_requests = outside
-    return page
-
-
 def _clean(page, where: str) -> None:
     """Nothing left the machine, and no link or image came from the data."""
     page.wait_for_timeout(800)  # time for an image the page drew to be requested
@@ -110,7 +90,7 @@ ELEMENTS = {
 
 
 def test_every_hostile_text_reads_as_typed_in_every_markdown_element(browser, table_server):
-    page = _guarded_page(browser)
+    page = guarded_page(browser)
     page.goto(table_server + "/")
     last = page.locator(f".st-key-case_{len(HOSTILE_TEXT) - 1} [data-testid='stMetric']")
     last.wait_for(timeout=60_000)
@@ -159,7 +139,7 @@ def hostile_dashboard(demo_dir, tmp_path_factory):
 
 def test_every_page_shows_hostile_data_as_text(browser, hostile_dashboard):
     url, last_round = hostile_dashboard
-    page = _guarded_page(browser)
+    page = guarded_page(browser)
     span = "from=2024-25-Q1&to=2026-27-Q2"
 
     page.goto(f"{url}/?district=all&{span}&measure=police_job")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import new_context, screenshot, start_server, stop_server, wait_until_idle
+from tests.browser.conftest import guarded_page, screenshot, start_server, stop_server, wait_until_idle
 from tests.police_uk_files import write_year
 
 MONTHS = [f"2025-{m:02d}" for m in range(4, 13)] + ["2026-01", "2026-03"]  # no file for February 2026
@@ -33,24 +33,10 @@ def map_server(demo_dir, police_uk, browser):
 
 @pytest.fixture
 def map_page(browser, map_server):
-    context = new_context(browser, viewport={"width": 1440, "height": 1100})
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        host = url.split("/")[2].split(":")[0] if "://" in url else ""
-        if host in ("127.0.0.1", "localhost") or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.outside_requests = outside
+    page = guarded_page(browser, viewport={"width": 1440, "height": 1100})
     page.base = map_server
     yield page
-    context.close()
+    page.context.close()
 
 
 def asb_counts(folder: Path) -> pd.Series:
