@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from analytics.contract.schema import (
-    CONTRACT_VERSION,
-    EARLIEST_DATE,
-    MONTHS_AHEAD,
-    PLANNED_MONTHS_AHEAD,
-    TABLES,
-    Column,
-)
+from analytics.contract.rules import EARLIEST_DATE, MONTHS_AHEAD, PLANNED_MONTHS_AHEAD
+from analytics.contract.schema import CONTRACT_VERSION, TABLES, Column
 from analytics.contract.vocabulary import STANDARD_QUESTIONS
 
 

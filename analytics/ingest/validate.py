@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.contract.schema import TABLES, Column, date_window, figure_source
+from analytics.contract.rules import date_window, figure_source
+from analytics.contract.schema import TABLES, Column
 from analytics.contract.vocabulary import SOCIAL_FIGURES
 from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column

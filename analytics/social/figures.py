@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analytics.contract.schema import whitelisted
+from analytics.contract.rules import whitelisted
 from analytics.periods import add_quarters
 from analytics.stats import SuppressionRule
 from analytics.storage.db import Database

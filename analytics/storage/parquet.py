@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics.contract.schema import EARLIER_COLUMNS, TABLES, Table
+from analytics.contract.rules import EARLIER_COLUMNS
+from analytics.contract.schema import TABLES, Table
 
 # Small row groups keep min/max statistics tight, so DuckDB can skip groups
 # outside a filtered date range (the files are sorted by date).
@@ -173,7 +174,7 @@ def data_version(data_dir: Path, stamps: dict[str, tuple[int, int]] | None = Non
 
 def earlier_columns(table: str, path: Path) -> dict[str, str]:
     """Columns of ``table`` that the file at ``path``, written under an earlier contract, lacks: each with the
-    SQL over the file's own columns that gives it (``schema.EARLIER_COLUMNS``)."""
+    SQL over the file's own columns that gives it (``rules.EARLIER_COLUMNS``)."""
     rules = EARLIER_COLUMNS.get(table)
     if not rules:
         return {}

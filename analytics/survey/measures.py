@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from analytics.contract.schema import SURVEY_BREAKDOWNS, whitelisted
+from analytics.contract.rules import SURVEY_BREAKDOWNS, whitelisted
 from analytics.periods import add_quarters, quarter_start
 from analytics.stats import SuppressionRule, estimates_from_sums
 from analytics.storage.db import Database, district_range

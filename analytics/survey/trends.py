@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.contract.schema import DEMOGRAPHIC_BREAKDOWNS, whitelisted
+from analytics.contract.rules import DEMOGRAPHIC_BREAKDOWNS, whitelisted
 from analytics.periods import add_quarters, quarter_label, quarter_start, quarters_between
 from analytics.stats import (
     FUNNEL_LEVELS,

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from analytics.contract.schema import TABLES, figure_source
+from analytics.contract.rules import figure_source
+from analytics.contract.schema import TABLES
 from analytics.contract.vocabulary import SOCIAL_FIGURES
 from analytics.ingest.social.exports import ParsedExport, RowProblem
 from analytics.ingest.validate import date_message
@@ -69,7 +70,7 @@ class ImportReport:
 
 
 def plausible(parsed: ParsedExport, today: date | None = None) -> ParsedExport:
-    """``parsed`` with each row dated outside the window a record may hold (``schema.date_window``) moved
+    """``parsed`` with each row dated outside the window a record may hold (``rules.date_window``) moved
     from its records to its problems, with its row number: a post dated 2199 is a typing slip, not data."""
     col = TABLES["social_posts"].column("posted_at")  # a record of what happened, as every export's rows are
     when = "posted_at" if parsed.layout.level == "post" else "day"
