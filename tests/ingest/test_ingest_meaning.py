@@ -1,53 +1,29 @@
-"""What imported values mean: files built from the documented layouts (docs/data_contract.md and
-docs/social_media_exports.md), one per behaviour. Each checks the rows stored, the message shown, that the
-report adds up (rows in = accepted + rejected + duplicates) and that a refusal leaves the store unchanged."""
+"""What imported values mean: files built from the documented layouts (docs/data_contract.md), one per
+behaviour: month and quarter columns, plausible dates, survey weights, local authority codes and a force's own
+questions. Each checks the rows stored, the message shown, that the report adds up (rows in = accepted +
+rejected + duplicates) and that a refusal leaves the store unchanged."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pandas as pd
-import pytest
 
 from analytics.ingest import pipeline
 from analytics.ingest.social.importer import add_account, import_file
 from analytics.storage import parquet as store
 from analytics.storage.db import Database
 from tests import social_samples as s
+from tests.ingest.meaning import (
+    MONTHLY_HEADER,
+    SURVEY_HEADER,
+    _adds_up,
+    _commit,
+    _messages,
+    _survey_row,
+    _tables,
+)
 from tests.ingest.test_ingest import check
-
-SURVEY_HEADER = "response_id,interview_date,district_id,lad_code,weight,age_band,sex,ethnic_group,question_id,answer\n"
-MONTHLY_HEADER = "account_id,month_start,followers,reach,impressions,engagements,posts\n"
-
-
-@pytest.fixture
-def folder(demo_dir, tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(demo_dir, copy)
-    return copy
-
-
-def _tables(folder) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.parquet"))}
-
-
-def _adds_up(outcome) -> None:
-    assert outcome.rows_in == outcome.accepted + outcome.rejected + outcome.duplicates
-
-
-def _messages(v) -> dict[int, str]:
-    return {p.row: p.message for p in v.problems}
-
-
-def _survey_row(rid, when, district="harlow", lad="E07000073", weight="1.0", answer="Good") -> str:
-    return f"{rid},{when},{district},{lad},{weight},35-44,Female,White,police_job,{answer}\n"
-
-
-def _commit(folder, raw, name, table, **kw):
-    analysis = check(folder, raw, name, table, **kw)
-    return analysis, pipeline.commit(folder, analysis, raw, "Mo", "manager")
-
 
 # --- a month column holds month starts ------------------------------------------------------------------------
 
@@ -194,88 +170,6 @@ def test_a_rows_local_authority_code_must_belong_to_its_district(folder):
     assert _tables(folder) == before, "checking writes nothing"
 
 
-# --- monthly social figures merge figure by figure -----------------------------------------------------------
-
-
-def _month(folder, account, month) -> pd.Series:
-    m = store.read_table(folder, "social_monthly")
-    return m[(m["account_id"] == account) & (pd.to_datetime(m["month_start"]).dt.date == month)].iloc[0]
-
-
-def test_a_platform_row_never_blanks_what_posts_gave_the_month(folder):
-    add_account(folder, "fb_new", "harlow", "Facebook", "EPHarlowNew", "Harlow (new page)")
-    import_file(folder, s.meta_file(), "fb_new")  # February 2025's posts
-    feb = date(2025, 2, 1)
-    from_posts = _month(folder, "fb_new", feb)
-    assert from_posts["engagements"] > 0 and from_posts["engagements_source"] == "posts"
-    # A monthly file of account-level figures: followers and reach, engagements left blank.
-    raw = (MONTHLY_HEADER + "fb_new,2025-02-01,5000,9000,,,\n").encode()
-    analysis, outcome = _commit(folder, raw, "monthly.csv", "social_monthly")
-    assert not analysis.validation.problems
-    assert (outcome.rows_in, outcome.new, outcome.updated) == (1, 0, 1)
-    _adds_up(outcome)
-    row = _month(folder, "fb_new", feb)
-    assert row["engagements"] == from_posts["engagements"] and row["engagements_source"] == "posts"
-    assert (row["impressions"], row["posts"]) == (from_posts["impressions"], from_posts["posts"])
-    assert (row["followers"], row["followers_source"]) == (5000, "platform")
-    assert (row["reach"], row["reach_source"]) == (9000, "platform")
-    # The same file again changes nothing.
-    before = _tables(folder)
-    again = pipeline.commit(folder, analysis, raw, "Mo", "manager")
-    assert (again.new, again.updated, again.duplicates, again.written) == (0, 0, 1, False)
-    assert _tables(folder) == before
-
-
-def test_each_figure_keeps_its_source_so_later_posts_still_update_their_own(folder):
-    add_account(folder, "fb_new", "harlow", "Facebook", "EPHarlowNew", "Harlow (new page)")
-    import_file(folder, s.meta_file(), "fb_new")
-    feb = date(2025, 2, 1)
-    import_file(folder, s.page_insights_file(2025, 2, 28), "fb_new")  # the platform's followers, reach, impressions
-    after_page = _month(folder, "fb_new", feb)
-    assert after_page["impressions_source"] == "platform" and after_page["engagements_source"] == "posts"
-    # The first post's figures grow in a later export: the month's engagements (from posts) follow; the
-    # platform's impressions stand.
-    rows = list(s.META_ROWS)
-    rows[0] = s.meta_row("100000000000001_900001", "02/03/2025 09:30", "Thank you, Harlow", "20,000", "15,000",
-                         "1,410", "1,300", "60", "50", "120")  # fmt: skip
-    report = import_file(folder, s.meta_file(rows), "fb_new")
-    row = _month(folder, "fb_new", feb)
-    assert row["engagements"] == after_page["engagements"] + 1_000
-    assert row["impressions"] == after_page["impressions"] and row["impressions_source"] == "platform"
-    assert "Feb 2025 has account-level impressions: kept; the rest set from the posts." in report.notes
-
-
-def test_followers_and_reach_are_never_sums_of_posts(folder):
-    raw = (
-        b"account_id,month_start,followers,reach,followers_source,reach_source\n"
-        b"fb_harlow,2026-10-01,5000,9000,posts,platform\n"
-    )
-    v = check(folder, raw, "monthly.csv", "social_monthly").validation
-    assert _messages(v) == {2: "cannot be 'posts': followers is never summed from posts"}
-
-
-# --- X post text -----------------------------------------------------------------------------------------------
-
-
-def test_x_post_text_has_its_html_entities_decoded(folder):
-    add_account(folder, "x_harlow", "harlow", "X", "@EP_Harlow", "Harlow on X")
-    text = "Speed checks &amp; patrols on the A414 &lt;today&gt; &#8212; thanks for telling us"
-    rows = [s.x_legacy_row("1410000000000000009", text, "2021-06-30 16:00 +0000", 1000, 20)]
-    report = import_file(folder, s.x_legacy_file(rows), "x_harlow")
-    assert report.posts_added == 1
-    posts = store.read_table(folder, "social_posts").set_index("post_id")
-    assert (
-        posts.loc["x:1410000000000000009", "text"]
-        == "Speed checks & patrols on the A414 <today> \u2014 thanks for telling us"
-    )
-    # Meta writes text as typed: an "&amp;" there is what the person wrote.
-    meta = [s.meta_row("100000000000001_900009", "02/03/2025 09:30", "Fish &amp; chips", "10", "9", "1", "1", "", "",
-                       "")]  # fmt: skip
-    import_file(folder, s.meta_file(meta), "fb_harlow")
-    posts = store.read_table(folder, "social_posts").set_index("post_id")
-    assert posts.loc["fb:100000000000001_900009", "text"] == "Fish &amp; chips"
-
-
 # --- a force's own questions --------------------------------------------------------------------------------------
 
 
@@ -293,121 +187,3 @@ def test_a_question_counts_only_its_own_answers_as_positive(folder):
     }
     assert (outcome.rows_in, outcome.accepted, outcome.rejected, outcome.written) == (2, 0, 2, False)
     assert _tables(folder) == before
-
-
-# --- provenance and the Data page ----------------------------------------------------------------------------
-
-
-def _data_page(folder, monkeypatch):
-    import streamlit as st
-
-    from tests.app_runner import run_app
-
-    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(folder))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return run_app(page="app_pages/data.py")
-
-
-def _tab(at, label):
-    return next(t for t in at.tabs if t.label == label)
-
-
-def test_command_line_imports_are_audited_kept_and_listed_like_the_data_page(folder, monkeypatch, app_env):
-    import subprocess
-    import sys
-
-    f = folder.parent / "Feb-01-2025_Feb-28-2025_100000000000001.csv"
-    raw = s.meta_file()
-    f.write_bytes(raw)
-    run = subprocess.run(
-        [sys.executable, "-m", "analytics.ingest.social.importer", "--data-dir", str(folder), "import", "--account",
-         "fb_harlow", str(f)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    assert "rows in 3 = accepted 3 + rejected 0 + duplicates in the file 0" in run.stdout
-    log = pipeline.audit_log(folder)
-    assert len(log) == 1
-    line = log.iloc[0]
-    assert line["via"] == "command line" and line["who"].endswith("(command line)")
-    assert (line["file"], line["sha256"], line["table"]) == (f.name, pipeline.digest(raw), "social_posts")
-    assert (line["rows_in"], line["accepted"], line["rejected"], line["duplicates"]) == (3, 3, 0, 0)
-    kept = folder / "_imports" / "originals" / line["kept_as"]
-    assert kept.read_bytes() == raw
-    # The Data page's Import history lists it.
-    at = _data_page(folder, monkeypatch)
-    history = _tab(at, "Import history").dataframe[0].value
-    assert list(history["file"]) == [f.name] and list(history["via"]) == ["command line"]
-
-
-def test_the_data_page_lists_each_refused_row_and_imports_the_rest(folder, monkeypatch, app_env):
-    at = _data_page(folder, monkeypatch)
-    at.selectbox(key="import_target").set_value("social_monthly").run()
-    raw = (MONTHLY_HEADER + "fb_harlow,2026-10-01,9000,,,,\nfb_harlow,2026-11-17,9100,,,,\n").encode()
-    at.file_uploader(key="upload_social_monthly").set_value(("monthly.csv", raw, "text/csv")).run()
-    assert not at.exception, at.exception
-    importer = _tab(at, "Import a file")
-    problems = next(d.value for d in importer.dataframe if "Problem" in d.value.columns)
-    assert problems.to_dict("records") == [
-        {
-            "Row": 3,
-            "Column": "month_start",
-            "Value": "2026-11-17",
-            "Problem": "is not the first day of a month (write 2026-11-01 for November 2026)",
-        }
-    ]
-    button = next(b for b in importer.button if b.key == "confirm_import")
-    assert button.label == "Import 1 row"
-    button.click().run()
-    assert not at.exception, at.exception
-    done = " ".join(x.value for x in at.success)
-    assert "1 new, 0 updated, 0 already there, 1 rejected (rows in 2)" in done
-    stored = store.read_table(folder, "social_monthly")
-    mine = stored[(stored["account_id"] == "fb_harlow") & (pd.to_datetime(stored["month_start"]) >= "2026-10-01")]
-    assert list(mine["month_start"]) == [date(2026, 10, 1)] and list(mine["followers_source"]) == ["platform"]
-    # The history, drawn after the import in the same run, already lists it.
-    history = _tab(at, "Import history").dataframe[0].value
-    assert list(history["file"]) == ["monthly.csv"] and list(history["via"]) == ["Data page"]
-
-
-def test_the_data_page_shows_weights_worth_checking(folder, monkeypatch, app_env):
-    at = _data_page(folder, monkeypatch)
-    at.selectbox(key="import_target").set_value("survey_responses").run()
-    rows = [_survey_row(f"R-W{i}", "2026-10-05", weight=w) for i, w in enumerate(["1.0", "0.8", "1.2", "30"])]
-    at.file_uploader(key="upload_survey_responses").set_value(
-        ("weights.csv", (SURVEY_HEADER + "".join(rows)).encode(), "text/csv")
-    ).run()
-    assert not at.exception, at.exception
-    importer = _tab(at, "Import a file")
-    checks = next(d.value for d in importer.dataframe if "Check" in d.value.columns)
-    assert list(checks["Row"]) == [5] and list(checks["Value"]) == ["30"]
-    assert "worth checking: 1" in " ".join(m.value for m in importer.markdown)
-    assert next(b for b in importer.button if b.key == "confirm_import").label == "Import 4 rows"
-
-
-def test_a_monthly_file_written_under_contract_2_is_read_with_each_figure_sourced(folder):
-    # Contract 2 kept one source per row; a force's stored file of that time still opens and imports.
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path = folder / "social_monthly.parquet"
-    v3 = pq.read_table(path)
-    old = v3.drop_columns([c for c in v3.column_names if c.endswith("_source")])
-    sources = ["posts" if a == "x_force" else "platform" for a in old.column("account_id").to_pylist()]
-    pq.write_table(old.append_column("source", pa.array(sources, pa.string())), path)
-    got = (
-        Database(folder)
-        .query(
-            "SELECT reach, reach_source, impressions_source, followers_source FROM social_monthly "
-            "WHERE account_id = 'x_force' AND month_start = DATE '2024-03-01'"
-        )
-        .iloc[0]
-    )
-    assert pd.isna(got["reach"]) and pd.isna(got["reach_source"]), "no figure, no source"
-    assert got["impressions_source"] == got["followers_source"] == "posts"
-    assert store.read_table(folder, "social_monthly")["engagements_source"].notna().all()
-    # The next import writes the file in the current contract.
-    raw = (MONTHLY_HEADER + "fb_harlow,2026-10-01,9000,,,,\n").encode()
-    _commit(folder, raw, "monthly.csv", "social_monthly")
-    assert "source" not in pq.read_schema(path).names and "followers_source" in pq.read_schema(path).names
