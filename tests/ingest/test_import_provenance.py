@@ -10,7 +10,7 @@ import pandas as pd
 from analytics.ingest import pipeline
 from analytics.storage import parquet as store
 from tests import social_samples as s
-from tests.ingest.meaning import (  # noqa: F401 (each file takes what it uses)
+from tests.ingest.meaning import (
     MONTHLY_HEADER,
     SURVEY_HEADER,
     _adds_up,

@@ -13,7 +13,7 @@ from analytics.ingest.social.importer import add_account, import_file
 from analytics.storage import parquet as store
 from analytics.storage.db import Database
 from tests import social_samples as s
-from tests.ingest.meaning import (  # noqa: F401 (each file takes what it uses)
+from tests.ingest.meaning import (
     MONTHLY_HEADER,
     SURVEY_HEADER,
     _adds_up,
