@@ -13,11 +13,7 @@ from tests import social_samples as s
 from tests.ingest.meaning import (
     MONTHLY_HEADER,
     SURVEY_HEADER,
-    _adds_up,
-    _commit,
-    _messages,
     _survey_row,
-    _tables,
 )
 
 # --- provenance and the Data page ----------------------------------------------------------------------------

@@ -15,11 +15,9 @@ from analytics.storage.db import Database
 from tests import social_samples as s
 from tests.ingest.meaning import (
     MONTHLY_HEADER,
-    SURVEY_HEADER,
     _adds_up,
     _commit,
     _messages,
-    _survey_row,
     _tables,
 )
 from tests.ingest.test_ingest import check
