@@ -115,8 +115,7 @@ def _import_ui() -> None:
         acc = imports.accounts()
         if acc.empty:
             st.info(
-                "There are no social-media accounts yet: add one with "
-                "`python -m analytics.ingest.social.importer add-account`."
+                "There are no social-media accounts yet: add one with `python -m analytics.ingest.social add-account`."
             )
             return
         account = st.selectbox(

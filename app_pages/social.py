@@ -16,7 +16,7 @@ available = social.platforms(version)
 if not available:
     st.info(
         "There are no social-media accounts in this data yet. Add an account and import X or Meta analytics "
-        "exports with `python -m analytics.ingest.social.importer` (see the README).",
+        "exports with `python -m analytics.ingest.social` (see the README).",
         icon=":material/info:",
     )
     st.stop()

@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.pack.content import PackContent, build
+from analytics.pack.content import PackContent
 from analytics.pack.meeting_pack import pack_content
+from analytics.pack.render import build
 from analytics.stats import SuppressionRule
 from analytics.storage import engine
 from analytics.storage import parquet as store

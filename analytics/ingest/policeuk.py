@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from analytics.ingest.readers import RawTable
+from analytics.ingest.raw_table import RawTable
 from analytics.ingest.textfiles import ExportError
 
 EVENT_KEYS = {"title", "start_date"}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from analytics.ingest.raw_table import RawTable
 from analytics.ingest.textfiles import (
     LOCAL_TZ,
     MAX_BYTES,
@@ -45,20 +45,6 @@ KINDS = {
     ".parquet": "parquet",
     ".json": "json",
 }
-
-
-@dataclass
-class RawTable:
-    """A file's cells: column names, and rows each with its row number as the file shows it."""
-
-    columns: list[str]
-    rows: list[tuple[int, list[Any]]]
-    kind: str
-    encoding: str = ""
-    sheets: list[str] = field(default_factory=list)
-    sheet: str = ""
-    notes: list[str] = field(default_factory=list)
-    cell_problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
 
 
 def kind_of(file_name: str) -> str:

@@ -14,7 +14,8 @@ from analytics.contract.schema import TABLES, Column
 from analytics.contract.vocabulary import SOCIAL_FIGURES
 from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column
-from analytics.ingest.readers import RawTable, cell_text
+from analytics.ingest.raw_table import RawTable
+from analytics.ingest.readers import cell_text
 
 # Columns whose values must already exist in another table (or in the file, for that table itself).
 REFERENCES = {

@@ -60,29 +60,3 @@ class PackContent:
     def section(self, title: str) -> PackSection:
         """The section with this title."""
         return next(s for s in self.sections if s.title == title)
-
-
-def build_pptx(content: PackContent) -> bytes:
-    """The pack as a 16:9 PowerPoint deck."""
-    from analytics.pack import plan as pack_plan
-    from analytics.pack import pptx as pack_pptx
-
-    return pack_pptx.render(pack_plan.plan(content), content)
-
-
-def build_pdf(content: PackContent) -> bytes:
-    """The pack as a PDF, one 16:9 page per slide."""
-    from analytics.pack import pdf as pack_pdf
-    from analytics.pack import plan as pack_plan
-
-    return pack_pdf.render(pack_plan.plan(content), content)
-
-
-def build(content: PackContent) -> tuple[bytes, bytes]:
-    """(PowerPoint bytes, PDF bytes) from one layout (charts rendered once)."""
-    from analytics.pack import pdf as pack_pdf
-    from analytics.pack import plan as pack_plan
-    from analytics.pack import pptx as pack_pptx
-
-    slides = pack_plan.plan(content)
-    return pack_pptx.render(slides, content), pack_pdf.render(slides, content)

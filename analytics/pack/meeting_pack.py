@@ -8,7 +8,8 @@ import pandas as pd
 from analytics.pack import charts as pack_charts
 from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
-from analytics.pack.content import PackContent, PackSection, PackTable, build
+from analytics.pack.content import PackContent, PackSection, PackTable
+from analytics.pack.render import build
 from analytics.periods import add_quarters, quarter_end, quarter_label
 from analytics.star_chamber import actions, tables
 from analytics.star_chamber import scorecard as star_chamber

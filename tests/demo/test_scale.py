@@ -13,7 +13,7 @@ import pytest
 
 from analytics import scale
 from analytics.contract import schema
-from analytics.ingest.readers import RawTable
+from analytics.ingest.raw_table import RawTable
 from analytics.ingest.validate import REFERENCES, auto_mapping, validate
 from analytics.scale.world import FORCES_FILE
 from analytics.storage import parquet as store

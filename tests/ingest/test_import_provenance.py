@@ -42,7 +42,7 @@ def test_command_line_imports_are_audited_kept_and_listed_like_the_data_page(fol
     raw = s.meta_file()
     f.write_bytes(raw)
     run = subprocess.run(
-        [sys.executable, "-m", "analytics.ingest.social.importer", "--data-dir", str(folder), "import", "--account",
+        [sys.executable, "-m", "analytics.ingest.social", "--data-dir", str(folder), "import", "--account",
          "fb_harlow", str(f)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip

@@ -18,6 +18,7 @@ from pptx.oxml.ns import qn
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 from analytics.pack import content as pack
+from analytics.pack import render
 from analytics.pack import style as pack_style
 from analytics.pack.layout import fit_stamp
 from analytics.pack.meeting_pack import ACTION_COLUMNS, SECTION_TITLES, SOCIAL_KPIS, meeting_pack, pack_content
@@ -318,7 +319,7 @@ def test_text_from_the_data_is_drawn_as_text(db):
     actions_section.body.frame = pd.DataFrame([{c: '=HYPERLINK("x")' for c in ACTION_COLUMNS}])
     actions_section.body.frame.loc[0, "What"] = "<script>alert(1)</script>"
     actions_section.body.fills = None
-    deck, pdf_bytes = pack.build(content)
+    deck, pdf_bytes = render.build(content)
     pdf = pdfium.PdfDocument(pdf_bytes)
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "<b>bold?</b> & <font size=40>big</font>" in text

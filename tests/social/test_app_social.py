@@ -70,7 +70,7 @@ def test_social_page_without_social_data_explains_how_to_import(app_env, tmp_pat
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(copy))
     at = run_app(page=PAGE)
     assert not at.exception
-    assert "python -m analytics.ingest.social.importer" in texts(at)
+    assert "python -m analytics.ingest.social" in texts(at)
 
 
 def test_top_posts_tabs_run_only_the_open_one_and_follow_the_link(app_env):

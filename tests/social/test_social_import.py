@@ -130,7 +130,7 @@ def test_command_line_import(folder):
     bad = folder.parent / "other.csv"
     bad.write_bytes(b"Month,Visitors\n2024-01,5\n")
     run = subprocess.run(
-        [sys.executable, "-m", "analytics.ingest.social.importer", "--data-dir", str(folder), "import", "--account",
+        [sys.executable, "-m", "analytics.ingest.social", "--data-dir", str(folder), "import", "--account",
          "fb_harlow", str(f), str(bad)],
         capture_output=True, text=True,
     )  # fmt: skip
@@ -140,7 +140,7 @@ def test_command_line_import(folder):
     posts = store.read_table(folder, "social_posts")
     assert (posts["account_id"] == "fb_harlow").sum() > 3 and "fb:100000000000001_900001" in set(posts["post_id"])
     listing = subprocess.run(
-        [sys.executable, "-m", "analytics.ingest.social.importer", "--data-dir", str(folder), "accounts"],
+        [sys.executable, "-m", "analytics.ingest.social", "--data-dir", str(folder), "accounts"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "fb_harlow" in listing.stdout
