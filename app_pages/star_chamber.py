@@ -12,7 +12,7 @@ from analytics.star_chamber import GRADE_RULE_TEXT
 from analytics.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 from analytics.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from ui import auth, components, data, presenter, table_view, url_state
+from ui import auth, components, data, plan_view, presenter, table_view, url_state
 
 
 def _editable(action) -> dict:
@@ -52,6 +52,8 @@ if result is None:
     st.info("That district did not present at this meeting.")
     st.stop()
 meeting, previous, card, kpi, tracker, prompts = result
+plan = plan_view.plan_review(version, presenting, meeting.review_quarter, tuple(f.district_names))
+prompts = [*prompts, *plan_view.questions(plan, f.district_names[presenting])]
 name = components.md_escape(f.district_names[presenting])
 st.caption(
     f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
@@ -115,6 +117,9 @@ st.caption(
     "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
 )
+
+st.header("District Engagement Plan")
+plan_view.show(plan, f.district_names, key=f"{round_key}_{presenting}")
 
 st.header("Side by side")
 labels = data.questions(version).set_index("question_id")["short_label"].to_dict()

@@ -175,12 +175,20 @@ def force_delivery(db: Database, quarter: date, district_ids: list[str]) -> pd.D
     for d in district_ids:
         mine = lines[lines["district_id"] == d]
         row = {"district_id": d, "lines": len(mine), "share": share_delivered(mine)}
+        row["planned"], row["credited"] = int(mine["how_many"].sum()), int(credited(mine).sum()) if len(mine) else 0
         for strand in STRANDS:
             row[strand] = share_delivered(mine[mine["strand"] == strand])
         row["short"] = int(mine["verdict"].isin(["not delivered", "part delivered"]).sum())
         row["cancelled"] = int(mine["cancelled"].sum())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def force_share(force: pd.DataFrame) -> float:
+    """The share of every district's plans delivered together (``force_delivery``'s rows), each line counted up to
+    its plan; NaN when no district has a plan."""
+    planned = force["planned"].sum() if len(force) else 0
+    return float(force["credited"].sum() / planned) if planned else float("nan")
 
 
 def verdict_words(codes) -> list[str]:

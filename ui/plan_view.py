@@ -1,0 +1,69 @@
+"""The Star Chamber's District Engagement Plan section: the presenting district's plan for the reviewed quarter
+against delivery, last quarter's beside it, the plans ahead, and every district's delivery."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analytics.periods import quarter_label
+from analytics.plans import delivery, review
+from analytics.verdicts import DELIVERY_RULE, SHORT_OF_PLAN
+from ui import components, table_view
+from ui.data import database_at
+
+_SHORT_STYLE = "background-color: #fde2cc; color: #1b1b1b"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def plan_review(version: str, district_id: str, quarter: date, district_ids: tuple[str, ...]) -> review.PlanReview:
+    """The presenting district's plan review (cached on the data version)."""
+    return review.plan_review(database_at(version), district_id, quarter, list(district_ids))
+
+
+def _styled(shown: pd.DataFrame, codes: pd.Series):
+    """Lines short of plan shaded; their Result says so in words and a symbol too."""
+    short = codes.isin(SHORT_OF_PLAN).to_numpy()
+    return shown.style.apply(lambda _: [_SHORT_STYLE if short[i] else "" for i in range(len(shown))], axis=0)
+
+
+def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
+    """Draw the section (the page's header is drawn by the caller)."""
+    name = names.get(plan.district_id, plan.district_id)
+    q, last = quarter_label(plan.quarter), quarter_label(plan.previous_quarter)
+    if plan.lines.empty and plan.previous.empty:
+        st.info(f"{components.md_escape(name)} has no District Engagement Plan for {q} or {last}.")
+    else:
+        st.markdown(
+            f"**{components.md_escape(name)}'s plan for {q}**: {review.strand_shares(plan.lines)}. "
+            f"Last quarter ({last}): {review.strand_shares(plan.previous)}."
+        )
+        shown, codes = review.review_table(plan)
+        table_view.show(_styled(shown, codes), wrap=True)
+        components.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
+        with st.expander("How planned is matched with delivered"):
+            st.markdown(components.md_escape(delivery.MATCH_RULE))
+            st.markdown(components.md_escape(DELIVERY_RULE))
+            st.markdown(
+                "Lines short of plan are shaded; the Result column says the same in words and a symbol "
+                "(○ not delivered, ◐ part delivered, ● delivered, ●+ over-delivered), so colour is never the only "
+                "signal."
+            )
+    for quarter, lines in plan.ahead.items():
+        st.markdown(f"**Promised for {quarter_label(quarter)}** ({len(lines)} lines)")
+        table_view.show(review.ahead_table(lines), wrap=True)
+    if not plan.ahead:
+        st.caption(f"No plan has been stored for {components.md_escape(name)} after {q} yet.")
+    st.markdown(f"**Every district's delivery of its plan for {q}**")
+    table_view.show(review.force_table(plan, names))
+    st.caption(
+        "The share of each district's plan delivered, overall and by strand (each line counted up to what it "
+        "planned); lines short of plan; and events cancelled (not counted as delivered)."
+    )
+
+
+def questions(plan: review.PlanReview, name: str) -> list[str]:
+    """The panel's questions from the plan (shown with the page's other questions)."""
+    return [question for question, _ in review.plan_questions(plan, name)]
