@@ -41,7 +41,9 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
             f"Last quarter ({last}): {review.strand_shares(plan.previous)}."
         )
         shown, codes = review.review_table(plan)
-        table_view.show(_styled(shown, codes), wrap=True)
+        widths = {"Strand": 60, "What": 180, "Audience": 110, "Result": 130, "Prev. result": 130}
+        table_view.show(_styled(shown, codes), column_config={c: {"width": w} for c, w in widths.items()})
+        st.caption(f"Prev.: the same line in last quarter's plan ({last}).")
         components.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
         with st.expander("How planned is matched with delivered"):
             st.markdown(components.md_escape(delivery.MATCH_RULE))
@@ -53,14 +55,15 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
             )
     for quarter, lines in plan.ahead.items():
         st.markdown(f"**Promised for {quarter_label(quarter)}** ({len(lines)} lines)")
-        table_view.show(review.ahead_table(lines), wrap=True)
+        table_view.show(review.ahead_table(lines))
     if not plan.ahead:
         st.caption(f"No plan has been stored for {components.md_escape(name)} after {q} yet.")
     st.markdown(f"**Every district's delivery of its plan for {q}**")
     table_view.show(review.force_table(plan, names))
     st.caption(
         "The share of each district's plan delivered, overall and by strand (each line counted up to what it "
-        "planned); lines short of plan; and events cancelled (not counted as delivered)."
+        "planned; blank where a plan has no line in that strand); lines short of plan; and events cancelled (not "
+        "counted as delivered)."
     )
 
 

@@ -27,8 +27,9 @@ _PLURALS = {
     "Stroll with a Patrol": "Strolls with a Patrol",
     "Independent Advisory Group": "Independent Advisory Group meetings",
 }
-REVIEW_COLUMNS = ["Strand", "What", "Audience", "Owner", "Planned", "Delivered", "Cancelled", "Result"]
-LAST_COLUMNS = ["Last quarter: planned", "Last quarter: delivered", "Last quarter: result"]
+REVIEW_COLUMNS = ["Strand", "What", "Audience", "Planned", "Delivered", "Cancelled", "Result"]
+LAST_COLUMNS = ["Prev. planned", "Prev. delivered", "Prev. result"]  # last quarter's line
+OWNER = "Owner"
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,13 @@ def review_table(review: PlanReview) -> tuple[pd.DataFrame, pd.Series]:
     rows, codes = [], []
     for key, r in zip(_key(now), now.itertuples(index=False), strict=True):
         last = then_by_key.pop(key, None)
-        rows.append([*_line_cells(r), *_last_cells(last)])
+        rows.append([*_line_cells(r), *_last_cells(last), r.owner])
         codes.append(r.verdict)
     for last in then_by_key.values():
-        rows.append([last.strand, last.what, last.audience_group or "any", last.owner, "", "", "", "not planned"])
-        rows[-1] += _last_cells(last)
+        audience = last.audience_group if isinstance(last.audience_group, str) else "any"
+        rows.append([last.strand, last.what, audience, "", "", "", "not planned", *_last_cells(last), last.owner])
         codes.append("")
-    shown = pd.DataFrame(rows, columns=REVIEW_COLUMNS + LAST_COLUMNS)
+    shown = pd.DataFrame(rows, columns=[*REVIEW_COLUMNS, *LAST_COLUMNS, OWNER])
     return shown, pd.Series(codes, dtype=object)
 
 
@@ -91,7 +92,6 @@ def _line_cells(r) -> list:
         r.strand,
         r.what,
         r.audience_group if isinstance(r.audience_group, str) else "any",
-        r.owner,
         int(r.how_many),
         int(r.delivered),
         int(r.cancelled),
