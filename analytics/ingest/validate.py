@@ -12,6 +12,7 @@ import pandas as pd
 from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column
 from analytics.ingest.readers import RawTable, cell_text
+from analytics.plans.rules import plan_problems
 from analytics.schema import TABLES, Column, date_window, figure_source
 from analytics.vocabulary import SOCIAL_FIGURES
 
@@ -237,6 +238,8 @@ def check_meaning(frame: pd.DataFrame, table: str, labels: dict[str, str], lads:
         problems += _answer_problems(frame, labels)
     elif table == "social_monthly":
         problems += _source_problems(frame, labels)
+    elif table == "engagement_plans":
+        problems += plan_problems(frame, labels, Problem)
     return problems, warnings
 
 

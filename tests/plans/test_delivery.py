@@ -100,9 +100,9 @@ def test_shares_count_each_line_up_to_its_plan(both):
     lines = got[(got["district_id"] == "harlow") & (got["quarter_start"] == date(2026, 4, 1))]
     over = lines[lines["delivered"] > lines["how_many"]]
     assert len(over), "the quarter chosen has an over-delivered line"
-    expected = sum(min(p, d) for p, d in zip(lines["how_many"], lines["delivered"], strict=True)) / lines[
-        "how_many"
-    ].sum()
+    expected = (
+        sum(min(p, d) for p, d in zip(lines["how_many"], lines["delivered"], strict=True)) / lines["how_many"].sum()
+    )
     assert delivery.share_delivered(lines) == pytest.approx(expected)
     assert delivery.share_delivered(lines) < lines["delivered"].sum() / lines["how_many"].sum()
     summary = delivery.strand_summary(lines).set_index("strand")
@@ -114,6 +114,6 @@ def test_covid_disrupts_the_plan_written_before_lockdown(db):
     """The plan for April to June 2020 promised a normal quarter; the force delivered far less of it than the
     quarter before or the same quarter a year later."""
     ids = list(db.query("SELECT district_id FROM districts")["district_id"])
-    share = {q: delivery.force_share(delivery.force_delivery(db, q, ids)) for q in QUARTERS[:2] + (date(2021, 4, 1),)}
+    share = {q: delivery.force_share(delivery.force_delivery(db, q, ids)) for q in (*QUARTERS[:2], date(2021, 4, 1))}
     assert share[date(2020, 4, 1)] < 0.5 < share[date(2020, 1, 1)]
     assert share[date(2020, 4, 1)] < share[date(2021, 4, 1)]
