@@ -20,6 +20,8 @@ from analytics import (
 from analytics.db import Database
 from analytics.pack import PackContent, PackSection, PackTable, build
 from analytics.periods import add_quarters, quarter_end, quarter_label
+from analytics.plans import pack_section as plan_pack
+from analytics.plans import review as plan_review
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 
@@ -30,6 +32,8 @@ SECTION_TITLES = (
     "Districts in the funnel",
     "Engagement",
     "Social media",
+    "Engagement plan",
+    "Plan ahead",
     "Actions",
     "Methodology",
 )
@@ -62,7 +66,9 @@ def pack_content(
     review = quarter_label(meeting.review_quarter)
     questions = measures.questions(db)
     social = kpi["kpi"].isin(SOCIAL_KPIS).to_numpy() if len(kpi) else []
-    asked = prompts.panel_questions(card, kpi, tracker)
+    district_ids = list(measures.districts(db)["district_id"])
+    plan = plan_review.plan_review(db, district_id, meeting.review_quarter, district_ids)
+    asked = prompts.panel_questions(card, kpi, tracker) + plan_review.plan_questions(plan, name)
     sections = [
         PackSection(
             "Questions for the panel",
@@ -93,6 +99,7 @@ def pack_content(
             kpi[social] if len(kpi) else kpi,
             pack_notes.social,
         ),
+        *plan_pack.plan_sections(plan, name),
         _actions_section(tracker),
         PackSection(
             "Methodology",

@@ -124,10 +124,10 @@ DELIVERED, PART_DELIVERED, NOT_DELIVERED, OVER_DELIVERED = (
     "over-delivered",
 )
 DELIVERY_CODES = (NOT_DELIVERED, PART_DELIVERED, DELIVERED, OVER_DELIVERED)
-# A symbol beside each word (glyphs the pack's font has), so colour is never the only signal.
+# A symbol beside each word, so colour is never the only signal (characters the pack may draw: pack_style._EXTRA).
 DELIVERY_WORDS = {
     NOT_DELIVERED: "○ not delivered",
-    PART_DELIVERED: "◐ part delivered",
+    PART_DELIVERED: "●○ part delivered",
     DELIVERED: "● delivered",
     OVER_DELIVERED: "●+ over-delivered",
 }

@@ -50,7 +50,7 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
             st.markdown(components.md_escape(DELIVERY_RULE))
             st.markdown(
                 "Lines short of plan are shaded; the Result column says the same in words and a symbol "
-                "(○ not delivered, ◐ part delivered, ● delivered, ●+ over-delivered), so colour is never the only "
+                "(○ not delivered, ●○ part delivered, ● delivered, ●+ over-delivered), so colour is never the only "
                 "signal."
             )
     for quarter, lines in plan.ahead.items():

@@ -26,7 +26,7 @@ def test_the_star_chamber_reviews_the_presenting_districts_plan(app_env, raw):
     mine = plans[(plans["district_id"] == "tendring") & (plans["quarter_start"] == REVIEWED)].sort_values("line")
     assert list(shown["Planned"][: len(mine)]) == list(mine["how_many"])
     assert list(shown["What"][: len(mine)]) == list(mine["what"])
-    words = {"○ not delivered", "◐ part delivered", "● delivered", "●+ over-delivered", "not planned"}
+    words = {"○ not delivered", "●○ part delivered", "● delivered", "●+ over-delivered", "not planned"}
     assert set(shown["Result"]) <= words
     # Held events of the first line's type (its audience as the plan names it), counted from the raw file.
     events = raw("engagement_events")
