@@ -33,6 +33,7 @@ SECTION_TITLES = (
     "Engagement",
     "Social media",
     "Engagement plan",
+    "Plans across the force",
     "Plan ahead",
     "Actions",
     "Methodology",
@@ -66,8 +67,8 @@ def pack_content(
     review = quarter_label(meeting.review_quarter)
     questions = measures.questions(db)
     social = kpi["kpi"].isin(SOCIAL_KPIS).to_numpy() if len(kpi) else []
-    district_ids = list(measures.districts(db)["district_id"])
-    plan = plan_review.plan_review(db, district_id, meeting.review_quarter, district_ids)
+    district_names = dict(measures.districts(db)[["district_id", "name"]].itertuples(index=False))
+    plan = plan_review.plan_review(db, district_id, meeting.review_quarter, list(district_names))
     asked = prompts.panel_questions(card, kpi, tracker) + plan_review.plan_questions(plan, name)
     sections = [
         PackSection(
@@ -99,7 +100,7 @@ def pack_content(
             kpi[social] if len(kpi) else kpi,
             pack_notes.social,
         ),
-        *plan_pack.plan_sections(plan, name),
+        *plan_pack.plan_sections(plan, name, district_names),
         _actions_section(tracker),
         PackSection(
             "Methodology",

@@ -41,7 +41,7 @@ def show(version: str) -> None:
     quarters = [add_quarters(first, k) for k in range(4)]
     quarter = c2.selectbox("Quarter", quarters, format_func=quarter_label, key="plan_template_quarter")
     st.download_button(
-        f"Download the plan template for {names[district]}, {quarter_label(quarter)}",
+        f"Download the plan template for {components.md_escape(names[district])}, {quarter_label(quarter)}",
         data=lambda: workbook(version, district, quarter),
         file_name=f"engagement_plan_{district}_{quarter:%Y-%m}.xlsx",
         mime=XLSX,

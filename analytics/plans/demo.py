@@ -44,6 +44,7 @@ _OPTIONAL = (
     ("Tell", "Meeting", None, "Report back at the next Local Community Meeting"),
     ("Listen", "Online meeting", None, "Facebook Live Q&A with the District Commander"),
 )
+_ACT_TYPES = ("Community action day", "Stroll with a Patrol")  # its hard-to-reach line is on the Act strand
 # The hard-to-reach commitment each district names: (activity type, audience, note).
 _HARD_TO_REACH = (
     ("Street pop-up", "Young people", "Pop-ups outside {town} college"),
@@ -107,7 +108,7 @@ def plans_frame(
         picked = rng.choice(len(_OPTIONAL), int(rng.integers(3, 5)), replace=False)
         chosen = [*_CORE, *(_OPTIONAL[k] for k in sorted(picked))]
         htr = _HARD_TO_REACH[int(rng.integers(len(_HARD_TO_REACH)))]
-        chosen.insert(3, ("Listen", htr[0], htr[1], htr[2]))
+        chosen.insert(3, ("Act" if htr[0] in _ACT_TYPES else "Listen", htr[0], htr[1], htr[2]))
         owners = {s: o[int(rng.integers(len(o)))] for s, o in _OWNERS.items()}
         ambition = _AMBITIOUS.get(i, 1.0)
         for q in quarters_between(FIRST_QUARTER, last):

@@ -10,13 +10,13 @@ from analytics.periods import quarter_label
 from analytics.plans import delivery, review
 from analytics.verdicts import DELIVERY_RULE, SHORT_OF_PLAN
 
-PLAN_TITLE, AHEAD_TITLE = "Engagement plan", "Plan ahead"
+PLAN_TITLE, FORCE_TITLE, AHEAD_TITLE = "Engagement plan", "Plans across the force", "Plan ahead"
 SHORT = "short of plan"  # the fill of a line short of plan (pack_style.VERDICT_FILLS)
 AHEAD_COLUMNS = ["Strand", "What", "Audience", "How many", "Owner"]
 
 
-def plan_sections(plan: review.PlanReview, name: str) -> list[PackSection]:
-    """The two slides for ``name``'s plan review."""
+def plan_sections(plan: review.PlanReview, name: str, names: dict[str, str]) -> list[PackSection]:
+    """The three slides for ``name``'s plan review (``names``: every district's name by id)."""
     q, last = quarter_label(plan.quarter), quarter_label(plan.previous_quarter)
     if plan.lines.empty and plan.previous.empty:
         first = PackSection(
@@ -42,7 +42,23 @@ def plan_sections(plan: review.PlanReview, name: str) -> list[PackSection]:
             ),
             notes=_notes(plan, name),
         )
-    return [first, _ahead_section(plan, name)]
+    return [first, _force_section(plan, names), _ahead_section(plan, name)]
+
+
+def _force_section(plan: review.PlanReview, names: dict[str, str]) -> PackSection:
+    """Every district's delivery of its plan for the reviewed quarter."""
+    q = quarter_label(plan.quarter)
+    shown = review.force_table(plan, names).astype(str).reset_index(drop=True)
+    share = delivery.force_share(plan.force)
+    together = f"{share:.0%} of the plans delivered together" if share == share else "no district has a plan"
+    return PackSection(
+        FORCE_TITLE,
+        f"Each district's plan for {q}: the share delivered, overall and by strand; {together}.",
+        "table",
+        PackTable(shown),
+        notes=f"About these numbers. {delivery.MATCH_RULE} {DELIVERY_RULE} A blank strand: the plan has no line "
+        "in it. Cancelled events are counted apart and never as delivered.",
+    )
 
 
 def _notes(plan: review.PlanReview, name: str) -> str:

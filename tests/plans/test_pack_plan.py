@@ -67,6 +67,19 @@ def test_the_plan_slides_read_back(db, raw):
     )
     assert "Line 1: Listen, Local Community Meeting" in slide.notes_slide.notes_text_frame.text
 
+    # Every district's delivery: the presenting district's share is what its own slide's lines add up to.
+    force = _table(by_title["Plans across the force"])
+    assert len(force) == len(raw("districts"))
+    [presenting] = force[force["District"] == "Tendring (presenting)"].to_dict("records")
+    planned, delivered = shown["Planned"].astype(int), shown["Delivered"].astype(int)
+    assert (
+        presenting["Delivered"] == f"{(pd.concat([planned, delivered], axis=1).min(axis=1).sum() / planned.sum()):.0%}"
+    )
+    assert (
+        int(presenting["Lines short of plan"])
+        == shown["Result"].str.endswith(("not delivered", "part delivered")).sum()
+    )
+
     ahead = _table(by_title["Plan ahead"])
     q3 = mine[mine["quarter_start"] == date(2026, 10, 1)].sort_values("line")
     assert list(ahead["What"]) == list(q3["what"]) and list(ahead["How many"].astype(int)) == list(q3["how_many"])
