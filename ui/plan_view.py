@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.periods import quarter_label
 from analytics.plans import delivery, review
 from analytics.verdicts import DELIVERY_RULE, SHORT_OF_PLAN
+from analytics.vocabulary import STRANDS
 from ui import components, table_view
 from ui.data import database_at
 
@@ -41,8 +42,12 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
             f"Last quarter ({last}): {review.strand_shares(plan.previous)}."
         )
         shown, codes = review.review_table(plan)
-        widths = {"Strand": 60, "What": 180, "Audience": 110, "Result": 130, "Prev. result": 130}
-        table_view.show(_styled(shown, codes), column_config={c: {"width": w} for c, w in widths.items()})
+        # Widths (px) that fit every column but the owner beside the sidebar on a 1440 px screen.
+        widths = {"Strand": 55, "What": 165, "Audience": 95, "Result": 120, "Prev. result": 120}
+        counts = dict(zip(review.COUNT_COLUMNS, (64, 72, 76, 98, 108), strict=True))
+        config = {c: {"width": w} for c, w in widths.items()}
+        config |= {c: {"alignment": "right", "width": w} for c, w in counts.items()}
+        table_view.show(_styled(shown, codes), column_config=config)
         st.caption(f"Prev.: the same line in last quarter's plan ({last}).")
         components.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
         with st.expander("How planned is matched with delivered"):
@@ -59,7 +64,8 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
     if not plan.ahead:
         st.caption(f"No plan has been stored for {components.md_escape(name)} after {q} yet.")
     st.markdown(f"**Every district's delivery of its plan for {q}**")
-    table_view.show(review.force_table(plan, names))
+    shares = ["Delivered", *STRANDS]
+    table_view.show(review.force_table(plan, names), column_config={c: {"alignment": "right"} for c in shares})
     st.caption(
         "The share of each district's plan delivered, overall and by strand (each line counted up to what it "
         "planned; blank where a plan has no line in that strand); lines short of plan; and events cancelled (not "

@@ -28,7 +28,7 @@ def plan_sections(plan: review.PlanReview, name: str, names: dict[str, str]) -> 
         )
     else:
         shown, codes = review.review_table(plan)
-        shown = shown.drop(columns=[review.OWNER]).astype(str)
+        shown = shown.drop(columns=[review.OWNER])
         short = codes.isin(SHORT_OF_PLAN)
         fills = pd.DataFrame({c: short.map({True: SHORT, False: None}) for c in shown.columns})
         first = PackSection(

@@ -30,6 +30,8 @@ _PLURALS = {
 REVIEW_COLUMNS = ["Strand", "What", "Audience", "Planned", "Delivered", "Cancelled", "Result"]
 LAST_COLUMNS = ["Prev. planned", "Prev. delivered", "Prev. result"]  # last quarter's line
 OWNER = "Owner"
+COUNT_COLUMNS = ["Planned", "Delivered", "Cancelled", "Prev. planned", "Prev. delivered"]
+NOT_IN_PLAN = "–"
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,13 @@ def review_table(review: PlanReview) -> tuple[pd.DataFrame, pd.Series]:
         codes.append(r.verdict)
     for last in then_by_key.values():
         audience = last.audience_group if isinstance(last.audience_group, str) else "any"
-        rows.append([last.strand, last.what, audience, "", "", "", "not planned", *_last_cells(last), last.owner])
+        rows.append([last.strand, last.what, audience, None, None, None, "not planned", *_last_cells(last), last.owner])
         codes.append("")
     shown = pd.DataFrame(rows, columns=[*REVIEW_COLUMNS, *LAST_COLUMNS, OWNER])
+    # Counts as text, with a dash where the line was not in that quarter's plan (as the scorecard shows a
+    # comparison it does not have); one type per column.
+    for c in COUNT_COLUMNS:
+        shown[c] = [NOT_IN_PLAN if v is None or pd.isna(v) else f"{int(v):,}" for v in shown[c]]
     return shown, pd.Series(codes, dtype=object)
 
 
@@ -101,7 +107,7 @@ def _line_cells(r) -> list:
 
 def _last_cells(last) -> list:
     if last is None:
-        return ["", "", "not planned"]
+        return [None, None, "not planned"]
     return [int(last.how_many), int(last.delivered), DELIVERY_WORDS[last.verdict]]
 
 

@@ -24,7 +24,7 @@ def test_the_star_chamber_reviews_the_presenting_districts_plan(app_env, raw):
     plans = raw("engagement_plans")
     plans["quarter_start"] = pd.to_datetime(plans["quarter_start"]).dt.date
     mine = plans[(plans["district_id"] == "tendring") & (plans["quarter_start"] == REVIEWED)].sort_values("line")
-    assert list(shown["Planned"][: len(mine)]) == list(mine["how_many"])
+    assert list(shown["Planned"][: len(mine)].astype(int)) == list(mine["how_many"])
     assert list(shown["What"][: len(mine)]) == list(mine["what"])
     words = {"○ not delivered", "●○ part delivered", "● delivered", "●+ over-delivered", "not planned"}
     assert set(shown["Result"]) <= words
@@ -40,9 +40,10 @@ def test_the_star_chamber_reviews_the_presenting_districts_plan(app_env, raw):
         & (events["start_at"] < start + pd.DateOffset(months=3))
     ]
     named = set(mine.loc[(mine["what"] == first["what"]) & mine["audience_group"].notna(), "audience_group"])
-    assert shown["Delivered"].iloc[0] == (~held["audience_group"].isin(named)).sum()
+    assert int(shown["Delivered"].iloc[0]) == (~held["audience_group"].isin(named)).sum()
     # Last quarter beside it, the plans ahead and every district's delivery.
-    assert shown["Prev. planned"].astype(str).str.fullmatch(r"\d+|").all()
+    previous = pd.to_numeric(shown["Prev. planned"].replace("–", None))
+    assert ((previous >= 1) | previous.isna()).all() and previous.notna().any()
     force = _table_with(at, "Lines short of plan")
     assert len(force) == 10 and force["District"].str.contains("(presenting)", regex=False).sum() == 1
     assert any("Promised for Q2 2026/27" in m.value for m in at.markdown)
