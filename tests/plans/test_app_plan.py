@@ -66,3 +66,29 @@ def test_a_force_with_no_plans_is_told_so_and_keeps_the_rest_of_the_page(demo_di
     assert [h.value for h in at.main.header][-2:] == ["Side by side", "Actions"]
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_a_district_name_holding_markup_is_shown_as_text_in_the_plan_section(demo_dir, tmp_path, monkeypatch):
+    import streamlit as st
+
+    from ui.escape import md_escape
+
+    hostile = "![x](http://example.invalid/x.png) **Tendring** <b>b</b>"
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_dir, data_dir)
+    districts = pd.read_parquet(data_dir / "districts.parquet")
+    districts.loc[districts["district_id"] == "tendring", "name"] = hostile
+    districts.to_parquet(data_dir / "districts.parquet", index=False)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_app({"round": "2026-09", "presenting": "tendring"}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    texts = [e.value for kind in ("markdown", "caption", "info") for e in getattr(at, kind)]
+    assert not [t for t in texts if hostile in t], "the name is never passed to Markdown as it is"
+    assert any(t.startswith(f"**{md_escape(hostile)}'s plan for Q1 2026/27**") for t in texts)
+    assert any(t.startswith(f"- {md_escape(hostile + ' planned')}") for t in texts), "the plan's questions"
+    force = _table_with(at, "Lines short of plan")
+    assert f"{hostile} (presenting)" in list(force["District"]), "a table cell holds the name as typed"
+    st.cache_data.clear()
+    st.cache_resource.clear()
