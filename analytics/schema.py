@@ -362,7 +362,8 @@ ENGAGEMENT_PLANS = _register(
     Table(
         "engagement_plans",
         "District Engagement Plans: one row per line of a district's plan for a quarter (Listen, Act, Tell), what "
-        "it commits to do and how often.",
+        "it commits to do and how often. The Data page's plan template is a workbook of these columns, pre-filled "
+        "from the district's last plan, with the allowed values as drop-down lists; it is imported as this table.",
         (
             _c("district_id", "VARCHAR", "District whose plan it is."),
             _c(
