@@ -12,10 +12,11 @@ from analytics.periods import quarter_label
 from analytics.plans import delivery, review
 from analytics.verdicts import DELIVERY_RULE, SHORT_OF_PLAN
 from analytics.vocabulary import STRANDS
-from ui import components, table_view
+from ui import components, presenter, table_view
 from ui.data import database_at
 
 _SHORT_STYLE = "background-color: #fde2cc; color: #1b1b1b"
+PRESENTER_SCALE = 1.3
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -45,9 +46,12 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
         # Widths (px) that fit every column but the owner beside the sidebar on a 1440 px screen.
         widths = {"Strand": 55, "What": 165, "Audience": 95, "Result": 120, "Prev. result": 120}
         counts = dict(zip(review.COUNT_COLUMNS, (64, 72, 76, 98, 108), strict=True))
-        config = {c: {"width": w} for c, w in widths.items()}
-        config |= {c: {"alignment": "right", "width": w} for c, w in counts.items()}
-        table_view.show(_styled(shown, codes), column_config=config)
+        # Presenter mode's larger type, on a screen without the sidebar: wider columns.
+        scale = PRESENTER_SCALE if presenter.is_on() else 1
+        config = {c: {"width": round(w * scale)} for c, w in widths.items()}
+        config |= {c: {"alignment": "right", "width": round(w * scale)} for c, w in counts.items()}
+        # Every line in view: a plan is a dozen lines or so, and a panel reads them all.
+        table_view.show(_styled(shown, codes), column_config=config, height="content")
         st.caption(f"Prev.: the same line in last quarter's plan ({last}).")
         components.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
         with st.expander("How planned is matched with delivered"):
