@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from analytics.periods import add_quarters, quarter_label
+from analytics.periods import quarter_label
 from analytics.plans import template
 from ui import components
 from ui.data import database_at, districts
@@ -38,8 +38,10 @@ def show(version: str) -> None:
     c1, c2 = st.columns(2)
     district = c1.selectbox("District", list(names), format_func=names.get, key="plan_template_district")
     first = next_quarter(version, district, date.today())
-    quarters = [add_quarters(first, k) for k in range(4)]
-    quarter = c2.selectbox("Quarter", quarters, format_func=quarter_label, key="plan_template_quarter")
+    quarters = template.quarter_choices(first, date.today())
+    quarter = c2.selectbox(
+        "Quarter", quarters, index=quarters.index(first), format_func=quarter_label, key="plan_template_quarter"
+    )
     st.download_button(
         f"Download the plan template for {components.md_escape(names[district])}, {quarter_label(quarter)}",
         data=lambda: workbook(version, district, quarter),
@@ -50,6 +52,6 @@ def show(version: str) -> None:
         icon=":material/download:",
     )
     st.caption(
-        f"{components.md_escape(names[district])}'s next plan without one is for {quarter_label(first)}; "
-        "a line number already stored for that quarter is replaced when the plan is imported again."
+        f"Offered first: {quarter_label(first)}, the quarter after {components.md_escape(names[district])}'s latest "
+        "plan. Importing a line number already stored for a quarter replaces that line."
     )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics.db import Database
 from analytics.periods import add_quarters
-from analytics.verdicts import DELIVERY_WORDS, delivery_verdict
+from analytics.verdicts import delivery_verdict
 from analytics.vocabulary import ACTIVITY_TYPES, STRANDS, TELL_CHANNELS, YOU_SAID_WE_DID
 
 SOCIAL_POST = "Social post"  # the Tell channel counted from posts tagged YOU_SAID_WE_DID
@@ -128,13 +128,6 @@ def line_delivery(db: Database, pairs: list[tuple[str, date]]) -> pd.DataFrame:
     return df[LINE_COLUMNS].reset_index(drop=True)
 
 
-def plan_quarters(db: Database, district_id: str | None = None) -> list[date]:
-    """Quarters that have a plan (for one district, or any), oldest first."""
-    sql = "SELECT DISTINCT quarter_start FROM engagement_plans"
-    df = db.query(sql + " WHERE district_id = ?", [district_id]) if district_id else db.query(sql)
-    return sorted(pd.Timestamp(q).date() for q in df["quarter_start"])
-
-
 def credited(lines: pd.DataFrame) -> pd.Series:
     """What each line counts towards its plan's share: what was delivered, up to what was planned."""
     return lines[["delivered", "how_many"]].min(axis=1)
@@ -189,8 +182,3 @@ def force_share(force: pd.DataFrame) -> float:
     its plan; NaN when no district has a plan."""
     planned = force["planned"].sum() if len(force) else 0
     return float(force["credited"].sum() / planned) if planned else float("nan")
-
-
-def verdict_words(codes) -> list[str]:
-    """The words (with their symbol) for delivery codes."""
-    return [DELIVERY_WORDS.get(c, c) for c in codes]

@@ -45,12 +45,17 @@ def last_plan(db: Database, district_id: str, quarter: date) -> tuple[date | Non
 
 
 def next_plan_quarter(db: Database, district_id: str, today: date) -> date:
-    """The quarter a new plan is for: the one after the district's latest plan, or after today's quarter when
-    that is later (or there is none)."""
+    """The quarter a new plan is for: the one after the district's latest plan, or after ``today``'s quarter when
+    it has none."""
     latest = db.query("SELECT max(quarter_start) AS q FROM engagement_plans WHERE district_id = ?", [district_id])
-    after_today = add_quarters(quarter_start(today), 1)
     q = latest["q"].iloc[0]
-    return after_today if pd.isna(q) else max(after_today, add_quarters(pd.Timestamp(q).date(), 1))
+    return add_quarters(quarter_start(today), 1) if pd.isna(q) else add_quarters(pd.Timestamp(q).date(), 1)
+
+
+def quarter_choices(first: date, today: date, n: int = 4) -> list[date]:
+    """Quarters a template may be asked for: ``first`` and the ``n - 1`` after it, and the quarter after
+    ``today``'s (a district whose plans stopped long ago starts again from now)."""
+    return sorted({*(add_quarters(first, k) for k in range(n)), add_quarters(quarter_start(today), 1)})
 
 
 def plan_workbook(db: Database, district_id: str, quarter: date) -> bytes:

@@ -135,3 +135,19 @@ def test_a_value_outside_a_drop_down_is_refused_with_its_row(page):
         "the message lists the allowed values"
     )
     assert pd.read_parquet(folder / "engagement_plans.parquet").equals(before), "nothing written before Import"
+
+
+def test_the_quarter_offered_follows_the_latest_plan_whatever_the_date(db):
+    from analytics.plans import template
+
+    for today in (date(2026, 12, 2), date(2028, 5, 1)):
+        assert template.next_plan_quarter(db, "tendring", today) == NEXT
+    assert template.next_plan_quarter(db, "no_such_district", date(2028, 5, 1)) == date(2028, 7, 1)
+    # A district whose plans stopped long ago can start again from now.
+    assert template.quarter_choices(NEXT, date(2028, 5, 1))[-1] == date(2028, 7, 1)
+    assert template.quarter_choices(NEXT, date(2026, 12, 2)) == [
+        NEXT,
+        date(2027, 4, 1),
+        date(2027, 7, 1),
+        date(2027, 10, 1),
+    ]
