@@ -40,7 +40,12 @@ def show(version: str) -> None:
     first = next_quarter(version, district, date.today())
     quarters = template.quarter_choices(first, date.today())
     quarter = c2.selectbox(
-        "Quarter", quarters, index=quarters.index(first), format_func=quarter_label, key="plan_template_quarter"
+        "Quarter",
+        quarters,
+        index=quarters.index(first),
+        format_func=quarter_label,
+        # A widget of its own per district and first quarter: after an import the choice starts from the new one.
+        key=f"plan_template_quarter_{district}_{first:%Y%m}",
     )
     st.download_button(
         f"Download the plan template for {components.md_escape(names[district])}, {quarter_label(quarter)}",
