@@ -129,3 +129,35 @@ def interval_words(lo, hi, short: bool = False) -> str:
 def interval_text(lo: Iterable, hi: Iterable, short: bool = False) -> list[str]:
     """``interval_words`` per row."""
     return [interval_words(a, b, short) for a, b in zip(lo, hi, strict=True)]
+
+
+# --- delivery of a District Engagement Plan line (analytics.plans) -------------------------------
+DELIVERED, PART_DELIVERED, NOT_DELIVERED, OVER_DELIVERED = (
+    "delivered",
+    "part delivered",
+    "not delivered",
+    "over-delivered",
+)
+DELIVERY_CODES = (NOT_DELIVERED, PART_DELIVERED, DELIVERED, OVER_DELIVERED)
+# A symbol beside each word, so colour is never the only signal (characters the pack may draw: pack_style._EXTRA).
+DELIVERY_WORDS = {
+    NOT_DELIVERED: "○ not delivered",
+    PART_DELIVERED: "●○ part delivered",
+    DELIVERED: "● delivered",
+    OVER_DELIVERED: "●+ over-delivered",
+}
+SHORT_OF_PLAN = (NOT_DELIVERED, PART_DELIVERED)  # the lines coloured (orange) and asked about
+DELIVERY_RULE = (
+    "A line is delivered when what was done equals what was planned, over-delivered above it, part delivered "
+    "when some but not all was done, and not delivered when none was. The share of a plan delivered counts each "
+    "line up to what it planned (doing more of one thing does not make up for another)."
+)
+
+
+def delivery_verdict(planned: int, delivered: int) -> str:
+    """The delivery code for a plan line (see DELIVERY_RULE)."""
+    if delivered <= 0:
+        return NOT_DELIVERED
+    if delivered < planned:
+        return PART_DELIVERED
+    return DELIVERED if delivered == planned else OVER_DELIVERED

@@ -6,14 +6,16 @@ import streamlit as st
 from analytics.access import PermissionDenied
 from analytics.contract.schema import TABLES
 from analytics.ingest.pipeline import SOCIAL
-from ui import auth, chart_block, data, escape, table_view
+from ui import auth, chart_block, data, escape, plan_template, table_view
 from ui.cache import imports, survey
 
 actor = auth.actor()
 auth.require(actor, "import")
 st.title("Data")
 version = data.data_version()
-tab_import, tab_health, tab_history = st.tabs(["Import a file", "Data health", "Import history"])
+tab_import, tab_health, tab_history, tab_plan = st.tabs(
+    ["Import a file", "Data health", "Import history", "Plan template"]
+)
 
 
 def _choice_label(t: str) -> str:
@@ -210,3 +212,6 @@ with tab_history:
     log = imports.audit(version)
     st.caption("Every confirmed import, newest first (append-only; who, when, the file's hash and the counts).")
     table_view.show(log)
+
+with tab_plan:
+    plan_template.show(version)

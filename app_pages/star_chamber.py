@@ -7,12 +7,11 @@ from dateutil.relativedelta import relativedelta
 from analytics.access import PermissionDenied
 from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from analytics.periods import add_quarters, quarter_label
-from analytics.star_chamber import tables
 from analytics.star_chamber.actions import ActionConflict, ActionError
-from analytics.star_chamber.scorecard import GRADE_RULE_TEXT
+from analytics.star_chamber.scorecard import GRADE_RULE_TEXT, tables
 from analytics.survey.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
-from ui import auth, chart_block, data, escape, page, presenter, table_view, url_state, widgets
+from ui import auth, chart_block, data, escape, page, plan_view, presenter, table_view, url_state, widgets
 from ui.cache import star_chamber, survey
 
 
@@ -53,6 +52,7 @@ if seen is None:
     st.info("That district did not present at this meeting.")
     st.stop()
 meeting, previous, card, kpi, tracker = seen.meeting, seen.previous, seen.scorecard, seen.kpis, seen.actions
+plan = seen.plan
 name = escape.md_escape(f.district_names[presenting])
 st.caption(
     f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
@@ -116,6 +116,9 @@ st.caption(
     "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."
 )
+
+st.header("District Engagement Plan")
+plan_view.show(plan, f.district_names, key=f"{round_key}_{presenting}")
 
 st.header("Side by side")
 labels = survey.questions(version).set_index("question_id")["short_label"].to_dict()

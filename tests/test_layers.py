@@ -72,9 +72,10 @@ RANKS = {
     "contract": 1, "charts": 1,
     "storage": 2,
     "ingest": 3, "survey": 3,
-    "demo": 4, "engagement": 4, "social": 4,
-    "star_chamber": 5, "scale": 5,
-    "pack": 6,
+    "engagement": 4, "social": 4, "plans": 4,
+    "demo": 5, "star_chamber": 5,
+    "scale": 6,
+    "pack": 7,
 }  # fmt: skip
 
 

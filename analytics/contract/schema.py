@@ -20,6 +20,7 @@ from analytics.contract.vocabulary import (  # re-exported: the contract's enums
     ETHNIC_GROUPS,
     EVENT_STATUSES,
     MEETING_THEMES,
+    PLAN_ITEMS,
     PLATFORMS,
     POST_TAGS,
     SEXES,
@@ -29,7 +30,7 @@ from analytics.contract.vocabulary import (  # re-exported: the contract's enums
     TELL_CHANNELS,
 )
 
-CONTRACT_VERSION = "3"
+CONTRACT_VERSION = "4"
 
 
 def _c(name: str, type_: str, description: str, **kw) -> Column:
@@ -346,6 +347,48 @@ STAR_CHAMBER_ACTIONS = _register(
         sort_by=("due_date", "district_id", "action_id"),
         optional=True,
         date_column="due_date",
+    )
+)
+
+ENGAGEMENT_PLANS = _register(
+    Table(
+        "engagement_plans",
+        "District Engagement Plans: one row per line of a district's plan for a quarter (Listen, Act, Tell), what "
+        "it commits to do and how often. The Data page's plan template is a workbook of these columns, pre-filled "
+        "from the district's last plan, with the allowed values as drop-down lists; it is imported as this table.",
+        (
+            _c("district_id", "VARCHAR", "District whose plan it is."),
+            _c(
+                "quarter_start",
+                "DATE",
+                "First day of the (financial) quarter the plan covers.",
+                period="quarter",
+                planned=True,
+            ),
+            _c("line", "SMALLINT", "Line number within the district's plan for the quarter.", minimum=1),
+            _c("strand", "VARCHAR", "Listen, Act or Tell strand the line belongs to.", enum=STRANDS),
+            _c(
+                "what",
+                "VARCHAR",
+                "What is promised: an activity type (events of that type held) or a Tell channel (concerns told "
+                "back that way; for Social post, posts tagged 'You said, we did').",
+                enum=PLAN_ITEMS,
+            ),
+            _c("how_many", "INTEGER", "How many in the quarter.", minimum=1),
+            _c(
+                "audience_group",
+                "VARCHAR",
+                "Audience the events are for, where it matters (null: any audience).",
+                nullable=True,
+                enum=AUDIENCE_GROUPS,
+            ),
+            _c("owner", "VARCHAR", "Who is responsible (role)."),
+            _c("note", "VARCHAR", "Free-text note (where, with whom, why).", nullable=True),
+        ),
+        key=("district_id", "quarter_start", "line"),
+        sort_by=("quarter_start", "district_id", "line"),
+        optional=True,
+        date_column="quarter_start",
     )
 )
 

@@ -73,6 +73,12 @@ MEETING_THEMES = (
 )
 ACTION_STATUSES = ("open", "in progress", "complete", "dropped")
 ANNOTATION_KINDS = ("event", "method change")
+# What a District Engagement Plan line commits to: an activity type (events of that type) or a Tell channel
+# (telling the public what was done). Both lists are the contract's, so a force with other activities or
+# channels changes them here and the plan, its template and its delivery follow.
+PLAN_ITEMS = ACTIVITY_TYPES + TELL_CHANNELS
+# The post tag that counts as telling back on social media ("You said, we did").
+YOU_SAID_WE_DID = "You said, we did"
 
 # Figures shown on more than one page: one name each, with its period in the name, and one definition.
 REACH_PER_1K = "People reached a month per 1,000 residents (monthly average)"

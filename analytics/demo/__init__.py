@@ -11,6 +11,7 @@ import pandas as pd
 from analytics.contract.schema import CONTRACT_VERSION
 from analytics.demo import engagement, governance, social, survey
 from analytics.demo.spec import DEFAULT_SEED, DEFAULT_SPEC, load_spec
+from analytics.plans import demo as demo_plans
 from analytics.storage import parquet as store
 
 MARKER = store.DEMO_MARKER
@@ -24,7 +25,7 @@ def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame
     accounts = social.accounts_frame(spec)
     monthly = social.monthly_frame(spec, accounts, rng)
     meetings, actions = governance.meetings_and_actions(spec, rng)
-    return {
+    tables = {
         "districts": survey.districts_frame(spec),
         "survey_questions": survey.questions_frame(),
         "survey_responses": survey.responses_frame(spec, rng),
@@ -39,6 +40,9 @@ def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame
         "star_chamber_actions": actions,
         "annotations": governance.annotations_frame(spec),
     }
+    # District Engagement Plans, drawn from what the districts did (on a random stream of their own).
+    tables["engagement_plans"] = demo_plans.plans_frame(spec, events, concerns, tables["social_posts"], accounts, seed)
+    return tables
 
 
 def write_demo(out_dir: Path, spec_path: Path = DEFAULT_SPEC, seed: int = DEFAULT_SEED) -> Path:

@@ -14,6 +14,7 @@ from analytics.contract.schema import TABLES, Column
 from analytics.contract.vocabulary import SOCIAL_FIGURES
 from analytics.ingest import matching
 from analytics.ingest.convert import ColumnRejected, convert_column
+from analytics.ingest.plan_checks import plan_problems
 from analytics.ingest.raw_table import RawTable
 from analytics.ingest.readers import cell_text
 
@@ -239,6 +240,8 @@ def check_meaning(frame: pd.DataFrame, table: str, labels: dict[str, str], lads:
         problems += _answer_problems(frame, labels)
     elif table == "social_monthly":
         problems += _source_problems(frame, labels)
+    elif table == "engagement_plans":
+        problems += plan_problems(frame, labels, Problem)
     return problems, warnings
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from analytics.pack import charts as pack_charts
 from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
+from analytics.pack import plan_slides
 from analytics.pack.content import PackContent, PackSection, PackTable
 from analytics.pack.render import build
 from analytics.periods import add_quarters, quarter_end, quarter_label
@@ -26,6 +27,9 @@ SECTION_TITLES = (
     "Districts in the funnel",
     "Engagement",
     "Social media",
+    "Engagement plan",
+    "Plans across the force",
+    "Plan ahead",
     "Actions",
     "Methodology",
 )
@@ -50,7 +54,7 @@ def pack_content(
     if seen is None:
         return None
     meeting, previous, name = seen.meeting, seen.previous, seen.district_name
-    card, kpi, tracker, asked = seen.scorecard, seen.kpis, seen.actions, seen.questions
+    card, kpi, tracker, asked, plan = seen.scorecard, seen.kpis, seen.actions, seen.questions, seen.plan
     latest = measures.last_interview_date(db)
     review_words = quarter_label(meeting.review_quarter)
     questions = measures.questions(db)
@@ -85,6 +89,7 @@ def pack_content(
             kpi[social] if len(kpi) else kpi,
             pack_notes.social,
         ),
+        *plan_slides.plan_sections(plan, name, seen.district_names),
         _actions_section(tracker),
         PackSection(
             "Methodology",

@@ -49,6 +49,7 @@ VERDICT_FILLS = {
     "declined": WORSE_FILL,
     "below expectations": WORSE_FILL,
     "overdue": WORSE_FILL,
+    "short of plan": WORSE_FILL,  # a District Engagement Plan line not or part delivered
 }
 
 # Geometry, in points (72 to the inch).

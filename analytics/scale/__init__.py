@@ -14,6 +14,7 @@ from pathlib import Path
 
 from analytics.contract.schema import CONTRACT_VERSION, TABLES
 from analytics.demo import survey as demo_survey
+from analytics.plans import demo as plans_demo
 from analytics.scale import engagement, other, survey
 from analytics.scale.world import load_world
 from analytics.storage import parquet as store
@@ -73,6 +74,12 @@ def _write_tables(out: Path, events: int, survey_rows: int, seed: int) -> dict[s
         "star_chamber_meetings": meetings,
         "star_chamber_actions": actions,
         "annotations": other.annotations_frame(world, seed),
+        "engagement_plans": plans_demo.standard_plans(
+            list(world.districts["district_id"]),
+            max(world.first_month, plans_demo.FIRST_QUARTER),
+            world.last_month,
+            seed,
+        ),
     }
     rows = {}
     for name, frame in small.items():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.plans import review as plan_review
 from analytics.star_chamber import actions, kpis, prompts
 from analytics.star_chamber.scorecard import Meeting, meeting, previous_meeting, survey_scorecard
 from analytics.stats import SuppressionRule
@@ -24,7 +25,9 @@ class Review:
     scorecard: pd.DataFrame
     kpis: pd.DataFrame
     actions: pd.DataFrame
-    questions: list[tuple[str, str]]  # (the question, the numbers behind it)
+    plan: plan_review.PlanReview  # the District Engagement Plan for the quarter reviewed, against delivery
+    district_names: dict[str, str]  # every district's name, by id (the force view of delivery)
+    questions: list[tuple[str, str]]  # (the question, the numbers behind it): the survey's, then the plan's
 
     @property
     def prompts(self) -> list[str]:
@@ -41,13 +44,17 @@ def review(db: Database, round_key: str, district_id: str, rule: SuppressionRule
     card = survey_scorecard(db, current, previous, rule)
     kpi = kpis.kpi_scorecard(db, district_id, current.review_quarter, rule)
     tracker = actions.tracker(db, district_id, current.meeting_date)
-    names = measures.districts(db).set_index("district_id")["name"]
+    names = dict(measures.districts(db)[["district_id", "name"]].itertuples(index=False))
+    name = str(names.get(district_id, district_id))
+    plan = plan_review.plan_review(db, district_id, current.review_quarter, list(names))
     return Review(
         meeting=current,
         previous=previous,
-        district_name=str(names.get(district_id, district_id)),
+        district_name=name,
         scorecard=card,
         kpis=kpi,
         actions=tracker,
-        questions=prompts.panel_questions(card, kpi, tracker),
+        plan=plan,
+        district_names=names,
+        questions=prompts.panel_questions(card, kpi, tracker) + plan_review.plan_questions(plan, name),
     )

@@ -39,7 +39,7 @@ def test_health_and_history_tabs_show_their_tables_with_no_upload(app_env, monke
 
     at = run_app(page=DATA_PAGE)
     assert not at.exception, at.exception
-    assert [t.label for t in at.tabs] == ["Import a file", "Data health", "Import history"]
+    assert [t.label for t in at.tabs] == ["Import a file", "Data health", "Import history", "Plan template"]
 
     health = _frames(_tab(at, "Data health"))
     assert health, "the Data health tab shows its table with no upload in progress"

@@ -11,7 +11,13 @@ def test_star_chamber_page_for_a_shared_meeting_link(app_env):
     assert not at.exception
     assert at.selectbox(key="w_presenting").value == "southend"
     assert "Southend at the September 2026 Star Chamber" in at.caption[0].value
-    assert [s.value for s in at.main.header] == ["Questions for the panel", "Scorecard", "Side by side", "Actions"]
+    assert [s.value for s in at.main.header] == [
+        "Questions for the panel",
+        "Scorecard",
+        "District Engagement Plan",
+        "Side by side",
+        "Actions",
+    ]
     scorecard = at.dataframe[0].value
     assert list(scorecard["Measure"])[:1] == ["Police doing a good or excellent job"]
     assert set(scorecard["Grade"]) <= {"exceeds expectations", "meets expectations", "below expectations", "not graded"}

@@ -1,0 +1,184 @@
+"""Planned against delivered: each District Engagement Plan line matched with what the data shows was done in
+its district and quarter.
+
+The rule (``MATCH_RULE``, shown on the page and in the pack) is decided here once; the delivery words are in
+``analytics.verdicts``. Events belong to the quarter they start in; concerns to the quarter they were told back
+in; posts to the quarter they were published in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analytics.contract.vocabulary import ACTIVITY_TYPES, STRANDS, TELL_CHANNELS, YOU_SAID_WE_DID
+from analytics.periods import add_quarters
+from analytics.storage.db import Database
+from analytics.verdicts import delivery_verdict
+
+SOCIAL_POST = "Social post"  # the Tell channel counted from posts tagged YOU_SAID_WE_DID
+MATCH_RULE = (
+    "An activity line counts the district's events of that type held in the quarter (for the audience it names; "
+    "a line naming no audience counts the audiences no other line of that type names). Cancelled events are "
+    "counted apart and never as delivered. A Tell line counts the district's concerns told back in the quarter "
+    f"through that channel; a {SOCIAL_POST} line counts posts tagged \u201c{YOU_SAID_WE_DID}\u201d published by "
+    "the district's own accounts in the quarter."
+)
+# What a line's count is of, for sentences and column notes.
+UNITS = {**{t: "events" for t in ACTIVITY_TYPES}, **{c: "concerns told back" for c in TELL_CHANNELS}}
+UNITS[SOCIAL_POST] = f"\u201c{YOU_SAID_WE_DID}\u201d posts"
+
+# Events, concerns told back and tagged posts per district, quarter and item, for the lines asked about. The
+# lines come in as a table of (district_id, quarter_start) pairs so one query answers any set of plans.
+_DELIVERY_SQL = """
+WITH p AS (
+    SELECT pl.* FROM engagement_plans pl
+    JOIN (SELECT unnest($districts) AS district_id, unnest($quarters) AS quarter_start) w
+      USING (district_id, quarter_start)
+),
+named AS (
+    SELECT DISTINCT district_id, quarter_start, what, audience_group FROM p WHERE audience_group IS NOT NULL
+),
+ev AS (
+    SELECT district_id, CAST(date_trunc('quarter', start_at) AS DATE) AS quarter_start, activity_type AS what,
+           audience_group, status, count(*) AS n
+    FROM engagement_events
+    WHERE list_contains($district_list, district_id) AND start_at >= $first AND start_at < $end
+    GROUP BY ALL
+),
+by_events AS (
+    SELECT p.district_id, p.quarter_start, p.line,
+           sum(ev.n) FILTER (WHERE ev.status = 'held') AS held,
+           sum(ev.n) FILTER (WHERE ev.status = 'cancelled') AS cancelled,
+           sum(ev.n) FILTER (WHERE ev.status = 'planned') AS booked
+    FROM p JOIN ev
+      ON ev.district_id = p.district_id AND ev.quarter_start = p.quarter_start AND ev.what = p.what
+     AND (ev.audience_group = p.audience_group
+          OR (p.audience_group IS NULL AND NOT EXISTS (
+              SELECT 1 FROM named nm
+              WHERE nm.district_id = ev.district_id AND nm.quarter_start = ev.quarter_start
+                AND nm.what = ev.what AND nm.audience_group = ev.audience_group)))
+    GROUP BY ALL
+),
+told AS (
+    SELECT district_id, CAST(date_trunc('quarter', told_on) AS DATE) AS quarter_start, tell_channel AS what,
+           count(*) AS n
+    FROM engagement_concerns
+    WHERE list_contains($district_list, district_id) AND told_on >= $first AND told_on < $end
+      AND tell_channel IS NOT NULL AND tell_channel <> $social_post
+    GROUP BY ALL
+),
+posted AS (
+    SELECT a.district_id, CAST(date_trunc('quarter', s.posted_at) AS DATE) AS quarter_start,
+           $social_post AS what, count(*) AS n
+    FROM social_posts s JOIN social_accounts a USING (account_id)
+    WHERE list_contains($district_list, a.district_id) AND s.tag = $tag
+      AND s.posted_at >= $first AND s.posted_at < $end
+    GROUP BY ALL
+),
+tell AS (SELECT * FROM told UNION ALL SELECT * FROM posted)
+SELECT p.district_id, p.quarter_start, p.line, p.strand, p.what, p.how_many, p.audience_group, p.owner, p.note,
+       CAST(coalesce(e.held, t.n, 0) AS BIGINT) AS delivered,
+       CAST(coalesce(e.cancelled, 0) AS BIGINT) AS cancelled,
+       CAST(coalesce(e.booked, 0) AS BIGINT) AS booked
+FROM p
+LEFT JOIN by_events e USING (district_id, quarter_start, line)
+LEFT JOIN tell t ON list_contains($channels, p.what) AND t.district_id = p.district_id
+     AND t.quarter_start = p.quarter_start AND t.what = p.what
+ORDER BY p.district_id, p.quarter_start, p.line
+"""
+LINE_COLUMNS = [
+    "district_id",
+    "quarter_start",
+    "line",
+    "strand",
+    "what",
+    "how_many",
+    "audience_group",
+    "owner",
+    "note",
+    "delivered",
+    "cancelled",
+    "booked",
+    "verdict",
+]
+
+
+def line_delivery(db: Database, pairs: list[tuple[str, date]]) -> pd.DataFrame:
+    """Every plan line of the given (district, quarter) pairs with what was delivered, cancelled and still booked,
+    and its delivery code (``verdict``); ordered by district, quarter and line."""
+    if not pairs:
+        return pd.DataFrame(columns=LINE_COLUMNS)
+    districts = [d for d, _ in pairs]
+    quarters = [q for _, q in pairs]
+    params = {
+        "districts": districts,
+        "quarters": quarters,
+        "district_list": sorted(set(districts)),
+        "first": min(quarters),
+        "end": add_quarters(max(quarters), 1),
+        "social_post": SOCIAL_POST,
+        "tag": YOU_SAID_WE_DID,
+        "channels": list(TELL_CHANNELS),
+    }
+    df = db.query(_DELIVERY_SQL, params)
+    df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
+    df["verdict"] = [delivery_verdict(int(p), int(d)) for p, d in zip(df["how_many"], df["delivered"], strict=True)]
+    return df[LINE_COLUMNS].reset_index(drop=True)
+
+
+def credited(lines: pd.DataFrame) -> pd.Series:
+    """What each line counts towards its plan's share: what was delivered, up to what was planned."""
+    return lines[["delivered", "how_many"]].min(axis=1)
+
+
+def share_delivered(lines: pd.DataFrame) -> float:
+    """The share (0 to 1) of the planned total delivered, each line counted up to its plan; NaN with no lines."""
+    planned = lines["how_many"].sum() if len(lines) else 0
+    return float(credited(lines).sum() / planned) if planned else float("nan")
+
+
+def strand_summary(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per strand (in Listen, Act, Tell order) and overall: lines, planned, delivered, cancelled and the share of
+    the plan delivered."""
+    rows = []
+    for strand in [*STRANDS, None]:
+        part = lines if strand is None else lines[lines["strand"] == strand]
+        if strand is not None and part.empty:
+            continue
+        rows.append(
+            {
+                "strand": strand or "Overall",
+                "lines": len(part),
+                "planned": int(part["how_many"].sum()),
+                "delivered": int(part["delivered"].sum()),
+                "cancelled": int(part["cancelled"].sum()),
+                "share": share_delivered(part),
+            }
+        )
+    return pd.DataFrame(rows, columns=["strand", "lines", "planned", "delivered", "cancelled", "share"])
+
+
+def force_delivery(db: Database, quarter: date, district_ids: list[str]) -> pd.DataFrame:
+    """Every district's delivery of its plan for ``quarter``: the share overall and per strand, lines short of
+    plan and cancelled events (a district without a plan has a row saying so: ``lines`` 0)."""
+    lines = line_delivery(db, [(d, quarter) for d in district_ids])
+    rows = []
+    for d in district_ids:
+        mine = lines[lines["district_id"] == d]
+        row = {"district_id": d, "lines": len(mine), "share": share_delivered(mine)}
+        row["planned"], row["credited"] = int(mine["how_many"].sum()), int(credited(mine).sum()) if len(mine) else 0
+        for strand in STRANDS:
+            row[strand] = share_delivered(mine[mine["strand"] == strand])
+        row["short"] = int(mine["verdict"].isin(["not delivered", "part delivered"]).sum())
+        row["cancelled"] = int(mine["cancelled"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def force_share(force: pd.DataFrame) -> float:
+    """The share of every district's plans delivered together (``force_delivery``'s rows), each line counted up to
+    its plan; NaN when no district has a plan."""
+    planned = force["planned"].sum() if len(force) else 0
+    return float(force["credited"].sum() / planned) if planned else float("nan")

@@ -1,0 +1,119 @@
+"""Planned against delivered, recomputed independently: pandas over the raw Parquet files for every line of two
+districts' plans over several quarters (over-delivery, cancellations, named audiences and Tell lines included)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analytics.contract.vocabulary import ACTIVITY_TYPES
+from analytics.plans import delivery
+
+DISTRICTS = ("tendring", "harlow")
+# Before and into the first lockdown (cancellations), and the last year.
+QUARTERS = (date(2020, 1, 1), date(2020, 4, 1), date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1), date(2026, 4, 1))
+
+
+def _in_quarter(values: pd.Series, q: date) -> pd.Series:
+    start = pd.Timestamp(q)
+    return (pd.to_datetime(values) >= start) & (pd.to_datetime(values) < start + pd.DateOffset(months=3))
+
+
+def _expected(raw, district: str, q: date) -> pd.DataFrame:
+    plans = raw("engagement_plans")
+    plans["quarter_start"] = pd.to_datetime(plans["quarter_start"]).dt.date
+    lines = plans[(plans["district_id"] == district) & (plans["quarter_start"] == q)].sort_values("line")
+    events = raw("engagement_events")
+    events = events[(events["district_id"] == district) & _in_quarter(events["start_at"], q)]
+    concerns = raw("engagement_concerns")
+    concerns = concerns[(concerns["district_id"] == district) & concerns["told_on"].notna()]
+    concerns = concerns[_in_quarter(concerns["told_on"], q)]
+    accounts = raw("social_accounts")
+    posts = raw("social_posts").merge(accounts[["account_id", "district_id"]], on="account_id")
+    posts = posts[(posts["district_id"] == district) & (posts["tag"] == "You said, we did")]
+    posts = posts[_in_quarter(posts["posted_at"], q)]
+    out = []
+    for line in lines.itertuples(index=False):
+        cancelled = 0
+        if line.what in ACTIVITY_TYPES:
+            same = events[events["activity_type"] == line.what]
+            if isinstance(line.audience_group, str):
+                same = same[same["audience_group"] == line.audience_group]
+            else:
+                named = lines.loc[(lines["what"] == line.what) & lines["audience_group"].notna(), "audience_group"]
+                same = same[~same["audience_group"].isin(set(named))]
+            done = int((same["status"] == "held").sum())
+            cancelled = int((same["status"] == "cancelled").sum())
+        elif line.what == "Social post":
+            done = len(posts)
+        else:
+            done = int((concerns["tell_channel"] == line.what).sum())
+        word = (
+            "not delivered"
+            if done == 0
+            else "part delivered"
+            if done < line.how_many
+            else "delivered"
+            if done == line.how_many
+            else "over-delivered"
+        )
+        out.append((district, q, int(line.line), int(line.how_many), done, cancelled, word))
+    return pd.DataFrame(
+        out, columns=["district_id", "quarter_start", "line", "how_many", "delivered", "cancelled", "verdict"]
+    )
+
+
+@pytest.fixture(scope="module")
+def both(db, raw):
+    got = delivery.line_delivery(db, [(d, q) for d in DISTRICTS for q in QUARTERS])
+    want = pd.concat([_expected(raw, d, q) for d in DISTRICTS for q in QUARTERS], ignore_index=True)
+    return got, want
+
+
+def test_every_line_of_two_districts_plans_matches_pandas_over_the_raw_files(both):
+    got, want = both
+    cols = list(want.columns)
+    got = got[cols].sort_values(["district_id", "quarter_start", "line"]).reset_index(drop=True)
+    want = want.sort_values(["district_id", "quarter_start", "line"]).reset_index(drop=True)
+    assert len(want) > 60
+    pd.testing.assert_frame_equal(got.astype({c: "int64" for c in cols[2:6]}), want, check_dtype=False)
+
+
+def test_the_lines_checked_include_every_kind_of_case(both):
+    """The comparison above covers what the rule distinguishes, so agreement is not by luck of the data."""
+    got, _ = both
+    assert {"over-delivered", "part delivered", "not delivered", "delivered"} <= set(got["verdict"])
+    assert (got["cancelled"] > 0).any(), "a line with cancelled events"
+    assert ((got["cancelled"] > 0) & (got["delivered"] < got["how_many"])).any(), "cancellations left it short"
+    assert got["what"].isin(["Newsletter", "Meeting"]).any(), "a Tell channel counted from concerns told back"
+    assert (got["what"] == "Social post").any(), "a Tell line counted from tagged posts"
+    both_ways = got.groupby(["district_id", "quarter_start", "what"])["audience_group"].agg(
+        lambda a: a.isna().any() and a.notna().any()
+    )
+    assert both_ways.any(), "an activity with a named-audience line beside an any-audience line"
+
+
+def test_shares_count_each_line_up_to_its_plan(both):
+    got, _ = both
+    lines = got[(got["district_id"] == "harlow") & (got["quarter_start"] == date(2026, 4, 1))]
+    over = lines[lines["delivered"] > lines["how_many"]]
+    assert len(over), "the quarter chosen has an over-delivered line"
+    expected = (
+        sum(min(p, d) for p, d in zip(lines["how_many"], lines["delivered"], strict=True)) / lines["how_many"].sum()
+    )
+    assert delivery.share_delivered(lines) == pytest.approx(expected)
+    assert delivery.share_delivered(lines) < lines["delivered"].sum() / lines["how_many"].sum()
+    summary = delivery.strand_summary(lines).set_index("strand")
+    assert summary.loc["Overall", "planned"] == lines["how_many"].sum()
+    assert summary.loc["Overall", "share"] == pytest.approx(expected)
+
+
+def test_covid_disrupts_the_plan_written_before_lockdown(db):
+    """The plan for April to June 2020 promised a normal quarter; the force delivered far less of it than the
+    quarter before or the same quarter a year later."""
+    ids = list(db.query("SELECT district_id FROM districts")["district_id"])
+    share = {q: delivery.force_share(delivery.force_delivery(db, q, ids)) for q in (*QUARTERS[:2], date(2021, 4, 1))}
+    assert share[date(2020, 4, 1)] < 0.5 < share[date(2020, 1, 1)]
+    assert share[date(2020, 4, 1)] < share[date(2021, 4, 1)]
