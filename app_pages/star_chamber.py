@@ -7,8 +7,9 @@ from dateutil.relativedelta import relativedelta
 from analytics.access import PermissionDenied
 from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from analytics.periods import add_quarters, quarter_label
+from analytics.star_chamber import tables
 from analytics.star_chamber.actions import ActionConflict, ActionError
-from analytics.star_chamber.scorecard import GRADE_RULE_TEXT, tables
+from analytics.star_chamber.scorecard import GRADE_RULE_TEXT
 from analytics.survey.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
 from ui import auth, chart_block, data, escape, page, plan_view, presenter, table_view, url_state, widgets

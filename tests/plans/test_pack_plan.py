@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 from pptx import Presentation
 
-from analytics.pack import content as pack
+from analytics.pack import render
 from analytics.pack import style as pack_style
 from analytics.pack.meeting_pack import pack_content
 from analytics.stats import SuppressionRule
@@ -31,7 +31,7 @@ def _fill(cell) -> str | None:
 
 def test_the_plan_slides_read_back(db, raw):
     content = pack_content(db, "2026-09", "tendring", RULE, synthetic=True, charts=False)
-    pptx, _ = pack.build(content)
+    pptx, _ = render.build(content)
     slides = list(Presentation(io.BytesIO(pptx)).slides)
     by_title = {s.shapes.title.text: s for s in slides}
     plans = raw("engagement_plans")
