@@ -27,7 +27,7 @@ def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame
     return {
         "districts": survey.districts_frame(spec),
         "survey_questions": survey.questions_frame(),
-        "survey_responses": survey.responses_frame(spec, rng),
+        "survey_responses": survey.responses_frame(spec, rng, events),
         "benchmarks": survey.benchmarks_frame(spec),
         "engagement_events": events,
         "engagement_concerns": concerns,

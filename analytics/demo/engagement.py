@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics import vocabulary
 from analytics.demo.spec import month_starts
+from analytics.periods import add_quarters
 
 # type: (mean per district per month, start hour, hours, mean attendance, strands, audiences)
 _TYPES: dict[str, tuple] = {
@@ -94,6 +95,27 @@ def _covid_factor(month: date, online: bool, lockdown: date, resumes: date) -> f
     return 0.25 if date(2020, 7, 1) <= month < date(2020, 10, 1) else 0.03
 
 
+def _campaign_rates(spec: dict, district: dict, months: list[date], lockdown: date, resumes: date, rng) -> dict:
+    """Extra monthly rate of the campaign activity, by (activity type, month), in the district's campaign quarters.
+
+    A quarter is a campaign quarter with the spec's chance, independently of the quarters around it, and only
+    while face-to-face activity runs as usual (outside the COVID-19 closure)."""
+    plan = spec.get("campaigns")
+    if not plan:
+        return {}
+    population = sum(lad["population"] for lad in district["lads"])
+    lo, hi = plan["extra_per_10k"]
+    out = {}
+    for quarter in [m for m in months if m.month in (1, 4, 7, 10)]:
+        chosen = rng.random() < plan["share_of_quarters"]
+        per_10k = rng.uniform(lo, hi)
+        inside = [m for m in months if quarter <= m < add_quarters(quarter, 1)]
+        if chosen and all(_covid_factor(m, False, lockdown, resumes) == 1.0 for m in inside):
+            for m in inside:
+                out[(plan["activity_type"], m)] = per_10k * population / 10_000 / 3
+    return out
+
+
 def events_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     """The engagement_events table."""
     first = date.fromisoformat("2016-04-01")
@@ -105,11 +127,13 @@ def events_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     for d in spec["districts"]:
         towns = d["towns"]
         tw = np.sqrt(np.array([t[3] for t in towns], dtype=float))
-        for m in month_starts(first, last):
+        months = month_starts(first, last)
+        extra = _campaign_rates(spec, d, months, lockdown, resumes, rng)
+        for m in months:
             days_in_month = ((m.replace(day=28) + timedelta(days=4)).replace(day=1) - m).days
             for kind, (rate, hour, hours, att, strands, audiences) in _TYPES.items():
                 online = kind == "Online meeting"
-                lam = rate * _covid_factor(m, online, lockdown, resumes)
+                lam = rate * _covid_factor(m, online, lockdown, resumes) + extra.get((kind, m), 0.0)
                 if kind == "School visit" and m.month == 8:
                     lam *= 0.1
                 n = 1 if kind == "Local Community Meeting" and lam >= 1 and rng.random() < 0.9 else rng.poisson(lam)
