@@ -5,9 +5,9 @@ controls) with unit and period fixed effects, each row weighted (by the survey's
 differences between districts and force-wide shocks (COVID-19, a survey method change) drop out; what is left
 is how a district's result moves, against its own usual level and the force's quarter, with its exposure.
 
-- The coefficient and the conventional cluster-robust error come from ``statsmodels`` (weighted least squares
-  with a column per district and per quarter, CRV1 errors clustered by district); the tests check it against
-  ``linearmodels``' ``PanelOLS`` (effects absorbed) and plain least squares in numpy.
+- The coefficient and the conventional cluster-robust (CRV1) error are the bootstrap package's own least-squares
+  fit (weighted, a column per district and per quarter); the tests check them against ``statsmodels``,
+  ``linearmodels``' ``PanelOLS`` (effects absorbed, not written out) and plain least squares in numpy.
 - With ten or so clusters those errors are unreliable, so the p-value and the 95% interval come from the wild
   cluster bootstrap of the ``wildboottest`` package: restricted (the null imposed, "WCR"), CRV1 errors, Webb's
   six-point weights (Rademacher weights give only 2^G distinct draws: 1,024 with ten districts), a fixed seed.
@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.stats import norm
 from wildboottest.wildboottest import WildboottestCL
 
@@ -62,6 +61,10 @@ class _Bootstrap(WildboottestCL):
         self.denom = self.ssc * np.sum(z * z, axis=0)
 
 
+class NotEstimable(ValueError):
+    """The exposure does not move apart from the district and quarter effects: nothing to estimate from."""
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One exposure's estimate, in outcome units per unit of exposure."""
@@ -89,8 +92,8 @@ def _design(panel: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.nda
     return design, y, design[:, 0], codes
 
 
-def bootstrap_p(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, draws: int = BOOTSTRAP_DRAWS) -> float:
-    """Two-sided p-value of the restricted wild cluster bootstrap for the first column's coefficient being 0."""
+def _bootstrap(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, draws: int) -> _Bootstrap:
+    """The package's restricted wild cluster bootstrap for the first column's coefficient being 0, run."""
     r = np.zeros(design.shape[1])
     r[0] = 1.0
     boot = _Bootstrap(X=design, Y=y, cluster=clusters, R=r, B=draws, seed=SEED, parallel=False)
@@ -104,7 +107,12 @@ def bootstrap_p(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, draws: 
     boot.get_vcov()
     boot.get_tstat()
     boot.get_pvalue(pval_type="two-tailed")
-    return float(boot.pvalue)
+    return boot
+
+
+def bootstrap_p(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, draws: int = BOOTSTRAP_DRAWS) -> float:
+    """Two-sided p-value of the restricted wild cluster bootstrap for the first column's coefficient being 0."""
+    return float(_bootstrap(design, y, clusters, draws).pvalue)
 
 
 def _bound(design, y, x, clusters, coef: float, step: float, draws: int) -> float:
@@ -116,7 +124,7 @@ def _bound(design, y, x, clusters, coef: float, step: float, draws: int) -> floa
         inside, outside = outside, outside + 2 * (outside - coef)
     else:
         return float("inf") * np.sign(step)
-    while abs(outside - inside) > 1e-3 * abs(step):
+    while abs(outside - inside) > 0.01 * abs(step):
         mid = (inside + outside) / 2
         if bootstrap_p(design, y - mid * x, clusters, draws) < ALPHA:
             outside = mid
@@ -125,21 +133,18 @@ def _bound(design, y, x, clusters, coef: float, step: float, draws: int) -> floa
     return (inside + outside) / 2
 
 
-def _conventional(design: np.ndarray, y: np.ndarray, clusters: np.ndarray) -> tuple[float, float]:
-    """Coefficient and cluster-robust (CRV1) standard error of the first column, from statsmodels."""
-    # The unit columns add up to a constant; QR, not the default SVD-based pseudo-inverse (full rank here).
-    fit = sm.OLS(y, design, hasconst=True).fit(method="qr", cov_type="cluster", cov_kwds={"groups": clusters})
-    return float(fit.params[0]), float(fit.bse[0])
-
-
 def estimate(panel: pd.DataFrame, exposure: str = "x", controls: tuple[str, ...] = ()) -> Estimate:
     """The estimate of ``exposure`` on ``y`` in ``panel`` (columns unit, period, y, weight and the exposure and
     controls); rows with anything missing are left out."""
     columns = [exposure, *controls]
     panel = panel.dropna(subset=["y", "weight", *columns]).reset_index(drop=True)
     design, y, x, clusters = _design(panel, columns)
-    coef, se = _conventional(design, y, clusters)
-    p = bootstrap_p(design, y, clusters)
+    # On the small cross-product matrix: LAPACK on the tall design is slow on a busy shared server.
+    if len(panel) <= design.shape[1] or np.linalg.matrix_rank(design.T @ design) < design.shape[1]:
+        raise NotEstimable(exposure)
+    boot = _bootstrap(design, y, clusters, BOOTSTRAP_DRAWS)
+    coef, p = float(boot.beta_hat[0]), float(boot.pvalue)
+    se = float(np.sqrt(boot.ssc * boot.vcov[0, 0]))  # conventional CRV1, the package's small-sample factor
     width = max(se, 1e-9) * 2
     low = _bound(design, y, x, clusters, coef, -width, BOOTSTRAP_DRAWS)
     high = _bound(design, y, x, clusters, coef, width, BOOTSTRAP_DRAWS)
