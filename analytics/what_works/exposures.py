@@ -44,7 +44,9 @@ FROM event_quarter_sums
 WHERE quarter_start BETWEEN $first AND $last AND ($type IS NULL OR activity_type = $type)
 GROUP BY ALL
 """
-_EVENT_QUARTERS_SQL = "SELECT DISTINCT quarter_start FROM event_quarter_sums WHERE quarter_start BETWEEN $first AND $last"
+_EVENT_QUARTERS_SQL = """
+SELECT DISTINCT quarter_start FROM event_quarter_sums WHERE quarter_start BETWEEN $first AND $last
+"""
 _GROUPS_SQL = """
 SELECT district_id, quarter_start,
        CAST(count(DISTINCT audience_group) FILTER (WHERE status = 'held' AND list_contains($hard, audience_group))
