@@ -176,3 +176,10 @@ def by_key(key: str) -> Exposure:
         if exposure.key == key:
             return exposure
     raise KeyError(key)
+
+
+def shown(activity_type: str | None) -> list[Exposure]:
+    """The exposures the page shows (and adjusts across): every registered one, with events of
+    ``activity_type`` after all events when one is chosen."""
+    by_type = [events_of_type(activity_type)] if activity_type else []
+    return [EXPOSURES[0], *by_type, *EXPOSURES[1:]]

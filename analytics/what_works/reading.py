@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from analytics import measures
 from analytics.db import Database
 from analytics.stats import SuppressionRule
 from analytics.what_works import panel as panels
@@ -49,6 +50,7 @@ class Reading:
     findings: list[Finding]
     shortfall: str | None  # why nothing was estimated, with what it needs
     outcomes: pd.DataFrame  # district_id, quarter_start, pct, n_eff
+    force: pd.DataFrame  # quarter_start, pct: the force's result
     values: dict[str, pd.DataFrame] = field(default_factory=dict)  # per exposure key, in its units
 
 
@@ -94,6 +96,7 @@ def read(
 ) -> Reading:
     """The reading for ``question_id`` (named ``measure``) over the period, for ``exposures``."""
     results = panels.outcomes(db, question_id, q_from, q_to, rule)
+    force = measures.estimates(db, question_id, q_from, q_to, rule=rule)[["quarter_start", "pct"]]
     values = {e.key: panels.exposure_values(db, e, q_from, q_to) for e in exposures}
     pairs = [_finding(e, results, values[e.key]) for e in exposures]
     findings = [f for f, _ in pairs]
@@ -105,29 +108,70 @@ def read(
             f = findings[i]
             findings[i] = Finding(**{**f.__dict__, "p_adjusted": float(p), "verdict": words.verdict(f.main.coef, p)})
     shortfall = shortfalls[0] if not estimated and shortfalls and all(shortfalls) else None
-    return Reading(question_id, measure, q_from, q_to, findings, shortfall, results, values)
+    return Reading(question_id, measure, q_from, q_to, findings, shortfall, results, force, values)
+
+
+def _parts(e: Estimate | None) -> tuple[float, float, float, float]:
+    return (e.coef, e.ci_low, e.ci_high, e.p_value) if e else (math.nan,) * 4
+
+
+def frame(reading: Reading) -> pd.DataFrame:
+    """The findings, one row per exposure, with plain column names (for charts, the slide and tests)."""
+    rows = []
+    for f in reading.findings:
+        coef, low, high, p = _parts(f.main)
+        c_coef, c_low, c_high, c_p = _parts(f.check)
+        l_coef, l_low, l_high, _ = _parts(f.lag2)
+        rows.append(
+            {
+                "key": f.key,
+                "label": f.label,
+                "unit": f.unit,
+                "coef": coef,
+                "ci_low": low,
+                "ci_high": high,
+                "p": p,
+                "p_adjusted": f.p_adjusted,
+                "mde": f.main.mde if f.main else math.nan,
+                "verdict": f.verdict,
+                "check_coef": c_coef,
+                "check_low": c_low,
+                "check_high": c_high,
+                "check_p": c_p,
+                "check_verdict": f.check_verdict,
+                "lag2_coef": l_coef,
+                "lag2_low": l_low,
+                "lag2_high": l_high,
+                "n_obs": f.main.n_obs if f.main else 0,
+                "n_units": f.main.n_units if f.main else 0,
+                "note": f.note,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def table(reading: Reading) -> pd.DataFrame:
-    """The findings as the page and the slide show them, one row per exposure."""
+    """The findings as the page shows them, one row per exposure."""
     rows = []
-    for f in reading.findings:
-        m, c, l2 = f.main, f.check, f.lag2
+    for r in frame(reading).itertuples(index=False):
+        estimated = r.coef == r.coef
         rows.append(
             {
-                "Engagement (quarter before)": f.label,
-                "Unit": f.unit,
-                "Estimate (points)": m.coef if m else math.nan,
-                "95% interval": words.interval(m.ci_low, m.ci_high) if m else "",
-                "p (Holm)": f.p_adjusted,
-                "Smallest detectable (points)": m.mde if m else math.nan,
-                "Reading": words.VERDICT_WORDS[f.verdict] if m else f"not estimated: {f.note}",
-                "Check: quarter after (points)": c.coef if c else math.nan,
-                "Check interval": words.interval(c.ci_low, c.ci_high) if c else "",
-                "Check": words.CHECK_WORDS[f.check_verdict],
-                "Two quarters before (points)": l2.coef if l2 else math.nan,
-                "Two quarters before interval": words.interval(l2.ci_low, l2.ci_high) if l2 else "",
-                "District-quarters": m.n_obs if m else 0,
+                "Engagement (quarter before)": r.label,
+                "Unit": r.unit,
+                "Estimate (points)": round(r.coef, 2),
+                "95% interval": words.interval(r.ci_low, r.ci_high) if estimated else "",
+                "p (Holm)": round(r.p_adjusted, 4),
+                "Smallest detectable (points)": round(r.mde, 2),
+                "Reading": words.VERDICT_WORDS[r.verdict] if estimated else f"not estimated: {r.note}",
+                "Check: quarter after (points)": round(r.check_coef, 2),
+                "Check interval": words.interval(r.check_low, r.check_high) if r.check_coef == r.check_coef else "",
+                "Check": words.CHECK_WORDS[r.check_verdict],
+                "Two quarters before (points)": round(r.lag2_coef, 2),
+                "Two quarters before interval": words.interval(r.lag2_low, r.lag2_high)
+                if r.lag2_coef == r.lag2_coef
+                else "",
+                "District-quarters": r.n_obs,
             }
         )
     return pd.DataFrame(rows)
