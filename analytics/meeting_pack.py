@@ -22,6 +22,7 @@ from analytics.pack import PackContent, PackSection, PackTable, build
 from analytics.periods import add_quarters, quarter_end, quarter_label
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
+from analytics.what_works import slide as what_works_slide
 
 SECTION_TITLES = (
     "Questions for the panel",
@@ -31,6 +32,7 @@ SECTION_TITLES = (
     "Engagement",
     "Social media",
     "Actions",
+    "What the evidence says",
     "Methodology",
 )
 SOCIAL_KPIS = ("followers_per_1k", "reach_per_1k", "engagement_rate")  # the social-media slide; the rest is engagement
@@ -94,6 +96,7 @@ def pack_content(
             pack_notes.social,
         ),
         _actions_section(tracker),
+        what_works_slide.section(db, district_id, name, meeting.review_quarter, rule),
         PackSection(
             "Methodology",
             "How the numbers in this pack are made.",

@@ -106,7 +106,9 @@ with left:
     )
 with right:
     components.chart(
-        components.figure(charts.response_chart, view, name, keys[exposure], label, row["coef"] if estimated else 0.0),
+        components.figure(
+            charts.response_chart, view, name, keys[exposure], label, row["coef"] / row["per"] if estimated else 0.0
+        ),
         "what_works_district_response",
         f"Each quarter of {name}: engagement above its usual against {label.lower()} the quarter after, against "
         "its usual gap to the force; the dashed line is the force-wide estimate.",

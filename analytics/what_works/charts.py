@@ -83,7 +83,7 @@ def exposure_chart(view: pd.DataFrame, district: str, exposure: str) -> alt.Laye
                 alt.Tooltip("value:Q", title=exposure, format=",.2f"),
             ],
         )
-        .properties(width="container", height=260, title=f"{exposure}: {district} and the force")
+        .properties(width="container", height=260, title=f"{district} and the force, by quarter")
     )
 
 
@@ -108,6 +108,4 @@ def response_chart(view: pd.DataFrame, district: str, exposure: str, measure: st
     lo, hi = float(frame["above_usual"].min()), float(frame["above_usual"].max())
     line = pd.DataFrame({"above_usual": [lo, hi], "next_relative": [slope * lo, slope * hi]})
     fit = alt.Chart(line).mark_line(color=FORCE_COLOUR, strokeDash=[6, 3]).encode(x=x, y="next_relative:Q")
-    return (fit + points).properties(
-        width="container", height=260, title=f"{district}: engagement and the result the quarter after"
-    )
+    return (fit + points).properties(width="container", height=260, title=f"{district}: the quarter after")

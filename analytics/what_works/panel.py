@@ -32,9 +32,9 @@ def outcomes(db: Database, question_id: str, q_from: date, q_to: date, rule: Sup
 
 
 def exposure_values(db: Database, exposure: Exposure, q_from: date, q_to: date) -> pd.DataFrame:
-    """The exposure per district and quarter, two quarters before the period to one after, in its units."""
-    values = exposure.read(db, add_quarters(q_from, -2), add_quarters(q_to, 1))
-    return values.assign(value=values["value"] / exposure.per)
+    """The exposure per district and quarter, two quarters before the period to one after, as counted (the
+    estimate divides it by its unit's size, ``exposure.per``)."""
+    return exposure.read(db, add_quarters(q_from, -2), add_quarters(q_to, 1))
 
 
 def _shifted(values: pd.DataFrame, quarters: pd.Series, districts: pd.Series, lag: int) -> pd.Series:

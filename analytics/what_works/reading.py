@@ -30,6 +30,7 @@ class Finding:
     key: str
     label: str
     unit: str
+    per: float  # the unit's size in the figure as counted
     main: Estimate | None
     lag2: Estimate | None
     check: Estimate | None
@@ -51,7 +52,7 @@ class Reading:
     shortfall: str | None  # why nothing was estimated, with what it needs
     outcomes: pd.DataFrame  # district_id, quarter_start, pct, n_eff
     force: pd.DataFrame  # quarter_start, pct: the force's result
-    values: dict[str, pd.DataFrame] = field(default_factory=dict)  # per exposure key, in its units
+    values: dict[str, pd.DataFrame] = field(default_factory=dict)  # per exposure key, as counted
 
 
 def _try(data: pd.DataFrame, controls: tuple[str, ...] = ()) -> tuple[Estimate | None, str]:
@@ -66,6 +67,7 @@ def _try(data: pd.DataFrame, controls: tuple[str, ...] = ()) -> tuple[Estimate |
 
 
 def _finding(exposure: Exposure, results: pd.DataFrame, values: pd.DataFrame) -> tuple[Finding, str | None]:
+    values = values.assign(value=values["value"] / exposure.per)  # in the estimate's units
     main_data = panels.panel(results, values, lag=1)
     main, note = _try(main_data)
     lag2, _ = _try(panels.panel(results, values, lag=2)) if main else (None, "")
@@ -74,6 +76,7 @@ def _finding(exposure: Exposure, results: pd.DataFrame, values: pd.DataFrame) ->
         key=exposure.key,
         label=exposure.label,
         unit=exposure.unit,
+        per=exposure.per,
         main=main,
         lag2=lag2,
         check=check,
@@ -127,6 +130,7 @@ def frame(reading: Reading) -> pd.DataFrame:
                 "key": f.key,
                 "label": f.label,
                 "unit": f.unit,
+                "per": f.per,
                 "coef": coef,
                 "ci_low": low,
                 "ci_high": high,

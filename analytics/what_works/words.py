@@ -14,7 +14,7 @@ ALPHA = 0.05
 # --- words --------------------------------------------------------------------------------------------
 ASSOCIATION = "association, not proof of cause"
 CAVEAT = (
-    "This is an association, not proof of cause. Districts choose where and when to engage, often where "
+    "Districts choose where and when to engage, often where "
     "confidence is already moving, and the fixed effects remove only what is fixed in a district or shared by "
     "the whole force in a quarter."
 )
