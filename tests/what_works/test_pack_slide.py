@@ -35,7 +35,7 @@ def test_slide_sits_before_the_methodology(deck):
 
 
 def test_slide_gives_force_wide_estimates_and_where_the_district_sits(deck, db):
-    content, (pptx_slide,) = deck
+    _, (pptx_slide,) = deck
     rows = _rows(pptx_slide)
     header, body = rows[0], rows[1:]
     assert "Tendring, Q1 2026/27 (place)" in header
