@@ -69,12 +69,12 @@ st.info(words.STRONGER, icon=":material/science:")
 
 # --- one district -------------------------------------------------------------------------------
 chosen = [d for d in f.district_ids if d in names] or sorted(names, key=names.get)
-focus = url_state.selectbox("District", "focus", chosen, default=chosen[0], format_func=names.get)
+focus = url_state.selectbox("District view", "focus", chosen, default=chosen[0], format_func=names.get)
 presenter.showing(focus, among=chosen)
 name = names[focus]
 keys = dict(zip(findings["key"], findings["label"], strict=True))
 exposure = url_state.selectbox("Engagement", "exposure", list(keys), default=next(iter(keys)), format_func=keys.get)
-st.header(md_escape(f"{name}: its engagement and the quarter after"))
+st.header(md_escape(f"{name}, its engagement and the quarter after"))
 view = district.view(result, exposure, focus, ww.populations(version))
 row = findings.set_index("key").loc[exposure]
 if view.empty:
