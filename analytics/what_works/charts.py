@@ -67,7 +67,10 @@ def exposure_chart(view: pd.DataFrame, district: str, exposure: str) -> alt.Laye
     )
     long["quarter"] = pd.to_datetime(long["quarter"])
     colour = alt.Color(
-        "who:N", title=None, scale=alt.Scale(domain=[district, "Force"], range=[DISTRICT_COLOUR, FORCE_COLOUR])
+        "who:N",
+        title=None,
+        scale=alt.Scale(domain=[district, "Force"], range=[DISTRICT_COLOUR, FORCE_COLOUR]),
+        legend=alt.Legend(orient="top"),
     )
     return (
         alt.Chart(long)
@@ -76,7 +79,9 @@ def exposure_chart(view: pd.DataFrame, district: str, exposure: str) -> alt.Laye
             x=alt.X("quarter:T", title="Quarter"),
             y=alt.Y("value:Q", title=exposure),
             color=colour,
-            strokeDash=alt.StrokeDash("who:N", legend=None),
+            strokeDash=alt.StrokeDash(
+                "who:N", legend=None, scale=alt.Scale(domain=[district, "Force"], range=[[1, 0], [4, 3]])
+            ),
             tooltip=[
                 alt.Tooltip("who:N", title="Who"),
                 alt.Tooltip("quarter:T", title="Quarter starting", format="%d/%m/%Y"),
@@ -91,17 +96,17 @@ def response_chart(view: pd.DataFrame, district: str, exposure: str, measure: st
     """The district's quarters: engagement above its usual against its result the quarter after (against its
     usual gap to the force), with the force-wide estimate as a line through zero."""
     frame = view.assign(quarter=pd.to_datetime(view["quarter_start"]))
-    x = alt.X("above_usual:Q", title=f"{exposure}, above {district}'s usual")
+    x = alt.X("above_usual:Q", title=f"{exposure}: above usual")
     points = (
         alt.Chart(frame)
         .mark_point(filled=True, size=50, color=DISTRICT_COLOUR)
         .encode(
             x=x,
-            y=alt.Y("next_relative:Q", title=f"{measure} the quarter after, points against usual"),
+            y=alt.Y("next_relative:Q", title="Quarter after: points against usual"),
             tooltip=[
                 alt.Tooltip("quarter:T", title="Quarter starting", format="%d/%m/%Y"),
                 alt.Tooltip("above_usual:Q", title="Engagement above usual", format="+.2f"),
-                alt.Tooltip("next_relative:Q", title="Result after, against usual", format="+.1f"),
+                alt.Tooltip("next_relative:Q", title=f"{measure} after, against usual", format="+.1f"),
             ],
         )
     )
