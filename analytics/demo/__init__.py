@@ -24,10 +24,13 @@ def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame
     accounts = social.accounts_frame(spec)
     monthly = social.monthly_frame(spec, accounts, rng)
     meetings, actions = governance.meetings_and_actions(spec, rng)
+    # Campaign events come from a generator of their own: every draw here and below is as it was without them.
+    events = engagement.with_campaigns(spec, events, seed)
+    responses = survey.responses_frame(spec, rng, events)
     return {
         "districts": survey.districts_frame(spec),
         "survey_questions": survey.questions_frame(),
-        "survey_responses": survey.responses_frame(spec, rng, events),
+        "survey_responses": responses,
         "benchmarks": survey.benchmarks_frame(spec),
         "engagement_events": events,
         "engagement_concerns": concerns,

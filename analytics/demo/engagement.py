@@ -95,27 +95,6 @@ def _covid_factor(month: date, online: bool, lockdown: date, resumes: date) -> f
     return 0.25 if date(2020, 7, 1) <= month < date(2020, 10, 1) else 0.03
 
 
-def _campaign_rates(spec: dict, district: dict, months: list[date], lockdown: date, resumes: date, rng) -> dict:
-    """Extra monthly rate of the campaign activity, by (activity type, month), in the district's campaign quarters.
-
-    A quarter is a campaign quarter with the spec's chance, independently of the quarters around it, and only
-    while face-to-face activity runs as usual (outside the COVID-19 closure)."""
-    plan = spec.get("campaigns")
-    if not plan:
-        return {}
-    population = sum(lad["population"] for lad in district["lads"])
-    lo, hi = plan["extra_per_10k"]
-    out = {}
-    for quarter in [m for m in months if m.month in (1, 4, 7, 10)]:
-        chosen = rng.random() < plan["share_of_quarters"]
-        per_10k = rng.uniform(lo, hi)
-        inside = [m for m in months if quarter <= m < add_quarters(quarter, 1)]
-        if chosen and all(_covid_factor(m, False, lockdown, resumes) == 1.0 for m in inside):
-            for m in inside:
-                out[(plan["activity_type"], m)] = per_10k * population / 10_000 / 3
-    return out
-
-
 def events_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     """The engagement_events table."""
     first = date.fromisoformat("2016-04-01")
@@ -127,13 +106,11 @@ def events_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     for d in spec["districts"]:
         towns = d["towns"]
         tw = np.sqrt(np.array([t[3] for t in towns], dtype=float))
-        months = month_starts(first, last)
-        extra = _campaign_rates(spec, d, months, lockdown, resumes, rng)
-        for m in months:
+        for m in month_starts(first, last):
             days_in_month = ((m.replace(day=28) + timedelta(days=4)).replace(day=1) - m).days
             for kind, (rate, hour, hours, att, strands, audiences) in _TYPES.items():
                 online = kind == "Online meeting"
-                lam = rate * _covid_factor(m, online, lockdown, resumes) + extra.get((kind, m), 0.0)
+                lam = rate * _covid_factor(m, online, lockdown, resumes)
                 if kind == "School visit" and m.month == 8:
                     lam *= 0.1
                 n = 1 if kind == "Local Community Meeting" and lam >= 1 and rng.random() < 0.9 else rng.poisson(lam)
@@ -220,3 +197,65 @@ def concerns_frame(spec: dict, events: pd.DataFrame, rng: np.random.Generator) -
     events = events.copy()
     events["actions_taken"] = events["event_id"].map(taken).fillna(0).astype(int)
     return c, events
+
+
+def with_campaigns(spec: dict, events: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``events`` with the spec's street pop-up campaigns added (the What works page's variation to work with).
+
+    A quarter (outside the COVID-19 closure) is a district's campaign quarter with the spec's chance, drawn
+    independently of the quarters around it, adding a Poisson number of pop-ups averaging the drawn rate per
+    10,000 residents. They are drawn from a generator of their own, after every other table's draws, so the
+    rest of the demo is as it was; they raise no concerns (the ledger is already drawn), and their ids follow
+    on from the last."""
+    plan = spec.get("campaigns")
+    if not plan:
+        return events
+    rng = np.random.default_rng([seed, 25])
+    kind = plan["activity_type"]
+    _, hour, hours, att, strands, audiences = _TYPES[kind]
+    lockdown = date.fromisoformat(spec["covid"]["lockdown_start"])
+    resumes = date.fromisoformat(spec["covid"]["face_to_face_resumes"])
+    as_at = date.fromisoformat(spec["as_at"])
+    months = month_starts(date(2016, 4, 1), as_at + timedelta(days=92))
+    lo, hi = plan["extra_per_10k"]
+    rows = []
+    for d in spec["districts"]:
+        towns = d["towns"]
+        tw = np.sqrt(np.array([t[3] for t in towns], dtype=float))
+        population = sum(lad["population"] for lad in d["lads"])
+        for q in [m for m in months if m.month in (1, 4, 7, 10)]:
+            chosen, per_10k = rng.random() < plan["share_of_quarters"], rng.uniform(lo, hi)
+            if not chosen or (add_quarters(q, 1) > lockdown and q < resumes):  # none while face-to-face stops
+                continue
+            for _ in range(rng.poisson(per_10k * population / 10_000)):
+                start = datetime.combine(q + timedelta(days=int(rng.integers(0, 90))), datetime.min.time())
+                town = towns[rng.choice(len(towns), p=tw / tw.sum())]
+                rows.append(
+                    {
+                        "district_id": d["district_id"],
+                        "start_at": start.replace(hour=hour),
+                        "end_at": start.replace(hour=hour) + timedelta(hours=hours),
+                        "activity_type": kind,
+                        "title": f"{kind}: {town[0]}",
+                        "venue": _VENUES[kind].format(town=town[0]),
+                        "town": town[0],
+                        "lat": town[1] + rng.normal(0, 0.006),
+                        "lon": town[2] + rng.normal(0, 0.009),
+                        "online": False,
+                        "strand": _pick(rng, strands, 1)[0],
+                        "audience_group": _pick(rng, audiences, 1)[0],
+                        "status": "planned" if start.date() > as_at else "held",
+                    }
+                )
+    extra = pd.DataFrame(rows)
+    held = (extra["status"] == "held").to_numpy()
+    extra.loc[held & (rng.random(len(extra)) < 0.05), "status"] = "cancelled"
+    held = (extra["status"] == "held").to_numpy()
+    attendance = rng.negative_binomial(2, 2 / (2 + att), len(extra))
+    extra["attendance"] = pd.Series(attendance, dtype="Int64").where(held, pd.NA)
+    extra["concerns_raised"] = 0
+    extra["actions_taken"] = 0
+    last = int(events["event_id"].str[1:].astype(int).max())
+    extra["event_id"] = [f"E{i:06d}" for i in range(last + 1, last + 1 + len(extra))]
+    out = pd.concat([events, extra[events.columns]], ignore_index=True)
+    return out.sort_values(["start_at", "district_id"], kind="stable").reset_index(drop=True)

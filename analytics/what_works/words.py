@@ -33,7 +33,9 @@ METHOD_NOTE = (
 CHECK_NOTE = (
     "Falsification check: next quarter's engagement against this quarter's result, holding the quarter "
     "before's engagement fixed. Engagement cannot have caused a result before it happened, so an association "
-    "here means something else moves both (a district engaging more where results were already rising)."
+    "here means something else moves both (a district engaging more where results were already rising). The "
+    "checks are not adjusted for being several: one that fails by chance, about one time in twenty, is the safer "
+    "mistake."
 )
 LAG2_NOTE = "Two quarters before: the same estimate with the engagement two quarters before the result."
 
