@@ -73,7 +73,7 @@ RANKS = {
     "storage": 2,
     "ingest": 3, "survey": 3,
     "engagement": 4, "social": 4, "plans": 4,
-    "demo": 5, "star_chamber": 5,
+    "demo": 5, "star_chamber": 5, "what_works": 5,
     "scale": 6,
     "pack": 7,
 }  # fmt: skip

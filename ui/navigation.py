@@ -20,5 +20,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/star_chamber.py", "Star Chamber", ":material/gavel:"),
     PageSpec("app_pages/activity_map.py", "Activity map", ":material/map:"),
     PageSpec("app_pages/social.py", "Social media", ":material/campaign:"),
+    PageSpec("app_pages/what_works.py", "What works", ":material/science:"),
     PageSpec("app_pages/data.py", "Data", ":material/upload_file:", permission="import"),
 )

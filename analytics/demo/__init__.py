@@ -25,10 +25,13 @@ def build_tables(spec: dict, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame
     accounts = social.accounts_frame(spec)
     monthly = social.monthly_frame(spec, accounts, rng)
     meetings, actions = governance.meetings_and_actions(spec, rng)
+    # Campaign events come from a generator of their own: every draw here and below is as it was without them.
+    events = engagement.with_campaigns(spec, events, seed)
+    responses = survey.responses_frame(spec, rng, events)
     tables = {
         "districts": survey.districts_frame(spec),
         "survey_questions": survey.questions_frame(),
-        "survey_responses": survey.responses_frame(spec, rng),
+        "survey_responses": responses,
         "benchmarks": survey.benchmarks_frame(spec),
         "engagement_events": events,
         "engagement_concerns": concerns,

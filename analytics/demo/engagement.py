@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics.contract import vocabulary
 from analytics.demo.spec import month_starts
+from analytics.periods import add_quarters
 
 # type: (mean per district per month, start hour, hours, mean attendance, strands, audiences)
 _TYPES: dict[str, tuple] = {
@@ -196,3 +197,65 @@ def concerns_frame(spec: dict, events: pd.DataFrame, rng: np.random.Generator) -
     events = events.copy()
     events["actions_taken"] = events["event_id"].map(taken).fillna(0).astype(int)
     return c, events
+
+
+def with_campaigns(spec: dict, events: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``events`` with the spec's street pop-up campaigns added (the What works page's variation to work with).
+
+    A quarter (outside the COVID-19 closure) is a district's campaign quarter with the spec's chance, drawn
+    independently of the quarters around it, adding a Poisson number of pop-ups averaging the drawn rate per
+    10,000 residents. They are drawn from a generator of their own, after every other table's draws, so the
+    rest of the demo is as it was; they raise no concerns (the ledger is already drawn), and their ids follow
+    on from the last."""
+    plan = spec.get("campaigns")
+    if not plan:
+        return events
+    rng = np.random.default_rng([seed, 25])
+    kind = plan["activity_type"]
+    _, hour, hours, att, strands, audiences = _TYPES[kind]
+    lockdown = date.fromisoformat(spec["covid"]["lockdown_start"])
+    resumes = date.fromisoformat(spec["covid"]["face_to_face_resumes"])
+    as_at = date.fromisoformat(spec["as_at"])
+    months = month_starts(date(2016, 4, 1), as_at + timedelta(days=92))
+    lo, hi = plan["extra_per_10k"]
+    rows = []
+    for d in spec["districts"]:
+        towns = d["towns"]
+        tw = np.sqrt(np.array([t[3] for t in towns], dtype=float))
+        population = sum(lad["population"] for lad in d["lads"])
+        for q in [m for m in months if m.month in (1, 4, 7, 10)]:
+            chosen, per_10k = rng.random() < plan["share_of_quarters"], rng.uniform(lo, hi)
+            if not chosen or (add_quarters(q, 1) > lockdown and q < resumes):  # none while face-to-face stops
+                continue
+            for _ in range(rng.poisson(per_10k * population / 10_000)):
+                start = datetime.combine(q + timedelta(days=int(rng.integers(0, 90))), datetime.min.time())
+                town = towns[rng.choice(len(towns), p=tw / tw.sum())]
+                rows.append(
+                    {
+                        "district_id": d["district_id"],
+                        "start_at": start.replace(hour=hour),
+                        "end_at": start.replace(hour=hour) + timedelta(hours=hours),
+                        "activity_type": kind,
+                        "title": f"{kind}: {town[0]}",
+                        "venue": _VENUES[kind].format(town=town[0]),
+                        "town": town[0],
+                        "lat": town[1] + rng.normal(0, 0.006),
+                        "lon": town[2] + rng.normal(0, 0.009),
+                        "online": False,
+                        "strand": _pick(rng, strands, 1)[0],
+                        "audience_group": _pick(rng, audiences, 1)[0],
+                        "status": "planned" if start.date() > as_at else "held",
+                    }
+                )
+    extra = pd.DataFrame(rows)
+    held = (extra["status"] == "held").to_numpy()
+    extra.loc[held & (rng.random(len(extra)) < 0.05), "status"] = "cancelled"
+    held = (extra["status"] == "held").to_numpy()
+    attendance = rng.negative_binomial(2, 2 / (2 + att), len(extra))
+    extra["attendance"] = pd.Series(attendance, dtype="Int64").where(held, pd.NA)
+    extra["concerns_raised"] = 0
+    extra["actions_taken"] = 0
+    last = int(events["event_id"].str[1:].astype(int).max())
+    extra["event_id"] = [f"E{i:06d}" for i in range(last + 1, last + 1 + len(extra))]
+    out = pd.concat([events, extra[events.columns]], ignore_index=True)
+    return out.sort_values(["start_at", "district_id"], kind="stable").reset_index(drop=True)

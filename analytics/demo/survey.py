@@ -16,6 +16,7 @@ import pandas as pd
 from scipy.special import expit, logit
 
 from analytics.contract import vocabulary
+from analytics.demo import planted
 from analytics.demo.spec import demo_quarters, interpolate, quarter_anchors
 from analytics.periods import add_quarters
 
@@ -165,14 +166,17 @@ def _match_weighted_share(positive, w, group, target, rng) -> np.ndarray:
     return out
 
 
-def responses_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
-    """The survey_responses table, long format (one row per respondent per question)."""
+def responses_frame(spec: dict, rng: np.random.Generator, events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The survey_responses table, long format (one row per respondent per question). With ``events``, the
+    spec's planted effects of engagement are added (``analytics.demo.planted``)."""
     r = _respondents(spec, rng)
     quarters = demo_quarters(spec)
     districts = spec["districts"]
     d_off = np.array([d["offset"] for d in districts])
     lad_off = np.array([districts[d]["lads"][lad]["offset"] for d, lad in zip(r.d_idx, r.lad_idx, strict=True)])
     walk = _district_walk(rng, len(quarters), len(districts))
+    effects = planted.planted_points(spec, events, quarters)
+    w, q_idx = r.weight.to_numpy(), r.q_idx.to_numpy()
     parts = []
     for question in vocabulary.STANDARD_QUESTIONS:
         qid = question["question_id"]
@@ -186,6 +190,9 @@ def responses_frame(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
             + walk[r.q_idx, r.d_idx]
             + rng.normal(0, 0.3, len(r))
         )
+        if qid in effects:
+            p0 = expit(lg + _solve_shift(lg, w, q_idx, target)[q_idx])
+            lg = lg + planted.logit_term(effects[qid], p0, w, q_idx, r.d_idx.to_numpy())
         shift = _solve_shift(lg, r.weight.to_numpy(), r.q_idx.to_numpy(), target)
         p = expit(lg + shift[r.q_idx])
         positive = _systematic(p, r.q_idx.to_numpy(), rng)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.pack import charts as pack_charts
+from analytics.pack import evidence_slide, plan_slides
 from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
-from analytics.pack import plan_slides
 from analytics.pack.content import PackContent, PackSection, PackTable
 from analytics.pack.render import build
 from analytics.periods import add_quarters, quarter_end, quarter_label
@@ -31,6 +31,7 @@ SECTION_TITLES = (
     "Plans across the force",
     "Plan ahead",
     "Actions",
+    "What the evidence says",
     "Methodology",
 )
 SOCIAL_KPIS = ("followers_per_1k", "reach_per_1k", "engagement_rate")  # the social-media slide; the rest is engagement
@@ -91,6 +92,7 @@ def pack_content(
         ),
         *plan_slides.plan_sections(plan, name, seen.district_names),
         _actions_section(tracker),
+        evidence_slide.section(db, district_id, name, meeting.review_quarter, rule),
         PackSection(
             "Methodology",
             "How the numbers in this pack are made.",

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 KEYS = [
     "district", "from", "to", "present", "measure", "mode", "focus", "breakdown", "section",
     "metric", "scale", "platform", "tag", "posts", "round", "presenting", "compare",
-    "view", "type", "strand", "audience", "status", "gap", "context", "lines",
+    "view", "type", "strand", "audience", "status", "gap", "context", "lines", "exposure",
 ]  # fmt: skip
 GARBAGE = {
     "repeated keys": ["harlow", "all", "none", "harlow"],

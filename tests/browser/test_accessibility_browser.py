@@ -14,7 +14,7 @@ from tests.browser.conftest import ARTIFACTS, new_context, wait_until_idle
 from tests.conftest import REPO, in_ci
 
 AXE = REPO / "tests" / "browser" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "trends", "star_chamber", "activity_map", "social", "data"]
+PAGES = ["", "trends", "star_chamber", "activity_map", "social", "data", "what_works"]
 LINK = "district=harlow&district=southend&district=colchester&from=2019-20-Q1&to=2021-22-Q4"
 
 
