@@ -26,7 +26,7 @@ MIN_QUARTERS = 6
 
 def outcomes(db: Database, question_id: str, q_from: date, q_to: date, rule: SuppressionRule) -> pd.DataFrame:
     """Per district and quarter of the period: ``pct`` and its effective base ``n_eff`` (shown values only)."""
-    est = measures.estimates(db, question_id, q_from, q_to, by=["district_id"], rule=rule)
+    est = measures.estimates_of(db, [question_id], q_from, q_to, rule=rule, by=["district_id"])
     est = est.dropna(subset=["pct", "n_eff"])
     return est.loc[est["n_eff"] > 0, ["district_id", "quarter_start", "pct", "n_eff"]].reset_index(drop=True)
 

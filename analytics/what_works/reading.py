@@ -99,7 +99,7 @@ def read(
 ) -> Reading:
     """The reading for ``question_id`` (named ``measure``) over the period, for ``exposures``."""
     results = panels.outcomes(db, question_id, q_from, q_to, rule)
-    force = measures.estimates(db, question_id, q_from, q_to, rule=rule)[["quarter_start", "pct"]]
+    force = measures.estimates_of(db, [question_id], q_from, q_to, rule=rule)[["quarter_start", "pct"]]
     values = {e.key: panels.exposure_values(db, e, q_from, q_to) for e in exposures}
     pairs = [_finding(e, results, values[e.key]) for e in exposures]
     findings = [f for f, _ in pairs]

@@ -8,8 +8,8 @@ import pytest
 from pptx import Presentation
 
 from analytics.pack import evidence_slide as slide
-from analytics.pack.content import build_pptx
 from analytics.pack.meeting_pack import SECTION_TITLES, pack_content
+from analytics.pack.render import build
 from analytics.stats import SuppressionRule
 from analytics.survey import measures
 
@@ -19,7 +19,7 @@ ROUND = "2026-09"
 @pytest.fixture(scope="module")
 def deck(db):
     content = pack_content(db, ROUND, "tendring", SuppressionRule(), synthetic=True, charts=False)
-    prs = Presentation(io.BytesIO(build_pptx(content)))
+    prs = Presentation(io.BytesIO(build(content)[0]))
     return content, [s for s in prs.slides if s.shapes.title.text.startswith(slide.TITLE)]
 
 
