@@ -1,6 +1,7 @@
 """Verdicts, decided once: the codes the statistics return, the words every page, table, sentence and
 slide shows for them, the rule for "is this district different from the force", and survey series
-breaks (no change that spans a survey method change is tested, coloured or called significant).
+breaks (no change that spans a survey method change is tested, coloured or called significant), the words
+for a plan line's delivery, and the one way to write a 95% interval.
 
 No Streamlit here; ``stats`` computes, this module names and explains.
 """
@@ -120,9 +121,10 @@ class SeriesBreaks:
 # --- intervals: the one way every table, tooltip, note and question writes a 95% interval ---------
 def interval_words(lo, hi, short: bool = False) -> str:
     """``55.1% to 69.2%`` (in a sentence or tooltip), or ``55.1–69.2`` when ``short`` (a table column headed
-    "95% CI", narrow enough for a slide); empty where the interval is hidden or missing."""
+    "95% CI", narrow enough for a slide); where the interval is hidden or missing, empty in words and an en dash
+    in a table (as the value beside it)."""
     if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) or not (math.isfinite(lo) and math.isfinite(hi)):
-        return ""
+        return "–" if short else ""
     return f"{lo:.1f}–{hi:.1f}" if short else f"{lo:.1f}% to {hi:.1f}%"
 
 

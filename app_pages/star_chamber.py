@@ -54,7 +54,7 @@ if seen is None:
     st.stop()
 meeting, previous, card, kpi, tracker = seen.meeting, seen.previous, seen.scorecard, seen.kpis, seen.actions
 plan = seen.plan
-name = escape.md_escape(f.district_names[presenting])
+name = escape.md_escape(seen.district_name)
 st.caption(
     f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
     f"**{quarter_label(meeting.review_quarter)}**, the last complete quarter before the meeting; compared with the "

@@ -46,7 +46,7 @@ async def _until_finished(ws, on_element=None) -> list[str]:
                 on_element(element)
         elif kind == "page_info_changed":
             query = msg.page_info_changed.query_string
-        elif kind == "script_finished":
+        elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             return sorted(parse_qs(query or "").get("district", []))
         elif kind == "page_not_found":
             raise RuntimeError("the server has no such page")

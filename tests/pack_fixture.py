@@ -112,7 +112,7 @@ def long_force_db(demo_dir, tmp_path_factory) -> Database:
 
 @pytest.fixture(scope="session")
 def packs(db, long_force_db) -> dict[str, BuiltPack]:
-    """Each pack built once, charts and all (pack.build lays it out once for both formats)."""
+    """Each pack built once, charts and all (pack/render.build lays it out once for both formats)."""
     out = {}
     for label, district in PACKS:
         database = long_force_db if label == "long names" else db

@@ -48,10 +48,10 @@ def test_no_f_string_reaches_execute():
         assert not re.search(r"execute\(\s*f[\"']", path.read_text(encoding="utf-8")), path
 
 
-UI = sorted((REPO / "ui").glob("*.py"))
+UI = sorted((REPO / "ui").rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", UI, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", UI, ids=lambda p: str(p.relative_to(REPO)))
 def test_ui_holds_no_sql_and_reads_no_environment(path):
     """ui/ asks analytics/ for data and config.py for settings: no SQL, no DuckDB, no environment variables."""
     text = path.read_text(encoding="utf-8")

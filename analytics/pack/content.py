@@ -19,7 +19,7 @@ class PackTable:
     """A table as shown: its text, and per cell the verdict that colours it (None: no colour)."""
 
     frame: pd.DataFrame
-    fills: pd.DataFrame | None = None  # same shape as ``frame``: verdict words (see pack_style.VERDICT_FILLS)
+    fills: pd.DataFrame | None = None  # same shape as ``frame``: verdict words (see style.VERDICT_FILLS)
     key: list[tuple[str | None, str]] = field(default_factory=list)  # (verdict or None, words) under the table
 
 
@@ -49,7 +49,7 @@ class PackContent:
     data_to: str  # the survey data's last date
     thresholds: str  # the suppression rule, in words
     synthetic: bool
-    stamp_parts: list[tuple[str, str]]  # (long, short) forms; see pack_layout.fit_stamp
+    stamp_parts: list[tuple[str, str]]  # (long, short) forms; see layout.fit_stamp
     sections: list[PackSection]
     title_notes: str = ""
 

@@ -10,7 +10,6 @@ from analytics.pack import evidence_slide, plan_slides
 from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
 from analytics.pack.content import PackContent, PackSection, PackTable
-from analytics.pack.render import build
 from analytics.periods import add_quarters, quarter_end, quarter_label
 from analytics.star_chamber import actions, tables
 from analytics.star_chamber import scorecard as star_chamber
@@ -230,5 +229,7 @@ def meeting_pack(
     db: Database, round_key: str, district_id: str, rule: SuppressionRule, synthetic: bool
 ) -> tuple[bytes, bytes] | None:
     """(PowerPoint bytes, PDF bytes) for one meeting; None when the district did not present then."""
+    from analytics.pack.render import build  # the deck and PDF libraries load when a pack is built, not with the page
+
     content = pack_content(db, round_key, district_id, rule, synthetic)
     return None if content is None else build(content)

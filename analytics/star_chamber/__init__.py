@@ -1,1 +1,1 @@
-"""The Star Chamber: the district's scorecard, KPIs, panel questions, actions, and the meeting pack's content."""
+"""The Star Chamber: the one review of a district (review.py), its scorecard, KPIs, panel questions and actions."""

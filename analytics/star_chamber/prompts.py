@@ -13,11 +13,6 @@ from analytics.stats import format_p
 from analytics.verdicts import interval_words
 
 
-def panel_prompts(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) -> list[str]:
-    """Questions for the panel from the survey scorecard, the KPIs and the actions tracker."""
-    return [question for question, _ in panel_questions(card, kpi, tracker)]
-
-
 def panel_questions(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame) -> list[tuple[str, str]]:
     """Each question for the panel with the numbers behind it (for the meeting pack's speaker notes)."""
     prompts: list[tuple[str, str]] = []
@@ -52,8 +47,9 @@ def panel_questions(card: pd.DataFrame, kpi: pd.DataFrame, tracker: pd.DataFrame
                 (
                     f"{loop['value']:.0f}% of the {loop['base']:.0f} concerns raised this quarter were acted on and "
                     f"told back (force {loop['force_value']:.0f}%). How will the district close the loop?",
-                    f"{loop['label']}: {loop['value']:.1f}% (95% interval {loop['ci_low']:.1f}% to "
-                    f"{loop['ci_high']:.1f}%) of {loop['base']:.0f} concerns; force {loop['force_value']:.1f}% "
+                    f"{loop['label']}: {loop['value']:.1f}% "
+                    f"(95% interval {interval_words(loop['ci_low'], loop['ci_high'])}) "
+                    f"of {loop['base']:.0f} concerns; force {loop['force_value']:.1f}% "
                     f"({loop['vs_force']}); a year before {loop['year_value']:.1f}%, {loop['vs_year']}"
                     + (f" ({format_p(loop['p_year'])})." if np.isfinite(loop["p_year"]) else "."),
                 )

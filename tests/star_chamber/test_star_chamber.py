@@ -129,7 +129,7 @@ def test_prompts_cite_their_numbers():
             "year_ago_label": ["Q1 2025/26", "Q1 2025/26"],
         }
     )
-    out = prompts.panel_prompts(card, pd.DataFrame(), pd.DataFrame())
+    out = [q for q, _ in prompts.panel_questions(card, pd.DataFrame(), pd.DataFrame())]
     assert out[0] == (
         "Confidence fell 6.0 points since Q1 2025/26 (66.0% to 60.0%), a significant change (p = 0.010), while "
         "seen an officer held. What changed?"

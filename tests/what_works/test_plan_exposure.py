@@ -19,4 +19,3 @@ def test_plan_exposure_is_the_star_chambers_share(demo_dir):
         force = delivery.force_delivery(db, quarter, districts).set_index("district_id")["share"]
         for row in rows.itertuples(index=False):
             assert row.value == pytest.approx(100 * force[row.district_id], abs=1e-9)
-
