@@ -3,8 +3,7 @@
 import streamlit as st
 
 from analytics.periods import quarter_label
-from analytics.survey import tables, trend_charts
-from analytics.survey import tile_map as charts
+from analytics.survey import tables, tile_map, trend_charts
 from analytics.verdicts import DISTRICT_RULE
 from ui import chart_block, page, table_view, text, url_state, widgets
 from ui.cache import survey
@@ -35,13 +34,13 @@ else:
     left, right = st.columns([1, 1])
     with left:
         chart_block.chart(
-            chart_block.figure(charts.tile_map, comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
+            chart_block.figure(tile_map.tile_map, comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
             "tile_map",
             "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the "
             "force; the table beside it gives every value.",
             f"{measure}_tile_map",
             width="content",
-            height=charts.tile_map_display_height(comparison),
+            height=tile_map.tile_map_display_height(comparison),
         )
     with right:
         table = tables.comparison_table(comparison[comparison["selected"]])

@@ -26,7 +26,7 @@ from analytics.ingest import policeuk
 from analytics.ingest.matching import Districts
 from analytics.ingest.readers import cell_text, read_file
 from analytics.ingest.social import exports as social_exports
-from analytics.ingest.social import importer as social_import
+from analytics.ingest.social import importer
 from analytics.ingest.social import months as social_months
 from analytics.ingest.validate import Validation, auto_mapping, validate
 from analytics.storage import engine
@@ -132,7 +132,7 @@ class Outcome:
     written: bool
     record: dict
 
-    report: social_import.ImportReport | None = None  # a social-media export's own report
+    report: importer.ImportReport | None = None  # a social-media export's own report
 
     @property
     def accepted(self) -> int:
@@ -240,7 +240,7 @@ def _commit_table(data_dir: Path, analysis: Analysis) -> Outcome:
 
 def _commit_social(data_dir: Path, analysis: Analysis, options: dict) -> Outcome:
     parsed = analysis.social
-    report = social_import.import_parsed(
+    report = importer.import_parsed(
         data_dir, parsed, options["account_id"], file_name=analysis.file_name, followers=options.get("followers")
     )
     rejected = len({p.row for p in parsed.problems})

@@ -11,8 +11,7 @@ from analytics.pack import funnel as pack_funnel
 from analytics.pack import notes as pack_notes
 from analytics.pack.content import PackContent, PackSection, PackTable
 from analytics.periods import add_quarters, quarter_end, quarter_label
-from analytics.star_chamber import actions, tables
-from analytics.star_chamber import scorecard as star_chamber
+from analytics.star_chamber import actions, scorecard, tables
 from analytics.star_chamber.review import review
 from analytics.stats import FUNNEL_METHOD, TEST_NAME, SuppressionRule
 from analytics.storage.db import Database
@@ -97,7 +96,7 @@ def pack_content(
             "How the numbers in this pack are made.",
             "bullets",
             [
-                star_chamber.GRADE_RULE_TEXT,
+                scorecard.GRADE_RULE_TEXT,
                 f"Percentages are weighted; intervals are 95% Wilson intervals on the effective base; changes use "
                 f"a {TEST_NAME}. (n.s.) means not significant.",
                 f"Better, similar or worse than the force: {DISTRICT_RULE} {BREAK_RULE}",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.config import load_settings
 from analytics.ingest import health, isolate, matching, pipeline
-from analytics.ingest.social import importer as social_import
+from analytics.ingest.social import importer
 from analytics.ingest.textfiles import ExportError
 from ui import auth, data
 from ui.cache.survey import districts
@@ -77,7 +77,7 @@ def commit(analysis: pipeline.Analysis, raw: bytes, **options) -> pipeline.Outco
 
 
 def accounts() -> pd.DataFrame:
-    return social_import.accounts(data_dir())
+    return importer.accounts(data_dir())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

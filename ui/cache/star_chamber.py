@@ -7,8 +7,7 @@ import streamlit as st
 
 from analytics.config import load_settings
 from analytics.pack import meeting_pack as pack_builder
-from analytics.star_chamber import actions, review
-from analytics.star_chamber import scorecard as star_chamber
+from analytics.star_chamber import actions, review, scorecard
 from analytics.stats import SuppressionRule
 from ui.pin import database_at
 
@@ -16,7 +15,7 @@ from ui.pin import database_at
 @st.cache_data(show_spinner=False, max_entries=8)
 def sc_meetings(version: str) -> pd.DataFrame:
     """Star Chamber meetings, newest first."""
-    return star_chamber.meetings(database_at(version))
+    return scorecard.meetings(database_at(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
