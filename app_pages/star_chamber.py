@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from analytics.access import PermissionDenied
 from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
+from analytics.pack.meeting_pack import SECTION_TITLES
 from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import tables
 from analytics.star_chamber.actions import ActionConflict, ActionError
@@ -64,8 +65,8 @@ st.caption(
 
 with st.container(border=True):
     st.markdown(
-        "**Meeting pack**: title, questions, scorecard, trend, funnel, engagement, social media, actions and "
-        "methodology, with the data's date and these choices on every slide."
+        f"**Meeting pack**: the title, then {', '.join(s.lower() for s in SECTION_TITLES[:-1])} and "
+        f"{SECTION_TITLES[-1].lower()}, with the data's date and these choices on every slide."
     )
     if st.button("Build the meeting pack", icon=":material/slideshow:", key="build_pack"):
         st.session_state["_pack_for"] = (version, round_key, presenting)
