@@ -30,7 +30,8 @@ def _script():
     data.end_run()
 
 
-def _run(sets, monkeypatch):
+def counting_queries(monkeypatch) -> list[str]:
+    """Every SQL statement run from now on (Database.query), in order."""
     queries = []
     original = Database.query
 
@@ -39,6 +40,11 @@ def _run(sets, monkeypatch):
         return original(self, sql, *args, **kwargs)
 
     monkeypatch.setattr(Database, "query", counted)
+    return queries
+
+
+def _run(sets, monkeypatch):
+    queries = counting_queries(monkeypatch)
     at = AppTest.from_function(_script, default_timeout=120)
     at.session_state["sets"] = sets
     at.run()

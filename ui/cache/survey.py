@@ -42,13 +42,21 @@ def measure_tiles(version: str, quarter: date, hide_below: int, flag_below: int)
     return overview.measure_tiles(database_at(version), quarter, SuppressionRule(hide_below, flag_below))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def district_comparison(
     version: str, question_id: str, quarter: date, district_ids: tuple[str, ...], hide_below: int, flag_below: int
 ) -> pd.DataFrame:
-    """District comparison against the force."""
+    """District comparison against the force: every district's, worked out once per measure and quarter, with
+    the chosen ones marked (a district change reads the cache)."""
+    every = _every_district_comparison(version, question_id, quarter, hide_below, flag_below)
+    return overview.with_selected(every, list(district_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _every_district_comparison(
+    version: str, question_id: str, quarter: date, hide_below: int, flag_below: int
+) -> pd.DataFrame:
     return overview.district_comparison(
-        database_at(version), question_id, quarter, list(district_ids), SuppressionRule(hide_below, flag_below)
+        database_at(version), question_id, quarter, None, SuppressionRule(hide_below, flag_below)
     )
 
 
