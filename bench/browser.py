@@ -43,6 +43,9 @@ from analytics.periods import quarter_key, quarter_start
 from scripts.chromium import CHROMIUM, FLAGS
 from tests.browser.conftest import start_server, stop_server
 
+# The dashboard as it is served (`make run`, deploy/): app.py, warmed before the server answers (ui/warm.py).
+SERVE = Path(__file__).resolve().parents[1] / "serve.py"
+
 # A bare page timed the same way (bench.floor_app): what the browsers and Streamlit cost with nothing else.
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 QUIET_MS = 400
@@ -367,7 +370,7 @@ def browser_benchmark(
     errors: list[str] = []
     # No file watcher: an edit to the source during a run would reload modules under the sessions.
     with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
-        proc, url, log = start_server(data_dir, app)
+        proc, url, log = start_server(data_dir, app or SERVE)
     try:
         link = f"{url}/{page_path}?{span}"
         samples, opens, reopens, peak = asyncio.run(

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from bench.browser import Gate, Plan, _memory_kib, _pools, session_parser, timings
+from bench.browser import SERVE, Gate, Plan, _memory_kib, _pools, session_parser, timings
 from tests.browser.conftest import start_server, stop_server
 
 TIMEOUT_S = 180
@@ -131,7 +131,7 @@ def protocol_benchmark(
     errors: list[str] = []
     seen: set[frozenset] = set()
     with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
-        proc, url, log = start_server(data_dir, app)
+        proc, url, log = start_server(data_dir, app or SERVE)
     peak = 0
 
     async def run() -> None:
