@@ -32,7 +32,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	@[ -n "$$ENGAGEMENT_DATA_DIR" ] || $(BIN)/python -m analytics.demo --if-missing
 	@echo "Starting the dashboard on http://localhost:$(PORT) (Ctrl+C stops it)..."
-	@$(BIN)/streamlit run app.py --server.port $(PORT)
+	@$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 ## As `run`, with full error details in the browser (development only)
 dev: install

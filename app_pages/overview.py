@@ -34,7 +34,12 @@ else:
     left, right = st.columns([1, 1])
     with left:
         chart_block.chart(
-            chart_block.figure(tile_map.tile_map, comparison, f"{labels[measure]}, {quarter_label(f.quarter_to)}"),
+            chart_block.figure_for(
+                (version, measure, f.quarter_to, tuple(f.district_ids), limits),
+                tile_map.tile_map,
+                comparison,
+                f"{labels[measure]}, {quarter_label(f.quarter_to)}",
+            ),
             "tile_map",
             "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the "
             "force; the table beside it gives every value.",
@@ -62,7 +67,14 @@ st.caption(
     "The dotted line is the Most Similar Group of forces, where published."
 )
 chart_block.chart(
-    chart_block.figure(trend_charts.survey_trend_chart, trend, benchmark, notes, labels[measure]),
+    chart_block.figure_for(
+        (version, measure, f.quarter_from, f.quarter_to, limits),
+        trend_charts.survey_trend_chart,
+        trend,
+        benchmark,
+        notes,
+        labels[measure],
+    ),
     "force_trend",
     filename=f"{measure}_force_trend",
     width="stretch",

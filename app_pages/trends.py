@@ -47,6 +47,8 @@ label = labels[measure]
 focus_id = None if focus == "force" else focus
 focus_name = "the whole force" if focus_id is None else f.district_names[focus_id]
 stem = f"{measure}_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}_{mode}"
+# What every chart's data is read with: charts are cached on this, not on their frames' contents.
+chosen_key = (version, measure, f.quarter_from, f.quarter_to, pooled, limits, tuple(f.district_ids))
 
 # --- trend --------------------------------------------------------------------------
 trend = survey.district_trends(version, measure, f.quarter_from, f.quarter_to, f.district_ids, pooled, *limits)
@@ -78,7 +80,7 @@ else:
 drawn = trend[(trend["kind"] != "district") | trend["series_id"].isin(lines)]
 bases = drawn["n"].dropna() if drawn["n"].notna().any() else drawn["n"].fillna(0)
 chart_block.chart_block(
-    chart_block.figure(charts.survey_trend_chart, drawn, benchmark, notes, label),
+    chart_block.figure_for((*chosen_key, tuple(lines)), charts.survey_trend_chart, drawn, benchmark, notes, label),
     partial(tables.trend_table, drawn, benchmark),
     f"trend_{stem}.csv",
     text.about_text(
@@ -124,7 +126,7 @@ if section == "districts":
         else:
             st.caption("Shared scales, so panels compare directly; the dashed line is the force.")
             chart_block.chart_block(
-                chart_block.figure(charts.small_multiples, trend, label),
+                chart_block.figure_for(chosen_key, charts.small_multiples, trend, label),
                 partial(tables.trend_table, trend[trend["kind"] == "district"], benchmark.iloc[0:0]),
                 f"districts_{stem}.csv",
                 text.about_text(question, "as in the trend above", "95% Wilson intervals on the effective base."),
@@ -142,7 +144,8 @@ if section == "answers":
             )
         else:
             chart_block.chart_block(
-                chart_block.figure(
+                chart_block.figure_for(
+                    (version, measure, f.quarter_from, f.quarter_to, focus_id, pooled, limits),
                     section_charts.distribution_chart,
                     dist,
                     list(question["answers"]),
@@ -171,14 +174,22 @@ if section == "funnel":
         left, right = st.columns([3, 2])
         with left:
             chart_block.chart(
-                chart_block.figure(section_charts.funnel_chart, points, funnel_limits, label),
+                chart_block.figure_for(
+                    (version, measure, f.quarter_to, pooled, limits),
+                    section_charts.funnel_chart,
+                    points,
+                    funnel_limits,
+                    label,
+                ),
                 "funnel_chart",
                 filename=f"{stem}_funnel",
                 width="stretch",
             )
         with right:
             chart_block.chart(
-                chart_block.figure(section_charts.ranking_chart, points, label),
+                chart_block.figure_for(
+                    (version, measure, f.quarter_to, pooled, limits), section_charts.ranking_chart, points, label
+                ),
                 "ranking_chart",
                 filename=f"{stem}_ranking",
                 width="stretch",
@@ -205,8 +216,11 @@ if section == "groups":
         st.caption(f"Pooled over the rolling year to {year} so groups have usable bases.")
         breakdown = survey.demographic_breakdown(version, measure, f.quarter_to, dimension, focus_id, True, *limits)
         chart_block.chart_block(
-            chart_block.figure(
-                section_charts.breakdown_chart, breakdown, f"{label} by {dimensions[dimension].lower()}: {focus_name}"
+            chart_block.figure_for(
+                (version, measure, f.quarter_to, dimension, focus_id, limits),
+                section_charts.breakdown_chart,
+                breakdown,
+                f"{label} by {dimensions[dimension].lower()}: {focus_name}",
             ),
             partial(tables.breakdown_table, breakdown),
             f"groups_{dimension}_{focus}_{stem}.csv",

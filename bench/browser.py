@@ -43,6 +43,9 @@ from analytics.periods import quarter_key, quarter_start
 from scripts.chromium import CHROMIUM, FLAGS
 from tests.browser.conftest import start_server, stop_server
 
+# The dashboard as it is served (`make run`, deploy/): app.py, warmed before the server answers (ui/warm.py).
+SERVE = Path(__file__).resolve().parents[1] / "serve.py"
+
 # A bare page timed the same way (bench.floor_app): what the browsers and Streamlit cost with nothing else.
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 QUIET_MS = 400
@@ -232,7 +235,7 @@ def _memory_kib(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
-async def _session(i, browser, url, pool, names, changes, think, seen, gate, samples, opens, errors):
+async def _session(i, browser, url, pool, names, changes, think, seen, gate, samples, opens, errors, reopens=None):
     plan = Plan(i, pool, seen, think, gate)
     current = plan.current
     await plan.stagger()
@@ -297,6 +300,16 @@ async def _session(i, browser, url, pool, names, changes, think, seen, gate, sam
             if op == "add":
                 await page.keyboard.press("Escape")
             await check(f"change {step + 1} ({op} {d})")
+        if reopens is not None:
+            # Opening again, the server warm: a new visitor (a fresh browser context) on the same link.
+            again = await browser.new_context(viewport={"width": 1440, "height": 1000})
+            await again.route("**/*", guard)
+            second = await again.new_page()
+            start = time.perf_counter()
+            await second.goto(url + "".join(f"&district={d}" for d in current), timeout=TIMEOUT_MS)
+            await second.wait_for_function(_IDLE, timeout=TIMEOUT_MS, polling=100)
+            reopens.append(1000 * (time.perf_counter() - start))
+            await again.close()
     except Exception as exc:
         errors.append(f"session {i}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
     finally:
@@ -309,6 +322,7 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, th
 
     samples: list[dict] = []
     opens: list[float] = []
+    reopens: list[float] = [] if sessions == 1 else None
     seen: set[frozenset] = set()
     gate = Gate(sessions)
     peak = 0
@@ -324,11 +338,13 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, th
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             args = (names, changes, think, seen, gate, samples, opens, errors)
-            await asyncio.gather(*(_session(i, browser, url, pools[i % len(pools)], *args) for i in range(sessions)))
+            await asyncio.gather(
+                *(_session(i, browser, url, pools[i % len(pools)], *args, reopens) for i in range(sessions))
+            )
         finally:
             sampler.cancel()
             await browser.close()
-    return samples, opens, peak
+    return samples, opens, reopens, peak
 
 
 def browser_benchmark(
@@ -354,10 +370,12 @@ def browser_benchmark(
     errors: list[str] = []
     # No file watcher: an edit to the source during a run would reload modules under the sessions.
     with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
-        proc, url, log = start_server(data_dir, app)
+        proc, url, log = start_server(data_dir, app or SERVE)
     try:
         link = f"{url}/{page_path}?{span}"
-        samples, opens, peak = asyncio.run(_run(link, proc.pid, pools, names, sessions, changes, think, errors))
+        samples, opens, reopens, peak = asyncio.run(
+            _run(link, proc.pid, pools, names, sessions, changes, think, errors)
+        )
     finally:
         rss, hwm = _memory_kib(proc.pid)
         try:
@@ -376,6 +394,8 @@ def browser_benchmark(
         # Opening the page (not a change, and not in the figures above): from the request to the drawn charts.
         "open_median_ms": timings(opens)["median_ms"],
         "open_max_ms": timings(opens)["max_ms"],
+        # With one session: its opening is the first after the server started; then a new visitor opens it again.
+        "reopen_ms": timings(reopens or [])["median_ms"],
         "changes_without_chart_redraw": sum(1 for s in samples if not s["charts"]),
         # Changes whose end was taken from the link the run wrote (the browser never showed "running").
         "changes_timed_by_link": sum(1 for s in samples if not s["flip"]),

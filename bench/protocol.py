@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from bench.browser import Gate, Plan, _memory_kib, _pools, session_parser, timings
+from bench.browser import SERVE, Gate, Plan, _memory_kib, _pools, session_parser, timings
 from tests.browser.conftest import start_server, stop_server
 
 TIMEOUT_S = 180
@@ -63,7 +63,7 @@ def _rerun(query: str, page: str, widgets: list | None = None) -> bytes:
     return msg.SerializeToString()
 
 
-async def _session(i, url, page, pool, names, changes, think, seen, gate, samples, errors):
+async def _session(i, url, page, pool, names, changes, think, seen, gate, samples, opens, errors):
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -80,8 +80,12 @@ async def _session(i, url, page, pool, names, changes, think, seen, gate, sample
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
             query = "from=2024-25-Q3&to=2026-27-Q2&" + "&".join(f"district={d}" for d in current)
+            start = time.perf_counter()
             await ws.send(_rerun(query, page))
-            if await _until_finished(ws, find_filter) != sorted(current):
+            shown = await _until_finished(ws, find_filter)
+            # Opening: from the request to the whole first page sent (every session at once without pauses).
+            opens.append(1000 * (time.perf_counter() - start))
+            if shown != sorted(current):
                 raise RuntimeError("the opened page did not take the link's districts")
             if "id" not in found:
                 raise RuntimeError("the page drew no district filter")
@@ -107,18 +111,27 @@ async def _session(i, url, page, pool, names, changes, think, seen, gate, sample
 
 
 def protocol_benchmark(
-    data_dir: Path, sessions: int, changes: int, page: str = "trends", *, think: float = 0, force: str | None = None
+    data_dir: Path,
+    sessions: int,
+    changes: int,
+    page: str = "trends",
+    *,
+    think: float = 0,
+    force: str | None = None,
+    app: Path | None = None,
 ) -> dict:
-    """Time ``changes`` district-filter changes in each of ``sessions`` protocol clients at once."""
+    """Time opening the page and ``changes`` district-filter changes in each of ``sessions`` protocol clients
+    at once. ``app``: another script to serve (``bench/floor_app.py``, the bare page, with ``page=''``)."""
     data_dir = Path(data_dir)
     districts = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "name"])
     names = dict(zip(districts["district_id"], districts["name"], strict=True))
     pools = _pools(list(names), force)
     samples: list[float] = []
+    opens: list[float] = []
     errors: list[str] = []
     seen: set[frozenset] = set()
     with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
-        proc, url, log = start_server(data_dir)
+        proc, url, log = start_server(data_dir, app or SERVE)
     peak = 0
 
     async def run() -> None:
@@ -131,7 +144,7 @@ def protocol_benchmark(
                 await asyncio.sleep(0.25)
 
         sampler = asyncio.create_task(sample())
-        args = (names, changes, think, seen, Gate(sessions), samples, errors)
+        args = (names, changes, think, seen, Gate(sessions), samples, opens, errors)
         try:
             await asyncio.gather(*(_session(i, url, page, pools[i % len(pools)], *args) for i in range(sessions)))
         finally:
@@ -148,6 +161,9 @@ def protocol_benchmark(
         "changes_per_session": changes,
         "samples": len(samples),
         **timings(samples),
+        # Opening the page, each session's whole first page sent: all at once when there is no pause.
+        "open_median_ms": timings(opens)["median_ms"],
+        "open_p95_ms": timings(opens)["p95_ms"],
         "server_peak_rss_mib": round(max(peak, hwm) / 1024, 1),
         "errors": errors,
     }
@@ -156,4 +172,5 @@ def protocol_benchmark(
 if __name__ == "__main__":
     parser = session_parser(__doc__.splitlines()[0], sessions=10, changes=5)
     parser.add_argument("--page", default="trends", help="the page's URL name ('' for the overview)")
+    parser.add_argument("--app", type=Path, help="serve this script instead of app.py (bench/floor_app.py: the floor)")
     print(json.dumps(protocol_benchmark(**vars(parser.parse_args()))))

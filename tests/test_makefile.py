@@ -66,7 +66,7 @@ def test_make_run_on_a_fresh_clone_says_what_it_is_doing_before_each_slow_step(f
     _before(lines, "Creating the virtual environment in .venv...", "[ran venv]")
     _before(lines, "Installing the dashboard's Python packages (about a minute the first time)...",
             "[ran pip install --quiet -r requirements.txt]")  # fmt: skip
-    _before(lines, "Starting the dashboard on http://localhost:8631", "[ran streamlit run app.py --server.port 8631")
+    _before(lines, "Starting the dashboard on http://localhost:8631", "[ran streamlit run serve.py --server.port 8631")
     assert "[ran python -m analytics.demo --if-missing]" in lines, "the demo data step (it says when it generates)"
     assert not [line for line in lines if "/pip " in line or line.startswith(".venv")], "no bare commands shown"
     again = _make(folder, "run")

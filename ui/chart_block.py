@@ -21,10 +21,12 @@ _IMAGE_DOWNLOADS = (
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart built once: its Vega-Lite spec (plain JSON) and the plot's own height."""
+    """A chart built once: its Vega-Lite spec (plain JSON) and the plot's own height; ``screen`` is the same spec
+    with its rows already as the Arrow bytes Streamlit sends (converted once, not on every run that draws it)."""
 
     spec: dict
     plot_height: int | None
+    screen: dict | None = None
 
     def element_height(self, extra: int = 150) -> int | None:
         """Room for Streamlit's element: the plot plus ``extra`` for title, axes and legend (None: sizes itself)."""
@@ -58,7 +60,19 @@ def _built(chart) -> Figure:
     missing = _named_data(spec) - set(spec.get("datasets") or {})
     if missing:  # never cached: a spec without its rows would draw an empty chart for everyone
         raise RuntimeError(f"A chart was built without its data ({', '.join(sorted(missing))}).")
-    return Figure(spec, height)
+    return Figure(spec, height, _with_arrow_rows(spec))
+
+
+def _with_arrow_rows(spec: dict) -> dict | None:
+    """``spec`` with each named data set's rows as Arrow IPC bytes, made by the function Streamlit itself applies
+    to rows it is given (``st.vega_lite_chart`` passes bytes through), or None when there is nothing to convert."""
+    from streamlit import dataframe_util
+
+    rows = spec.get("datasets") or {}
+    if not rows or not all(isinstance(v, list) for v in rows.values()):
+        return None
+    ready = {name: dataframe_util.convert_anything_to_arrow_bytes(values) for name, values in rows.items()}
+    return {**spec, "datasets": ready}
 
 
 def _named_data(node) -> set[str]:
@@ -71,11 +85,27 @@ def _named_data(node) -> set[str]:
     return found.union(*(_named_data(v) for k, v in node.items() if k not in ("data", "datasets")))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached_figure(module: str, name: str, args: tuple, kwargs: dict) -> Figure:
+def _build(module: str, name: str, args: tuple, kwargs: dict) -> Figure:
     if not module.startswith("analytics."):
         raise ValueError(f"{module}.{name} is not a chart builder")
     return _built(getattr(importlib.import_module(module), name)(*args, **kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_figure(module: str, name: str, args: tuple, kwargs: dict) -> Figure:
+    return _build(module, name, args, kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _keyed_figure(module: str, name: str, key: tuple, _args: tuple, _kwargs: dict) -> Figure:
+    return _build(module, name, _args, _kwargs)
+
+
+def figure_for(key: tuple, builder, *args, **kwargs) -> Figure:
+    """As ``figure``, cached on ``key`` instead of the inputs' contents: the data version and every choice the
+    inputs were read with (hashing each chart's frames by content on every run cost more than it saved, as a
+    district change never hit). ``key`` must name everything the inputs depend on, the data version first."""
+    return _keyed_figure(builder.__module__, builder.__qualname__, key, args, kwargs)
 
 
 def figure(builder, *args, **kwargs) -> Figure:
@@ -98,7 +128,10 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
     spec = fig.spec  # the light chart: what the downloads give
     title = chart_export.title_of(spec)
     sentence = summary or (f"{title}. " if title else "") + "Every value drawn is in the table with this chart."
-    st.vega_lite_chart(spec=_for_screen(spec), alt=sentence, **_screen_kwargs(chart_kwargs))
+    screen = _for_screen(spec)
+    if screen is spec and fig.screen is not None:
+        screen = fig.screen  # the same chart, its rows already converted
+    st.vega_lite_chart(spec=screen, alt=sentence, **_screen_kwargs(chart_kwargs))
     c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
     c1.caption(md_escape(sentence))
     for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):

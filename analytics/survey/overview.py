@@ -94,8 +94,13 @@ def district_comparison(
     out["comparison"] = compare_interval_to_value(out["ci_low"], out["ci_high"], force_pct)
     out.loc[out["base_status"] == "suppressed", "comparison"] = "not shown (base under threshold)"
     out["difference_pts"] = out["pct"] - force_pct
-    selected = set(district_ids) if district_ids is not None else set(out["district_id"])
-    out["selected"] = out["district_id"].isin(selected)
     out["quarter_label"] = quarter_label(quarter)
     out["method"] = COMPARISON_NAME
-    return out.sort_values("name").reset_index(drop=True)
+    return with_selected(out.sort_values("name").reset_index(drop=True), district_ids)
+
+
+def with_selected(comparison: pd.DataFrame, district_ids: Sequence[str] | None) -> pd.DataFrame:
+    """``comparison`` with ``selected`` marking the chosen districts (all when None): the only column that
+    depends on the choice, so a comparison worked out once serves every choice of districts."""
+    selected = set(district_ids) if district_ids is not None else set(comparison["district_id"])
+    return comparison.assign(selected=comparison["district_id"].isin(selected))

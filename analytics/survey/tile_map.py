@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.charts.common import BASE_NOTES, fmt_pct
+from analytics.charts.common import BASE_NOTES, Spec, fill, fmt_pct
 from analytics.verdicts import FLAG_MARK, FLAGGED, HIDDEN, HIDDEN_VALUE, SYMBOLS, interval_text
 
 # Colour-blind-safe (blue / orange) and never the only carrier of meaning: tiles
@@ -38,7 +41,7 @@ def tile_map_display_height(comparison: pd.DataFrame, width: int = 560) -> int:
     return _tile_plot_height(rows, cols, width) + _LEGEND_AND_TITLE
 
 
-def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> alt.Chart:
+def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> Spec:
     """Tile map of districts coloured only where they differ significantly from the force."""
     df = comparison.copy()
     df["category"] = np.where(df["selected"], df["comparison"], "not selected")
@@ -76,11 +79,18 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
             "yc",
         ]
     ]
+    return fill(_tile_template(cols, rows, width, height, measure_label), {"tiles": df})
+
+
+@lru_cache(maxsize=64)
+def _tile_template(cols: int, rows: int, width: int, height: int, measure_label: str) -> str:
+    """The tile map's structure (JSON) for a grid of ``cols`` x ``rows`` tiles, its rows the named data "tiles"
+    (built once per grid and measure: building the Altair chart cost more than the rest of a change)."""
     xs = alt.Scale(domain=[0, cols], nice=False, zero=False)
     ys = alt.Scale(domain=[0, rows], nice=False, zero=False, reverse=True)
     domain = list(COMPARISON_COLOURS)
     tiles = (
-        alt.Chart(df)
+        alt.Chart(alt.NamedData("tiles"))
         .mark_rect(strokeWidth=1, cornerRadius=4)
         .encode(
             # Unselected districts fade to a dotted outline; suppressed ones keep a solid one and say why.
@@ -105,12 +115,13 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
             ],
         )
     )
-    text = alt.Chart(df).encode(x=alt.X("xc:Q", scale=xs), y=alt.Y("yc:Q", scale=ys))
+    text = alt.Chart(alt.NamedData("tiles")).encode(x=alt.X("xc:Q", scale=xs), y=alt.Y("yc:Q", scale=ys))
     name = text.mark_text(dy=-11, fontSize=12, fontWeight="bold", limit=width / cols - 6).encode(text="short_name:N")
     value = text.mark_text(dy=10, fontSize=17).encode(text="value_label:N")
-    return (
+    chart = (
         (tiles + name + value)
         .properties(width=width, height=height, title=measure_label)
         .configure_legend(labelLimit=0, titleLimit=0)
         .configure_view(stroke=None)
     )
+    return json.dumps(chart.to_dict())

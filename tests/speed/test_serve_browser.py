@@ -1,0 +1,33 @@
+"""The dashboard as `make run` and deploy/ serve it (serve.py: app.py warmed before it answers), in a browser."""
+
+import pytest
+
+from tests.browser.conftest import browser, start_server, stop_server, wait_for_charts  # noqa: F401 (a fixture)
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def served(demo_dir):
+    proc, url, log = start_server(demo_dir, REPO / "serve.py")
+    yield url
+    stop_server(proc, log)  # fails on any traceback in the server's log (the warm-up's included)
+
+
+def test_the_served_dashboard_opens_a_shared_link_and_follows_a_district_change(served, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{served}/trends?district=harlow&district=colchester", timeout=120_000)
+        wait_for_charts(page, 2)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("button", name="Remove Harlow", exact=True).click()
+        page.wait_for_function("() => !location.search.includes('harlow')", timeout=60_000)
+        assert "district=colchester" in page.url
+        page.wait_for_timeout(500)
+        wait_for_charts(page, 2)
+        assert page.get_by_test_id("stException").count() == 0
+        assert sidebar.get_by_role("button", name="Remove Colchester", exact=True).count() == 1
+        page.go_back()
+        page.wait_for_function("() => location.search.includes('harlow')", timeout=60_000)
+    finally:
+        context.close()
