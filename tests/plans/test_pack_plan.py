@@ -30,13 +30,13 @@ def _fill(cell) -> str | None:
 
 
 def test_the_plan_slides_read_back(db, raw):
-    content = pack_content(db, "2026-09", "tendring", RULE, synthetic=True, charts=False)
+    content = pack_content(db, "2026-09", "harlow", RULE, synthetic=True, charts=False)
     pptx, _ = render.build(content)
     slides = list(Presentation(io.BytesIO(pptx)).slides)
     by_title = {s.shapes.title.text: s for s in slides}
     plans = raw("engagement_plans")
     plans["quarter_start"] = pd.to_datetime(plans["quarter_start"]).dt.date
-    mine = plans[plans["district_id"] == "tendring"]
+    mine = plans[plans["district_id"] == "harlow"]
     reviewed = mine[mine["quarter_start"] == date(2026, 4, 1)].sort_values("line")
 
     slide = by_title["Engagement plan"]
@@ -44,7 +44,7 @@ def test_the_plan_slides_read_back(db, raw):
     assert list(shown["What"]) == list(reviewed["what"])
     assert list(shown["Planned"].astype(int)) == list(reviewed["how_many"])
     events = raw("engagement_events")
-    in_q = events[(events["district_id"] == "tendring") & (events["start_at"] >= "2026-04-01")]
+    in_q = events[(events["district_id"] == "harlow") & (events["start_at"] >= "2026-04-01")]
     in_q = in_q[in_q["start_at"] < "2026-07-01"]
     named = set(
         reviewed.loc[(reviewed["what"] == "Street pop-up") & reviewed["audience_group"].notna(), "audience_group"]
@@ -71,7 +71,7 @@ def test_the_plan_slides_read_back(db, raw):
     # Every district's delivery: the presenting district's share is what its own slide's lines add up to.
     force = _table(by_title["Plans across the force"])
     assert len(force) == len(raw("districts"))
-    [presenting] = force[force["District"] == "Tendring (presenting)"].to_dict("records")
+    [presenting] = force[force["District"] == "Harlow (presenting)"].to_dict("records")
     planned, delivered = shown["Planned"].astype(int), shown["Delivered"].astype(int)
     assert (
         presenting["Delivered"] == f"{(pd.concat([planned, delivered], axis=1).min(axis=1).sum() / planned.sum()):.0%}"
@@ -86,4 +86,4 @@ def test_the_plan_slides_read_back(db, raw):
     assert list(ahead["What"]) == list(q3["what"]) and list(ahead["How many"].astype(int)) == list(q3["how_many"])
 
     questions = " ".join(s.text_frame.text for s in by_title["Questions for the panel"].shapes if s.has_text_frame)
-    assert "Tendring planned" in questions and "What happened?" in questions
+    assert "Harlow planned" in questions and "What happened?" in questions
