@@ -1,5 +1,6 @@
 """What a person sees in a real browser: every page, links, downloads, no outside requests."""
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -121,7 +122,8 @@ def test_star_chamber_scorecard(page, server):
     )
     wait_for_charts(page, 1)
     assert page.get_by_role("heading", name="Questions for the panel").is_visible()
-    assert page.get_by_text("below the force (42.1%) beyond its 95% interval").first.is_visible()
+    # A question from the scorecard, whatever the demo's figures are (the unit tests check the figures).
+    assert page.get_by_text(re.compile(r"below the force \(\d+\.\d%\) beyond its 95% interval")).first.is_visible()
     grids = page.get_by_test_id("stDataFrame")
     # The table component loads on its own, so a chart further down can be drawn first: wait for the third.
     grids.nth(2).wait_for(timeout=60_000)

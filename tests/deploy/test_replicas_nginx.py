@@ -19,6 +19,7 @@ import asyncio
 import gzip
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -44,8 +45,10 @@ SCENARIO_S = 90
 
 
 def run(coroutine):
-    """Run one scenario's protocol sessions, bounded in time."""
-    return asyncio.run(asyncio.wait_for(coroutine, SCENARIO_S))
+    """Run one scenario's protocol sessions, bounded in time, in a thread of its own: a browser test earlier in
+    the same worker can leave an event loop running in this thread, and asyncio.run refuses to start inside one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, SCENARIO_S)).result()
 
 
 def test_gzip_on_the_front_end_javascript(cluster):

@@ -9,9 +9,9 @@ import streamlit as st
 from analytics.engagement import maps
 from analytics.ingest import pipeline
 from bench.consistency import changed_answers
-from tests.test_app import run_app
-from tests.test_import_versions import folder  # noqa: F401  (a fixture: a copy of the demo served to AppTest)
-from tests.test_ingest import check
+from tests.app_runner import run_app
+from tests.ingest.test_import_versions import folder  # noqa: F401  (a fixture: a copy of the demo served to AppTest)
+from tests.ingest.test_ingest import check
 from ui import chart_block
 
 

@@ -11,8 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    browser,
+from tests.browser.conftest import (
     new_context,
     screenshot,
     start_server,
@@ -31,7 +30,7 @@ def plan_server(demo_dir, tmp_path):
 
 
 @pytest.fixture
-def person(browser, plan_server):  # noqa: F811
+def person(browser, plan_server):
     context = new_context(browser, viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     yield page, *plan_server

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import browser, start_server, stop_server, wait_for_charts  # noqa: F401 (a fixture)
+from tests.browser.conftest import start_server, stop_server, wait_for_charts
 from tests.conftest import REPO
 
 
@@ -13,7 +13,7 @@ def served(demo_dir):
     stop_server(proc, log)  # fails on any traceback in the server's log (the warm-up's included)
 
 
-def test_the_served_dashboard_opens_a_shared_link_and_follows_a_district_change(served, browser):  # noqa: F811
+def test_the_served_dashboard_opens_a_shared_link_and_follows_a_district_change(served, browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     try:

@@ -4,11 +4,11 @@ same ones; at no moment does it show other numbers."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import browser, new_context, screenshot, wait_for_charts, wait_until_idle
+from tests.browser.conftest import new_context, screenshot, wait_for_charts, wait_until_idle
 from tests.deploy.client import REPLICA_HEADER, ROUTE_COOKIE
-from tests.deploy.conftest import LINK, PUBLISHED
+from tests.deploy.conftest import LINK, PUBLISHED, cluster
 
-__all__ = ["browser"]  # the fixture, from the browser tests' conftest
+__all__ = ["cluster"]  # the replicas behind nginx: a fixture of the deploy tests, used here
 
 # Records every set of figures the page shows from the moment it is installed, and whether Streamlit's
 # status widget said it was connecting, so a wrong number shown for an instant is caught.
