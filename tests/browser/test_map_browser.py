@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import guarded_page, screenshot, start_server, stop_server, wait_until_idle
 from tests.police_uk_files import write_year
@@ -127,9 +128,19 @@ def test_the_data_page_says_where_an_outcomes_file_belongs(map_page, tmp_path):
     page = map_page
     page.goto(page.base + "/data")
     wait_until_idle(page)
-    page.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="engagement_events: One row per engagement event").click()
-    wait_until_idle(page, 2)
+    # As a person would: open the list, type the table's name and press Enter, then see it chosen (clicking
+    # an option sometimes landed while the list was still opening, and nothing was chosen).
+    chooser = page.get_by_test_id("stSelectbox").first
+    for _ in range(3):
+        chooser.click()
+        page.keyboard.type("engagement_events")
+        page.keyboard.press("Enter")
+        try:
+            chooser.get_by_text("engagement_events", exact=False).wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wait_until_idle(page)
     sample = FIXTURES / "police_uk" / "csv_sample_2023-03-bedfordshire-outcomes_first5rows.csv"
     upload = tmp_path / "2023-03-bedfordshire-outcomes.csv"
     upload.write_bytes(sample.read_bytes())
