@@ -130,7 +130,8 @@ def test_the_data_page_says_where_an_outcomes_file_belongs(map_page, tmp_path):
     wait_until_idle(page)
     # As a person would: open the list, type the table's name and press Enter, then see it chosen (clicking
     # an option sometimes landed while the list was still opening, and nothing was chosen).
-    chooser = page.get_by_test_id("stSelectbox").first
+    chooser = page.get_by_test_id("stSelectbox").filter(has_text="What the file holds")
+    chooser.wait_for(state="visible", timeout=60_000)
     for _ in range(3):
         chooser.click()
         page.keyboard.type("engagement_events")
@@ -140,6 +141,7 @@ def test_the_data_page_says_where_an_outcomes_file_belongs(map_page, tmp_path):
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
+    assert "engagement_events" in chooser.inner_text(), "the table was not chosen after three tries"
     wait_until_idle(page)
     sample = FIXTURES / "police_uk" / "csv_sample_2023-03-bedfordshire-outcomes_first5rows.csv"
     upload = tmp_path / "2023-03-bedfordshire-outcomes.csv"
