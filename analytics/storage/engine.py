@@ -50,7 +50,7 @@ ROLLUP = "survey_quarter_sums"
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v6:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
+LAYOUT = f"v7:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -58,6 +58,16 @@ SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS D
 FROM survey_responses
 GROUP BY ALL
 ORDER BY question_id, district_id, quarter_start, answer
+"""
+FORCE_ROLLUP = "survey_quarter_force_sums"
+# The same sums for every district together, per question, quarter and answer: the force line beside a few
+# districts' lines reads a few hundred rows instead of adding up every district's.
+FORCE_ROLLUP_SELECT = """
+SELECT question_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
+       count(*) AS n, sum(weight) AS sum_w, sum(weight * weight) AS sum_w2
+FROM survey_responses
+GROUP BY ALL
+ORDER BY question_id, quarter_start, answer
 """
 EVENT_ROLLUP = "event_quarter_sums"
 # Events per district, quarter and every category a page filters or counts by: the activity map's tables
@@ -107,6 +117,7 @@ ORDER BY district_id, quarter_start
 # SELECT is a view over the table, so a page gets the same answer either way.
 ROLLUPS: dict[str, tuple[str, str]] = {
     ROLLUP: ("survey_responses", ROLLUP_SELECT),
+    FORCE_ROLLUP: ("survey_responses", FORCE_ROLLUP_SELECT),
     QUARTER_LIST: ("survey_responses", QUARTER_LIST_SELECT),
     EVENT_ROLLUP: ("engagement_events", EVENT_ROLLUP_SELECT),
     TOWN_ROLLUP: ("engagement_events", TOWN_ROLLUP_SELECT),

@@ -60,6 +60,30 @@ GROUP BY ALL
 ORDER BY ALL
 """
 
+# The chosen districts' sums and the force's (district_id NULL) from the two rollups in one query: each reads a
+# few hundred rows, where adding up every district's rows for the force read all of them.
+_ROLLUP_WITH_FORCE_SQL = """
+SELECT r.question_id, r.quarter_start, r.district_id,
+       CAST(sum(r.n) AS BIGINT) AS n,
+       sum(r.sum_w) AS sum_w,
+       sum(r.sum_w2) AS sum_w2,
+       sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
+FROM (
+    SELECT question_id, quarter_start, district_id, answer, n, sum_w, sum_w2 FROM survey_quarter_sums
+    WHERE list_contains($question_ids, question_id) AND question_id BETWEEN $q_lo AND $q_hi
+      AND quarter_start >= $date_from AND quarter_start < $date_to
+      AND {lookup} AND district_id BETWEEN $d_lo AND $d_hi
+    UNION ALL
+    SELECT question_id, quarter_start, NULL, answer, n, sum_w, sum_w2 FROM survey_quarter_force_sums
+    WHERE list_contains($question_ids, question_id) AND question_id BETWEEN $q_lo AND $q_hi
+      AND quarter_start >= $date_from AND quarter_start < $date_to
+) r
+JOIN survey_questions q USING (question_id)
+WHERE NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know'
+GROUP BY ALL
+ORDER BY ALL
+"""
+
 
 def questions(db: Database) -> pd.DataFrame:
     """The survey questions in display order."""
@@ -168,9 +192,22 @@ def _sums_query(
     file, the breakdown allows (``rollup_ok``) and the range starts on a quarter, else from the answers."""
     whole_quarters = quarter_from == quarter_start(quarter_from)
     template = _ROLLUP_SUMS_SQL if db.engine is not None and rollup_ok and whole_quarters else _SUMS_SQL
+    return _query_sums(db, template.format(by=by), question_ids, quarter_from, quarter_to, district_ids, extra)
+
+
+def _query_sums(
+    db: Database,
+    sql: str,
+    question_ids: Sequence[str],
+    quarter_from: date,
+    quarter_to: date,
+    district_ids: Sequence[str] | None,
+    extra: dict | None = None,
+) -> pd.DataFrame:
+    """Run one of the sums queries with its parameters bound; quarters as dates."""
     ids = sorted(set(question_ids))
     df = db.query(
-        template.format(by=by),
+        sql,
         {
             "question_ids": ids,
             # Bounds the sorted copy's statistics can use (the list alone is not pushed down).
@@ -195,16 +232,21 @@ def sums_with_force(
     district_ids: Sequence[str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(districts, force)``: the sums of ``positive_sums_of`` for each of ``district_ids`` and for the
-    whole force, from one query. The force's sums are every district's added up, so reading them once
-    gives both (the districts' own query would read a part of the same rows again)."""
-    # Rows of the chosen districts keep their district; all others fall into one group (NULL). A long list
-    # (every district, for a funnel or a map) is looked up by hashing: list_contains walks the whole list
-    # for every row, which on the force's 300 districts took twice as long as the query's scan.
-    lookup = (
-        "r.district_id IN (SELECT unnest($chosen))"
-        if len(district_ids) > _SHORT_LIST
-        else "list_contains($chosen, r.district_id)"
-    )
+    whole force, from one query. With the engine file the force's come from its force rollup; without it
+    they are every district's added up, so reading them once gives both."""
+    # A long list (every district, for a funnel or a map) is looked up by hashing: list_contains walks the
+    # whole list for every row, which on the force's 300 districts took twice as long as the query's scan.
+    long_list = len(district_ids) > _SHORT_LIST
+    if db.engine is not None and quarter_from == quarter_start(quarter_from) and district_ids:
+        lookup = "district_id IN (SELECT unnest($districts))" if long_list else "list_contains($districts, district_id)"
+        sql = _ROLLUP_WITH_FORCE_SQL.format(lookup=lookup)
+        df = _query_sums(db, sql, question_ids, quarter_from, quarter_to, district_ids)
+        force = df[df["district_id"].isna()].drop(columns="district_id").reset_index(drop=True)
+        districts = df[df["district_id"].notna()].reset_index(drop=True)
+        return districts[["question_id", "quarter_start", "district_id", "n", *SUM_COLUMNS]], force
+    # Without the engine file: rows of the chosen districts keep their district; all others fall into one
+    # group (NULL), summed with them for the force.
+    lookup = "r.district_id IN (SELECT unnest($chosen))" if long_list else "list_contains($chosen, r.district_id)"
     chosen = f", CASE WHEN {lookup} THEN r.district_id END AS district_id"
     df = _sums_query(db, chosen, True, question_ids, quarter_from, quarter_to, None, {"chosen": list(district_ids)})
     force = df.groupby(["question_id", "quarter_start"], as_index=False)[["n", *SUM_COLUMNS]].sum()
