@@ -128,20 +128,28 @@ def test_the_data_page_says_where_an_outcomes_file_belongs(map_page, tmp_path):
     page = map_page
     page.goto(page.base + "/data")
     wait_until_idle(page)
-    # As a person would: open the list, type the table's name and press Enter, then see it chosen (clicking
-    # an option sometimes landed while the list was still opening, and nothing was chosen).
+    # As a person would: wait for the page, open the list, wait for the option to show, click it, and see it
+    # chosen (a click sometimes landed while the list was still opening, and typing sometimes went nowhere).
+    page.get_by_role("tab", name="Import a file").wait_for(timeout=60_000)
     chooser = page.get_by_test_id("stSelectbox").filter(has_text="What the file holds")
     chooser.wait_for(state="visible", timeout=60_000)
+    option = page.get_by_role("option", name="engagement_events: One row per engagement event")
+    # The choice shows as the value of the list's text box (a react-aria combo box), not as text.
+    box = chooser.get_by_role("combobox")
     for _ in range(3):
         chooser.click()
-        page.keyboard.type("engagement_events")
-        page.keyboard.press("Enter")
         try:
-            chooser.get_by_text("engagement_events", exact=False).wait_for(timeout=10_000)
+            option.wait_for(state="visible", timeout=10_000)
+            page.wait_for_timeout(300)
+            option.click()
+            page.wait_for_function(
+                "el => el.value.startsWith('engagement_events')", arg=box.element_handle(), timeout=10_000
+            )
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    assert "engagement_events" in chooser.inner_text(), "the table was not chosen after three tries"
+            page.wait_for_timeout(500)
+    assert box.input_value().startswith("engagement_events"), "the table was not chosen after three tries"
     wait_until_idle(page)
     sample = FIXTURES / "police_uk" / "csv_sample_2023-03-bedfordshire-outcomes_first5rows.csv"
     upload = tmp_path / "2023-03-bedfordshire-outcomes.csv"
