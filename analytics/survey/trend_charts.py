@@ -66,10 +66,7 @@ def _period_axis(order: list[str], title: str = "Period (financial year)", field
     )
 
 
-def _series_colours(names: list[str]) -> alt.Scale:
-    districts = [n for n in names if n not in ("Force", MSG_NAME)]
-    colours = [DISTRICT_PALETTE[i % len(DISTRICT_PALETTE)] for i in range(len(districts))]
-    return alt.Scale(domain=[*districts, "Force", MSG_NAME], range=[*colours, FORCE_COLOUR, MSG_COLOUR])
+COMPARATORS = ["Force", MSG_NAME]
 
 
 def survey_trend_chart(
@@ -81,7 +78,12 @@ def survey_trend_chart(
     max_bands: int = 3,
 ) -> Spec:
     # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
-    """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations."""
+    """Lines with 95% bands per district, the force and the Most Similar Group, change symbols and annotations.
+
+    The structure depends on the measure, the periods and whether there are comparator and note data, never on
+    which districts are drawn: a district change sends the browser new data for the same chart, which it
+    redraws in place instead of building the chart again. Districts take the palette in name order from the
+    data; the force and the Most Similar Group keep their own colours and legend."""
     df = trends.copy()
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
@@ -93,13 +95,17 @@ def survey_trend_chart(
     df["segment"] = df["segment"].astype(str) + "-" + gaps.astype(str)
     df = df[[*_TREND_FIELDS]]
     shown = plain_json(df[df["pct"].notna()])
+    district = shown["kind"] == "district"
+    marked = shown["marker"] != ""
     # Past a few districts the bands overlap into a wash: then only the force keeps its band,
     # and intervals stay in tooltips, the table and the small multiples.
-    many = shown.loc[shown["kind"] == "district", "series_name"].nunique() > max_bands
+    many = shown.loc[district, "series_name"].nunique() > max_bands
     data = {
-        "trend": shown,
-        "trend_bands": shown[shown["kind"] == "force"] if many else shown,
-        "trend_markers": shown[shown["marker"] != ""],
+        "trend": shown[district],
+        "trend_force": shown[~district],
+        "trend_bands": shown.iloc[0:0] if many else shown[district],
+        "trend_markers": shown[district & marked],
+        "trend_force_markers": shown[~district & marked],
     }
     if len(benchmark):
         bm = plain_json(benchmark.assign(series_name=MSG_NAME))
@@ -107,15 +113,13 @@ def survey_trend_chart(
     annotations = _annotations(notes, label_of, order)
     if annotations is not None:
         data["trend_notes"] = annotations
-    colours = _series_colours([*df["series_name"].unique(), MSG_NAME])
     template = _trend_template(measure_label, height, "trend_benchmark" in data, annotations is not None)
-    return fill(template, data, order=order, series=colours.domain, colours=colours.range)
+    return fill(template, data, order=order)
 
 
 @lru_cache(maxsize=64)
 def _trend_template(measure_label: str, height: int, benchmark: bool, notes: bool) -> str:
-    """The trend chart's structure (JSON), with named data and slots for the periods and the series colours."""
-    colour = alt.Color("series_name:N", scale=alt.Scale(domain=slot("series"), range=slot("colours")), title="Series")
+    """The trend chart's structure (JSON), with named data and a slot for the periods."""
     x = _period_axis(slot("order"))
     y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
     tooltip = [
@@ -128,45 +132,47 @@ def _trend_template(measure_label: str, height: int, benchmark: bool, notes: boo
         alt.Tooltip("words_quarter:N", title="Against the previous quarter"),
         alt.Tooltip("base_note:N", title="Base note"),
     ]
-    base = alt.Chart(alt.NamedData("trend")).encode(x=x, color=colour, detail="segment:N")
-    bands = (
-        alt.Chart(alt.NamedData("trend_bands"))
-        .mark_area(opacity=0.12)
-        .encode(x=x, color=colour, detail="segment:N", y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+    shape = alt.Shape(
+        "marker:N",
+        scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
+        title="Significant change (95%)",
     )
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=30)).encode(
-        y=y,
-        strokeDash=alt.StrokeDash(
-            "kind:N", scale=alt.Scale(domain=["district", "force"], range=[[1, 0], [6, 3]]), legend=None
-        ),
-        strokeWidth=alt.StrokeWidth("kind:N", scale=alt.Scale(domain=["district", "force"], range=[2, 3]), legend=None),
-        tooltip=tooltip,
-    )
-    errors = base.mark_rule(opacity=0.5).encode(y="ci_low:Q", y2="ci_high:Q")
-    markers = (
-        alt.Chart(alt.NamedData("trend_markers"))
-        .mark_point(filled=True, size=150, opacity=1, stroke="white", strokeWidth=1)
-        .encode(
-            x=x,
-            y="pct:Q",
-            color=colour,
-            shape=alt.Shape(
-                "marker:N",
-                scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
-                title="Significant change (95%)",
+
+    def series(name: str, bands: str, markers: str, colour: alt.Color, dash: list[int], width: int) -> list:
+        """Band, interval rules, line and change symbols of one group of series, coloured by ``colour``."""
+        base = alt.Chart(alt.NamedData(name)).encode(x=x, color=colour, detail="segment:N")
+        return [
+            alt.Chart(alt.NamedData(bands))
+            .mark_area(opacity=0.12)
+            .encode(x=x, color=colour, detail="segment:N", y=alt.Y("ci_low:Q"), y2="ci_high:Q"),
+            base.mark_rule(opacity=0.5).encode(y="ci_low:Q", y2="ci_high:Q"),
+            base.mark_line(point=alt.OverlayMarkDef(size=30), strokeDash=dash, strokeWidth=width).encode(
+                y=y, tooltip=tooltip
             ),
-            tooltip=tooltip,
-        )
+            alt.Chart(alt.NamedData(markers))
+            .mark_point(filled=True, size=150, opacity=1, stroke="white", strokeWidth=1)
+            .encode(x=x, y="pct:Q", color=colour, shape=shape, tooltip=tooltip),
+        ]
+
+    # Districts: the palette in the order of their names, the domain from the data (not written in the spec).
+    # A line in each legend, at full strength (the bands' faint fill would otherwise set its symbol).
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1)
+    districts = alt.Color("series_name:N", scale=alt.Scale(range=DISTRICT_PALETTE), title="District", legend=legend)
+    comparators = alt.Color(
+        "series_name:N",
+        scale=alt.Scale(domain=COMPARATORS, range=[FORCE_COLOUR, MSG_COLOUR]),
+        title="Comparator",
+        legend=legend,
     )
-    layers = [bands, errors, lines, markers]
+    comparator_layers = series("trend_force", "trend_force", "trend_force_markers", comparators, [6, 3], 3)
     if benchmark:
-        layers.append(
+        comparator_layers.append(
             alt.Chart(alt.NamedData("trend_benchmark"))
             .mark_line(strokeDash=[2, 2], strokeWidth=2)
             .encode(
                 x=x,
                 y=alt.Y("value_pct:Q"),
-                color=colour,
+                color=comparators,
                 tooltip=[
                     alt.Tooltip("series_name:N", title="Series"),
                     alt.Tooltip("period_label:N", title="Period"),
@@ -175,9 +181,17 @@ def _trend_template(measure_label: str, height: int, benchmark: bool, notes: boo
                 ],
             )
         )
+    layers = [
+        alt.layer(*series("trend", "trend_bands", "trend_markers", districts, [1, 0], 2)),
+        alt.layer(*comparator_layers),
+    ]
     if notes:
         layers += _annotation_layers(slot("order"))
-    chart = alt.layer(*layers).properties(height=height, title=f"{measure_label}: districts, force and comparator")
+    chart = (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .properties(height=height, title=f"{measure_label}: districts, force and comparator")
+    )
     return json.dumps(chart.to_dict(validate=False))
 
 

@@ -21,8 +21,8 @@ def test_with_every_district_chosen_the_chart_opens_on_the_force_and_three(app_e
     lines = at.multiselect(key="w_lines")
     assert 1 <= len(drawn(at)) <= 3, drawn(at)
     assert drawn(at) == {lines.format_func(d) for d in lines.value}
-    first = at.get("vega_lite_chart")[0].proto.datasets[0]
-    assert "Force" in set(dataframe_util.convert_arrow_bytes_to_pandas_df(first.data.data)["series_name"])
+    force = next(d for d in at.get("vega_lite_chart")[0].proto.datasets if d.name == "trend_force")
+    assert set(dataframe_util.convert_arrow_bytes_to_pandas_df(force.data.data)["series_name"]) == {"Force"}
     assert len(lines.options) == 10, "the rest are a click away in the chart's own choice"
     assert len(drawn(at, chart=1)) == 10, "every district keeps its panel under District by district"
     assert sorted(qp(at, "lines")) == sorted(lines.value), "the link names the lines drawn"
