@@ -65,8 +65,13 @@ def _expected(raw, district: str, q: date) -> pd.DataFrame:
     )
 
 
-@pytest.fixture(scope="module")
-def both(db, raw):
+# With the engine file (events counted from its rollup) and without it (the same rollup as a view of the events).
+@pytest.fixture(scope="module", params=[True, False], ids=["engine", "parquet"])
+def both(request, demo_dir, raw):
+    from analytics.storage.db import Database
+
+    db = Database(demo_dir, use_engine=request.param)
+    assert (db.engine is not None) == request.param
     got = delivery.line_delivery(db, [(d, q) for d in DISTRICTS for q in QUARTERS])
     want = pd.concat([_expected(raw, d, q) for d in DISTRICTS for q in QUARTERS], ignore_index=True)
     return got, want
