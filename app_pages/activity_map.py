@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.contract.vocabulary import ACTIVITY_TYPES, AUDIENCE_GROUPS, EVENT_STATUSES, STRANDS
-from analytics.engagement import boundaries, context_layer, demand, maps
+from analytics.engagement import boundaries, context_layer, demand, maps, tables
 from analytics.engagement.activity import MAX_POINTS
 from ui import chart_block, data, escape, page, table_view, url_state
 from ui.cache import engagement, survey
@@ -146,40 +146,13 @@ with right:
         st.caption("Click an event on the map to see its details here.")
 
 st.header("Districts in the chosen quarters")
-table = summary.assign(
-    reached=[", ".join(g) for g in summary["groups"]],
-    missed=[", ".join(g) for g in summary["hard_to_reach_missed"]],
-)
-table = table[
-    [
-        "name",
-        "held",
-        "per_10k",
-        "attendance_per_event",
-        "cancellation_pct",
-        "concerns_raised",
-        "acted_pct",
-        "reached",
-        "missed",
-    ]
-]
-table.columns = [
-    "District",
-    "Events held",
-    "Per 10,000 residents",
-    "Attendance per event",
-    "Cancelled %",
-    "Concerns raised at events",
-    "Acted on %",
-    "Audience groups reached",
-    "Hard-to-reach groups not reached",
-]
-table_view.show(table.round(1))
+table = tables.district_table(summary)
+table_view.show(table)
 st.caption(
     "Events held and Cancelled % count events of every status (the Status filter chooses what the map draws): "
     "Cancelled % is cancelled events as a share of those held or cancelled, as on the Star Chamber scorecard."
 )
-chart_block.download_csv(table.round(1), "activity_by_district.csv", key="dl_activity")
+chart_block.download_csv(table, "activity_by_district.csv", key="dl_activity")
 
 if engagement.police_uk_folder() is not None:
     st.header("Anti-social behaviour beside engagement")
@@ -223,27 +196,15 @@ with g1:
     if gaps.empty:
         st.write("None: every town with past events had one in that time.")
     else:
-        table_view.show(
-            gaps.rename(
-                columns={
-                    "district": "District",
-                    "town": "Town",
-                    "last_event": "Last event",
-                    "months_since": "Months since",
-                }
-            )
-        )
+        table_view.show(tables.gaps_table(gaps))
 with g2:
     st.header("Public map views")
-    flagged = views.assign(flag=["well below the force" if w else "" for w in views["well_below"]])
-    shown = flagged[["name", "views", "per_1k", "flag"]].round(1)
-    shown.columns = ["District", "Views", "Per 1,000 residents", "Flag"]
     st.caption(
         f"Force: {views['force_per_1k'].iloc[0]:.1f} views per 1,000 residents; flagged under three quarters of it."
         if len(views)
         else ""
     )
-    table_view.show(shown)
+    table_view.show(tables.map_views_table(views))
 
 monthly = engagement.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):
