@@ -42,6 +42,9 @@ def warm() -> float:
     try:
         for name in _MODULES:
             importlib.import_module(name)
+        from analytics.survey import trend_charts
+
+        trend_charts.build_templates()
         from ui import data
         from ui.cache import survey
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import threading
 from datetime import date
 
 import altair as alt
@@ -57,6 +59,28 @@ def slot(name: str) -> list[str]:
     return [f"\x00{name}"]
 
 
+def text_slot(name: str) -> str:
+    """A placeholder text (a title) in a chart template, filled by fill(): one template serves every measure."""
+    return f"\x01{name}"
+
+
+def template(build):
+    """``build`` (a chart template builder: hashable arguments, a JSON string back) run once per arguments for
+    the life of the process, even when several sessions first ask at once: building an Altair chart costs a
+    few hundred milliseconds, and ten sessions opening together each built it while none had finished."""
+    cached = functools.lru_cache(maxsize=64)(build)
+    lock = threading.Lock()
+
+    @functools.wraps(build)
+    def once(*args):
+        with lock:
+            return cached(*args)
+
+    once.cache_info = cached.cache_info
+    once.cache_clear = cached.cache_clear
+    return once
+
+
 class Spec(dict):
     """A Vega-Lite spec filled from a template; callers read it as they read the Altair chart it replaces."""
 
@@ -69,10 +93,13 @@ class Spec(dict):
         return self.get("height", alt.Undefined)
 
 
-def fill(template: str, datasets: dict[str, pd.DataFrame], **slots: list) -> Spec:
-    """The template (JSON of a chart built with named data and slots) with its data sets and slots filled."""
+def fill(template: str, datasets: dict[str, pd.DataFrame | list[dict]], **slots: list | str) -> Spec:
+    """The template (JSON of a chart built with named data and slots) with its data sets (frames, or rows
+    already written as records) and slots filled."""
 
     def walk(node):
+        if isinstance(node, str) and node.startswith("\x01"):
+            return slots[node[1:]]
         if isinstance(node, dict):
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
@@ -82,5 +109,5 @@ def fill(template: str, datasets: dict[str, pd.DataFrame], **slots: list) -> Spe
         return node
 
     spec = walk(json.loads(template))
-    spec["datasets"] = {name: records(frame) for name, frame in datasets.items()}
+    spec["datasets"] = {name: rows if isinstance(rows, list) else records(rows) for name, rows in datasets.items()}
     return Spec(spec)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.charts.common import Spec, fill, plain_json
+from analytics.charts.common import Spec, fill, plain_json, template
 from analytics.social.figures import FORCE_WIDE, Association
 from analytics.survey.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
 
@@ -134,7 +133,7 @@ def tag_heatmap(tags: pd.DataFrame) -> Spec:
     return fill(_heatmap_template(max(120, 30 * df["district"].nunique())), {"tags": df})
 
 
-@lru_cache(maxsize=32)
+@template
 def _heatmap_template(height: int) -> str:
     """The tag heatmap's structure (JSON) for a plot ``height`` pixels high, its rows the named data "tags"."""
     base = alt.Chart(alt.NamedData("tags")).encode(
@@ -180,7 +179,7 @@ def association_chart(assoc: Association) -> Spec:
     return fill(_association_template(), {"association": df})
 
 
-@lru_cache(maxsize=1)
+@template
 def _association_template() -> str:
     """The association chart's structure (JSON), its points the named data "association"."""
     base = alt.Chart(alt.NamedData("association")).encode(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.charts.common import BASE_NOTES, Spec, fill, fmt_pct
+from analytics.charts.common import BASE_NOTES, Spec, fill, fmt_pct, template, text_slot
 from analytics.verdicts import FLAG_MARK, FLAGGED, HIDDEN, HIDDEN_VALUE, SYMBOLS, interval_text
 
 # Colour-blind-safe (blue / orange) and never the only carrier of meaning: tiles
@@ -79,11 +78,11 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
             "yc",
         ]
     ]
-    return fill(_tile_template(cols, rows, width, height, measure_label), {"tiles": df})
+    return fill(_tile_template(cols, rows, width, height), {"tiles": df}, title=measure_label)
 
 
-@lru_cache(maxsize=64)
-def _tile_template(cols: int, rows: int, width: int, height: int, measure_label: str) -> str:
+@template
+def _tile_template(cols: int, rows: int, width: int, height: int) -> str:
     """The tile map's structure (JSON) for a grid of ``cols`` x ``rows`` tiles, its rows the named data "tiles"
     (built once per grid and measure: building the Altair chart cost more than the rest of a change)."""
     xs = alt.Scale(domain=[0, cols], nice=False, zero=False)
@@ -107,7 +106,7 @@ def _tile_template(cols: int, rows: int, width: int, height: int, measure_label:
             ),
             tooltip=[
                 alt.Tooltip("name:N", title="District"),
-                alt.Tooltip("pct_label:N", title=measure_label),
+                alt.Tooltip("pct_label:N", title=text_slot("title")),
                 alt.Tooltip("interval:N", title="95% interval"),
                 alt.Tooltip("base_text:N", title="Base"),
                 alt.Tooltip("base_note:N", title="Base note"),
@@ -120,7 +119,7 @@ def _tile_template(cols: int, rows: int, width: int, height: int, measure_label:
     value = text.mark_text(dy=10, fontSize=17).encode(text="value_label:N")
     chart = (
         (tiles + name + value)
-        .properties(width=width, height=height, title=measure_label)
+        .properties(width=width, height=height, title=text_slot("title"))
         .configure_legend(labelLimit=0, titleLimit=0)
         .configure_view(stroke=None)
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
-from analytics.charts.common import BASE_NOTES, Spec, fill, plain_json, slot
+from analytics.charts.common import BASE_NOTES, Spec, fill, plain_json, records, slot, template, text_slot
 from analytics.verdicts import interval_text
 
 # Okabe-Ito, extended: distinguishable with the common colour-vision deficiencies.
@@ -34,6 +33,7 @@ MARKER_SHAPES = {
 }
 
 
+TREND_PLOT_HEIGHT = 380
 TREND_ELEMENT_HEIGHT = 540  # plot (380) plus title, rotated axis labels and legend
 
 
@@ -74,7 +74,7 @@ def survey_trend_chart(
     benchmark: pd.DataFrame,
     notes: pd.DataFrame,
     measure_label: str,
-    height: int = 380,
+    height: int = TREND_PLOT_HEIGHT,
     max_bands: int = 3,
 ) -> Spec:
     # Give Streamlit the element height TREND_ELEMENT_HEIGHT, or its theme squeezes the plot.
@@ -94,18 +94,19 @@ def survey_trend_chart(
     gaps = df["pct"].isna().groupby(df["series_name"]).cumsum()
     df["segment"] = df["segment"].astype(str) + "-" + gaps.astype(str)
     df = df[[*_TREND_FIELDS]]
-    shown = plain_json(df[df["pct"].notna()])
-    district = shown["kind"] == "district"
-    marked = shown["marker"] != ""
+    # Split as plain records: selecting rows of a frame of Arrow-backed text five times cost more than the rest.
+    shown = records(plain_json(df[df["pct"].notna()]))
+    district = [r for r in shown if r["kind"] == "district"]
+    force = [r for r in shown if r["kind"] != "district"]
     # Past a few districts the bands overlap into a wash: then only the force keeps its band,
     # and intervals stay in tooltips, the table and the small multiples.
-    many = shown.loc[district, "series_name"].nunique() > max_bands
+    many = len({r["series_name"] for r in district}) > max_bands
     data = {
-        "trend": shown[district],
-        "trend_force": shown[~district],
-        "trend_bands": shown.iloc[0:0] if many else shown[district],
-        "trend_markers": shown[district & marked],
-        "trend_force_markers": shown[~district & marked],
+        "trend": district,
+        "trend_force": force,
+        "trend_bands": [] if many else district,
+        "trend_markers": [r for r in district if r["marker"]],
+        "trend_force_markers": [r for r in force if r["marker"]],
     }
     if len(benchmark):
         bm = plain_json(benchmark.assign(series_name=MSG_NAME))
@@ -113,15 +114,21 @@ def survey_trend_chart(
     annotations = _annotations(notes, label_of, order)
     if annotations is not None:
         data["trend_notes"] = annotations
-    template = _trend_template(measure_label, height, "trend_benchmark" in data, annotations is not None)
-    return fill(template, data, order=order)
+    structure = _trend_template(height, "trend_benchmark" in data, annotations is not None)
+    return fill(
+        structure,
+        data,
+        order=order,
+        y_title=f"{measure_label} (%)",
+        title=f"{measure_label}: districts, force and comparator",
+    )
 
 
-@lru_cache(maxsize=64)
-def _trend_template(measure_label: str, height: int, benchmark: bool, notes: bool) -> str:
-    """The trend chart's structure (JSON), with named data and a slot for the periods."""
+@template
+def _trend_template(height: int, benchmark: bool, notes: bool) -> str:
+    """The trend chart's structure (JSON), with named data and slots for the periods and the titles."""
     x = _period_axis(slot("order"))
-    y = alt.Y("pct:Q", title=f"{measure_label} (%)", scale=alt.Scale(zero=False))
+    y = alt.Y("pct:Q", title=text_slot("y_title"), scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("series_name:N", title="Series"),
         alt.Tooltip("period_label:N", title="Period"),
@@ -187,12 +194,17 @@ def _trend_template(measure_label: str, height: int, benchmark: bool, notes: boo
     ]
     if notes:
         layers += _annotation_layers(slot("order"))
-    chart = (
-        alt.layer(*layers)
-        .resolve_scale(color="independent")
-        .properties(height=height, title=f"{measure_label}: districts, force and comparator")
-    )
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(height=height, title=text_slot("title"))
     return json.dumps(chart.to_dict(validate=False))
+
+
+def build_templates() -> None:
+    """Build the trend chart's templates (with and without a comparator and notes) and the three-column panels'
+    at server start, so no visitor waits for Altair."""
+    for benchmark in (True, False):
+        for notes in (True, False):
+            _trend_template(TREND_PLOT_HEIGHT, benchmark, notes)
+    _panels_template(3)
 
 
 def _annotations(notes: pd.DataFrame, label_of: dict, order: list[str]) -> pd.DataFrame | None:
@@ -239,12 +251,12 @@ def small_multiples(trends: pd.DataFrame, measure_label: str, columns: int = 3, 
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     order = list(dict.fromkeys(df.sort_values("quarter_start")["period_label"]))
     df = df[["series_name", "period_label", "segment", "pct", "ci_low", "ci_high", "interval", "n", "force_pct"]]
-    template = _panels_template(columns, title or f"{measure_label} by district (dashed: force)")
-    return fill(template, {"panels": plain_json(df)}, order=order)
+    title = title or f"{measure_label} by district (dashed: force)"
+    return fill(_panels_template(columns), {"panels": plain_json(df)}, order=order, title=title)
 
 
-@lru_cache(maxsize=64)
-def _panels_template(columns: int, title: str) -> str:
+@template
+def _panels_template(columns: int) -> str:
     x = _period_axis(slot("order"), title=None)
     base = alt.Chart().encode(x=x)
     band = base.mark_area(opacity=0.2, color=DISTRICT_PALETTE[0]).encode(
@@ -269,6 +281,6 @@ def _panels_template(columns: int, title: str) -> str:
         alt.layer(band, line, force_line, data=alt.NamedData("panels"))
         .properties(width=260, height=150)
         .facet(facet=alt.Facet("series_name:N", title=None, header=alt.Header(labelFontSize=14)), columns=columns)
-        .properties(title=title)
+        .properties(title=text_slot("title"))
     )
     return json.dumps(chart.to_dict(validate=False))

@@ -158,6 +158,43 @@ def test_the_trend_chart_is_built_once_per_measure_and_filled_per_call(db, trend
     copied = two.to_dict()
     copied["datasets"].clear()
     assert two["datasets"]["trend"], "to_dict gives a copy"
-    # A different measure label is a different structure.
-    trend_charts.survey_trend_chart(t, bm, notes, "Feel informed")
-    assert trend_charts._trend_template.cache_info().misses == 2
+    # Another measure fills the same structure with its own titles.
+    informed = trend_charts.survey_trend_chart(t, bm, notes, "Feel informed")
+    assert trend_charts._trend_template.cache_info().misses == 1
+    assert informed["title"] == "Feel informed: districts, force and comparator"
+    assert "Good job" not in json.dumps({k: v for k, v in informed.items() if k != "datasets"})
+    y_titles = {lay["encoding"]["y"].get("title") for lay in _layers(informed) if "y" in lay["encoding"]}
+    assert "Feel informed (%)" in y_titles
+
+
+def test_a_template_is_built_once_when_many_sessions_first_ask_together():
+    import threading
+    import time
+
+    from analytics.charts.common import template
+
+    builds = []
+
+    @template
+    def slow(n: int) -> str:
+        builds.append(n)
+        time.sleep(0.05)  # long enough for every thread to ask before the first build ends
+        return json.dumps({"n": n})
+
+    threads = [threading.Thread(target=slow, args=(7,)) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert builds == [7], "one build for eight sessions asking at once"
+    assert slow(8) == '{"n": 8}' and builds == [7, 8]
+
+
+def test_the_server_start_builds_the_trend_templates(db, trend_inputs):
+    t, bm, notes = trend_inputs
+    trend_charts._trend_template.cache_clear()
+    trend_charts.build_templates()
+    built = trend_charts._trend_template.cache_info().misses
+    trend_charts.survey_trend_chart(t, bm, notes, "Good job")
+    trend_charts.survey_trend_chart(t, bm.iloc[0:0], notes.iloc[0:0], "Good job")
+    assert trend_charts._trend_template.cache_info().misses == built == 4, "a visitor's chart is built already"
