@@ -33,6 +33,17 @@ _MODULES = (
 )
 
 
+def _streamlit_first_element_check() -> None:
+    """Streamlit checks once per process, at the first element any page draws, whether it runs in a Python
+    prompt (``inspect.stack()`` over the page's deep stack: about 0.3 s of the first opening after a start, in a
+    py-spy profile). Checked here, from a shallow stack, it is done before the first visitor."""
+    from streamlit import delta_generator
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)  # private: skipped if it goes
+    if check is not None:
+        check()
+
+
 def warm() -> float:
     """Import what the pages need, open the data and fill the caches every run reads first; seconds taken.
 
@@ -45,6 +56,7 @@ def warm() -> float:
         from analytics.survey import trend_charts
 
         trend_charts.build_templates()
+        _streamlit_first_element_check()
         from ui import data
         from ui.cache import survey
 

@@ -61,3 +61,24 @@ def test_a_spec_missing_its_rows_is_refused_not_cached():
     broken = Spec({"layer": [{"data": {"name": "rows"}, "mark": "point"}], "datasets": None})
     with pytest.raises(RuntimeError, match=r"without its data \(rows\)"):
         chart_block._built(broken)
+
+
+def test_the_rows_sent_to_the_browser_are_the_specs_rows():
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    from analytics.charts.common import Spec
+
+    rows = [
+        {"name": "Harlow", "pct": 61.25, "n": 120, "marker": "", "when": "2024-04-01"},
+        {"name": "Tendring", "pct": None, "n": None, "marker": "▲", "when": "2024-07-01"},
+    ]
+    mixed = [{"value": "a"}, {"value": 2}]  # Arrow cannot type this column: Streamlit's own path takes it
+    spec = Spec({"data": {"name": "rows"}, "mark": "point", "datasets": {"rows": rows, "mixed": mixed, "none": []}})
+    screen = chart_block._built(spec).screen["datasets"]
+    assert all(isinstance(v, bytes) for v in screen.values())
+    got = convert_arrow_bytes_to_pandas_df(screen["rows"])
+    assert list(got.columns) == ["name", "pct", "n", "marker", "when"]
+    assert got["name"].tolist() == ["Harlow", "Tendring"] and got["marker"].tolist() == ["", "▲"]
+    assert got["pct"].iloc[0] == 61.25 and pd.isna(got["pct"].iloc[1]) and pd.isna(got["n"].iloc[1])
+    assert [str(v) for v in convert_arrow_bytes_to_pandas_df(screen["mixed"])["value"]] == ["a", "2"]
+    assert len(convert_arrow_bytes_to_pandas_df(screen["none"])) == 0
