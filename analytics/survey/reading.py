@@ -5,6 +5,8 @@ Pure functions over the frames ``analytics.survey.trends`` returns (no queries);
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 
@@ -36,7 +38,8 @@ def district_summaries(trend: pd.DataFrame, points: pd.DataFrame) -> list[str]:
     latest = trend[(trend["quarter_start"] == last) & (trend["kind"] == "district")]
     funnel_at = points.set_index("series_id") if len(points) else None
     out = []
-    for row in latest.sort_values("series_name").itertuples(index=False):
+    # Rows as plain records (itertuples makes a new named-tuple class on every call, a millisecond each).
+    for row in (SimpleNamespace(**r) for r in latest.sort_values("series_name").to_dict("records")):
         if row.base_status == "suppressed":
             out.append(
                 f"{row.series_name}: the base in {row.period_label} ({row.base_text}) is too small to show a figure."

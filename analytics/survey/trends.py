@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -153,7 +154,7 @@ def _segments(db: Database, frame: pd.DataFrame) -> np.ndarray:
     notes = annotations(db)
     changes = notes[notes["kind"] == "method change"]
     seg = np.zeros(len(frame), dtype=int)
-    for row in changes.itertuples(index=False):
+    for row in (SimpleNamespace(**r) for r in changes.to_dict("records")):
         applies = frame["series_id"].eq(row.district_id) | pd.isna(row.district_id) | frame["kind"].eq("force")
         seg += (applies & (frame["quarter_start"] >= row.start_date)).to_numpy(dtype=int)
     return seg
