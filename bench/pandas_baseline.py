@@ -20,6 +20,10 @@ import pandas as pd
 from analytics.engagement.activity import MAX_POINTS
 from bench.record import peak_rss_mib
 
+# The naive way runs on pandas' defaults: importing analytics keeps text in Python storage for the dashboard
+# (analytics/__init__.py), which made this baseline two to three times slower and every ratio flattering.
+pd.reset_option("mode.string_storage")
+
 SURVEY = ["interview_date", "district_id", "question_id", "answer", "weight", "age_band"]
 EVENTS = [
     "event_id",
