@@ -44,6 +44,17 @@ def _streamlit_first_element_check() -> None:
         check()
 
 
+def _warm_charts(log: logging.Logger) -> None:
+    """The chart templates and Streamlit's first-element check; a failure here does not stop the data warm-up."""
+    try:
+        from analytics.survey import trend_charts
+
+        trend_charts.build_templates()
+        _streamlit_first_element_check()
+    except Exception as exc:  # the page builds what it needs when it runs
+        log.warning("chart warm-up stopped early: %s", exc)
+
+
 def warm() -> float:
     """Import what the pages need, open the data and fill the caches every run reads first; seconds taken.
 
@@ -53,10 +64,7 @@ def warm() -> float:
     try:
         for name in _MODULES:
             importlib.import_module(name)
-        from analytics.survey import trend_charts
-
-        trend_charts.build_templates()
-        _streamlit_first_element_check()
+        _warm_charts(log)
         from ui import data
         from ui.cache import survey
 

@@ -69,7 +69,9 @@ def template(build):
     the life of the process, even when several sessions first ask at once: building an Altair chart costs a
     few hundred milliseconds, and ten sessions opening together each built it while none had finished."""
     cached = functools.lru_cache(maxsize=64)(build)
-    lock = threading.Lock()
+    # Re-entrant, so a builder that calls itself cannot hang. A cached template waits only while another is
+    # being built: once per process and arguments, most of them when the server starts (ui/warm.py).
+    lock = threading.RLock()
 
     @functools.wraps(build)
     def once(*args):

@@ -84,7 +84,7 @@ def tile_map(comparison: pd.DataFrame, measure_label: str, width: int = 560) -> 
 @template
 def _tile_template(cols: int, rows: int, width: int, height: int) -> str:
     """The tile map's structure (JSON) for a grid of ``cols`` x ``rows`` tiles, its rows the named data "tiles"
-    (built once per grid and measure: building the Altair chart cost more than the rest of a change)."""
+    (built once per grid, its title a text slot: building the Altair chart cost more than the rest of a change)."""
     xs = alt.Scale(domain=[0, cols], nice=False, zero=False)
     ys = alt.Scale(domain=[0, rows], nice=False, zero=False, reverse=True)
     domain = list(COMPARISON_COLOURS)

@@ -83,7 +83,8 @@ def survey_trend_chart(
     The structure depends on the measure, the periods and whether there are comparator and note data, never on
     which districts are drawn: a district change sends the browser new data for the same chart, which it
     redraws in place instead of building the chart again. Districts take the palette in name order from the
-    data; the force and the Most Similar Group keep their own colours and legend."""
+    data (a district with no value shown in any period has no line, no legend entry and no colour, so the ones
+    after it take the next colours); the force and the Most Similar Group keep their own colours and legend."""
     df = trends.copy()
     df["interval"] = interval_text(df["ci_low"], df["ci_high"])
     df["base_note"] = df["base_status"].map(BASE_NOTES).fillna("")
@@ -94,7 +95,7 @@ def survey_trend_chart(
     gaps = df["pct"].isna().groupby(df["series_name"]).cumsum()
     df["segment"] = df["segment"].astype(str) + "-" + gaps.astype(str)
     df = df[[*_TREND_FIELDS]]
-    # Split as plain records: selecting rows of a frame of Arrow-backed text five times cost more than the rest.
+    # Split as plain records: selecting rows of a frame five times cost more than the rest of the chart.
     shown = records(plain_json(df[df["pct"].notna()]))
     district = [r for r in shown if r["kind"] == "district"]
     force = [r for r in shown if r["kind"] != "district"]
@@ -114,7 +115,7 @@ def survey_trend_chart(
     annotations = _annotations(notes, label_of, order)
     if annotations is not None:
         data["trend_notes"] = annotations
-    structure = _trend_template(height, "trend_benchmark" in data, annotations is not None)
+    structure = _trend_template(height, "trend_benchmark" in data, annotations is not None, bool(district))
     return fill(
         structure,
         data,
@@ -125,8 +126,9 @@ def survey_trend_chart(
 
 
 @template
-def _trend_template(height: int, benchmark: bool, notes: bool) -> str:
-    """The trend chart's structure (JSON), with named data and slots for the periods and the titles."""
+def _trend_template(height: int, benchmark: bool, notes: bool, districts: bool = True) -> str:
+    """The trend chart's structure (JSON), with named data and slots for the periods and the titles; without
+    ``districts`` (the force alone) the district legend is left out rather than shown empty."""
     x = _period_axis(slot("order"))
     y = alt.Y("pct:Q", title=text_slot("y_title"), scale=alt.Scale(zero=False))
     tooltip = [
@@ -164,7 +166,9 @@ def _trend_template(height: int, benchmark: bool, notes: bool) -> str:
     # Districts: the palette in the order of their names, the domain from the data (not written in the spec).
     # A line in each legend, at full strength (the bands' faint fill would otherwise set its symbol).
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1)
-    districts = alt.Color("series_name:N", scale=alt.Scale(range=DISTRICT_PALETTE), title="District", legend=legend)
+    district_colour = alt.Color(
+        "series_name:N", scale=alt.Scale(range=DISTRICT_PALETTE), title="District", legend=legend if districts else None
+    )
     comparators = alt.Color(
         "series_name:N",
         scale=alt.Scale(domain=COMPARATORS, range=[FORCE_COLOUR, MSG_COLOUR]),
@@ -189,7 +193,7 @@ def _trend_template(height: int, benchmark: bool, notes: bool) -> str:
             )
         )
     layers = [
-        alt.layer(*series("trend", "trend_bands", "trend_markers", districts, [1, 0], 2)),
+        alt.layer(*series("trend", "trend_bands", "trend_markers", district_colour, [1, 0], 2)),
         alt.layer(*comparator_layers),
     ]
     if notes:
@@ -199,11 +203,12 @@ def _trend_template(height: int, benchmark: bool, notes: bool) -> str:
 
 
 def build_templates() -> None:
-    """Build the trend chart's templates (with and without a comparator and notes) and the three-column panels'
-    at server start, so no visitor waits for Altair."""
+    """Build the trend chart's templates (with and without a comparator, notes and districts) and the three-column
+    panels' at server start, so no visitor waits for Altair."""
     for benchmark in (True, False):
         for notes in (True, False):
-            _trend_template(TREND_PLOT_HEIGHT, benchmark, notes)
+            for districts in (True, False):
+                _trend_template(TREND_PLOT_HEIGHT, benchmark, notes, districts)
     _panels_template(3)
 
 

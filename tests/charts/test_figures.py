@@ -73,7 +73,9 @@ def test_the_rows_sent_to_the_browser_are_the_specs_rows():
         {"name": "Tendring", "pct": None, "n": None, "marker": "▲", "when": "2024-07-01"},
     ]
     mixed = [{"value": "a"}, {"value": 2}]  # Arrow cannot type this column: Streamlit's own path takes it
-    spec = Spec({"data": {"name": "rows"}, "mark": "point", "datasets": {"rows": rows, "mixed": mixed, "none": []}})
+    ragged = [{"a": 1}, {"a": 2, "b": "x"}]  # Arrow would take the first row's keys only
+    datasets = {"rows": rows, "mixed": mixed, "none": [], "ragged": ragged}
+    spec = Spec({"data": {"name": "rows"}, "mark": "point", "datasets": datasets})
     screen = chart_block._built(spec).screen["datasets"]
     assert all(isinstance(v, bytes) for v in screen.values())
     got = convert_arrow_bytes_to_pandas_df(screen["rows"])
@@ -82,3 +84,4 @@ def test_the_rows_sent_to_the_browser_are_the_specs_rows():
     assert got["pct"].iloc[0] == 61.25 and pd.isna(got["pct"].iloc[1]) and pd.isna(got["n"].iloc[1])
     assert [str(v) for v in convert_arrow_bytes_to_pandas_df(screen["mixed"])["value"]] == ["a", "2"]
     assert len(convert_arrow_bytes_to_pandas_df(screen["none"])) == 0
+    assert convert_arrow_bytes_to_pandas_df(screen["ragged"])["b"].tolist()[1] == "x"

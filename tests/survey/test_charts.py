@@ -197,4 +197,20 @@ def test_the_server_start_builds_the_trend_templates(db, trend_inputs):
     built = trend_charts._trend_template.cache_info().misses
     trend_charts.survey_trend_chart(t, bm, notes, "Good job")
     trend_charts.survey_trend_chart(t, bm.iloc[0:0], notes.iloc[0:0], "Good job")
-    assert trend_charts._trend_template.cache_info().misses == built == 4, "a visitor's chart is built already"
+    assert trend_charts._trend_template.cache_info().misses == built == 8, "a visitor's chart is built already"
+
+
+def test_the_force_alone_has_no_empty_district_legend(db, trend_inputs):
+    t, bm, notes = trend_inputs
+    force = trend_charts.survey_trend_chart(t[t["kind"] == "force"], bm, notes, "Good job")
+    with_districts = trend_charts.survey_trend_chart(t, bm, notes, "Good job")
+
+    def district_legends(spec):
+        return [
+            lay["encoding"]["color"].get("legend", "shown")
+            for lay in _layers(spec)
+            if lay["encoding"].get("color", {}).get("title") == "District"
+        ]
+
+    assert district_legends(force) and all(legend is None for legend in district_legends(force))
+    assert all(legend is not None for legend in district_legends(with_districts))
