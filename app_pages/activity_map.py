@@ -152,7 +152,7 @@ st.caption(
     "Events held and Cancelled % count events of every status (the Status filter chooses what the map draws): "
     "Cancelled % is cancelled events as a share of those held or cancelled, as on the Star Chamber scorecard."
 )
-chart_block.download_csv(table, "activity_by_district.csv", key="dl_activity")
+table_view.download_csv(table, "activity_by_district.csv", key="dl_activity")
 
 if engagement.police_uk_folder() is not None:
     st.header("Anti-social behaviour beside engagement")
@@ -174,7 +174,7 @@ if engagement.police_uk_folder() is not None:
             st.markdown("- " + escape.md_escape(line))
         shown = demand.demand_table(figures)
         st.dataframe(shown, hide_index=True, width="stretch")
-        chart_block.download_csv(shown, "demand_beside_engagement.csv", key="dl_demand")
+        table_view.download_csv(shown, "demand_beside_engagement.csv", key="dl_demand")
         chart_block.chart(
             chart_block.figure(demand.demand_chart, figures, force.asb_per_1k, force.events_per_10k),
             "demand_chart",

@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.access import PermissionDenied
 from analytics.contract.schema import TABLES
 from analytics.ingest.pipeline import SOCIAL
-from ui import auth, chart_block, data, escape, plan_template, table_view
+from ui import auth, data, escape, plan_template, table_view
 from ui.cache import imports, survey
 
 actor = auth.actor()
@@ -43,7 +43,7 @@ def _report(analysis) -> None:
         long = dict.fromkeys((p.column, p.message) for p in v.problems if len(p.message) > 90)
         for column, message in list(long)[:5]:
             st.caption(escape.md_escape(f"{column}: {message}"))
-        chart_block.download_csv(problems, "import_problems.csv", key="dl_problems")
+        table_view.download_csv(problems, "import_problems.csv", key="dl_problems")
     if v.warnings:
         st.markdown(f"**Rows that will be imported but are worth checking: {len(v.warnings):,}**")
         st.dataframe(

@@ -69,7 +69,7 @@ st.caption(
     "as the platforms count); each account is apart in the table further down. Growth runs from the first to the "
     "last month reported in the period."
 )
-chart_block.download_csv(pages, f"{stem}_districts.csv", key="dl_social_districts")
+table_view.download_csv(pages, f"{stem}_districts.csv", key="dl_social_districts")
 
 # --- trend --------------------------------------------------------------------------
 column, title, _ = charts.measure_column(metric, scale == "per_1k")
@@ -96,7 +96,7 @@ if not comparable:
 st.header("Accounts")
 accounts_table = tables.account_table(result.accounts)
 table_view.show(accounts_table, height="content")
-chart_block.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
+table_view.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_accounts")
 platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagements": "engagements"}.get(
     metric, "followers_end"
 )
@@ -121,7 +121,7 @@ def _top_posts(by: str, empty: str, note: str = "") -> None:
     shown = tables.posts_table(top)
     text_column = st.column_config.TextColumn(width="large")
     table_view.show(shown, height="content", column_config={"Text": text_column})
-    chart_block.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
+    table_view.download_csv(shown, f"{stem}_top_{by}.csv", key=f"dl_top_{by}")
 
 
 # Lazy tabs: only the open one's query runs (the choice is in the link as ``posts=``).

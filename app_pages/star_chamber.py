@@ -109,7 +109,7 @@ with st.expander("How the grade and the colours are worked out"):
         "word and symbol say the same, so colour is never the only signal. The Most Similar Group has no published "
         "base, so the district's interval is compared with its value."
     )
-chart_block.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="dl_scorecard")
+table_view.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="dl_scorecard")
 
 st.markdown("**Engagement and social media**")
 k_shown, k_verdicts = tables.kpi_table(kpi)

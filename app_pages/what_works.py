@@ -45,7 +45,7 @@ st.markdown(f"**An {words.ASSOCIATION}.** {words.CAVEAT}")
 findings = reading.frame(result)
 stem = f"what_works_{measure}_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}"
 table_view.show(reading.table(result))
-chart_block.download_csv(reading.table(result), f"{stem}.csv", key="dl_what_works")
+table_view.download_csv(reading.table(result), f"{stem}.csv", key="dl_what_works")
 for row in findings.itertuples(index=False):
     sentence = words.verdict_text(row.verdict, label.lower(), row.label, row.p_adjusted, row.mde)
     check = words.CHECK_WORDS[row.check_verdict]

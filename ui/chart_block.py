@@ -199,7 +199,7 @@ def data_section(label: str, table, filename: str, about: str, key: str) -> None
             table = table() if callable(table) else table
             st.markdown(about)
             table_view.show(table)
-            download_csv(table, filename, key)
+            table_view.download_csv(table, filename, key)
 
 
 def chart_block(chart_, table, filename: str, about: str, key: str, summary: str = "", **chart_kwargs) -> None:
@@ -207,29 +207,3 @@ def chart_block(chart_, table, filename: str, about: str, key: str, summary: str
     stem = filename.rsplit(".", 1)[0]
     chart(chart_, key, summary, stem, **chart_kwargs)
     data_section("Data behind this chart, and about these numbers", table, filename, about, key)
-
-
-def download_csv(table, filename: str, key: str) -> None:
-    """Download buttons for ``table`` as CSV and as Excel, both escaped against spreadsheet formula injection."""
-    from analytics.export import csv_bytes, xlsx_bytes
-
-    c1, c2, _ = st.columns([1, 1, 4])
-    # Made when clicked, not on every run (a filter change redraws many tables).
-    c1.download_button(
-        "Download CSV",
-        data=lambda: csv_bytes(table),
-        file_name=filename,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",  # a download needs no new run of the page
-        icon=":material/download:",
-    )
-    c2.download_button(
-        "Download Excel",
-        data=lambda: xlsx_bytes(table),
-        file_name=filename.rsplit(".", 1)[0] + ".xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        on_click="ignore",
-        icon=":material/table_view:",
-    )

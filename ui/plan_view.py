@@ -10,7 +10,7 @@ from analytics.contract.vocabulary import STRANDS
 from analytics.periods import quarter_label
 from analytics.plans import delivery, review
 from analytics.verdicts import DELIVERY_RULE, SHORT_OF_PLAN
-from ui import chart_block, escape, presenter, table_view
+from ui import escape, presenter, table_view
 
 _SHORT_STYLE = "background-color: #fde2cc; color: #1b1b1b"
 PRESENTER_SCALE = 1.3
@@ -44,7 +44,7 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
         # Every line in view: a plan is a dozen lines or so, and a panel reads them all.
         table_view.show(_styled(shown, codes), column_config=config, height="content")
         st.caption(f"Prev.: the same line in last quarter's plan ({last}).")
-        chart_block.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
+        table_view.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
         with st.expander("How planned is matched with delivered"):
             st.markdown(escape.md_escape(delivery.MATCH_RULE))
             st.markdown(escape.md_escape(DELIVERY_RULE))

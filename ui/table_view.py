@@ -65,3 +65,29 @@ def show(data, *, column_config: dict | None = None, wrap: bool = False, **kwarg
     if wrap:
         kwargs.setdefault("row_height", _WRAPPING_ROW_HEIGHT)
     return st.dataframe(data, column_config=config, **kwargs)
+
+
+def download_csv(table, filename: str, key: str) -> None:
+    """Download buttons for ``table`` as CSV and as Excel, both escaped against spreadsheet formula injection."""
+    from analytics.export import csv_bytes, xlsx_bytes
+
+    c1, c2, _ = st.columns([1, 1, 4])
+    # Made when clicked, not on every run (a filter change redraws many tables).
+    c1.download_button(
+        "Download CSV",
+        data=lambda: csv_bytes(table),
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",  # a download needs no new run of the page
+        icon=":material/download:",
+    )
+    c2.download_button(
+        "Download Excel",
+        data=lambda: xlsx_bytes(table),
+        file_name=filename.rsplit(".", 1)[0] + ".xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
