@@ -190,9 +190,14 @@ def _sums_query(
 ) -> pd.DataFrame:
     """Run the sums query with the breakdown SQL ``by``: from the survey rollup when there is an engine
     file, the breakdown allows (``rollup_ok``) and the range starts on a quarter, else from the answers."""
-    whole_quarters = quarter_from == quarter_start(quarter_from)
-    template = _ROLLUP_SUMS_SQL if db.engine is not None and rollup_ok and whole_quarters else _SUMS_SQL
+    template = _ROLLUP_SUMS_SQL if rollup_ok and _rollups_answer(db, quarter_from) else _SUMS_SQL
     return _query_sums(db, template.format(by=by), question_ids, quarter_from, quarter_to, district_ids, extra)
+
+
+def _rollups_answer(db: Database, quarter_from: date) -> bool:
+    """Whether the engine file's quarterly rollups can answer a range starting at ``quarter_from``: there is an
+    engine file and the range starts on a quarter's first day."""
+    return db.engine is not None and quarter_from == quarter_start(quarter_from)
 
 
 def _query_sums(
@@ -238,7 +243,7 @@ def sums_with_force(
     # A long list (every district, for a funnel or a map) is looked up by hashing: list_contains walks the
     # whole list for every row, which on the force's 300 districts took twice as long as the query's scan.
     long_list = len(district_ids) > _SHORT_LIST
-    if db.engine is not None and quarter_from == quarter_start(quarter_from) and district_ids:
+    if district_ids and _rollups_answer(db, quarter_from):
         lookup = "district_id IN (SELECT unnest($districts))" if long_list else "list_contains($districts, district_id)"
         sql = _ROLLUP_WITH_FORCE_SQL.format(lookup=lookup)
         df = _query_sums(db, sql, question_ids, quarter_from, quarter_to, district_ids)
