@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
-from statsmodels.stats.proportion import proportions_ztest
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from analytics import config, stats
 
@@ -39,6 +39,39 @@ def test_wilson_matches_the_textbook_formula(p, n):
     assert lo == pytest.approx(max(elo, 0), abs=1e-9)
     assert hi == pytest.approx(min(ehi, 1), abs=1e-9)
     assert 0 <= lo <= p + 1e-12 and p - 1e-12 <= hi <= 1
+
+
+def test_wilson_interval_agrees_with_statsmodels_at_every_confidence():
+    rng = np.random.default_rng(11)
+    n = rng.uniform(1, 5_000, 200)
+    p = rng.uniform(0, 1, 200)
+    for confidence in (0.8, 0.9, 0.95, 0.99):
+        lo, hi = stats.wilson_interval(p, n, confidence)
+        elo, ehi = proportion_confint(p * n, n, alpha=1 - confidence, method="wilson")
+        np.testing.assert_allclose(lo, np.clip(elo, 0, 1), atol=1e-12)
+        np.testing.assert_allclose(hi, np.clip(ehi, 0, 1), atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [3, 4, 10, 43])
+def test_spearman_agrees_with_scipy_ties_included(n):
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(n)
+    for _ in range(20):
+        x = rng.integers(0, 6, n).astype(float)  # ties on purpose
+        y = x * rng.uniform(-1, 1) + rng.normal(0, 2, n)
+        if np.ptp(x) == 0:
+            continue
+        rho, p = stats.spearman(x, y)
+        expected = spearmanr(x, y)
+        assert rho == pytest.approx(expected.statistic, abs=1e-12)
+        assert p == pytest.approx(expected.pvalue, abs=1e-12)
+
+
+def test_spearman_of_a_perfect_order_and_of_too_few_pairs():
+    assert stats.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == (1.0, 0.0)
+    assert all(np.isnan(v) for v in stats.spearman([1, 2], [3, 4]))
+    assert all(np.isnan(v) for v in stats.spearman([1, 1, 1], [3, 4, 5]))
 
 
 def test_two_proportion_test_vector_significant_although_intervals_overlap():

@@ -18,11 +18,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from analytics.contract.rules import whitelisted
 from analytics.periods import add_quarters
-from analytics.stats import SuppressionRule
+from analytics.stats import SuppressionRule, spearman
 from analytics.storage.db import Database
 from analytics.survey import measures
 
@@ -368,8 +367,7 @@ def reach_vs_informed(db: Database, period: Period, reach: pd.DataFrame, rule: S
     pts = est.merge(reach[["name", "reach_per_1k", "followers_per_1k"]], on="name", how="inner")
     ok = pts.dropna(subset=["pct", "reach_per_1k"])
     if len(ok) >= 3 and ok["pct"].nunique() > 1 and ok["reach_per_1k"].nunique() > 1:
-        res = sps.spearmanr(ok["reach_per_1k"], ok["pct"])
-        rho, p = float(res.statistic), float(res.pvalue)
+        rho, p = spearman(ok["reach_per_1k"], ok["pct"])
     else:
         rho = p = np.nan
     return Association(pts.reset_index(drop=True), rho, p, len(ok))

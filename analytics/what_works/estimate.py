@@ -23,13 +23,13 @@ the columns cost nothing, and the bootstrap (which takes a statsmodels-style des
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-from wildboottest.wildboottest import WildboottestCL
+from scipy.special import ndtri
 
 BOOTSTRAP_DRAWS = 9_999
 SEED = 25
@@ -40,25 +40,32 @@ METHOD = (
     "Two-way fixed effects (district and quarter), weighted by effective base; 95% interval and p-value from a "
     f"restricted wild cluster bootstrap by district (Webb weights, {BOOTSTRAP_DRAWS:,} draws, fixed seed)"
 )
-MDE_FACTOR = (norm.ppf(1 - ALPHA / 2) + norm.ppf(POWER)) / norm.ppf(1 - ALPHA / 2)
+MDE_FACTOR = (ndtri(1 - ALPHA / 2) + ndtri(POWER)) / ndtri(1 - ALPHA / 2)
 
 
-class _Bootstrap(WildboottestCL):
+@functools.cache
+def _bootstrap_class() -> type:
     """``WildboottestCL`` with its CRV1 denominator computed in numpy.
 
     The package compiles a numba kernel afresh on every call (a quarter of a second each); an interval needs
-    dozens of tests. This is the same formula, vectorised over draws; a test checks it against the package's."""
+    dozens of tests. This is the same formula, vectorised over draws; a test checks it against the package's.
+    Imported when first estimated, not with the module: it and scipy.stats cost a server process about 50 MiB,
+    and the Star Chamber page (which reaches this module through the meeting pack) never estimates."""
+    from wildboottest.wildboottest import WildboottestCL
 
-    def get_denom(self):
-        if self.crv_type != "crv1":
-            return super().get_denom()
-        g = len(self.bootclustid)
-        h = np.empty((g, g))
-        a = self.R @ self.tXXinv
-        for i in range(g):
-            h[i] = a @ self.tXgXg_list[i] @ self.tXXinv @ self.scores_mat
-        z = self.Cg[:, None] * self.v - h @ self.v
-        self.denom = self.ssc * np.sum(z * z, axis=0)
+    class _Bootstrap(WildboottestCL):
+        def get_denom(self):
+            if self.crv_type != "crv1":
+                return super().get_denom()
+            g = len(self.bootclustid)
+            h = np.empty((g, g))
+            a = self.R @ self.tXXinv
+            for i in range(g):
+                h[i] = a @ self.tXgXg_list[i] @ self.tXXinv @ self.scores_mat
+            z = self.Cg[:, None] * self.v - h @ self.v
+            self.denom = self.ssc * np.sum(z * z, axis=0)
+
+    return _Bootstrap
 
 
 class NotEstimable(ValueError):
@@ -92,11 +99,11 @@ def _design(panel: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.nda
     return design, y, design[:, 0], codes
 
 
-def _bootstrap(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, draws: int) -> _Bootstrap:
+def _bootstrap(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, draws: int):
     """The package's restricted wild cluster bootstrap for the first column's coefficient being 0, run."""
     r = np.zeros(design.shape[1])
     r[0] = 1.0
-    boot = _Bootstrap(X=design, Y=y, cluster=clusters, R=r, B=draws, seed=SEED, parallel=False)
+    boot = _bootstrap_class()(X=design, Y=y, cluster=clusters, R=r, B=draws, seed=SEED, parallel=False)
     boot.get_scores(bootstrap_type="11", impose_null=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from analytics.stats import SuppressionRule
 from analytics.storage.db import Database
@@ -106,6 +105,9 @@ def read(
     shortfalls = [s for _, s in pairs]
     estimated = [i for i, f in enumerate(findings) if f.main is not None]
     if estimated:
+        # imported here: statsmodels costs a server process tens of MiB, and only an estimate needs it
+        from statsmodels.stats.multitest import multipletests
+
         adjusted = multipletests([findings[i].main.p_value for i in estimated], method="holm")[1]
         for i, p in zip(estimated, adjusted, strict=True):
             f = findings[i]

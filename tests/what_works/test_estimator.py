@@ -59,7 +59,7 @@ def test_bootstrap_denominator_is_the_packages_own():
     r = np.zeros(design.shape[1])
     r[0] = 1
     runs = []
-    for cls in (WildboottestCL, est._Bootstrap):
+    for cls in (WildboottestCL, est._bootstrap_class()):
         boot = cls(X=design, Y=y, cluster=clusters, R=r, B=999, seed=7, parallel=False)
         boot.get_scores(bootstrap_type="11", impose_null=True)
         boot.get_weights(weights_type="webb")
