@@ -38,6 +38,9 @@ SORTED: dict[str, tuple[str, ...]] = {
     "engagement_events": ("district_id", "start_at"),
     "engagement_concerns": ("district_id", "raised_on"),
     "social_posts": ("account_id", "posted_at"),
+    # Small, but the positive rollup below is worked out from its answers: copied, it is in the fingerprint, so a
+    # changed question gives a new file.
+    "survey_questions": ("question_id",),
 }
 # Columns the engine stores beside a table's own, worked out once when the file is built. The events' sample
 # key orders the activity map's repeatable sample: stored, a map query can skip every event whose key is
@@ -50,7 +53,7 @@ ROLLUP = "survey_quarter_sums"
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v7:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
+LAYOUT = f"v8:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -68,6 +71,24 @@ SELECT question_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quart
 FROM survey_responses
 GROUP BY ALL
 ORDER BY question_id, quarter_start, answer
+"""
+POSITIVE_ROLLUP = "survey_quarter_positive"
+# The two rollups above summed over answers as every headline figure counts them: the positive answers' weight
+# apart, "Don't know" left out where the question says so. Per question, district and quarter (the force's rows
+# with district NULL): a headline percentage, base and interval read a fifth of the rows, with no join.
+POSITIVE_ROLLUP_SELECT = """
+SELECT r.question_id, r.district_id, r.quarter_start,
+       CAST(sum(r.n) AS BIGINT) AS n, sum(r.sum_w) AS sum_w, sum(r.sum_w2) AS sum_w2,
+       sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
+FROM (
+    SELECT question_id, district_id, quarter_start, answer, n, sum_w, sum_w2 FROM survey_quarter_sums
+    UNION ALL
+    SELECT question_id, NULL, quarter_start, answer, n, sum_w, sum_w2 FROM survey_quarter_force_sums
+) r
+JOIN survey_questions q USING (question_id)
+WHERE NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know'
+GROUP BY ALL
+ORDER BY question_id, district_id NULLS FIRST, quarter_start
 """
 EVENT_ROLLUP = "event_quarter_sums"
 # Events per district, quarter and every category a page filters or counts by: the activity map's tables
@@ -118,6 +139,7 @@ ORDER BY district_id, quarter_start
 ROLLUPS: dict[str, tuple[str, str]] = {
     ROLLUP: ("survey_responses", ROLLUP_SELECT),
     FORCE_ROLLUP: ("survey_responses", FORCE_ROLLUP_SELECT),
+    POSITIVE_ROLLUP: ("survey_responses", POSITIVE_ROLLUP_SELECT),
     QUARTER_LIST: ("survey_responses", QUARTER_LIST_SELECT),
     EVENT_ROLLUP: ("engagement_events", EVENT_ROLLUP_SELECT),
     TOWN_ROLLUP: ("engagement_events", TOWN_ROLLUP_SELECT),

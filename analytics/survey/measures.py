@@ -42,46 +42,39 @@ ORDER BY ALL
 """
 
 
-# The same sums from the survey rollup (summed per question, district, quarter and answer): a few
-# thousand rows instead of every answer, for any breakdown by district alone.
+# The same sums from the engine's positive rollup (summed per question, district and quarter, positive answers
+# apart and "Don't know" left out as each question says): a few thousand rows instead of every answer, for any
+# breakdown by district alone. The force's rows (district NULL) are left out: these are districts' sums.
 _ROLLUP_SUMS_SQL = """
 SELECT r.question_id, r.quarter_start{by},
        CAST(sum(r.n) AS BIGINT) AS n,
        sum(r.sum_w) AS sum_w,
        sum(r.sum_w2) AS sum_w2,
-       sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
-FROM survey_quarter_sums r
-JOIN survey_questions q USING (question_id)
+       sum(r.sum_w_pos) AS sum_w_pos
+FROM survey_quarter_positive r
 WHERE list_contains($question_ids, r.question_id) AND r.question_id BETWEEN $q_lo AND $q_hi
   AND r.quarter_start >= $date_from AND r.quarter_start < $date_to
-  AND (NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know')
+  AND r.district_id IS NOT NULL
   AND ($districts IS NULL OR list_contains($districts, r.district_id)) AND r.district_id BETWEEN $d_lo AND $d_hi
 GROUP BY ALL
 ORDER BY ALL
 """
 
-# The chosen districts' sums and the force's (district_id NULL) from the two rollups in one query: each reads a
-# few hundred rows, where adding up every district's rows for the force read all of them.
+# The chosen districts' sums and the force's (district_id NULL) from the positive rollup in one query: a few
+# hundred rows, with no join and nothing to add up.
 _ROLLUP_WITH_FORCE_SQL = """
-SELECT r.question_id, r.quarter_start, r.district_id,
-       CAST(sum(r.n) AS BIGINT) AS n,
-       sum(r.sum_w) AS sum_w,
-       sum(r.sum_w2) AS sum_w2,
-       sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
-FROM (
-    SELECT question_id, quarter_start, district_id, answer, n, sum_w, sum_w2 FROM survey_quarter_sums
+SELECT question_id, quarter_start, district_id, n, sum_w, sum_w2, sum_w_pos FROM (
+    SELECT * FROM survey_quarter_positive
     WHERE list_contains($question_ids, question_id) AND question_id BETWEEN $q_lo AND $q_hi
       AND quarter_start >= $date_from AND quarter_start < $date_to
       AND {lookup} AND district_id BETWEEN $d_lo AND $d_hi
     UNION ALL
-    SELECT question_id, quarter_start, NULL, answer, n, sum_w, sum_w2 FROM survey_quarter_force_sums
+    SELECT * FROM survey_quarter_positive
     WHERE list_contains($question_ids, question_id) AND question_id BETWEEN $q_lo AND $q_hi
       AND quarter_start >= $date_from AND quarter_start < $date_to
-) r
-JOIN survey_questions q USING (question_id)
-WHERE NOT coalesce(q.exclude_dont_know, false) OR r.answer <> 'Don''t know'
-GROUP BY ALL
-ORDER BY ALL
+      AND district_id IS NULL
+)
+ORDER BY question_id, quarter_start, district_id
 """
 
 

@@ -138,7 +138,7 @@ def test_small_tables_are_read_into_memory_once(demo_dir, tmp_path, monkeypatch)
     copy = tmp_path / "copy"
     shutil.copytree(demo_dir, copy)
     db = Database(copy)
-    assert {"districts", "survey_questions", "star_chamber_meetings"} <= set(db.in_memory)
+    assert {"districts", "star_chamber_meetings"} <= set(db.in_memory)
     assert "engagement_events" not in db.in_memory, "a large table stays where it is (the engine file)"
     before = db.query("SELECT * FROM star_chamber_meetings ORDER BY meeting_id")
     # Held in memory: the answer no longer depends on the file (a new file opens a new Database).

@@ -259,3 +259,35 @@ def test_survey_quarters_are_the_same_from_the_rollup(pair):
     fast, plain = pair
     assert measures.survey_quarters(fast) == measures.survey_quarters(plain)
     assert len(measures.survey_quarters(fast)) == 42
+
+
+def test_the_positive_rollup_is_every_answer_counted_as_the_questions_say(pair, raw):
+    fast, plain = pair
+    r, q = raw("survey_responses"), raw("survey_questions").set_index("question_id")
+    keep = ~(r["question_id"].map(q["exclude_dont_know"]).fillna(False).astype(bool) & (r["answer"] == "Don't know"))
+    r = r[keep].assign(quarter_start=pd.to_datetime(r["interview_date"]).dt.to_period("Q").dt.start_time.dt.date)
+    positive = [a in q.at[qid, "positive_answers"] for qid, a in zip(r["question_id"], r["answer"], strict=True)]
+    r = r.assign(w2=r["weight"] ** 2, w_pos=r["weight"].where(positive, 0.0))
+    sums = {"n": ("weight", "size"), "sum_w": ("weight", "sum"), "sum_w2": ("w2", "sum"), "sum_w_pos": ("w_pos", "sum")}
+    by_district = r.groupby(["question_id", "district_id", "quarter_start"], as_index=False).agg(**sums)
+    force = r.groupby(["question_id", "quarter_start"], as_index=False).agg(**sums)
+    sql = "SELECT * FROM survey_quarter_positive WHERE district_id {} ORDER BY question_id, district_id, quarter_start"
+    for db in (fast, plain):
+        got = db.query(sql.format("IS NOT NULL")).assign(n=lambda d: d["n"].astype("int64"))
+        got["quarter_start"] = pd.to_datetime(got["quarter_start"]).dt.date
+        _same(got[by_district.columns], by_district.sort_values(["question_id", "district_id", "quarter_start"]))
+        got = db.query(sql.format("IS NULL")).assign(n=lambda d: d["n"].astype("int64"))
+        got["quarter_start"] = pd.to_datetime(got["quarter_start"]).dt.date
+        _same(got[force.columns], force.sort_values(["question_id", "quarter_start"]))
+
+
+def test_a_changed_question_makes_the_engine_stale(demo_dir, tmp_path):
+    """The positive rollup counts answers as the questions say: new positive answers need a new file."""
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_dir, copy)
+    before = engine.fingerprint(copy)
+    questions = pd.read_parquet(copy / "survey_questions.parquet")
+    questions.loc[0, "positive_answers"] = [questions.loc[0, "answers"][0]]
+    questions.to_parquet(copy / "survey_questions.parquet")
+    assert engine.fingerprint(copy) != before
+    assert engine.current(copy) is None
