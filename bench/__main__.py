@@ -162,8 +162,9 @@ def measure(
         [py, "-m", "bench.pandas_baseline", str(data_dir), "--districts", districts, "--repeats", str(repeats)]
     )
     out["browser"], out["protocol"], out["floor"] = {}, {}, {"protocol": {}, "browser": []}
-    from bench.browser import FLOOR_APP, browser_benchmark
+    from bench.browser import browser_benchmark
     from bench.protocol import protocol_benchmark
+    from bench.sessions import FLOOR_APP
 
     for spec in sessions:
         n, _, think = spec.partition("@")

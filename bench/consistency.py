@@ -26,8 +26,8 @@ from unittest.mock import patch
 
 import pandas as pd
 
-from bench.browser import Gate, Plan, _pools
 from bench.protocol import TIMEOUT_S, _rerun, _until_finished
+from bench.sessions import Gate, Plan, _pools
 
 _FORCE = re.compile(r"force's value here is (\d+(?:\.\d+)?)%")
 _PCT = re.compile(r"^(\d+(?:\.\d+)?)%$")

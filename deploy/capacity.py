@@ -23,8 +23,8 @@ from unittest.mock import patch
 
 import pandas as pd
 
-from bench.browser import Gate, _memory_kib, _pools, timings
 from bench.protocol import _session
+from bench.sessions import Gate, _memory_kib, _pools, timings
 from deploy.nginx import Proxy
 from tests.browser.conftest import _free_port, start_server, stop_server
 

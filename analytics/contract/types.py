@@ -1,4 +1,5 @@
-"""What a table and a column of the data contract are (``analytics.contract.schema`` declares the contract's tables)."""
+"""What a table and a column of the data contract are (``analytics.contract.tables`` declares the contract's tables,
+``analytics.contract.schema`` lists them)."""
 
 from __future__ import annotations
 

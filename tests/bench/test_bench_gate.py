@@ -3,7 +3,7 @@
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.browser import Gate, Plan
+from bench.sessions import Gate, Plan
 
 
 def _run(coroutine):

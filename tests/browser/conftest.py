@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -80,6 +81,16 @@ def server(demo_dir) -> str:
     """Base URL of a dashboard served from the demo data."""
     proc, url, log = start_server(demo_dir)
     yield url
+    stop_server(proc, log)
+
+
+@pytest.fixture
+def import_server(demo_dir, tmp_path):
+    """A dashboard served from a copy of the demo data, so a test may import into it: (base URL, the copy)."""
+    copy = tmp_path / "data"
+    shutil.copytree(demo_dir, copy)
+    proc, url, log = start_server(copy)
+    yield url, copy
     stop_server(proc, log)
 
 
@@ -175,3 +186,22 @@ def wait_until_idle(page, runs: int = 1, timeout: int = 60_000) -> None:
         timeout=timeout,
     )
     page.wait_for_timeout(200)
+
+
+def choose_presenting(page, name: str, district_id: str) -> None:
+    """Choose the Star Chamber's presenting district as a person would: open the list, and open it again if a
+    rerun closed it before it showed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=name, exact=True)
+    for _ in range(3):
+        page.get_by_role("combobox", name="Presenting district").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_until_idle(page, runs=0)
+    option.click()
+    page.wait_for_function(f"() => location.search.includes('presenting={district_id}')", timeout=30_000)
+    wait_until_idle(page, runs=0)

@@ -1,10 +1,6 @@
 """The Data page in a real browser: upload, check, confirm; imported markup stays text."""
 
-import shutil
-
-import pytest
-
-from tests.browser.conftest import screenshot, start_server, stop_server, wait_until_idle
+from tests.browser.conftest import screenshot, wait_until_idle
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CSV = (
@@ -14,15 +10,6 @@ CSV = (
     f"{HOSTILE};Library;no;Listen;General public;0;0;held\n"
     "XSS2;atlantis;01/10/2026 18:00;01/10/2026 19:30;Coffee with a Cop;Fine;Library;no;Listen;General public;0;0;held\n"
 )
-
-
-@pytest.fixture
-def import_server(demo_dir, tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(demo_dir, copy)
-    proc, url, log = start_server(copy)
-    yield url, copy
-    stop_server(proc, log)
 
 
 def test_upload_check_and_import_with_markup_shown_as_text(page, import_server, tmp_path):

@@ -5,35 +5,18 @@ another district's, and back to the first."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import (
-    new_context,
-    screenshot,
-    start_server,
-    stop_server,
-    wait_until_idle,
-)
+from tests.browser.conftest import choose_presenting, new_context, screenshot, wait_until_idle
 
 
 @pytest.fixture
-def plan_server(demo_dir, tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(demo_dir, copy)
-    proc, url, log = start_server(copy)
-    yield url, copy
-    stop_server(proc, log)
-
-
-@pytest.fixture
-def person(browser, plan_server):
+def person(browser, import_server):
     context = new_context(browser, viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page = context.new_page()
-    yield page, *plan_server
+    yield page, *import_server
     context.close()
 
 
@@ -84,23 +67,6 @@ def test_a_manager_downloads_fills_and_imports_next_quarters_plan(person, tmp_pa
     page.get_by_role("button", name="Download the plan template for Harlow, Q1 2027/28").wait_for(timeout=60_000)
 
 
-def _present(page, name: str, district_id: str) -> None:
-    """Choose the presenting district as a person would: open the list, and open it again if a rerun closed it
-    before it showed."""
-    option = page.get_by_role("option", name=name, exact=True)
-    for _ in range(3):
-        page.get_by_role("combobox", name="Presenting district").click()
-        try:
-            option.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            wait_until_idle(page, runs=0)
-    option.click()
-    page.wait_for_function(f"() => location.search.includes('presenting={district_id}')", timeout=30_000)
-    wait_until_idle(page, runs=0)
-
-
 def test_the_panel_reviews_a_plan_then_another_district_and_comes_back(person):
     page, url, _ = person
     page.goto(url + "/star_chamber?round=2026-09&presenting=harlow")
@@ -114,8 +80,8 @@ def test_the_panel_reviews_a_plan_then_another_district_and_comes_back(person):
     page.get_by_test_id("stDataFrame").nth(2).locator("canvas").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)
     screenshot(page, "star_chamber_plan_harlow")
-    _present(page, "Tendring", "tendring")
+    choose_presenting(page, "Tendring", "tendring")
     page.get_by_text("Tendring's plan for Q1 2026/27").wait_for(timeout=60_000)
     # The same control again, back to the first district.
-    _present(page, "Harlow", "harlow")
+    choose_presenting(page, "Harlow", "harlow")
     page.get_by_text("Harlow's plan for Q1 2026/27").wait_for(timeout=60_000)
