@@ -30,9 +30,10 @@ UNITS = {**{t: "events" for t in ACTIVITY_TYPES}, **{c: "concerns told back" for
 UNITS[SOCIAL_POST] = f"\u201c{YOU_SAID_WE_DID}\u201d posts"
 
 # Events, concerns told back and tagged posts per district, quarter and item, for the lines asked about. The
-# lines come in as a table of (district_id, quarter_start) pairs so one query answers any set of plans. Events
-# are counted from the event rollup (per district, quarter, type, audience and status; quarters start on the
-# first day, as plans do), a few thousand rows instead of every event.
+# lines come in as a table of (district_id, quarter_start) pairs so one query answers any set of plans. Each is
+# counted from its quarterly rollup (events per district, quarter, type, audience and status; concerns told per
+# district, quarter and channel; posts per account, quarter and tag: plans' quarters start on the first day, so
+# the rollups answer exactly), a few thousand rows instead of every event, concern and post.
 _DELIVERY_SQL = """
 WITH p AS (
     SELECT pl.* FROM engagement_plans pl
@@ -63,19 +64,17 @@ by_events AS (
     GROUP BY ALL
 ),
 told AS (
-    SELECT district_id, CAST(date_trunc('quarter', told_on) AS DATE) AS quarter_start, tell_channel AS what,
-           count(*) AS n
-    FROM engagement_concerns
-    WHERE list_contains($district_list, district_id) AND told_on >= $first AND told_on < $end
-      AND tell_channel IS NOT NULL AND tell_channel <> $social_post
+    SELECT district_id, quarter_start, tell_channel AS what, sum(told) AS n
+    FROM concern_told_quarters
+    WHERE quarter_start >= $first AND quarter_start < $end AND list_contains($district_list, district_id)
+      AND tell_channel <> $social_post
     GROUP BY ALL
 ),
 posted AS (
-    SELECT a.district_id, CAST(date_trunc('quarter', s.posted_at) AS DATE) AS quarter_start,
-           $social_post AS what, count(*) AS n
-    FROM social_posts s JOIN social_accounts a USING (account_id)
-    WHERE list_contains($district_list, a.district_id) AND s.tag = $tag
-      AND s.posted_at >= $first AND s.posted_at < $end
+    SELECT a.district_id, s.quarter_start, $social_post AS what, sum(s.posts) AS n
+    FROM post_quarter_tags s JOIN social_accounts a USING (account_id)
+    WHERE s.quarter_start >= $first AND s.quarter_start < $end AND s.tag = $tag
+      AND list_contains($district_list, a.district_id)
     GROUP BY ALL
 ),
 tell AS (SELECT * FROM told UNION ALL SELECT * FROM posted)

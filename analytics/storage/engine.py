@@ -53,7 +53,7 @@ ROLLUP = "survey_quarter_sums"
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v8:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
+LAYOUT = f"v9:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -134,6 +134,23 @@ FROM engagement_concerns
 GROUP BY ALL
 ORDER BY district_id, quarter_start
 """  # noqa: S608 (a constant integer)
+TOLD_ROLLUP = "concern_told_quarters"
+# Concerns told back per district, quarter told and channel: what a District Engagement Plan's Tell lines count.
+TOLD_ROLLUP_SELECT = """
+SELECT district_id, CAST(date_trunc('quarter', told_on) AS DATE) AS quarter_start, tell_channel, count(*) AS told
+FROM engagement_concerns
+WHERE told_on IS NOT NULL AND tell_channel IS NOT NULL
+GROUP BY ALL
+ORDER BY quarter_start, district_id
+"""
+POST_ROLLUP = "post_quarter_tags"
+# Posts per account, quarter and tag: a plan's "You said, we did" post lines read these instead of every post.
+POST_ROLLUP_SELECT = """
+SELECT account_id, CAST(date_trunc('quarter', posted_at) AS DATE) AS quarter_start, tag, count(*) AS posts
+FROM social_posts
+GROUP BY ALL
+ORDER BY quarter_start, account_id
+"""
 # Rollup -> (the table it sums, its SELECT). The engine file stores each; without the file, the same
 # SELECT is a view over the table, so a page gets the same answer either way.
 ROLLUPS: dict[str, tuple[str, str]] = {
@@ -144,6 +161,8 @@ ROLLUPS: dict[str, tuple[str, str]] = {
     EVENT_ROLLUP: ("engagement_events", EVENT_ROLLUP_SELECT),
     TOWN_ROLLUP: ("engagement_events", TOWN_ROLLUP_SELECT),
     CONCERN_ROLLUP: ("engagement_concerns", CONCERN_ROLLUP_SELECT),
+    TOLD_ROLLUP: ("engagement_concerns", TOLD_ROLLUP_SELECT),
+    POST_ROLLUP: ("social_posts", POST_ROLLUP_SELECT),
 }
 _building = threading.Lock()
 # Builds that failed, by (folder, fingerprint), and when: retried only after RETRY_AFTER seconds.
