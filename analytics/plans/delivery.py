@@ -163,7 +163,11 @@ def strand_summary(lines: pd.DataFrame) -> pd.DataFrame:
 def force_delivery(db: Database, quarter: date, district_ids: list[str]) -> pd.DataFrame:
     """Every district's delivery of its plan for ``quarter``: the share overall and per strand, lines short of
     plan and cancelled events (a district without a plan has a row saying so: ``lines`` 0)."""
-    lines = line_delivery(db, [(d, quarter) for d in district_ids])
+    return force_summary(line_delivery(db, [(d, quarter) for d in district_ids]), district_ids)
+
+
+def force_summary(lines: pd.DataFrame, district_ids: list[str]) -> pd.DataFrame:
+    """``force_delivery`` from one quarter's plan lines (``line_delivery``'s rows) of ``district_ids``."""
     rows = []
     for d in district_ids:
         mine = lines[lines["district_id"] == d]

@@ -122,3 +122,22 @@ def test_covid_disrupts_the_plan_written_before_lockdown(db):
     share = {q: delivery.force_share(delivery.force_delivery(db, q, ids)) for q in (*QUARTERS[:2], date(2021, 4, 1))}
     assert share[date(2020, 4, 1)] < 0.5 < share[date(2020, 1, 1)]
     assert share[date(2020, 4, 1)] < share[date(2021, 4, 1)]
+
+
+def test_the_review_reads_the_district_and_the_force_in_one_query_with_the_same_answers(db, monkeypatch):
+    from analytics.periods import add_quarters
+    from analytics.plans import review
+
+    ids = list(db.query("SELECT district_id FROM districts")["district_id"])
+    quarter = date(2025, 10, 1)
+    calls = []
+    real = delivery.line_delivery
+    monkeypatch.setattr(delivery, "line_delivery", lambda d, pairs: calls.append(pairs) or real(d, pairs))
+    got = review.plan_review(db, "harlow", quarter, ids)
+    assert len(calls) == 1
+    assert len(calls[0]) == len(set(calls[0])), "a pair asked twice would count its lines twice"
+    monkeypatch.setattr(delivery, "line_delivery", real)
+    pd.testing.assert_frame_equal(got.force, delivery.force_delivery(db, quarter, ids))
+    for q, lines in [(quarter, got.lines), (add_quarters(quarter, -1), got.previous), *got.ahead.items()]:
+        pd.testing.assert_frame_equal(lines, real(db, [("harlow", q)]))
+    assert len(got.lines) and len(got.previous) and len(got.force) == len(ids)
