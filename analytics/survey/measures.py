@@ -90,8 +90,16 @@ def districts(db: Database) -> pd.DataFrame:
 
 def survey_quarters(db: Database) -> list[date]:
     """Quarter starts that have survey responses, oldest first (a rollup of a few rows: see ``engine``)."""
-    df = db.memo("survey_quarters", "SELECT quarter_start AS q FROM survey_quarter_list ORDER BY q")
-    return [pd.Timestamp(x).date() for x in df["q"]]
+    return [pd.Timestamp(x).date() for x in _quarter_list(db)["quarter_start"]]
+
+
+def _quarter_list(db: Database) -> pd.DataFrame:
+    """The survey's quarters with their answers and last answer's date (read once for the quarters on offer and
+    their status)."""
+    return db.memo(
+        "survey_quarter_list",
+        "SELECT quarter_start, answers, last_answer FROM survey_quarter_list ORDER BY quarter_start",
+    )
 
 
 # A quarter holding fewer than this share of the answers its four quarters before usually held is incomplete.
@@ -105,10 +113,7 @@ def survey_quarter_status(db: Database) -> pd.DataFrame:
     before it, or when it is the latest quarter and its answers stop before the quarter's last month.
     ``reason`` says which, in words.
     """
-    df = db.memo(
-        "survey_quarter_status",
-        "SELECT quarter_start, answers, last_answer FROM survey_quarter_list ORDER BY quarter_start",
-    )
+    df = _quarter_list(db)
     df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
     df["last_answer"] = pd.to_datetime(df["last_answer"]).dt.date
     typical = df["answers"].shift(1).rolling(4, min_periods=1).median()
