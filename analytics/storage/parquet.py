@@ -190,7 +190,10 @@ def read_table(data_dir: Path, table: str) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[table].column_names})
     earlier = earlier_columns(table, path)
     if not earlier:
-        return pd.read_parquet(path)
+        # One open file: a writer replacing the file meanwhile (write aside, rename) cannot give this read half
+        # of each (a reader opening the path twice, for the footer and then the pages, could be).
+        with open(path, "rb") as fh:
+            return pd.read_parquet(fh)
     cols = ", ".join(f"({earlier[c]}) AS {c}" if c in earlier else c for c in TABLES[table].column_names)
     with duckdb.connect(config={"threads": 1}) as con:
         select = f"SELECT {cols} FROM read_parquet({_quoted(path)})"  # noqa: S608 (schema SQL, a quoted path)

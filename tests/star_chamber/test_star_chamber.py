@@ -13,6 +13,7 @@ from analytics.contract.vocabulary import HARD_TO_REACH_GROUPS
 from analytics.periods import add_quarters
 from analytics.star_chamber import actions, kpis, prompts
 from analytics.star_chamber import scorecard as star_chamber
+from analytics.storage import parquet as store
 from analytics.survey import trends
 from tests.reference import pooled_z_test, reference
 
@@ -246,7 +247,8 @@ def test_concurrent_updates_in_two_processes_lose_nothing(action_dir):
 def _update_until_saved(data_dir, action_id, who, n):
     for i in range(n):
         while True:
-            current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action_id]
+            # Read as the app reads it: one open file, so the other process's rename cannot tear the read.
+            current = store.read_table(data_dir, "star_chamber_actions").set_index("action_id").loc[action_id]
             try:
                 actions.update_action(
                     data_dir, action_id, int(current["version"]), {"update_note": f"{who} {i}"}, who, role="manager"
