@@ -50,6 +50,12 @@ def test_wilson_interval_agrees_with_statsmodels_at_every_confidence():
         elo, ehi = proportion_confint(p * n, n, alpha=1 - confidence, method="wilson")
         np.testing.assert_allclose(lo, np.clip(elo, 0, 1), atol=1e-12)
         np.testing.assert_allclose(hi, np.clip(ehi, 0, 1), atol=1e-12)
+    # The edges: no positive answers, all positive, and an effective base under one.
+    p, n = np.array([0.0, 1.0, 0.0, 1.0, 0.5]), np.array([30.0, 30.0, 0.5, 0.5, 0.5])
+    lo, hi = stats.wilson_interval(p, n)
+    elo, ehi = proportion_confint(p * n, n, method="wilson")
+    np.testing.assert_allclose(lo, np.clip(elo, 0, 1), atol=1e-12)
+    np.testing.assert_allclose(hi, np.clip(ehi, 0, 1), atol=1e-12)
 
 
 @pytest.mark.parametrize("n", [3, 4, 10, 43])

@@ -3,8 +3,9 @@
 Parquet stays the data of record. Beside it, ``_engine/<fingerprint>.duckdb`` holds copies of the
 large tables in DuckDB's own format, each sorted so that a page's usual filter (a question, a few
 districts, a date range) reads only the blocks it needs, with a few columns worked out once
-(``DERIVED``), and rollups (``ROLLUPS``) such as ``survey_quarter_sums``: the survey summed per
-question, district, quarter and answer, which answers every headline figure. It is
+(``DERIVED``), and rollups (``ROLLUPS``) such as ``survey_quarter_positive``: the survey summed per
+question, district and quarter as every headline figure counts it (from ``survey_quarter_sums``, per
+answer, which the answer distributions read). It is
 rebuilt after each import (``build``), named by a fingerprint of the Parquet files it was built
 from, written aside and renamed into place, so a reader never sees half a file and several app
 replicas can read one shared, read-only copy. Without it (or while it is being rebuilt) the data
@@ -53,7 +54,7 @@ ROLLUP = "survey_quarter_sums"
 # group, so smaller groups let a query for one question or a few districts skip more of each sorted table.
 ROW_GROUP_SIZE = 16_384
 # Part of the file's name: a change to the layout above gives a new file, built beside the old one.
-LAYOUT = f"v9:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
+LAYOUT = f"v10:rg{ROW_GROUP_SIZE}:closure{CLOSURE_DAYS}"
 # Per question, district, quarter and answer: everything a headline percentage, base and interval needs.
 ROLLUP_SELECT = """
 SELECT question_id, district_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
@@ -63,8 +64,8 @@ GROUP BY ALL
 ORDER BY question_id, district_id, quarter_start, answer
 """
 FORCE_ROLLUP = "survey_quarter_force_sums"
-# The same sums for every district together, per question, quarter and answer: the force line beside a few
-# districts' lines reads a few hundred rows instead of adding up every district's.
+# The same sums for every district together, per question, quarter and answer: the force's rows of the positive
+# rollup below come from it (a few hundred rows instead of every district's added up).
 FORCE_ROLLUP_SELECT = """
 SELECT question_id, CAST(date_trunc('quarter', interview_date) AS DATE) AS quarter_start, answer,
        count(*) AS n, sum(weight) AS sum_w, sum(weight * weight) AS sum_w2
@@ -82,6 +83,7 @@ SELECT r.question_id, r.district_id, r.quarter_start,
        sum(CASE WHEN list_contains(q.positive_answers, r.answer) THEN r.sum_w ELSE 0 END) AS sum_w_pos
 FROM (
     SELECT question_id, district_id, quarter_start, answer, n, sum_w, sum_w2 FROM survey_quarter_sums
+    WHERE district_id IS NOT NULL  -- NULL is the force's row below (the contract never leaves a district out)
     UNION ALL
     SELECT question_id, NULL, quarter_start, answer, n, sum_w, sum_w2 FROM survey_quarter_force_sums
 ) r
@@ -152,7 +154,8 @@ GROUP BY ALL
 ORDER BY quarter_start, account_id
 """
 # Rollup -> (the table it sums, its SELECT). The engine file stores each; without the file, the same
-# SELECT is a view over the table, so a page gets the same answer either way.
+# SELECT is a view over the table, so a page gets the same answer either way. In order: a rollup may read the
+# ones before it (the positive rollup reads the two survey rollups), whether stored or views.
 ROLLUPS: dict[str, tuple[str, str]] = {
     ROLLUP: ("survey_responses", ROLLUP_SELECT),
     FORCE_ROLLUP: ("survey_responses", FORCE_ROLLUP_SELECT),
@@ -173,10 +176,13 @@ log = logging.getLogger(__name__)
 
 def fingerprint(data_dir: Path) -> str:
     """A fingerprint of the Parquet files the engine copies (names, sizes, modification times), the layout
-    and DuckDB's version."""
+    (including every rollup's SQL) and DuckDB's version."""
     # The DuckDB version too: the derived columns are its functions' results, and the file must match the
     # values the running version would compute without it.
     h = hashlib.sha256(f"{LAYOUT}:duckdb{duckdb.__version__}".encode())
+    # And what the file holds: a changed rollup, sort order or derived column gives a new file without anyone
+    # remembering to change LAYOUT.
+    h.update(repr((sorted(ROLLUPS.items()), sorted(SORTED.items()), sorted(DERIVED.items()))).encode())
     for name in sorted(SORTED):
         p = store.table_path(data_dir, name)
         if p.exists():

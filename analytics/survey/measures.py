@@ -236,8 +236,8 @@ def sums_with_force(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(districts, force)``: the sums of ``positive_sums_of`` for each of ``district_ids`` and for the
     whole force, from one query. With the engine file, districts given and a range starting on a quarter's
-    first day, the force's come from its force rollup; otherwise they are every district's added up, so
-    reading them once gives both."""
+    first day, both come from the positive rollup (the force's rows from the force rollup); otherwise the force's
+    are every district's added up, so reading them once gives both."""
     # A long list (every district, for a funnel or a map) is looked up by hashing: list_contains walks the
     # whole list for every row, which on the force's 300 districts took twice as long as the query's scan.
     long_list = len(district_ids) > _SHORT_LIST

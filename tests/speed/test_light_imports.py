@@ -21,7 +21,8 @@ sys.path.insert(0, {repo!r})
 from tests.app_runner import run_app
 at = run_app(page={page!r})
 problems = [e.value for e in at.exception]
-print(json.dumps({{"loaded": [m for m in {heavy!r} if m in sys.modules], "problems": problems}}))
+charts = len(at.get("vega_lite_chart"))
+print(json.dumps({{"loaded": [m for m in {heavy!r} if m in sys.modules], "problems": problems, "charts": charts}}))
 """
 
 
@@ -41,6 +42,7 @@ def test_a_page_run_loads_no_heavy_statistics_library(app_env, page):
     assert done.returncode == 0, done.stderr[-2000:]
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["problems"] == []
+    assert answer["charts"] > 0, "the page drew no chart, so it may have stopped before its statistics"
     assert answer["loaded"] == [], f"{page} loaded {answer['loaded']}"
 
 

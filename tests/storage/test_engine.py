@@ -291,3 +291,41 @@ def test_a_changed_question_makes_the_engine_stale(demo_dir, tmp_path):
     questions.to_parquet(copy / "survey_questions.parquet")
     assert engine.fingerprint(copy) != before
     assert engine.current(copy) is None
+
+
+def test_plan_delivery_is_the_same_from_the_rollups(pair):
+    """Tell lines count concerns told back and tagged posts from their quarterly rollups with the engine file,
+    and from views computing the same rows without it."""
+    from analytics.plans import delivery
+
+    fast, plain = pair
+    ids = list(fast.query("SELECT district_id FROM districts ORDER BY district_id")["district_id"])
+    pairs = [(d, q) for d in ids for q in (date(2020, 4, 1), date(2025, 10, 1), date(2026, 4, 1))]
+    got = delivery.line_delivery(fast, pairs)
+    assert got["what"].isin(["Newsletter", "Meeting", "Social post"]).any() and got["delivered"].sum() > 0
+    _same(got, delivery.line_delivery(plain, pairs))
+
+
+def test_an_answer_without_a_district_counts_once_in_the_force(tmp_path):
+    """The contract never leaves an answer's district empty, but a file put straight into the folder might:
+    the positive rollup's force rows (district NULL) must not take such an answer twice."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE survey_responses AS SELECT * FROM (VALUES ('q', NULL, DATE '2025-04-02', 'Yes', 1.0),"
+        " ('q', 'a', DATE '2025-04-03', 'Yes', 2.0)) t(question_id, district_id, interview_date, answer, weight)"
+    )
+    con.execute(
+        "CREATE TABLE survey_questions AS SELECT 'q' AS question_id, ['Yes'] AS positive_answers,"
+        " false AS exclude_dont_know"
+    )
+    for name in (engine.ROLLUP, engine.FORCE_ROLLUP, engine.POSITIVE_ROLLUP):
+        con.execute(f"CREATE VIEW {name} AS {engine.ROLLUPS[name][1]}")
+    force = con.execute("SELECT n, sum_w FROM survey_quarter_positive WHERE district_id IS NULL").fetchall()
+    assert force == [(2, 3.0)]
+
+
+def test_a_changed_rollup_gives_a_new_engine_file(demo_dir, monkeypatch):
+    before = engine.fingerprint(demo_dir)
+    name, (source, select) = next(iter(engine.ROLLUPS.items()))
+    monkeypatch.setitem(engine.ROLLUPS, name, (source, select.replace("count(*)", "count(*) + 0")))
+    assert engine.fingerprint(demo_dir) != before
