@@ -319,7 +319,8 @@ def test_an_answer_without_a_district_counts_once_in_the_force(tmp_path):
         " false AS exclude_dont_know"
     )
     for name in (engine.ROLLUP, engine.FORCE_ROLLUP, engine.POSITIVE_ROLLUP):
-        con.execute(f"CREATE VIEW {name} AS {engine.ROLLUPS[name][1]}")
+        view = f"CREATE VIEW {name} AS {engine.ROLLUPS[name][1]}"  # constant names and SQL
+        con.execute(view)
     force = con.execute("SELECT n, sum_w FROM survey_quarter_positive WHERE district_id IS NULL").fetchall()
     assert force == [(2, 3.0)]
 
