@@ -366,8 +366,5 @@ def reach_vs_informed(db: Database, period: Period, reach: pd.DataFrame, rule: S
     est["name"] = est["district_id"].map(names)
     pts = est.merge(reach[["name", "reach_per_1k", "followers_per_1k"]], on="name", how="inner")
     ok = pts.dropna(subset=["pct", "reach_per_1k"])
-    if len(ok) >= 3 and ok["pct"].nunique() > 1 and ok["reach_per_1k"].nunique() > 1:
-        rho, p = spearman(ok["reach_per_1k"], ok["pct"])
-    else:
-        rho = p = np.nan
+    rho, p = spearman(ok["reach_per_1k"], ok["pct"])  # NaN under three pairs or with a constant column
     return Association(pts.reset_index(drop=True), rho, p, len(ok))
