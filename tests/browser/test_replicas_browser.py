@@ -18,10 +18,17 @@ from tests.ingest.test_ingest import check
 LINK = "/?district=all&from=2019-20-Q1&to=2020-21-Q1&measure=feel_informed"
 
 
+FIGURES = 5  # the overview's headline figures for the whole force
+
+
 def _figures(page, url: str) -> list[str]:
     page.goto(url + LINK)
     wait_for_charts(page, 2)
     wait_until_idle(page)
+    # Under load a run can be idle with only its first figures drawn; wait for all of them as a person would.
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= n", arg=FIGURES, timeout=30_000
+    )
     return page.get_by_test_id("stMetricValue").all_inner_texts()
 
 
