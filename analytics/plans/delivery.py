@@ -33,20 +33,25 @@ UNITS[SOCIAL_POST] = f"\u201c{YOU_SAID_WE_DID}\u201d posts"
 # lines come in as a table of (district_id, quarter_start) pairs so one query answers any set of plans. Each is
 # counted from its quarterly rollup (events per district, quarter, type, audience and status; concerns told per
 # district, quarter and channel; posts per account, quarter and tag: plans' quarters start on the first day, so
-# the rollups answer exactly), a few thousand rows instead of every event, concern and post.
+# the rollups answer exactly), a few thousand rows instead of every event, concern and post. Events are summed
+# only for the (district, quarter, type) the lines name: for a force's summary (one quarter of every district, a
+# year of one) summing the range's whole rollup first took two thirds of the query.
 _DELIVERY_SQL = """
 WITH p AS (
     SELECT pl.* FROM engagement_plans pl
     JOIN (SELECT unnest($districts) AS district_id, unnest($quarters) AS quarter_start) w
       USING (district_id, quarter_start)
+    WHERE pl.quarter_start >= $first AND pl.quarter_start < $end
 ),
 named AS (
     SELECT DISTINCT district_id, quarter_start, what, audience_group FROM p WHERE audience_group IS NOT NULL
 ),
 ev AS (
-    SELECT district_id, quarter_start, activity_type AS what, audience_group, status, sum(events) AS n
-    FROM event_quarter_sums
-    WHERE list_contains($district_list, district_id) AND quarter_start >= $first AND quarter_start < $end
+    SELECT e.district_id, e.quarter_start, e.activity_type AS what, e.audience_group, e.status, sum(e.events) AS n
+    FROM event_quarter_sums e
+    SEMI JOIN (SELECT DISTINCT district_id, quarter_start, what FROM p) k
+      ON e.district_id = k.district_id AND e.quarter_start = k.quarter_start AND e.activity_type = k.what
+    WHERE e.quarter_start >= $first AND e.quarter_start < $end
     GROUP BY ALL
 ),
 by_events AS (
