@@ -43,6 +43,10 @@ class QueryRefused(ValueError):
 # milliseconds, more than the query itself on a few thousand rows. A Database serves one data version
 # (a new file, including a saved action, opens a new one), so the copy is never stale.
 SMALL_TABLE_BYTES = 2 * 1024 * 1024
+# The copies live in an in-memory database of their own, compressed once they are all in (CHECKPOINT): DuckDB
+# gives every column of an uncompressed in-memory table whole blocks of its own, so ten tables of a few thousand
+# rows held 23 MiB at scale; compressed, 3.5 MiB, answering as fast.
+SMALL = "small"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
 # Only reads reach the connection; DESCRIBE and SUMMARIZE parse as SELECT.
@@ -78,7 +82,7 @@ def _quote_literal(text: str) -> str:
 
 def _view_sql(table: Table, path: Path | None, in_memory: bool = False) -> str:
     """CREATE VIEW for ``table``: the Parquet file cast to contract types, or an empty typed view;
-    CREATE TABLE (a copy held in memory) when ``in_memory``."""
+    CREATE TABLE in the small tables' database (a copy held in memory) when ``in_memory``."""
     if path is None:
         cols = ", ".join(f"CAST(NULL AS {c.type}) AS {_ident(c.name)}" for c in table.columns)
         select = f"SELECT {cols} WHERE false"
@@ -87,7 +91,9 @@ def _view_sql(table: Table, path: Path | None, in_memory: bool = False) -> str:
         earlier = store.earlier_columns(table.name, path)
         cols = ", ".join(f"CAST({earlier.get(c.name, _ident(c.name))} AS {c.type}) AS {c.name}" for c in table.columns)
         select = f"SELECT {cols} FROM read_parquet({_quote_literal(str(path))})"  # noqa: S608 (schema names)
-    return f"CREATE {'TABLE' if in_memory else 'VIEW'} {_ident(table.name)} AS {select}"
+    if in_memory:
+        return f"CREATE TABLE {SMALL}.{_ident(table.name)} AS {select}"
+    return f"CREATE VIEW {_ident(table.name)} AS {select}"
 
 
 def _unreadable(table: Table, data_dir: Path, exc: Exception) -> DataError:
@@ -128,6 +134,7 @@ class Database:
             )
         # The limit holds from the start: the small tables copied into memory count against it.
         self._con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": memory_limit.strip()})
+        self._con.execute(f"ATTACH ':memory:' AS {SMALL} (COMPRESS)")
         self._lock = threading.Lock()
         self._memo: dict[str, pd.DataFrame] = {}
         self._read_only: set[str] = set()  # SQL texts already checked to be one read-only SELECT
@@ -172,6 +179,7 @@ class Database:
                     self._con.execute(_view_sql(table, path, in_memory=small))
                     if small:
                         self.in_memory.append(table.name)
+                        self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM {SMALL}.{name}")  # noqa: S608 (schema name)
                     # The engine's derived columns, computed on the fly (the same expressions, the same values).
                     extra = "".join(f", {expr} AS {_ident(col)}" for col, expr in derived.items())
                     keyed = f"SELECT *{extra} FROM {name}"  # noqa: S608 (schema names and constant expressions)
@@ -180,6 +188,14 @@ class Database:
                     self._con.execute(create)
             except duckdb.Error as exc:
                 raise _unreadable(table, self.data_dir, exc) from exc
+        if self.in_memory:
+            try:
+                self._con.execute(f"CHECKPOINT {SMALL}")  # compresses the copies
+            except duckdb.Error as exc:
+                raise DataError(
+                    f"The small tables of {self.data_dir} could not be held in memory: {exc}",
+                    "The data could not be read into memory: raise ENGAGEMENT_MEMORY_LIMIT.",
+                ) from exc
         if not missing:
             stored = set()
             if self.engine is not None:
