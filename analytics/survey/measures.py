@@ -207,22 +207,20 @@ def _query_sums(
     district_ids: Sequence[str] | None,
     extra: dict | None = None,
 ) -> pd.DataFrame:
-    """Run one of the sums queries with its parameters bound; quarters as dates."""
+    """Run one of the sums queries with its parameters bound (those it names); quarters as dates."""
     ids = sorted(set(question_ids))
-    df = db.query(
-        sql,
-        {
-            "question_ids": ids,
-            # Bounds the sorted copy's statistics can use (the list alone is not pushed down).
-            "q_lo": ids[0] if ids else "",
-            "q_hi": ids[-1] if ids else "",
-            "date_from": quarter_from,
-            "date_to": add_quarters(quarter_to, 1),
-            "districts": list(district_ids) if district_ids is not None else None,
-            **district_range(district_ids),
-            **(extra or {}),
-        },
-    )
+    params = {
+        "question_ids": ids,
+        # Bounds the sorted copy's statistics can use (the list alone is not pushed down).
+        "q_lo": ids[0] if ids else "",
+        "q_hi": ids[-1] if ids else "",
+        "date_from": quarter_from,
+        "date_to": add_quarters(quarter_to, 1),
+        "districts": list(district_ids) if district_ids is not None else None,
+        **district_range(district_ids),
+        **(extra or {}),
+    }
+    df = db.query(sql, {name: value for name, value in params.items() if f"${name}" in sql})
     df["quarter_start"] = pd.to_datetime(df["quarter_start"]).dt.date
     return df
 
@@ -232,17 +230,22 @@ def sums_with_force(
     question_ids: Sequence[str],
     quarter_from: date,
     quarter_to: date,
-    district_ids: Sequence[str],
+    district_ids: Sequence[str] | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(districts, force)``: the sums of ``positive_sums_of`` for each of ``district_ids`` and for the
-    whole force, from one query. With the engine file, districts given and a range starting on a quarter's
-    first day, both come from the positive rollup (the force's rows from the force rollup); otherwise the force's
-    are every district's added up, so reading them once gives both."""
-    # A long list (every district, for a funnel or a map) is looked up by hashing: list_contains walks the
-    # whole list for every row, which on the force's 300 districts took twice as long as the query's scan.
-    long_list = len(district_ids) > _SHORT_LIST
-    if district_ids and _rollups_answer(db, quarter_from):
-        lookup = "district_id IN (SELECT unnest($districts))" if long_list else "list_contains($districts, district_id)"
+    """``(districts, force)``: the sums of ``positive_sums_of`` for each of ``district_ids`` (None: every
+    district answers name) and for the whole force, from one query. With the engine file, districts given and a
+    range starting on a quarter's first day, both come from the positive rollup (the force's rows from the force
+    rollup); otherwise the force's are every district's added up, so reading them once gives both."""
+    # A long list is looked up by hashing: list_contains walks the whole list for every row, which on the force's
+    # 300 districts took twice as long as the query's scan. Every district (a funnel, a map) needs no list at all.
+    long_list = district_ids is not None and len(district_ids) > _SHORT_LIST
+    if (district_ids is None or district_ids) and _rollups_answer(db, quarter_from):
+        if district_ids is None:
+            lookup = "district_id IS NOT NULL"
+        elif long_list:
+            lookup = "district_id IN (SELECT unnest($districts))"
+        else:
+            lookup = "list_contains($districts, district_id)"
         sql = _ROLLUP_WITH_FORCE_SQL.format(lookup=lookup)
         df = _query_sums(db, sql, question_ids, quarter_from, quarter_to, district_ids)
         force = df[df["district_id"].isna()].drop(columns="district_id").reset_index(drop=True)
@@ -251,8 +254,11 @@ def sums_with_force(
     # Without the engine file: rows of the chosen districts keep their district; all others fall into one
     # group (NULL), summed with them for the force.
     lookup = "r.district_id IN (SELECT unnest($chosen))" if long_list else "list_contains($chosen, r.district_id)"
-    chosen = f", CASE WHEN {lookup} THEN r.district_id END AS district_id"
-    df = _sums_query(db, chosen, True, question_ids, quarter_from, quarter_to, None, {"chosen": list(district_ids)})
+    chosen = (
+        ", r.district_id" if district_ids is None else f", CASE WHEN {lookup} THEN r.district_id END AS district_id"
+    )
+    extra = {} if district_ids is None else {"chosen": list(district_ids)}
+    df = _sums_query(db, chosen, True, question_ids, quarter_from, quarter_to, None, extra)
     force = df.groupby(["question_id", "quarter_start"], as_index=False)[["n", *SUM_COLUMNS]].sum()
     districts = df[df["district_id"].notna()].reset_index(drop=True)
     return districts[["question_id", "quarter_start", "district_id", "n", *SUM_COLUMNS]], force

@@ -82,8 +82,8 @@ def district_comparison(
     """
     rule = rule or SuppressionRule()
     d = measures.districts(db)[["district_id", "name", "lpa", "population", "tile_row", "tile_col"]]
-    # Every district's sums and the force's from one query.
-    by_district, force_sums = measures.sums_with_force(db, [question_id], quarter, quarter, list(d["district_id"]))
+    # Every district's sums and the force's from one query (the merge below keeps the districts table's).
+    by_district, force_sums = measures.sums_with_force(db, [question_id], quarter, quarter, None)
     force = measures.suppressed_estimates(force_sums.drop(columns="question_id"), rule)
     force_pct = float(force["pct"].iloc[0]) if len(force) else np.nan
     est = measures.suppressed_estimates(by_district.drop(columns="question_id"), rule)
