@@ -134,7 +134,8 @@ class Database:
             )
         # The limit holds from the start: the small tables copied into memory count against it.
         self._con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": memory_limit.strip()})
-        self._con.execute(f"ATTACH ':memory:' AS {SMALL} (COMPRESS)")
+        attach_small = f"ATTACH ':memory:' AS {SMALL} (COMPRESS)"
+        self._con.execute(attach_small)
         self._lock = threading.Lock()
         self._memo: dict[str, pd.DataFrame] = {}
         self._read_only: set[str] = set()  # SQL texts already checked to be one read-only SELECT
@@ -179,7 +180,8 @@ class Database:
                     self._con.execute(_view_sql(table, path, in_memory=small))
                     if small:
                         self.in_memory.append(table.name)
-                        self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM {SMALL}.{name}")  # noqa: S608 (schema name)
+                        copy = f"CREATE VIEW {name} AS SELECT * FROM {SMALL}.{name}"  # noqa: S608 (schema name)
+                        self._con.execute(copy)
                     # The engine's derived columns, computed on the fly (the same expressions, the same values).
                     extra = "".join(f", {expr} AS {_ident(col)}" for col, expr in derived.items())
                     keyed = f"SELECT *{extra} FROM {name}"  # noqa: S608 (schema names and constant expressions)
@@ -190,7 +192,8 @@ class Database:
                 raise _unreadable(table, self.data_dir, exc) from exc
         if self.in_memory:
             try:
-                self._con.execute(f"CHECKPOINT {SMALL}")  # compresses the copies
+                compress = f"CHECKPOINT {SMALL}"  # compresses the copies
+                self._con.execute(compress)
             except duckdb.Error as exc:
                 raise DataError(
                     f"The small tables of {self.data_dir} could not be held in memory: {exc}",
