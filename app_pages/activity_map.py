@@ -62,7 +62,8 @@ if not (types and strands and audiences and statuses):
     st.info("Each filter needs at least one value: nothing matches an empty choice.")
     st.stop()
 
-points, total, summary, mix, gaps, views = engagement.activity_figures(
+# Everything the page's figures are read with, the data version first: the charts' cache key as well.
+read_with = (
     version,
     f.quarter_from,
     f.quarter_to,
@@ -73,6 +74,7 @@ points, total, summary, mix, gaps, views = engagement.activity_figures(
     tuple(statuses),
     gap_months,
 )
+points, total, summary, mix, gaps, views = engagement.activity_figures(*read_with)
 areas = engagement.district_areas(version)
 asb = engagement.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
 names = dict(zip(survey.districts(version)["district_id"], survey.districts(version)["name"], strict=True))
@@ -185,7 +187,9 @@ if engagement.police_uk_folder() is not None:
         )
 
 st.header("Mix of activity")
-chart_block.chart(chart_block.figure(maps.mix_chart, mix), "activity_mix", filename="activity_mix", width="stretch")
+chart_block.chart(
+    chart_block.figure_for(read_with, maps.mix_chart, mix), "activity_mix", filename="activity_mix", width="stretch"
+)
 
 g1, g2 = st.columns(2)
 with g1:
@@ -209,7 +213,7 @@ with g2:
 monthly = engagement.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
 if len(monthly):
     chart_block.chart(
-        chart_block.figure(maps.map_views_chart, monthly),
+        chart_block.figure_for((version, f.quarter_from, f.quarter_to, f.district_ids), maps.map_views_chart, monthly),
         "map_views",
         filename="map_views",
         width="stretch",

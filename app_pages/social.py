@@ -48,6 +48,7 @@ if not chosen_platforms:
     st.info("Choose at least one platform.", icon=":material/info:")
     st.stop()
 
+# Everything the page's figures are read with, the data version first: the charts' cache key as well.
 args = (version, f.quarter_from, f.quarter_to, f.district_ids, tuple(sorted(chosen_platforms)))
 result = social.summary(*args)
 period_text = f"{f.quarter_from:%B %Y} to {quarter_end(f.quarter_to):%B %Y}"
@@ -74,7 +75,9 @@ table_view.download_csv(pages, f"{stem}_districts.csv", key="dl_social_districts
 # --- trend --------------------------------------------------------------------------
 column, title, _ = charts.measure_column(metric, scale == "per_1k")
 st.header("Month by month")
-chart = chart_block.figure(charts.monthly_chart, result.monthly, metric, scale == "per_1k", names)
+chart = chart_block.figure_for(
+    (*args, metric, scale), charts.monthly_chart, result.monthly, metric, scale == "per_1k", names
+)
 comparable = column != metric or metric == "engagement_rate"
 table_names = [*names, FORCE_WIDE] if comparable else names
 chart_block.chart_block(
@@ -87,7 +90,7 @@ chart_block.chart_block(
     width="stretch",
 )
 if not comparable:
-    force = chart_block.figure(charts.force_chart, result.monthly, metric)
+    force = chart_block.figure_for((*args, metric), charts.force_chart, result.monthly, metric)
     chart_block.chart(
         force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=force.element_height(120)
     )
@@ -101,7 +104,9 @@ platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagem
     metric, "followers_end"
 )
 if len(result.platforms):
-    by_platform = chart_block.figure(charts.platform_chart, result.platforms, platform_measure)
+    by_platform = chart_block.figure_for(
+        (*args, platform_measure), charts.platform_chart, result.platforms, platform_measure
+    )
     chart_block.chart(
         by_platform, "platforms", filename=f"{stem}_platforms", width="stretch", height=by_platform.element_height(110)
     )
@@ -140,7 +145,7 @@ if tag_reach.empty:
     st.write("No posts in the period.")
 else:
     chart_block.chart_block(
-        chart_block.figure(charts.tag_heatmap, tag_reach),
+        chart_block.figure_for(args, charts.tag_heatmap, tag_reach),
         partial(tables.tag_table, tag_reach),
         f"{stem}_tags.csv",
         "Median people reached per post, by tag, for each district's pages. Colour compares it with the "
@@ -156,7 +161,7 @@ st.header("Reach and feeling informed")
 assoc = social.association(*args, *limits)
 st.markdown(escape.md_escape(tables.association_sentence(assoc)))
 chart_block.chart_block(
-    chart_block.figure(charts.association_chart, assoc),
+    chart_block.figure_for((*args, *limits), charts.association_chart, assoc),
     partial(tables.association_table, assoc),
     f"{stem}_reach_informed.csv",
     "Each district's average monthly reach per 1,000 residents (its district pages, chosen platforms) against "

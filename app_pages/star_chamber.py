@@ -142,10 +142,9 @@ if len(compare) < 2:
     st.info("Choose two to four districts to compare side by side.")
 else:
     first = add_quarters(meeting.review_quarter, -7)
-    side = survey.district_trends(
-        version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits
-    )
-    chart = chart_block.figure(small_multiples, side, labels[measure], columns=len(compare))
+    read_with = (version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
+    side = survey.district_trends(*read_with)
+    chart = chart_block.figure_for(read_with, small_multiples, side, labels[measure], columns=len(compare))
     chart_block.chart(
         chart,
         "side_by_side",

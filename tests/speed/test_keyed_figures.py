@@ -58,3 +58,32 @@ def test_an_import_gives_new_charts(folder, page):  # noqa: F811
     after = _chart_rows(run_app(query, page))
     assert len(after) == len(before)
     assert after != before, "the charts after the import show the new data"
+
+
+THREE = ["harlow", "colchester", "basildon"]
+
+
+@pytest.mark.parametrize(
+    ("page", "first", "second"),
+    [
+        ("app_pages/social.py", {"district": THREE}, {"district": ["harlow", "colchester", "tendring"]}),
+        ("app_pages/activity_map.py", {"district": THREE}, {"district": ["harlow", "colchester", "tendring"]}),
+        # The side-by-side chart follows its own choice of districts.
+        (
+            "app_pages/star_chamber.py",
+            {"district": THREE, "compare": ["harlow", "colchester"]},
+            {"district": THREE, "compare": ["harlow", "basildon"]},
+        ),
+    ],
+)
+def test_charts_keyed_on_the_choices_are_those_of_the_choice_shown(page, first, second):
+    """A page whose charts are cached on its choices shows, after another choice filled the cache, exactly the
+    charts a fresh server draws for what is chosen now (a key missing a choice would show the last one's)."""
+    st.cache_data.clear()
+    _chart_rows(run_app(first, page))
+    warm = _chart_rows(run_app(second, page))
+    st.cache_data.clear()
+    cold = _chart_rows(run_app(second, page))
+    assert warm and warm == cold
+    st.cache_data.clear()
+    assert _chart_rows(run_app(first, page)) != cold, "the two choices draw different charts"
