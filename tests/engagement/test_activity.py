@@ -141,6 +141,27 @@ def test_points_sized_by_attendance_and_coloured_by_type(db, all_ids):
     assert all(c == maps.ACTIVITY_COLOURS[t] for c, t in zip(frame["colour"], points["activity_type"], strict=True))
 
 
+def test_event_rows_reach_the_deck_as_given_whatever_their_text(db, all_ids):
+    """The events' rows are written by pandas and spliced into the deck's JSON: text that looks like JSON, a
+    splice token, quotes, backslashes or line breaks arrives as it was; a missing start is left blank."""
+    points, _ = activity.map_points(db, activity.EventFilter(date(2026, 4, 1), date(2026, 4, 1), all_ids))
+    points = points.head(3).copy()
+    hostile = 'Said "@@rows:0" \\ and }]{ \u2013 then\nmore'
+    points.loc[points.index[0], "title"] = hostile
+    points.loc[points.index[1], "start_at"] = pd.NaT
+    points.loc[points.index[2], "start_at"] = pd.Timestamp("2026-04-05 18:30")
+    for mode, layer_id in (("points", "events"), ("hexagon", "density")):
+        text = maps.activity_deck(points, measures.districts(db), mode=mode).to_json()
+        spec = json.loads(text)
+        assert "splicedRows" not in text and "@@rows:" not in text.replace("@@rows:0", "")
+        rows = next(layer for layer in spec["layers"] if layer["id"] == layer_id)["data"]
+        assert len(rows) == 3
+    events = next(layer for layer in json.loads(maps.activity_deck(points, measures.districts(db)).to_json())["layers"]
+                  if layer["id"] == "events")["data"]  # fmt: skip
+    assert events[0]["title"] == hostile and hostile in events[0]["tip"]
+    assert events[1]["when"] is None and events[2]["when"] == "05 Apr 2026 18:30"
+
+
 def test_map_points_and_the_bar_chart_share_one_activity_palette(db, all_ids):
     flt = activity.EventFilter(date(2025, 4, 1), date(2025, 10, 1), all_ids)
     mix = activity.activity_mix(db, flt)
