@@ -37,7 +37,7 @@ import pandas as pd
 from analytics.periods import quarter_key, quarter_start
 from bench.sessions import FLOOR_APP, SERVE, Gate, Plan, _memory_kib, _pools, session_parser, timings
 from scripts.chromium import CHROMIUM, FLAGS
-from tests.browser.conftest import start_server, stop_server
+from scripts.local_server import ServerLogError, start_server, stop_server
 
 QUIET_MS = 400
 TIMEOUT_MS = 180_000
@@ -253,7 +253,7 @@ def browser_benchmark(
         rss, hwm = _memory_kib(proc.pid)
         try:
             stop_server(proc, log)
-        except AssertionError as exc:
+        except ServerLogError as exc:
             raised = [x for x in str(exc).splitlines() if re.match(r"\w+(Error|Exception)\b", x)]
             errors.append(f"server log: {raised[0] if raised else 'a traceback'}")
     ms, script = [s["ms"] for s in samples], [s["script_ms"] for s in samples]

@@ -28,6 +28,7 @@ import pandas as pd
 
 from bench.protocol import TIMEOUT_S, _rerun, _until_finished
 from bench.sessions import Gate, Plan, _pools
+from scripts.local_server import start_server, stop_server
 
 _FORCE = re.compile(r"force's value here is (\d+(?:\.\d+)?)%")
 _PCT = re.compile(r"^(\d+(?:\.\d+)?)%$")
@@ -147,7 +148,6 @@ def consistency_under_imports(
     from analytics.ingest import pipeline
     from analytics.storage import engine
     from analytics.storage.db import Database
-    from tests.browser.conftest import start_server, stop_server
 
     work = Path(tempfile.mkdtemp(prefix="consistency-"))
     folder = work / "data"

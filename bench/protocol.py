@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from bench.sessions import SERVE, Gate, Plan, _memory_kib, _pools, session_parser, timings
-from tests.browser.conftest import start_server, stop_server
+from scripts.local_server import start_server, stop_server
 
 TIMEOUT_S = 180
 

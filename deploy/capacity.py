@@ -26,7 +26,7 @@ import pandas as pd
 from bench.protocol import _session
 from bench.sessions import Gate, _memory_kib, _pools, timings
 from deploy.nginx import Proxy
-from tests.browser.conftest import _free_port, start_server, stop_server
+from scripts.local_server import free_port, start_server, stop_server
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -84,7 +84,7 @@ def measure(data_dir: Path, replicas: int, steps: list[int], changes: int, think
         with patch.dict(os.environ, {"ENGAGEMENT_ENGINE": "on"}):
             for _ in range(replicas):
                 started.append(start_server(Path(data_dir)))
-        listen = f"127.0.0.1:{_free_port()}"
+        listen = f"127.0.0.1:{free_port()}"
         proxy = Proxy(run_dir, [url.removeprefix("http://") for _, url, _ in started], listen)
         time.sleep(1)
         pids = [proc.pid for proc, _, _ in started]

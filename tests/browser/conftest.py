@@ -2,78 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from scripts.chromium import CHROMIUM, launch
-from tests.conftest import BOUNDARIES, REPO, in_ci
+from scripts.local_server import start_server, stop_server  # also imported from here by the browser tests
+from tests.conftest import REPO, in_ci
 
 ARTIFACTS = REPO / "artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, app: Path | None = None):
-    """Start the dashboard (or ``app``) on a free local port; returns (process, base URL, log path)."""
-    port = _free_port()
-    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir), "ENGAGEMENT_BOUNDARIES": str(BOUNDARIES)}
-    log = data_dir.parent / f"streamlit-{port}.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(app or REPO / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                # Files edited while the tests run must not reload the app under a session.
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return proc, url, log
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"the dashboard did not start: {log.read_text()}")
-
-
-def stop_server(proc, log: Path) -> None:
-    """Stop the server and fail if it logged a traceback; a clean log is removed (one with a traceback is kept)."""
-    proc.terminate()
-    proc.wait(10)
-    server_log = log.read_text()
-    assert "Traceback" not in server_log, server_log
-    log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

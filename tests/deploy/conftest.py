@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from deploy.nginx import Proxy, nginx_binary
-from tests.browser.conftest import _free_port, start_server, stop_server
+from scripts.local_server import free_port, start_server, stop_server
 from tests.conftest import in_ci
 from tests.deploy.client import ROUTE_COOKIE, Visitor
 
@@ -75,7 +75,7 @@ def cluster(demo_dir, tmp_path_factory):
         start = time.monotonic()
         for _ in range(2):
             replicas.append(Replica(*start_server(shared)))
-        listen = f"127.0.0.1:{_free_port()}"
+        listen = f"127.0.0.1:{free_port()}"
         proxy = Proxy(root / "nginx", [r.address for r in replicas], listen)
         base = f"http://{listen}"
         deadline = time.monotonic() + 30
