@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from analytics.periods import quarter_key, quarter_start
-from bench.sessions import FLOOR_APP, SERVE, Gate, Plan, _memory_kib, _pools, session_parser, timings
+from bench.sessions import FLOOR_APP, SERVE, Gate, PeakRss, Plan, _pools, memory_kib, session_parser, timings
 from scripts.chromium import CHROMIUM, FLAGS
 from scripts.local_server import ServerLogError, start_server, stop_server
 
@@ -198,16 +198,7 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, th
     reopens: list[float] = [] if sessions == 1 else None
     seen: set[frozenset] = set()
     gate = Gate(sessions)
-    peak = 0
-
-    async def sample() -> None:
-        nonlocal peak
-        while True:
-            peak = max(peak, _memory_kib(pid)[0])
-            await asyncio.sleep(0.25)
-
-    sampler = asyncio.create_task(sample())
-    async with async_playwright() as p:
+    async with PeakRss([pid]) as memory, async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             args = (names, changes, think, seen, gate, samples, opens, errors)
@@ -215,9 +206,9 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, th
                 *(_session(i, browser, url, pools[i % len(pools)], *args, reopens) for i in range(sessions))
             )
         finally:
-            sampler.cancel()
+            memory.stop()  # the sessions are over: closing the browser is not sampled
             await browser.close()
-    return samples, opens, reopens, peak
+    return samples, opens, reopens, memory.peak[pid]
 
 
 def browser_benchmark(
@@ -250,7 +241,7 @@ def browser_benchmark(
             _run(link, proc.pid, pools, names, sessions, changes, think, errors)
         )
     finally:
-        rss, hwm = _memory_kib(proc.pid)
+        rss, hwm = memory_kib(proc.pid)
         try:
             stop_server(proc, log)
         except ServerLogError as exc:

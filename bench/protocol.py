@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from bench.sessions import SERVE, Gate, Plan, _memory_kib, _pools, session_parser, timings
+from bench.sessions import SERVE, Gate, PeakRss, Plan, _pools, memory_kib, session_parser, timings
 from scripts.local_server import start_server, stop_server
 
 TIMEOUT_S = 180
@@ -132,28 +132,17 @@ def protocol_benchmark(
     seen: set[frozenset] = set()
     with patch.dict(os.environ, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "ENGAGEMENT_ENGINE": "on"}):
         proc, url, log = start_server(data_dir, app or SERVE)
-    peak = 0
+    memory = PeakRss([proc.pid])
 
     async def run() -> None:
-        nonlocal peak
-
-        async def sample() -> None:
-            nonlocal peak
-            while True:
-                peak = max(peak, _memory_kib(proc.pid)[0])
-                await asyncio.sleep(0.25)
-
-        sampler = asyncio.create_task(sample())
         args = (names, changes, think, seen, Gate(sessions), samples, opens, errors)
-        try:
+        async with memory:
             await asyncio.gather(*(_session(i, url, page, pools[i % len(pools)], *args) for i in range(sessions)))
-        finally:
-            sampler.cancel()
 
     try:
         asyncio.run(run())
     finally:
-        _, hwm = _memory_kib(proc.pid)
+        _, hwm = memory_kib(proc.pid)
         stop_server(proc, log)
     return {
         "sessions": sessions,
@@ -164,7 +153,7 @@ def protocol_benchmark(
         # Opening the page, each session's whole first page sent: all at once when there is no pause.
         "open_median_ms": timings(opens)["median_ms"],
         "open_p95_ms": timings(opens)["p95_ms"],
-        "server_peak_rss_mib": round(max(peak, hwm) / 1024, 1),
+        "server_peak_rss_mib": round(max(memory.peak[proc.pid], hwm) / 1024, 1),
         "errors": errors,
     }
 

@@ -1,6 +1,7 @@
 """What the session benchmarks share (bench.browser, bench.protocol, bench.consistency, deploy/capacity.py): the
 app they serve, the districts each session changes and the gate it waits at before timing (Plan, Gate), the
-figures (timings), the command line, and the server's memory from /proc.
+figures (timings), the command line, and the server's memory from /proc (memory_kib, and PeakRss sampling it while
+the sessions run).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import asyncio
 import random
 import re
+from collections.abc import Iterable
 from contextlib import suppress
 from itertools import combinations
 from pathlib import Path
@@ -124,7 +126,7 @@ class Plan:
         self.current = [x for x in self.current if x != district] if op == "remove" else [*self.current, district]
 
 
-def _memory_kib(pid: int) -> tuple[int, int]:
+def memory_kib(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) in KiB summed over ``pid`` and its descendants."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -140,3 +142,32 @@ def _memory_kib(pid: int) -> tuple[int, int]:
             rss += int(status.get("VmRSS", "0 kB").split()[0])
             hwm += int(status.get("VmHWM", "0 kB").split()[0])
     return rss, hwm
+
+
+class PeakRss:
+    """The peak VmRSS in KiB of each of ``pids`` with its descendants (memory_kib), ``peak[pid]``: an asyncio task
+    samples them one after another every ``interval`` seconds, from entering ``async with`` until stop() or
+    leaving it."""
+
+    def __init__(self, pids: Iterable[int], interval: float = 0.25):
+        self.peak = dict.fromkeys(pids, 0)
+        self.interval = interval
+        self._task: asyncio.Task | None = None
+
+    async def _sample(self) -> None:
+        while True:
+            for pid in self.peak:
+                self.peak[pid] = max(self.peak[pid], memory_kib(pid)[0])
+            await asyncio.sleep(self.interval)
+
+    async def __aenter__(self) -> PeakRss:
+        self._task = asyncio.create_task(self._sample())
+        return self
+
+    def stop(self) -> None:
+        """Sample no more (the peaks so far stay)."""
+        if self._task is not None:
+            self._task.cancel()
+
+    async def __aexit__(self, *_exc) -> None:
+        self.stop()

@@ -24,7 +24,7 @@ from unittest.mock import patch
 import pandas as pd
 
 from bench.protocol import _session
-from bench.sessions import Gate, _memory_kib, _pools, timings
+from bench.sessions import Gate, PeakRss, _pools, memory_kib, timings
 from deploy.nginx import Proxy
 from scripts.local_server import free_port, start_server, stop_server
 
@@ -42,24 +42,15 @@ def _step(url: str, names: dict, sessions: int, changes: int, think: float, pids
     samples: list[float] = []
     errors: list[str] = []
     seen: set[frozenset] = set()
-    peak = dict.fromkeys(pids, 0)
+    memory = PeakRss(pids)
     cpu_before = {p: _cpu_seconds(p) for p in pids}
     start = time.perf_counter()
 
     async def run() -> None:
-        async def sample() -> None:
-            while True:
-                for p in pids:
-                    peak[p] = max(peak[p], _memory_kib(p)[0])
-                await asyncio.sleep(0.25)
-
-        sampler = asyncio.create_task(sample())
         gate = Gate(sessions)
         args = (names, changes, think, seen, gate, samples, errors)
-        try:
+        async with memory:
             await asyncio.gather(*(_session(i, url, "trends", pools[i % len(pools)], *args) for i in range(sessions)))
-        finally:
-            sampler.cancel()
 
     asyncio.run(run())
     cpu = {p: round(_cpu_seconds(p) - cpu_before[p], 1) for p in pids}
@@ -69,7 +60,7 @@ def _step(url: str, names: dict, sessions: int, changes: int, think: float, pids
         "changes": len(samples),
         **timings(samples),
         "wall_s": round(time.perf_counter() - start, 1),
-        "replica_peak_rss_mib": [round(peak[p] / 1024) for p in pids],
+        "replica_peak_rss_mib": [round(memory.peak[p] / 1024) for p in pids],
         "replica_cpu_s": [cpu[p] for p in pids],
         "errors": errors,
     }
@@ -88,7 +79,7 @@ def measure(data_dir: Path, replicas: int, steps: list[int], changes: int, think
         proxy = Proxy(run_dir, [url.removeprefix("http://") for _, url, _ in started], listen)
         time.sleep(1)
         pids = [proc.pid for proc, _, _ in started]
-        idle = [round(_memory_kib(p)[0] / 1024) for p in pids]
+        idle = [round(memory_kib(p)[0] / 1024) for p in pids]
         for sessions in steps:
             results.append(_step(f"http://{listen}", names, sessions, changes, think, pids))
             print(json.dumps(results[-1]), flush=True)
