@@ -1,4 +1,5 @@
-"""House rules on the layers: analytics/ never imports Streamlit; pages hold no SQL and no statistics."""
+"""House rules on the layers: analytics/ never imports Streamlit; pages hold no SQL and no statistics; nothing
+outside tests/ imports the tests."""
 
 import ast
 import re
@@ -104,3 +105,14 @@ def test_no_import_runs_back_up_between_domains(path):
                 if other in (None, own, "top"):
                     continue
                 assert RANKS[other] < rank, f"{path.relative_to(REPO)} imports {name}: {own} may not use {other}"
+
+
+OUTSIDE_TESTS = sorted(
+    p for p in REPO.rglob("*.py") if not {".venv", "tests", "node_modules"} & set(p.relative_to(REPO).parts)
+)
+
+
+@pytest.mark.parametrize("path", OUTSIDE_TESTS, ids=lambda p: str(p.relative_to(REPO)))
+def test_nothing_outside_tests_imports_the_tests(path):
+    """The app, the benchmarks and deploy/ run without tests/ (scripts/local_server.py starts their servers)."""
+    assert not any(n == "tests" or n.startswith("tests.") for n in _imports(path)), _imports(path)
