@@ -40,6 +40,7 @@ def _cpu_seconds(pid: int) -> float:
 def _step(url: str, names: dict, sessions: int, changes: int, think: float, pids: list[int]) -> dict:
     pools = _pools(list(names), None)
     samples: list[float] = []
+    opens: list[float] = []  # bench.protocol's sessions time their opening too; not reported here
     errors: list[str] = []
     seen: set[frozenset] = set()
     memory = PeakRss(pids)
@@ -48,7 +49,7 @@ def _step(url: str, names: dict, sessions: int, changes: int, think: float, pids
 
     async def run() -> None:
         gate = Gate(sessions)
-        args = (names, changes, think, seen, gate, samples, errors)
+        args = (names, changes, think, seen, gate, samples, opens, errors)
         async with memory:
             await asyncio.gather(*(_session(i, url, "trends", pools[i % len(pools)], *args) for i in range(sessions)))
 
