@@ -11,9 +11,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from analytics.engagement.boundaries import SHIPPED
+
 REPO = Path(__file__).resolve().parents[1]
-# The ONS local authority boundaries the app ships (data/README.md gives their source).
-BOUNDARIES = REPO / "data" / "boundaries" / "essex_lad_2024_buc.geojson"
+# The ONS local authority boundaries the app ships (data/README.md gives their source), as the app names them.
+BOUNDARIES = SHIPPED[0]
 
 
 class ServerLogError(AssertionError):

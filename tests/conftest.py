@@ -10,6 +10,7 @@ import pytest
 from hypothesis import settings
 
 from analytics import demo
+from analytics.engagement.boundaries import SHIPPED
 from analytics.storage import engine
 from analytics.storage.db import Database
 
@@ -21,8 +22,8 @@ settings.load_profile("project")
 REPO = Path(__file__).resolve().parents[1]
 # Small samples of real public files, with their sources and licences in tests/fixtures/README.md.
 FIXTURES = REPO / "tests" / "fixtures"
-# The ONS local authority boundaries the app ships (data/README.md gives their source).
-BOUNDARIES = REPO / "data" / "boundaries" / "essex_lad_2024_buc.geojson"
+# The ONS local authority boundaries the app ships (data/README.md gives their source), named in one place.
+BOUNDARIES = SHIPPED[0]
 
 
 @pytest.fixture(scope="session")
