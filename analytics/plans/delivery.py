@@ -172,18 +172,36 @@ def force_delivery(db: Database, quarter: date, district_ids: list[str]) -> pd.D
 
 
 def force_summary(lines: pd.DataFrame, district_ids: list[str]) -> pd.DataFrame:
-    """``force_delivery`` from one quarter's plan lines (``line_delivery``'s rows) of ``district_ids``."""
-    rows = []
-    for d in district_ids:
-        mine = lines[lines["district_id"] == d]
-        row = {"district_id": d, "lines": len(mine), "share": share_delivered(mine)}
-        row["planned"], row["credited"] = int(mine["how_many"].sum()), int(credited(mine).sum()) if len(mine) else 0
-        for strand in STRANDS:
-            row[strand] = share_delivered(mine[mine["strand"] == strand])
-        row["short"] = int(mine["verdict"].isin(["not delivered", "part delivered"]).sum())
-        row["cancelled"] = int(mine["cancelled"].sum())
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """``force_delivery`` from one quarter's plan lines (``line_delivery``'s rows) of ``district_ids``: a row per
+    district in that order, as ``share_delivered`` and ``strand_summary`` count them. Grouped once, not filtered
+    district by district (300 districts took about a second that way)."""
+    mine = lines[lines["district_id"].isin(district_ids)]
+    frame = pd.DataFrame(
+        {
+            "district_id": mine["district_id"].to_numpy(),
+            "strand": mine["strand"].to_numpy(),
+            "how_many": mine["how_many"].to_numpy(dtype="int64"),
+            "credited": credited(mine).to_numpy(dtype="int64"),
+            "short": mine["verdict"].isin(["not delivered", "part delivered"]).to_numpy(dtype="int64"),
+            "cancelled": mine["cancelled"].to_numpy(dtype="int64"),
+        }
+    )
+    counts = ["how_many", "credited", "short", "cancelled"]
+    per = frame.groupby("district_id")[counts].sum().reindex(district_ids, fill_value=0)
+    sizes = frame.groupby("district_id").size().reindex(district_ids, fill_value=0)
+    by_strand = frame.groupby(["strand", "district_id"])[["how_many", "credited"]].sum()
+
+    def share(totals: pd.DataFrame) -> pd.Series:
+        return totals["credited"] / totals["how_many"].where(totals["how_many"] != 0)
+
+    out = pd.DataFrame({"district_id": list(district_ids), "lines": sizes.to_numpy(dtype="int64")})
+    out["share"] = share(per).to_numpy(dtype=float)
+    out["planned"], out["credited"] = per["how_many"].to_numpy(dtype="int64"), per["credited"].to_numpy(dtype="int64")
+    for strand in STRANDS:
+        part = by_strand.loc[strand] if strand in by_strand.index.get_level_values(0) else by_strand.iloc[0:0]
+        out[strand] = share(part.reindex(district_ids)).to_numpy(dtype=float)
+    out["short"], out["cancelled"] = per["short"].to_numpy(dtype="int64"), per["cancelled"].to_numpy(dtype="int64")
+    return out
 
 
 def force_share(force: pd.DataFrame) -> float:

@@ -141,3 +141,38 @@ def test_the_review_reads_the_district_and_the_force_in_one_query_with_the_same_
     for q, lines in [(quarter, got.lines), (add_quarters(quarter, -1), got.previous), *got.ahead.items()]:
         pd.testing.assert_frame_equal(lines, real(db, [("harlow", q)]))
     assert len(got.lines) and len(got.previous) and len(got.force) == len(ids)
+
+
+def test_force_summary_counts_each_district_as_its_own_lines_say(db):
+    """Every district's row, worked out by hand from its own lines (a district at a time), in the order asked,
+    a district without a plan included (no lines, no share) and a district asked for twice."""
+    from analytics.contract.vocabulary import STRANDS
+    from analytics.survey import measures
+
+    ids = list(measures.districts(db)["district_id"])
+    quarter = date(2026, 4, 1)
+    lines = delivery.line_delivery(db, [(d, quarter) for d in ids])
+    asked = [*ids[::-1], "no_such_district", ids[0]]
+    got = delivery.force_summary(lines, asked)
+    assert list(got["district_id"]) == asked
+    for row in got.itertuples(index=False):
+        mine = lines[lines["district_id"] == row.district_id]
+        capped = [min(p, d) for p, d in zip(mine["how_many"], mine["delivered"], strict=True)]
+        assert row.lines == len(mine) and row.planned == mine["how_many"].sum() and row.credited == sum(capped)
+        assert row.cancelled == mine["cancelled"].sum()
+        assert row.short == mine["verdict"].isin(["not delivered", "part delivered"]).sum()
+        if len(mine):
+            assert row.share == pytest.approx(sum(capped) / mine["how_many"].sum())
+        else:
+            assert pd.isna(row.share)
+        for strand in STRANDS:
+            part = mine[mine["strand"] == strand]
+            want = (
+                sum(min(p, d) for p, d in zip(part["how_many"], part["delivered"], strict=True))
+                / part["how_many"].sum()
+                if len(part)
+                else float("nan")
+            )
+            assert getattr(row, strand) == pytest.approx(want, nan_ok=True)
+    assert got.loc[got["district_id"] == "no_such_district", "lines"].item() == 0
+    assert got["lines"].sum() > len(ids), "most districts have a plan that quarter"
