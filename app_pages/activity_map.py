@@ -210,10 +210,11 @@ with g2:
     )
     table_view.show(tables.map_views_table(views))
 
-monthly = engagement.map_views_monthly(version, f.quarter_from, f.quarter_to, f.district_ids)
+views_read_with = (version, f.quarter_from, f.quarter_to, f.district_ids)
+monthly = engagement.map_views_monthly(*views_read_with)
 if len(monthly):
     chart_block.chart(
-        chart_block.figure_for((version, f.quarter_from, f.quarter_to, f.district_ids), maps.map_views_chart, monthly),
+        chart_block.figure_for(views_read_with, maps.map_views_chart, monthly),
         "map_views",
         filename="map_views",
         width="stretch",

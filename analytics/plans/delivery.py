@@ -187,8 +187,9 @@ def force_summary(lines: pd.DataFrame, district_ids: list[str]) -> pd.DataFrame:
         }
     )
     counts = ["how_many", "credited", "short", "cancelled"]
-    per = frame.groupby("district_id")[counts].sum().reindex(district_ids, fill_value=0)
-    sizes = frame.groupby("district_id").size().reindex(district_ids, fill_value=0)
+    by_district = frame.groupby("district_id")
+    per = by_district[counts].sum().reindex(district_ids, fill_value=0)
+    sizes = by_district.size().reindex(district_ids, fill_value=0)
     by_strand = frame.groupby(["strand", "district_id"])[["how_many", "credited"]].sum()
 
     def share(totals: pd.DataFrame) -> pd.Series:
