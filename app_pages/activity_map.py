@@ -124,11 +124,11 @@ with left:
             )
         )
 with right:
-    # Drawn from its spec (st.vega_lite_chart): st.altair_chart switches Altair's global data transformer
+    # Drawn from its spec (chart_block.draw, st.vega_lite_chart): st.altair_chart switches Altair's global data transformer
     # while it converts, under other sessions building charts at the same moment.
     legend = chart_block.figure(maps.legend_chart, list(types), context=drawn)
-    st.vega_lite_chart(
-        spec=legend.spec,
+    chart_block.draw(
+        legend,
         width="content",
         alt="Map colours: " + ", ".join(types) + (f", {maps.ASB_LABEL}" if drawn else "") + ".",
     )

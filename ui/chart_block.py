@@ -60,6 +60,7 @@ def _built(chart) -> Figure:
     missing = _named_data(spec) - set(spec.get("datasets") or {})
     if missing:  # never cached: a spec without its rows would draw an empty chart for everyone
         raise RuntimeError(f"A chart was built without its data ({', '.join(sorted(missing))}).")
+    spec = chart_theme.drawn_with(spec)
     return Figure(spec, height, _with_arrow_rows(spec))
 
 
@@ -145,10 +146,7 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
     spec = fig.spec  # the light chart: what the downloads give
     title = chart_export.title_of(spec)
     sentence = summary or (f"{title}. " if title else "") + "Every value drawn is in the table with this chart."
-    screen = _for_screen(spec)
-    if screen is spec and fig.screen is not None:
-        screen = fig.screen  # the same chart, its rows already converted
-    st.vega_lite_chart(spec=screen, alt=sentence, **_screen_kwargs(chart_kwargs))
+    draw(fig, alt=sentence, **chart_kwargs)
     c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
     c1.caption(md_escape(sentence))
     for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):
@@ -162,6 +160,14 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
             icon=icon,
             help=f"The chart as {what} (made on the server)",
         )
+
+
+def draw(fig: Figure, **chart_kwargs) -> None:
+    """Only the chart itself, as this screen shows it (``st.vega_lite_chart``'s arguments in ``chart_kwargs``)."""
+    screen = _for_screen(fig.spec)
+    if screen is fig.spec and fig.screen is not None:
+        screen = fig.screen  # the same chart, its rows already converted
+    st.vega_lite_chart(spec=screen, **_screen_kwargs(chart_kwargs))
 
 
 def _for_screen(spec: dict) -> dict:

@@ -8,6 +8,9 @@ chosen by a condition for text on a coloured cell is left alone (its background 
 outlines chosen by a condition sit on the page and are swapped.
 
 For a projector, charts get larger type and plain black-on-white axes.
+
+How the browser draws a chart (vega-embed's ``renderer``, read from the spec's ``usermeta``) is decided here
+too: see ``RENDERER``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,14 @@ DARK_INKS: dict[str, str] = {
 _COLOUR_KEYS = frozenset(
     {"color", "fill", "stroke", "value", "range", "background", "labelColor", "titleColor", "domainColor", "tickColor"}
 )
+
+# A canvas is one element per chart; SVG is a node per mark (the overview's tile map about 1,000), and a district
+# change rewrote them node by node: 8,000 DOM changes on the overview, about a fifth of a change in the browser
+# (docs/scaling.md). Screen readers lose nothing: marks are hidden from them either way (``aria: false``), and each
+# chart has its one-sentence text and its table. The projector keeps SVG: its drawn geometry is what the presenter
+# browser test checks fits one screen, and a presenter moves one district at a time.
+RENDERER = "canvas"
+PROJECTOR_RENDERER = "svg"
 
 PROJECTOR_CONFIG: dict[str, Any] = {
     "background": "#ffffff",
@@ -77,9 +88,17 @@ def recolour(spec: Any, inks: dict[str, str] = DARK_INKS) -> Any:
     return walk(copy.deepcopy(spec), None)
 
 
+def drawn_with(spec: dict, renderer: str = RENDERER) -> dict:
+    """``spec`` (a shallow copy) asking the browser to draw it with ``renderer`` ("canvas" or "svg"), any other
+    embed options it has kept."""
+    usermeta = dict(spec.get("usermeta") or {})
+    usermeta["embedOptions"] = {**(usermeta.get("embedOptions") or {}), "renderer": renderer}
+    return {**spec, "usermeta": usermeta}
+
+
 def for_projector(spec: dict) -> dict:
-    """A copy of ``spec`` with the projector's large, black-on-white type merged into its config."""
-    out = copy.deepcopy(spec)
+    """A copy of ``spec`` with the projector's large, black-on-white type merged into its config, drawn as SVG."""
+    out = drawn_with(copy.deepcopy(spec), PROJECTOR_RENDERER)
     config = out.setdefault("config", {})
     for part, values in PROJECTOR_CONFIG.items():
         if isinstance(values, dict):

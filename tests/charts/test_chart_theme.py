@@ -92,3 +92,20 @@ def test_projector_config_is_large_black_on_white_and_keeps_existing_config():
     assert out["config"]["background"] == "#ffffff"
     assert _contrast(out["config"]["axis"]["labelColor"], "#ffffff") >= 7
     assert "config" not in spec or "labelFontSize" not in spec["config"].get("legend", {})
+
+
+def test_a_chart_is_drawn_on_a_canvas_and_keeps_its_other_embed_options():
+    spec = {"mark": "bar", "usermeta": {"embedOptions": {"padding": 4}, "note": "kept"}}
+    out = chart_theme.drawn_with(spec)
+    assert out["usermeta"] == {"embedOptions": {"padding": 4, "renderer": "canvas"}, "note": "kept"}
+    assert spec["usermeta"] == {"embedOptions": {"padding": 4}, "note": "kept"}, "the given spec is not changed"
+    assert chart_theme.drawn_with({"mark": "bar"})["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+
+
+def test_the_projector_draws_svg_over_a_canvas_spec():
+    spec = chart_theme.drawn_with(spec_of(_chart()))
+    out = chart_theme.for_projector(spec)
+    assert out["usermeta"]["embedOptions"]["renderer"] == "svg"
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas", "the screen's spec is not changed"
+    # A dark page's recolouring keeps the renderer (it swaps colours only).
+    assert chart_theme.recolour(spec)["usermeta"] == spec["usermeta"]
