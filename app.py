@@ -43,11 +43,16 @@ try:
 except data.DataChanged:
     data.end_run()
     st.rerun()  # an import landed while the filters were read from Parquet: start again on the new data
+filters_note = st.sidebar.empty()  # under the filters: filled once the page to run is known
 presenting = presenter.sidebar_toggle()
 auth.sidebar_status(actor)
 # Only the pages this role may use are listed (and each page checks again).
 allowed = [p for p in PAGES if actor.can(p.permission)]
-page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed])
+listed = {p.path: st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed}
+page = st.navigation(list(listed.values()))
+spec = next((p for p in allowed if listed[p.path].url_path == page.url_path), None)
+if spec is not None and spec.filters_unused:
+    filters_note.info(spec.filters_unused, icon=":material/info:")
 # The presenter's heading is written once the page has run and said which district it shows.
 presenter_heading = presenter.apply(shared.district_ids, shared.district_names) if presenting else None
 # Filled after the page has run, so problems with the page's own link values show at once.

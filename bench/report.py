@@ -279,6 +279,8 @@ def markdown(report: dict) -> str:
                 "once the changes are done; a **change** is from a click on the district filter to the redrawn charts.",
                 "The bare page (`bench/floor_app.py`, one district filter and one chart) is timed the same way before",
                 "and after the pages: what the browser and Streamlit's own front end cost before any dashboard.",
+                "The Star Chamber follows the meeting and presenting district chosen on the page, not the sidebar's",
+                "districts (its sidebar says so): its change is a whole run of the page, redrawn as it was.",
                 "",
                 "| browser, one session | change median (ms) | p95 (ms) | max (ms) | changes | opening (ms) "
                 "| again (ms) | server peak (MiB) | errors |",
