@@ -124,8 +124,8 @@ with left:
             )
         )
 with right:
-    # Drawn from its spec (chart_block.draw, st.vega_lite_chart): st.altair_chart switches Altair's global data transformer
-    # while it converts, under other sessions building charts at the same moment.
+    # Drawn from its spec (chart_block.draw): st.altair_chart switches Altair's global data transformer while it
+    # converts, under other sessions building charts at the same moment.
     legend = chart_block.figure(maps.legend_chart, list(types), context=drawn)
     chart_block.draw(
         legend,

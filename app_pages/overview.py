@@ -41,9 +41,9 @@ else:
                 f"{labels[measure]}, {quarter_label(f.quarter_to)}",
             ),
             "tile_map",
-            "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the "
-            "force; the table beside it gives every value.",
+            "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the force.",
             f"{measure}_tile_map",
+            tabled=True,
             width="content",
             height=tile_map.tile_map_display_height(comparison),
         )

@@ -39,6 +39,8 @@ _LEGEND = {"labelLimit": 260, "titleLimit": 280, "symbolOpacity": 1}
 
 
 _MARK = {"aria": False}
+# Said after a chart's sentence when every value it draws is in a table on the page.
+TABLED_WORDS = "Every value drawn is in the table with this chart."
 
 
 def _built(chart) -> Figure:
@@ -60,7 +62,6 @@ def _built(chart) -> Figure:
     missing = _named_data(spec) - set(spec.get("datasets") or {})
     if missing:  # never cached: a spec without its rows would draw an empty chart for everyone
         raise RuntimeError(f"A chart was built without its data ({', '.join(sorted(missing))}).")
-    spec = chart_theme.drawn_with(spec)
     return Figure(spec, height, _with_arrow_rows(spec))
 
 
@@ -136,17 +137,18 @@ def figure(builder, *args, **kwargs) -> Figure:
     return _cached_figure(builder.__module__, builder.__qualname__, args, kwargs)
 
 
-def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_kwargs) -> None:
+def chart(chart, key: str, summary: str = "", filename: str = "chart", *, tabled: bool = False, **chart_kwargs) -> None:
     """A chart (a Figure, or an Altair chart), a one-sentence text alternative beneath it, and its image
-    as PNG and SVG (made on the server)."""
+    as PNG and SVG (made on the server). ``tabled``: every value it draws is in a table on the page (``chart_block``
+    draws it beneath; a page may have one beside): it is then drawn on a canvas (``chart_theme.TABLED_RENDERER``)."""
     fig = chart if isinstance(chart, Figure) else _built(chart)
     height = fig.element_height()
     if height and "height" not in chart_kwargs:
         chart_kwargs["height"] = height
     spec = fig.spec  # the light chart: what the downloads give
     title = chart_export.title_of(spec)
-    sentence = summary or (f"{title}. " if title else "") + "Every value drawn is in the table with this chart."
-    draw(fig, alt=sentence, **chart_kwargs)
+    sentence = (summary or (f"{title}." if title else "A chart.")) + (f" {TABLED_WORDS}" if tabled else "")
+    draw(fig, alt=sentence, tabled=tabled, **chart_kwargs)
     c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
     c1.caption(md_escape(sentence))
     for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):
@@ -162,12 +164,15 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", **chart_k
         )
 
 
-def draw(fig: Figure, **chart_kwargs) -> None:
-    """Only the chart itself, as this screen shows it (``st.vega_lite_chart``'s arguments in ``chart_kwargs``)."""
+def draw(fig: Figure, *, alt: str, tabled: bool = False, **chart_kwargs) -> None:
+    """Only the chart itself, as this screen shows it, with its text alternative ``alt`` (``tabled`` as for
+    ``chart``; ``st.vega_lite_chart``'s other arguments in ``chart_kwargs``)."""
     screen = _for_screen(fig.spec)
     if screen is fig.spec and fig.screen is not None:
         screen = fig.screen  # the same chart, its rows already converted
-    st.vega_lite_chart(spec=screen, **_screen_kwargs(chart_kwargs))
+    if not presenter.is_on():  # the projector's charts are SVG (chart_theme.for_projector)
+        screen = chart_theme.drawn_with(screen, chart_theme.TABLED_RENDERER if tabled else chart_theme.RENDERER)
+    st.vega_lite_chart(spec=screen, alt=alt, **_screen_kwargs(chart_kwargs))
 
 
 def _for_screen(spec: dict) -> dict:
@@ -211,5 +216,5 @@ def data_section(label: str, table, filename: str, about: str, key: str) -> None
 def chart_block(chart_, table, filename: str, about: str, key: str, summary: str = "", **chart_kwargs) -> None:
     """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note."""
     stem = filename.rsplit(".", 1)[0]
-    chart(chart_, key, summary, stem, **chart_kwargs)
+    chart(chart_, key, summary, stem, tabled=True, **chart_kwargs)
     data_section("Data behind this chart, and about these numbers", table, filename, about, key)

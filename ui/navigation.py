@@ -23,8 +23,8 @@ PAGES: tuple[PageSpec, ...] = (
         "app_pages/star_chamber.py",
         "Star Chamber",
         ":material/gavel:",
-        filters_unused="The Star Chamber follows the meeting and the presenting district chosen on the page: these "
-        "districts and quarters apply to the other pages.",
+        filters_unused="The Star Chamber's figures follow the meeting and the presenting district chosen on the "
+        "page, not these districts and quarters.",
     ),
     PageSpec("app_pages/activity_map.py", "Activity map", ":material/map:"),
     PageSpec("app_pages/social.py", "Social media", ":material/campaign:"),
@@ -34,6 +34,6 @@ PAGES: tuple[PageSpec, ...] = (
         "Data",
         ":material/upload_file:",
         permission="import",
-        filters_unused="The Data page checks and imports files: these districts and quarters apply to the other pages.",
+        filters_unused="The Data page checks and imports files: these districts and quarters are not used here.",
     ),
 )

@@ -10,7 +10,7 @@ outlines chosen by a condition sit on the page and are swapped.
 For a projector, charts get larger type and plain black-on-white axes.
 
 How the browser draws a chart (vega-embed's ``renderer``, read from the spec's ``usermeta``) is decided here
-too: see ``RENDERER``.
+too: see ``TABLED_RENDERER``.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ _COLOUR_KEYS = frozenset(
     {"color", "fill", "stroke", "value", "range", "background", "labelColor", "titleColor", "domainColor", "tickColor"}
 )
 
-# A canvas is one element per chart; SVG is a node per mark (the overview's tile map about 1,000), and a district
-# change rewrote them node by node: 8,000 DOM changes on the overview, about a fifth of a change in the browser
-# (docs/scaling.md). Screen readers lose nothing: marks are hidden from them either way (``aria: false``), and each
-# chart has its one-sentence text and its table. The projector keeps SVG: its drawn geometry is what the presenter
-# browser test checks fits one screen, and a presenter moves one district at a time.
-RENDERER = "canvas"
-PROJECTOR_RENDERER = "svg"
+# How the browser draws a chart (vega-embed's renderer, read from the spec's usermeta). SVG exposes each axis and
+# legend to screen readers (the marks are hidden from them: ``aria: false``); a canvas exposes only the chart's name
+# and one-sentence text, but it is one element where SVG is a node per mark (the overview's tile map about 1,000,
+# which a district change rewrote node by node: about a fifth of that change in the browser, docs/scaling.md).
+# So a chart whose every value is in a table on the page is drawn on a canvas; any other, and every chart on the
+# projector (whose drawn geometry the presenter browser test checks fits one screen), as SVG.
+TABLED_RENDERER = "canvas"
+RENDERER = "svg"
 
 PROJECTOR_CONFIG: dict[str, Any] = {
     "background": "#ffffff",
@@ -88,7 +89,7 @@ def recolour(spec: Any, inks: dict[str, str] = DARK_INKS) -> Any:
     return walk(copy.deepcopy(spec), None)
 
 
-def drawn_with(spec: dict, renderer: str = RENDERER) -> dict:
+def drawn_with(spec: dict, renderer: str) -> dict:
     """``spec`` (a shallow copy) asking the browser to draw it with ``renderer`` ("canvas" or "svg"), any other
     embed options it has kept."""
     usermeta = dict(spec.get("usermeta") or {})
@@ -98,7 +99,7 @@ def drawn_with(spec: dict, renderer: str = RENDERER) -> dict:
 
 def for_projector(spec: dict) -> dict:
     """A copy of ``spec`` with the projector's large, black-on-white type merged into its config, drawn as SVG."""
-    out = drawn_with(copy.deepcopy(spec), PROJECTOR_RENDERER)
+    out = drawn_with(copy.deepcopy(spec), RENDERER)
     config = out.setdefault("config", {})
     for part, values in PROJECTOR_CONFIG.items():
         if isinstance(values, dict):

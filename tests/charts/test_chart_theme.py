@@ -94,16 +94,16 @@ def test_projector_config_is_large_black_on_white_and_keeps_existing_config():
     assert "config" not in spec or "labelFontSize" not in spec["config"].get("legend", {})
 
 
-def test_a_chart_is_drawn_on_a_canvas_and_keeps_its_other_embed_options():
+def test_drawn_with_sets_the_renderer_and_keeps_the_other_embed_options():
     spec = {"mark": "bar", "usermeta": {"embedOptions": {"padding": 4}, "note": "kept"}}
-    out = chart_theme.drawn_with(spec)
+    out = chart_theme.drawn_with(spec, "canvas")
     assert out["usermeta"] == {"embedOptions": {"padding": 4, "renderer": "canvas"}, "note": "kept"}
     assert spec["usermeta"] == {"embedOptions": {"padding": 4}, "note": "kept"}, "the given spec is not changed"
-    assert chart_theme.drawn_with({"mark": "bar"})["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    assert chart_theme.drawn_with({"mark": "bar"}, "svg")["usermeta"] == {"embedOptions": {"renderer": "svg"}}
 
 
 def test_the_projector_draws_svg_over_a_canvas_spec():
-    spec = chart_theme.drawn_with(spec_of(_chart()))
+    spec = chart_theme.drawn_with(spec_of(_chart()), "canvas")
     out = chart_theme.for_projector(spec)
     assert out["usermeta"]["embedOptions"]["renderer"] == "svg"
     assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas", "the screen's spec is not changed"
