@@ -44,6 +44,7 @@ else:
             "Each district as a tile, coloured (and marked ▲ or ▼) only where it differs significantly from the force.",
             f"{measure}_tile_map",
             tabled=True,
+            canvas=True,  # a tile per district
             width="content",
             height=tile_map.tile_map_display_height(comparison),
         )

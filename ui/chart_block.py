@@ -137,18 +137,35 @@ def figure(builder, *args, **kwargs) -> Figure:
     return _cached_figure(builder.__module__, builder.__qualname__, args, kwargs)
 
 
-def chart(chart, key: str, summary: str = "", filename: str = "chart", *, tabled: bool = False, **chart_kwargs) -> None:
+def chart(
+    chart,
+    key: str,
+    summary: str = "",
+    filename: str = "chart",
+    *,
+    tabled: bool = False,
+    canvas: bool = False,
+    **chart_kwargs,
+) -> None:
     """A chart (a Figure, or an Altair chart), a one-sentence text alternative beneath it, and its image
     as PNG and SVG (made on the server). ``tabled``: every value it draws is in a table on the page (``chart_block``
-    draws it beneath; a page may have one beside): it is then drawn on a canvas (``chart_theme.TABLED_RENDERER``)."""
+    draws one beneath; a page may have one beside), and the sentence says so. ``canvas`` (only with ``tabled``):
+    drawn on a canvas, for a chart of many marks (see ``chart_theme.TABLED_RENDERER``); its title, which a canvas
+    hides from screen readers, then opens its sentence."""
+    if canvas and not tabled:
+        raise ValueError("only a chart whose values are all in a table on the page is drawn on a canvas")
     fig = chart if isinstance(chart, Figure) else _built(chart)
     height = fig.element_height()
     if height and "height" not in chart_kwargs:
         chart_kwargs["height"] = height
     spec = fig.spec  # the light chart: what the downloads give
     title = chart_export.title_of(spec)
-    sentence = (summary or (f"{title}." if title else "A chart.")) + (f" {TABLED_WORDS}" if tabled else "")
-    draw(fig, alt=sentence, tabled=tabled, **chart_kwargs)
+    sentence = summary or (f"{title}." if title else "A chart.")
+    if canvas and title and summary:
+        sentence = f"{title}. {sentence}"
+    if tabled:
+        sentence += f" {TABLED_WORDS}"
+    draw(fig, alt=sentence, canvas=canvas, **chart_kwargs)
     c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
     c1.caption(md_escape(sentence))
     for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):
@@ -164,14 +181,14 @@ def chart(chart, key: str, summary: str = "", filename: str = "chart", *, tabled
         )
 
 
-def draw(fig: Figure, *, alt: str, tabled: bool = False, **chart_kwargs) -> None:
-    """Only the chart itself, as this screen shows it, with its text alternative ``alt`` (``tabled`` as for
+def draw(fig: Figure, *, alt: str, canvas: bool = False, **chart_kwargs) -> None:
+    """Only the chart itself, as this screen shows it, with its text alternative ``alt`` (``canvas`` as for
     ``chart``; ``st.vega_lite_chart``'s other arguments in ``chart_kwargs``)."""
     screen = _for_screen(fig.spec)
     if screen is fig.spec and fig.screen is not None:
         screen = fig.screen  # the same chart, its rows already converted
     if not presenter.is_on():  # the projector's charts are SVG (chart_theme.for_projector)
-        screen = chart_theme.drawn_with(screen, chart_theme.TABLED_RENDERER if tabled else chart_theme.RENDERER)
+        screen = chart_theme.drawn_with(screen, chart_theme.TABLED_RENDERER if canvas else chart_theme.RENDERER)
     st.vega_lite_chart(spec=screen, alt=alt, **_screen_kwargs(chart_kwargs))
 
 
@@ -213,8 +230,11 @@ def data_section(label: str, table, filename: str, about: str, key: str) -> None
             table_view.download_csv(table, filename, key)
 
 
-def chart_block(chart_, table, filename: str, about: str, key: str, summary: str = "", **chart_kwargs) -> None:
-    """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note."""
+def chart_block(
+    chart_, table, filename: str, about: str, key: str, summary: str = "", *, canvas: bool = False, **chart_kwargs
+) -> None:
+    """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note
+    (``canvas`` as for ``chart``)."""
     stem = filename.rsplit(".", 1)[0]
-    chart(chart_, key, summary, stem, tabled=True, **chart_kwargs)
+    chart(chart_, key, summary, stem, tabled=True, canvas=canvas, **chart_kwargs)
     data_section("Data behind this chart, and about these numbers", table, filename, about, key)

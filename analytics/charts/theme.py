@@ -41,8 +41,9 @@ _COLOUR_KEYS = frozenset(
 # legend to screen readers (the marks are hidden from them: ``aria: false``); a canvas exposes only the chart's name
 # and one-sentence text, but it is one element where SVG is a node per mark (the overview's tile map about 1,000,
 # which a district change rewrote node by node: about a fifth of that change in the browser, docs/scaling.md).
-# So a chart whose every value is in a table on the page is drawn on a canvas; any other, and every chart on the
-# projector (whose drawn geometry the presenter browser test checks fits one screen), as SVG.
+# So a chart of many marks whose every value is in a table on the page may be drawn on a canvas (``chart_block.chart``
+# with ``canvas``); any other, and every chart on the projector (whose drawn geometry the presenter browser test
+# checks fits one screen), as SVG.
 TABLED_RENDERER = "canvas"
 RENDERER = "svg"
 
