@@ -50,7 +50,7 @@ auth.sidebar_status(actor)
 allowed = [p for p in PAGES if actor.can(p.permission)]
 listed = {p.path: st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed}
 page = st.navigation(list(listed.values()))
-spec = next((p for p in allowed if listed[p.path].url_path == page.url_path), None)
+spec = next((p for p in allowed if listed[p.path] is page), None)  # st.navigation returns the page it was given
 if spec is not None and spec.filters_unused:
     filters_note.info(spec.filters_unused, icon=":material/info:")
 # The presenter's heading is written once the page has run and said which district it shows.

@@ -230,11 +230,8 @@ def data_section(label: str, table, filename: str, about: str, key: str) -> None
             table_view.download_csv(table, filename, key)
 
 
-def chart_block(
-    chart_, table, filename: str, about: str, key: str, summary: str = "", *, canvas: bool = False, **chart_kwargs
-) -> None:
-    """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note
-    (``canvas`` as for ``chart``)."""
+def chart_block(chart_, table, filename: str, about: str, key: str, summary: str = "", **chart_kwargs) -> None:
+    """A chart with its text alternative and image downloads, then the data behind it (CSV, Excel) and a note."""
     stem = filename.rsplit(".", 1)[0]
-    chart(chart_, key, summary, stem, tabled=True, canvas=canvas, **chart_kwargs)
+    chart(chart_, key, summary, stem, tabled=True, **chart_kwargs)
     data_section("Data behind this chart, and about these numbers", table, filename, about, key)
