@@ -54,19 +54,23 @@ def plan_review(db: Database, district_id: str, quarter: date, district_ids: lis
     """The review of ``district_id``'s plan for ``quarter`` (every district in ``district_ids`` for the force)."""
     later = [add_quarters(quarter, k) for k in range(1, AHEAD + 1)]
     pairs = [(district_id, q) for q in (add_quarters(quarter, -1), quarter, *later)]
-    # The district's quarters and every district's reviewed quarter in one query (each pair's lines are its own).
-    lines = delivery.line_delivery(db, list(dict.fromkeys([*pairs, *((d, quarter) for d in district_ids)])))
-    mine = lines[lines["district_id"] == district_id]
+    mine = delivery.line_delivery(db, pairs)
     by_q = {q: mine[mine["quarter_start"] == q].reset_index(drop=True) for _, q in pairs}
-    force = lines[(lines["quarter_start"] == quarter) & lines["district_id"].isin(district_ids)]
     return PlanReview(
         district_id,
         quarter,
         by_q[quarter],
         by_q[add_quarters(quarter, -1)],
         {q: by_q[q] for q in later if len(by_q[q])},
-        delivery.force_summary(force, district_ids),
+        force_review(db, quarter, district_ids),
     )
+
+
+def force_review(db: Database, quarter: date, district_ids: list[str]) -> pd.DataFrame:
+    """Every district's delivery of its plan for ``quarter`` (``delivery.force_delivery``), worked out once per data
+    version: the same whichever district is presenting."""
+    key = (__name__, "force_review", quarter, tuple(district_ids))
+    return db.remember(key, lambda: delivery.force_delivery(db, quarter, district_ids))
 
 
 def _key(frame: pd.DataFrame) -> list[tuple]:

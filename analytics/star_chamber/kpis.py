@@ -88,7 +88,12 @@ _SOCIAL_FIGURES = ["followers", "reach", "engagements", "impressions", "social_c
 
 
 def _quarter_frames(db: Database, quarters: list[date]) -> dict[date, pd.DataFrame]:
-    """Per quarter, per-district raw figures with a force row ('__force__'), from one query."""
+    """Per quarter, per-district raw figures with a force row ('__force__'), from one query, worked out once per
+    data version: every district's figures, the same whichever district is presenting."""
+    return db.remember((__name__, "quarter_frames", tuple(quarters)), lambda: _read_quarter_frames(db, quarters))
+
+
+def _read_quarter_frames(db: Database, quarters: list[date]) -> dict[date, pd.DataFrame]:
     # Bounds as well as the list: a sorted table's statistics can skip blocks outside them.
     params = {
         "quarters": quarters,

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -53,6 +56,10 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
 _READ_ONLY = {duckdb.StatementType.SELECT}
 # How many checked SQL texts a Database remembers (the app sends a few dozen; the set is emptied when full).
 _CHECKED_TEXTS = 1024
+# How many derived results (``Database.remember``) a Database keeps, the least recently used dropped first: the
+# force-wide figures of a few meetings and quarters, each a few thousand rows at most.
+_REMEMBERED = 32
+T = TypeVar("T")
 
 
 def _ident(name: str) -> str:
@@ -73,6 +80,17 @@ def district_range(district_ids) -> dict[str, str]:
     """
     ids = [d for d in (district_ids or ()) if d is not None]
     return {"d_lo": min(ids), "d_hi": max(ids)} if ids else {"d_lo": "", "d_hi": "\U0010ffff"}
+
+
+def _copied(value):
+    """``value`` with every DataFrame in it (alone, or in a tuple, list or dict) copied."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copied(v) for v in value)
+    return value
 
 
 def _quote_literal(text: str) -> str:
@@ -138,6 +156,7 @@ class Database:
         self._con.execute(attach_small)
         self._lock = threading.Lock()
         self._memo: dict[str, pd.DataFrame] = {}
+        self._remembered: OrderedDict[tuple, object] = OrderedDict()
         self._read_only: set[str] = set()  # SQL texts already checked to be one read-only SELECT
         self.missing_optional: list[str] = []
         # Small tables copied into memory when the database opened (SMALL_TABLE_BYTES).
@@ -266,6 +285,26 @@ class Database:
             with self._lock:
                 self._memo.setdefault(key, frame)
         return self._memo[key].copy()
+
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once for ``key`` while this Database lives (up to ``_REMEMBERED`` keys, the
+        least recently used forgotten first). A Database serves one data version, so the answer cannot go stale:
+        for figures that do not depend on the district in view (the force's, every district's), which the Star
+        Chamber would otherwise recompute for each district presenting. ``key`` names the figures and every
+        input, the calling function first. Each caller gets its own copy of DataFrames (alone, or in a tuple,
+        list or dict)."""
+        with self._lock:
+            found = key in self._remembered
+            if found:
+                self._remembered.move_to_end(key)
+                value = self._remembered[key]
+        if not found:
+            value = compute()  # outside the lock: two sessions asking at once may both compute, never block
+            with self._lock:
+                self._remembered[key] = value
+                while len(self._remembered) > _REMEMBERED:
+                    self._remembered.popitem(last=False)
+        return _copied(value)
 
     def close(self) -> None:
         """Close the connection."""

@@ -10,6 +10,7 @@ import pytest
 
 from analytics.contract.vocabulary import ACTIVITY_TYPES
 from analytics.plans import delivery
+from analytics.storage.db import Database
 
 DISTRICTS = ("tendring", "harlow")
 # Before and into the first lockdown (cancellations), and the last year.
@@ -124,23 +125,33 @@ def test_covid_disrupts_the_plan_written_before_lockdown(db):
     assert share[date(2020, 4, 1)] < share[date(2021, 4, 1)]
 
 
-def test_the_review_reads_the_district_and_the_force_in_one_query_with_the_same_answers(db, monkeypatch):
+def test_the_review_works_out_the_force_once_whichever_district_presents_with_the_same_answers(demo_dir, monkeypatch):
+    """The force's delivery (every district's plan for the quarter) is read once per data version; each district's
+    own quarters are read for it; every answer is what ``line_delivery`` and ``force_delivery`` give directly."""
     from analytics.periods import add_quarters
     from analytics.plans import review
 
+    db = Database(demo_dir)  # nothing remembered yet
     ids = list(db.query("SELECT district_id FROM districts")["district_id"])
     quarter = date(2025, 10, 1)
     calls = []
     real = delivery.line_delivery
     monkeypatch.setattr(delivery, "line_delivery", lambda d, pairs: calls.append(pairs) or real(d, pairs))
-    got = review.plan_review(db, "harlow", quarter, ids)
-    assert len(calls) == 1
-    assert len(calls[0]) == len(set(calls[0])), "a pair asked twice would count its lines twice"
+    got = {d: review.plan_review(db, d, quarter, ids) for d in ("harlow", "southend", "harlow")}
+    force_calls = [c for c in calls if len(c) == len(ids)]
+    own_calls = [c for c in calls if len(c) != len(ids)]
+    assert len(force_calls) == 1, "the force's delivery is worked out once, not for each district presenting"
+    assert [sorted({d for d, _ in c}) for c in own_calls] == [["harlow"], ["southend"], ["harlow"]]
+    assert all(len(c) == len(set(c)) for c in calls), "a pair asked twice would count its lines twice"
     monkeypatch.setattr(delivery, "line_delivery", real)
-    pd.testing.assert_frame_equal(got.force, delivery.force_delivery(db, quarter, ids))
-    for q, lines in [(quarter, got.lines), (add_quarters(quarter, -1), got.previous), *got.ahead.items()]:
-        pd.testing.assert_frame_equal(lines, real(db, [("harlow", q)]))
-    assert len(got.lines) and len(got.previous) and len(got.force) == len(ids)
+    expected_force = delivery.force_delivery(Database(demo_dir), quarter, ids)
+    for district, one in got.items():
+        pd.testing.assert_frame_equal(one.force, expected_force)
+        for q, lines in [(quarter, one.lines), (add_quarters(quarter, -1), one.previous), *one.ahead.items()]:
+            pd.testing.assert_frame_equal(lines, real(db, [(district, q)]))
+        assert len(one.lines) and len(one.previous) and len(one.force) == len(ids)
+    got["harlow"].force.loc[:, "lines"] = -1  # a caller changing its copy changes nobody else's
+    pd.testing.assert_frame_equal(review.plan_review(db, "harlow", quarter, ids).force, expected_force)
 
 
 def test_force_summary_counts_each_district_as_its_own_lines_say(db):

@@ -78,6 +78,24 @@ def test_scorecard_matches_pandas(db, raw, district):
         assert row["funnel_position"] == points.set_index("series_id")["position"].get(district, "not shown")
 
 
+def test_kpis_read_every_districts_figures_once_whichever_district_presents(demo_dir, monkeypatch):
+    """The quarter's figures for every district and the force are read once per data version; each district's
+    KPIs are what a database that has read nothing yet gives for it, whatever district came before."""
+    from analytics.storage.db import Database
+
+    db = Database(demo_dir)
+    sent = []
+    real = db.query
+    monkeypatch.setattr(db, "query", lambda sql, params=None: sent.append(sql) or real(sql, params))
+    quarter = date(2026, 4, 1)
+    order = ["harlow", "southend", "harlow", "basildon"]
+    got = [kpis.kpi_scorecard(db, d, quarter) for d in order]
+    assert sum(sql == kpis._FIGURES_SQL for sql in sent) == 1
+    for district, one in zip(order, got, strict=True):
+        pd.testing.assert_frame_equal(one, kpis.kpi_scorecard(Database(demo_dir), district, quarter))
+    assert not got[0].equals(got[1]), "two districts' KPIs differ: the comparison above can fail"
+
+
 def test_kpis_match_pandas(db, raw):
     quarter = date(2026, 4, 1)
     got = kpis.kpi_scorecard(db, "harlow", quarter).set_index("kpi")

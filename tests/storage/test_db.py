@@ -188,3 +188,33 @@ def test_the_memory_limit_holds_while_small_tables_are_copied_in(demo_dir):
     # Set at connect, not only at lockdown: a copy that would pass the limit fails instead of using the memory.
     with pytest.raises(DataError, match="Out of Memory"):
         Database(demo_dir, memory_limit="100KB")
+
+
+def test_remember_works_out_each_answer_once_hands_out_copies_and_forgets_the_least_recent(demo_dir, monkeypatch):
+    from analytics.storage import db as db_module
+
+    monkeypatch.setattr(db_module, "_REMEMBERED", 2)
+    db = Database(demo_dir)
+    worked = []
+
+    def frame(name):
+        def compute():
+            worked.append(name)
+            return {"rows": pd.DataFrame({"x": [1, 2]}), "label": name}
+
+        return compute
+
+    first = db.remember(("a",), frame("a"))
+    first["rows"].loc[0, "x"] = 99  # the caller's copy
+    again = db.remember(("a",), frame("a"))
+    assert worked == ["a"] and again["label"] == "a"
+    assert list(again["rows"]["x"]) == [1, 2], "a caller changing its copy changes nobody else's"
+    db.remember(("b",), frame("b"))
+    db.remember(("a",), frame("a"))  # used again: now the most recent
+    db.remember(("c",), frame("c"))  # over the bound: "b", the least recently used, is forgotten
+    db.remember(("a",), frame("a"))
+    db.remember(("b",), frame("b"))
+    assert worked == ["a", "b", "c", "b"]
+    assert Database(demo_dir).remember(("a",), frame("a"))["label"] == "a" and worked[-1] == "a", (
+        "each Database remembers its own answers (a new data version opens a new one)"
+    )
