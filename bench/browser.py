@@ -108,7 +108,9 @@ _IDLE = """() => document.querySelector("[data-testid='stApp'][data-test-script-
   && document.querySelector("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas")"""
 
 
-async def _session(i, browser, url, pool, names, changes, think, seen, gate, samples, opens, errors, reopens=None):
+async def _session(
+    i, browser, url, pool, names, changes, think, seen, gate, samples, opens, errors, reopens=None, choose=None
+):
     plan = Plan(i, pool, seen, think, gate)
     current = plan.current
     await plan.stagger()
@@ -147,11 +149,21 @@ async def _session(i, browser, url, pool, names, changes, think, seen, gate, sam
         await check("on opening")
         await plan.opened()
         for step in range(changes):
-            change = await plan.next_change(step, errors)
-            if change is None:
-                break
-            op, d = change
-            if op == "remove":
+            if choose:
+                # The page's own district control: the next district in its list (the first is shown on opening).
+                await page.get_by_role("combobox", name=choose).click()
+                option = page.get_by_role("option").nth(step + 1)
+                await option.wait_for(timeout=TIMEOUT_MS)
+                op, d = "choose", (await option.inner_text()).strip()
+                action = option.click
+            else:
+                change = await plan.next_change(step, errors)
+                if change is None:
+                    break
+                op, d = change
+            if op == "choose":
+                pass
+            elif op == "remove":
                 action = sidebar.get_by_role("button", name=f"Remove {names[d]}", exact=True).click
             else:
                 await select.get_by_role("combobox").click()
@@ -164,7 +176,12 @@ async def _session(i, browser, url, pool, names, changes, think, seen, gate, sam
             await action()
             await page.wait_for_function(_FINISHED, arg=QUIET_MS, timeout=TIMEOUT_MS, polling=100)
             b = await page.evaluate("() => window.__bench")
-            plan.apply(op, d)
+            if op == "choose":
+                shown = (await page.get_by_role("combobox", name=choose).input_value()).strip()
+                if shown != d:
+                    errors.append(f"session {i} change {step + 1}: {choose} shows {shown!r}, expected {d!r}")
+            else:
+                plan.apply(op, d)
             current = plan.current
             flipped = b["end"] is not None
             end = b["end"] if flipped else max(b["urlAt"], b["chart"] or 0)
@@ -190,7 +207,7 @@ async def _session(i, browser, url, pool, names, changes, think, seen, gate, sam
         await context.close()
 
 
-async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, think: float, errors: list):
+async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, think: float, errors: list, choose=None):
     from playwright.async_api import async_playwright
 
     samples: list[dict] = []
@@ -203,7 +220,7 @@ async def _run(url: str, pid: int, pools, names, sessions: int, changes: int, th
         try:
             args = (names, changes, think, seen, gate, samples, opens, errors)
             await asyncio.gather(
-                *(_session(i, browser, url, pools[i % len(pools)], *args, reopens) for i in range(sessions))
+                *(_session(i, browser, url, pools[i % len(pools)], *args, reopens, choose) for i in range(sessions))
             )
         finally:
             memory.stop()  # the sessions are over: closing the browser is not sampled
@@ -220,10 +237,13 @@ def browser_benchmark(
     think: float = 0,
     force: str | None = None,
     app: Path | None = None,
+    choose: str | None = None,
 ) -> dict:
     """Time ``changes`` district-filter changes in each of ``sessions`` concurrent browser sessions
     (each reading ``think`` seconds on average between changes; 0: no pause). ``app``: another script to
-    serve instead of the dashboard (``bench/floor_app.py``, the floor), at ``page_path`` ('' for its one page)."""
+    serve instead of the dashboard (``bench/floor_app.py``, the floor), at ``page_path`` ('' for its one page).
+    ``choose``: the label of the page's own district selectbox, whose next district each change chooses, for a
+    page that follows it rather than the sidebar's districts (the Star Chamber's presenting district)."""
     data_dir = Path(data_dir)
     districts = pd.read_parquet(data_dir / "districts.parquet", columns=["district_id", "name"])
     names = dict(zip(districts["district_id"], districts["name"], strict=True))
@@ -238,7 +258,7 @@ def browser_benchmark(
     try:
         link = f"{url}/{page_path}?{span}"
         samples, opens, reopens, peak = asyncio.run(
-            _run(link, proc.pid, pools, names, sessions, changes, think, errors)
+            _run(link, proc.pid, pools, names, sessions, changes, think, errors, choose)
         )
     finally:
         rss, hwm = memory_kib(proc.pid)
@@ -273,4 +293,5 @@ if __name__ == "__main__":
     parser = session_parser(__doc__.splitlines()[0], sessions=1, changes=10)
     parser.add_argument("--page", dest="page_path", default="trends", help="'' for the overview")
     parser.add_argument("--app", type=Path, help=f"serve this script instead of app.py ({FLOOR_APP.name}: the floor)")
+    parser.add_argument("--choose", help="the label of the page's own district selectbox to change instead")
     print(json.dumps(browser_benchmark(**vars(parser.parse_args()))))
