@@ -45,6 +45,9 @@ BROWSER_PAGES = {
     "activity_map": "activity_map",
     "social": "social",
 }
+# A page that follows its own district control rather than the sidebar's districts: the control's label, whose
+# next district each change chooses (the Star Chamber's panel moves from one presenting district to the next).
+OWN_DISTRICT_CONTROL = {"star_chamber": "Presenting district"}
 
 
 def machine() -> dict:
@@ -179,7 +182,7 @@ def measure(
         if floor:
             out["floor"]["browser"].append(browser_benchmark(data_dir, 1, changes, app=FLOOR_APP, page_path=""))
         for name, path in BROWSER_PAGES.items():
-            out["browser"][name] = browser_benchmark(data_dir, 1, changes, path)
+            out["browser"][name] = browser_benchmark(data_dir, 1, changes, path, choose=OWN_DISTRICT_CONTROL.get(name))
         if floor:
             out["floor"]["browser"].append(browser_benchmark(data_dir, 1, changes, app=FLOOR_APP, page_path=""))
     out["reference_scan_ms"].append(reference_scan_ms(data_dir))

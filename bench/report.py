@@ -205,13 +205,14 @@ def markdown(report: dict) -> str:
         f"most {t['memory_mib']} MiB; a page's queries together at most {t['queries_ms']} ms.",
         "",
         "Columns: **server** is the app's whole run for a district-filter change (app.py and the page: queries,",
-        "statistics, charts), from AppTest, median; **change** sums the median of each query that change ran (what",
-        "was not cached), with the engine file; **all queries** sums the median of every query the page runs with",
-        "nothing cached (the target's 'all of a page's queries together'); **Parquet** is that with the Parquet",
-        "files read directly (`ENGAGEMENT_ENGINE=off`); **pandas** is a naive implementation of the page's figures",
-        "with every table loaded in memory (load time not counted), recomputed per change, and **x pandas** its",
-        "time over all the page's queries. Peak memory of the AppTest process includes a second DuckDB",
-        "connection used to replay the queries; the engine file is built beforehand, not in that process.",
+        "statistics, charts; on the Star Chamber, a new presenting district), from AppTest, median; **change**",
+        "sums the median of each query that change ran (what was not cached), with the engine file; **all",
+        "queries** sums the median of every query the page runs with nothing cached (the target's 'all of a",
+        "page's queries together'); **Parquet** is that with the Parquet files read directly",
+        "(`ENGAGEMENT_ENGINE=off`); **pandas** is a naive implementation of the page's figures with every table",
+        "loaded in memory (load time not counted), recomputed per change, and **x pandas** its time over all the",
+        "page's queries. Peak memory of the AppTest process includes a second DuckDB connection used to replay",
+        "the queries; the engine file is built beforehand, not in that process.",
     ]
     if "scale" in report["datasets"]:
         out += ["", *target_lines(report["datasets"]["scale"], t)]
@@ -279,8 +280,8 @@ def markdown(report: dict) -> str:
                 "once the changes are done; a **change** is from a click on the district filter to the redrawn charts.",
                 "The bare page (`bench/floor_app.py`, one district filter and one chart) is timed the same way before",
                 "and after the pages: what the browser and Streamlit's own front end cost before any dashboard.",
-                "The Star Chamber follows the meeting and presenting district chosen on the page, not the sidebar's",
-                "districts (its sidebar says so): its change is a whole run of the page, redrawn as it was.",
+                "The Star Chamber follows the presenting district chosen on the page, not the sidebar's districts",
+                "(its sidebar says so): its change is choosing the next presenting district, as the panel does.",
                 "",
                 "| browser, one session | change median (ms) | p95 (ms) | max (ms) | changes | opening (ms) "
                 "| again (ms) | server peak (MiB) | errors |",
