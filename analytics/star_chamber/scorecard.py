@@ -103,11 +103,13 @@ def previous_meeting(db: Database, current: Meeting) -> Meeting | None:
     return Meeting(r["meeting_id"], r["meeting_date"], r["district_id"], r["review_quarter"])
 
 
-def _one(est: pd.DataFrame, quarter: date, key: str | None = None, value: str | None = None) -> pd.Series | None:
-    rows = est[est["quarter_start"] == quarter]
-    if key is not None:
-        rows = rows[rows[key] == value]
-    return rows.iloc[0] if len(rows) else None
+def _by_measure_and_quarter(est: pd.DataFrame) -> dict[tuple[str, date], dict]:
+    """Each estimate as a row (a dict) by its (question_id, quarter start), the first where there are two: one
+    pass over the table, not a filter per measure and quarter (a third of the scorecard's time)."""
+    rows: dict[tuple[str, date], dict] = {}
+    for row in est.to_dict("records"):
+        rows.setdefault((row["question_id"], pd.Timestamp(row["quarter_start"]).date()), row)
+    return rows
 
 
 def survey_scorecard(
@@ -130,15 +132,14 @@ def survey_scorecard(
     # A comparison across a survey method change is not tested (the district's own changes and the force's).
     year_break = breaks.between(year_ago, q, current.district_id)
     prev_break = breaks.between(prev_q, q, current.district_id) if prev_q else None
+    mine, force = _by_measure_and_quarter(districts), _by_measure_and_quarter(forces)
     rows = []
     for question in questions.itertuples(index=False):
         qid = question.question_id
-        district = districts[districts["question_id"] == qid]
-        force = forces[forces["question_id"] == qid]
-        now = _one(district, q)
-        year = _one(district, year_ago)
-        before = _one(district, prev_q) if prev_q else None
-        force_now = _one(force, q)
+        now = mine.get((qid, q))
+        year = mine.get((qid, year_ago))
+        before = mine.get((qid, prev_q)) if prev_q else None
+        force_now = force.get((qid, q))
         rows.append(
             _scorecard_row(question, now, year, before, force_now, msg.get(qid, np.nan), year_break, prev_break)
             | {
@@ -152,11 +153,11 @@ def survey_scorecard(
     return out
 
 
-def _num(row: pd.Series | None, col: str) -> float:
+def _num(row: dict | None, col: str) -> float:
     return float(row[col]) if row is not None and pd.notna(row[col]) else np.nan
 
 
-def _change(now: pd.Series | None, then: pd.Series | None, series_break: date | None) -> tuple[float, float, str]:
+def _change(now: dict | None, then: dict | None, series_break: date | None) -> tuple[float, float, str]:
     """Points difference, p-value and verdict between two estimates (NaN / 'not compared' when hidden;
     'not comparable', untested, across a survey method change)."""
     p1, n1, p2, n2 = _num(now, "pct"), _num(now, "n_eff"), _num(then, "pct"), _num(then, "n_eff")
