@@ -28,14 +28,15 @@ class Recorder:
 
 def _caller() -> str:
     """The analytics function that issued the query (cheap: no source lines are read): the nearest public
-    one, so a private helper shared by several (``measures._sums_query``) is named by the caller that used it."""
+    one, so a private helper shared by several (``measures._sums_query``) or a lambda (``Database.remember``'s) is
+    named by the caller that used it."""
     frame = sys._getframe(2)
     private = None
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module.startswith("analytics.") and module != "analytics.storage.db":
             name = f"{module.removeprefix('analytics.')}.{frame.f_code.co_name}"
-            if not frame.f_code.co_name.startswith("_"):
+            if not frame.f_code.co_name.startswith(("_", "<")):  # <lambda>, <listcomp>: look further up
                 return name
             private = private or name
         frame = frame.f_back

@@ -65,3 +65,17 @@ def test_closing_after_opening_does_not_count_twice():
         return first.done()
 
     assert _run(run()) is False, "one of two sessions opened: it must still be waiting"
+
+
+def test_a_recorded_query_is_named_by_the_public_function_that_asked_for_it(demo_dir):
+    """A query sent from a private helper or a lambda (``Database.remember``'s) is named by the public analytics
+    function above it, as the benchmark report lists it."""
+    from datetime import date
+
+    from analytics.star_chamber import kpis
+    from analytics.storage.db import Database
+    from bench.record import recording
+
+    with recording() as rec:
+        kpis.kpi_scorecard(Database(demo_dir), "harlow", date(2026, 4, 1))
+    assert [q.caller for q in rec.queries if q.sql == kpis._FIGURES_SQL] == ["star_chamber.kpis.kpi_scorecard"]
