@@ -38,21 +38,22 @@ except DataError as exc:
 
 page.accessible_styles()
 page.synthetic_banner()
-try:
-    shared = filters.render_shared()
-except data.DataChanged:
-    data.end_run()
-    st.rerun()  # an import landed while the filters were read from Parquet: start again on the new data
-filters_note = st.sidebar.empty()  # under the filters: filled once the page to run is known
-presenting = presenter.sidebar_toggle()
-auth.sidebar_status(actor)
-# Only the pages this role may use are listed (and each page checks again).
+# Only the pages this role may use are listed (and each page checks again). The menu sits at the top of the sidebar
+# wherever it is called; called first, it says which page runs before the filters are drawn.
 allowed = [p for p in PAGES if actor.can(p.permission)]
 listed = {p.path: st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in allowed}
 page = st.navigation(list(listed.values()))
 spec = next((p for p in allowed if listed[p.path] is page), None)  # st.navigation returns the page it was given
-if spec is not None and spec.filters_unused:
-    filters_note.info(spec.filters_unused, icon=":material/info:")
+unused = spec.filters_unused if spec is not None else None
+try:
+    shared = filters.render_shared(alone=bool(unused))
+except data.DataChanged:
+    data.end_run()
+    st.rerun()  # an import landed while the filters were read from Parquet: start again on the new data
+if unused:
+    st.sidebar.info(unused, icon=":material/info:")  # under the filters
+presenting = presenter.sidebar_toggle()
+auth.sidebar_status(actor)
 # The presenter's heading is written once the page has run and said which district it shows.
 presenter_heading = presenter.apply(shared.district_ids, shared.district_names) if presenting else None
 # Filled after the page has run, so problems with the page's own link values show at once.

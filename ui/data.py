@@ -14,7 +14,7 @@ from analytics.stats import SuppressionRule
 from analytics.storage import parquet as store
 
 # Which database a run reads (pinned when the run begins): re-exported, where pages and app.py find them.
-from ui.pin import DataChanged, begin_run, data_version, database, database_at, end_run  # noqa: F401
+from ui.pin import DataChanged, begin_run, data_version, database, database_at, end_run, in_run  # noqa: F401
 
 _demo_lock = threading.Lock()
 

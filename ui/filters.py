@@ -25,44 +25,73 @@ class SharedFilters:
     district_names: dict[str, str]
 
 
-def render_shared() -> SharedFilters:
-    """Draw the shared filters in the sidebar and remember their values for the page."""
+def render_shared(*, alone: bool = False) -> SharedFilters:
+    """Draw the shared filters in the sidebar and remember their values for the page.
+
+    ``alone``: the page does not use them (``navigation.PageSpec.filters_unused``). They are then drawn as a
+    fragment: a change reruns the filters alone and writes the link, not the page, whose content it cannot change
+    (a whole Star Chamber run, redrawn as it was, took about as long as choosing the next district to present).
+    """
+    with st.sidebar:
+        if alone:
+            _alone()
+            return current()
+        return _draw()
+
+
+@st.fragment
+def _alone() -> None:
+    if data.in_run():  # drawn by the page's own run: app.py pins the data and writes the link
+        _draw()
+        return
+    # A change of these filters, rerunning them alone: pinned to the data as it is now, and the link rewritten
+    # with them (the page's own values in it stay as the page's last run wrote them).
+    data.begin_run()
+    try:
+        _draw()
+    except data.DataChanged:
+        st.rerun()  # an import landed meanwhile: the whole page starts again on the new data
+    finally:
+        data.end_run()
+    url_state.commit()
+
+
+def _draw() -> SharedFilters:
     version = data.data_version()
     districts = survey.districts(version)
     names = dict(zip(districts["district_id"], districts["name"], strict=True))
     quarters = survey.survey_quarters(version)
-    with st.sidebar:
-        st.header("Filters")
-        chosen = url_state.multiselect(
-            "Districts",
-            "district",
-            list(names),
-            default=list(names),
-            format_func=lambda d: names.get(d, d),
-            placeholder="Choose districts",
-            help="Kept in the page address: copy the link to share this view.",
+    st.header("Filters")
+    chosen = url_state.multiselect(
+        "Districts",
+        "district",
+        list(names),
+        default=list(names),
+        format_func=lambda d: names.get(d, d),
+        placeholder="Choose districts",
+        help="Kept in the page address: copy the link to share this view.",
+    )
+    incomplete = survey.incomplete_quarters(version)
+    if quarters:
+        # The default range ends at the last complete quarter: a quarter still in the field is never the default.
+        complete = [q for q in quarters if q not in incomplete] or quarters
+        last = quarters.index(complete[-1])
+        default = (quarters[max(0, last + 1 - DEFAULT_QUARTERS)], quarters[last])
+        q_from, q_to = url_state.range_slider(
+            "Quarters (financial year)",
+            ("from", "to"),
+            quarters,
+            default,
+            to_text=quarter_key,
+            from_text=parse_quarter_key,
+            format_func=lambda q: quarter_label(q) + (" (incomplete)" if q in incomplete else ""),
         )
-        incomplete = survey.incomplete_quarters(version)
-        if quarters:
-            # The default range ends at the last complete quarter: a quarter still in the field is never the default.
-            complete = [q for q in quarters if q not in incomplete] or quarters
-            last = quarters.index(complete[-1])
-            default = (quarters[max(0, last + 1 - DEFAULT_QUARTERS)], quarters[last])
-            q_from, q_to = url_state.range_slider(
-                "Quarters (financial year)",
-                ("from", "to"),
-                quarters,
-                default,
-                to_text=quarter_key,
-                from_text=parse_quarter_key,
-                format_func=lambda q: quarter_label(q) + (" (incomplete)" if q in incomplete else ""),
-            )
-            st.caption(f"Survey data from {quarter_label(quarters[0])} to {quarter_label(quarters[-1])}.")
-            for q, reason in incomplete.items():
-                if q in (q_from, q_to) or q == quarters[-1]:
-                    st.caption(f"{quarter_label(q)} is incomplete ({reason}): read its figures with care.")
-        else:
-            q_from = q_to = None
+        st.caption(f"Survey data from {quarter_label(quarters[0])} to {quarter_label(quarters[-1])}.")
+        for q, reason in incomplete.items():
+            if q in (q_from, q_to) or q == quarters[-1]:
+                st.caption(f"{quarter_label(q)} is incomplete ({reason}): read its figures with care.")
+    else:
+        q_from = q_to = None
     # Sorted, so the same selection in another order shares cache entries.
     filters = SharedFilters(tuple(sorted(chosen)), q_from, q_to, names)
     st.session_state[_KEY] = filters

@@ -103,6 +103,11 @@ def end_run() -> None:
     _run.pin = None
 
 
+def in_run() -> bool:
+    """Whether a run pinned by ``begin_run`` is under way on this thread (not so in a fragment's own rerun)."""
+    return _current_pin() is not None
+
+
 def database() -> Database:
     """The database this run is pinned to (outside a run, the data as it is now)."""
     pin = _current_pin()

@@ -64,6 +64,15 @@ def test_only_a_chart_of_many_marks_with_its_values_in_a_table_is_drawn_on_a_can
     assert [_renderer(c) for c in star.get("vega_lite_chart")] == ["svg"], "side by side: no table of its own"
 
 
+def _in_order(block) -> list[str]:
+    """The types of the elements in ``block``, in the order drawn, those in nested blocks (a fragment's) included."""
+    types = []
+    for child in block.children.values():
+        nested = getattr(child, "children", None)
+        types += _in_order(child) if nested else [child.type]
+    return types
+
+
 @pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.title)
 def test_a_page_that_ignores_the_sidebar_filters_says_so_under_them(app_env, spec):
     at = run_app({"district": ["harlow", "southend"]}, page=spec.path)
@@ -71,7 +80,7 @@ def test_a_page_that_ignores_the_sidebar_filters_says_so_under_them(app_env, spe
     notes = [i.value for i in at.sidebar.info]
     if spec.filters_unused:
         assert notes == [spec.filters_unused]
-        order = [c.type for c in at.sidebar.children.values()]
+        order = _in_order(at.sidebar)
         assert order.index("select_slider") < order.index("info") < order.index("toggle"), "under the filters"
     else:
         assert notes == [], "a page that uses the filters has no note under them"

@@ -155,6 +155,54 @@ def test_star_chamber_scorecard(page, server):
     assert page.outside_requests == []
 
 
+# Records every change inside the page's main area from now on (the sidebar is outside it).
+_WATCH_MAIN = """() => { window.__mainChanges = 0;
+  new MutationObserver(r => { window.__mainChanges += r.length; }).observe(
+    document.querySelector("[data-testid='stMain']"), {subtree: true, childList: true, attributes: true,
+                                                       characterData: true}); }"""
+
+
+def test_a_page_that_ignores_the_sidebar_filters_is_not_rerun_by_them(page, server):
+    """On the Star Chamber, whose figures do not follow the sidebar, a district change there reruns the filters
+    alone: the link takes the new districts and keeps the page's own choices, the page is not touched, and the
+    next page opens on the new districts. Done twice, as a person would, with a pause between."""
+    page.goto(server + "/star_chamber?round=2026-09&presenting=southend&compare=southend&compare=harlow")
+    wait_for_charts(page, 1)
+    page.get_by_test_id("stDataFrame").nth(2).wait_for(timeout=60_000)
+    page.wait_for_function("() => location.search.includes('district=all')", timeout=20_000)
+    wait_until_idle(page)
+    page.wait_for_timeout(1_000)  # the tables and charts settle
+    own = {k: v for k, v in params(page).items() if k not in ("district", "from", "to")}
+    sidebar = page.get_by_test_id("stSidebar")
+    removed = []
+    for name, district in (("Basildon", "basildon"), ("Harlow", "harlow")):
+        page.evaluate(_WATCH_MAIN)
+        sidebar.get_by_role("button", name=f"Remove {name}").click()
+        page.wait_for_function(
+            f"() => new URLSearchParams(location.search).getAll('district').length > 0 && "
+            f"!new URLSearchParams(location.search).getAll('district').includes('all') && "
+            f"!new URLSearchParams(location.search).getAll('district').includes('{district}')",
+            timeout=20_000,
+        )
+        wait_until_idle(page, runs=0)
+        page.wait_for_timeout(800)
+        removed.append(district)
+        assert page.evaluate("() => window.__mainChanges") == 0, "the page itself was redrawn"
+        assert {k: v for k, v in params(page).items() if k not in ("district", "from", "to")} == own
+        chosen = params(page)["district"]
+        assert len(chosen) == 10 - len(removed) and not set(removed) & set(chosen)
+    screenshot(page, "star_chamber_filters_alone")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Confidence trends").click()
+    page.wait_for_function("() => location.pathname.endsWith('/trends')", timeout=20_000)
+    wait_for_charts(page, 1)
+    wait_until_idle(page, runs=0)
+    tags = sidebar.get_by_role("button", name=re.compile(r"^Remove ")).evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert "Remove Colchester" in tags and not {"Remove Basildon", "Remove Harlow"} & set(tags)
+    assert page.outside_requests == []
+
+
 def test_activity_map_draws_offline(page, server):
     page.goto(server + "/activity_map?from=2026-27-Q1&to=2026-27-Q1&district=all")
     page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
