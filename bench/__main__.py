@@ -72,7 +72,20 @@ def machine() -> dict:
         "duckdb": duckdb.__version__,
         "streamlit": streamlit.__version__,
         "pandas": pd.__version__,
+        "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """The code measured: the commit, marked when the working tree had changes ("" outside a git checkout)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=Path(__file__).parent, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    return head + (" with uncommitted changes" if head and git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def prepare(kind: str, events: int, survey_rows: int, folder: Path) -> tuple[Path, dict]:

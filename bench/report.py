@@ -195,7 +195,8 @@ def markdown(report: dict) -> str:
         "repeated runs on the machine below. Nothing in the test suite asserts a time; CI runs only a small smoke",
         "(`python -m bench --quick`).",
         "",
-        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; measured {m['date']}.",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; measured {m['date']}"
+        + (f", code at commit {m['commit']}." if m.get("commit") else "."),
         f"- Python {m['python']}, DuckDB {m['duckdb']}, Streamlit {m['streamlit']}, pandas {m['pandas']}.",
         f"- Targets at scale (issue 26), each judged against the bare page or pandas measured in the same run: one "
         f"browser, a district change at most {t['change_vs_floor']:g}x the bare page's (overview, trends, Star "

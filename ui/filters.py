@@ -41,16 +41,22 @@ def render_shared(*, alone: bool = False) -> SharedFilters:
 
 @st.fragment
 def _alone() -> None:
+    # Streamlit shows any other exception raised in a fragment as an error there, so an import landing while the
+    # filters read the data is handled here, not by app.py: the whole page starts again on the new data.
     if data.in_run():  # drawn by the page's own run: app.py pins the data and writes the link
-        _draw()
+        try:
+            _draw()
+        except data.DataChanged:
+            st.rerun()  # app.py unpins the run however it ends
         return
     # A change of these filters, rerunning them alone: pinned to the data as it is now, and the link rewritten
-    # with them (the page's own values in it stay as the page's last run wrote them).
+    # with them (the page's own values in it stay as the page's last run wrote them). Sign-in is not checked
+    # again here: the filters show nothing but district names and quarters, and every page run checks it.
     data.begin_run()
     try:
         _draw()
     except data.DataChanged:
-        st.rerun()  # an import landed meanwhile: the whole page starts again on the new data
+        st.rerun()
     finally:
         data.end_run()
     url_state.commit()

@@ -10,6 +10,8 @@ Streamlit sessions are threads. Values are always bound parameters.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import re
 import threading
 from collections import OrderedDict
@@ -83,14 +85,19 @@ def district_range(district_ids) -> dict[str, str]:
 
 
 def _copied(value):
-    """``value`` with every DataFrame in it (alone, or in a tuple, list or dict) copied."""
+    """A copy of ``value`` no caller can change for another: DataFrames copied (alone, or in a dict, list, tuple or
+    named tuple), plain values as they are (they cannot change), anything else copied whole (``copy.deepcopy``)."""
     if isinstance(value, pd.DataFrame):
         return value.copy()
     if isinstance(value, dict):
         return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*(_copied(v) for v in value))
     if isinstance(value, (tuple, list)):
         return type(value)(_copied(v) for v in value)
-    return value
+    if value is None or isinstance(value, (str, bytes, int, float, dt.date, dt.timedelta)):
+        return value
+    return copy.deepcopy(value)
 
 
 def _quote_literal(text: str) -> str:
@@ -288,11 +295,14 @@ class Database:
 
     def remember(self, key: tuple, compute: Callable[[], T]) -> T:
         """``compute()``, worked out once for ``key`` while this Database lives (up to ``_REMEMBERED`` keys, the
-        least recently used forgotten first). A Database serves one data version, so the answer cannot go stale:
-        for figures that do not depend on the district in view (the force's, every district's), which the Star
-        Chamber would otherwise recompute for each district presenting. ``key`` names the figures and every
-        input, the calling function first. Each caller gets its own copy of DataFrames (alone, or in a tuple,
-        list or dict)."""
+        least recently used forgotten first): for figures that do not depend on the district in view (the
+        force's, every district's), which the Star Chamber would otherwise recompute for each district presenting.
+        ``key`` names the figures and every input, the calling function first. Each caller gets its own copy.
+
+        A Database serves one data version, so the answer stays right while the data does. Tables copied into
+        memory or into the engine file cannot change under it; a table read from its Parquet file per query (no
+        engine file) can be replaced by an import, which is a new data version: the caller must not use this
+        Database past that (the app checks before every cached call, ``ui.pin``)."""
         with self._lock:
             found = key in self._remembered
             if found:

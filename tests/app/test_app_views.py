@@ -108,3 +108,30 @@ def test_a_page_said_to_ignore_the_filters_shows_the_same_under_any(app_env, spe
 def test_a_chart_without_its_values_in_a_table_is_never_drawn_on_a_canvas():
     with pytest.raises(ValueError, match="in a table"):
         chart_block.chart({"mark": "bar"}, "k", canvas=True)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.title)
+def test_an_import_landing_while_the_filters_read_the_data_starts_the_page_again(app_env, monkeypatch, spec):
+    """The data changes under the filters (``DataChanged``): the run starts again and the page shows, on every page,
+    those whose filters are a fragment included (Streamlit shows an exception raised in a fragment as an error),
+    and the run's pin on the data is let go."""
+    from ui import data
+    from ui.cache import survey
+
+    at = run_app({"district": ["harlow"]}, page=spec.path)
+    assert not at.exception
+    shown = _main_text(at)
+    real, calls = survey.districts, []
+
+    def changed_once(version):
+        calls.append(version)
+        if len(calls) == 1:
+            raise data.DataChanged("an import landed")
+        return real(version)
+
+    monkeypatch.setattr(survey, "districts", changed_once)
+    at.run()
+    assert len(calls) >= 2, "the filters were drawn again after the data changed"
+    assert not at.exception, at.exception
+    assert _main_text(at) == shown
+    assert not data.in_run(), "the run's pin on the data was let go"

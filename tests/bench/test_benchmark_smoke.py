@@ -39,6 +39,7 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
     result = report["datasets"]["scale"]
     assert result["rows"] == {"engagement_events": 20_000, "survey_responses": 10_000}
     assert report["machine"]["cores"] >= 1
+    assert report["machine"]["commit"], "the report says which code it measured"
     scans = result["reference_scan_ms"]
     assert len(scans) == 2 and all(x > 0 for x in scans), "the machine-speed scan before and after"
     for mode in ("engine_on", "engine_off"):
@@ -64,6 +65,7 @@ def test_the_benchmark_runs_and_writes_every_figure(tmp_path):
         assert all(run["changes_without_chart_redraw"] == 0 for run in result["floor"]["browser"])
     markdown = (tmp_path / "out" / "benchmark-quick.md").read_text()
     assert "| overview |" in markdown and "x pandas" in markdown
+    assert f"code at commit {report['machine']['commit']}" in markdown
     assert "Machine speed while measuring: a plain DuckDB scan" in markdown and "(before and after)" in markdown
     assert "| 2 sessions, each reading ~0.5 s between changes |" in markdown
     assert "| 2 sessions, each reading ~0.5 s between changes: bare page |" in markdown

@@ -218,3 +218,37 @@ def test_remember_works_out_each_answer_once_hands_out_copies_and_forgets_the_le
     assert Database(demo_dir).remember(("a",), frame("a"))["label"] == "a" and worked[-1] == "a", (
         "each Database remembers its own answers (a new data version opens a new one)"
     )
+
+
+def test_remember_hands_out_copies_of_every_kind_of_answer(demo_dir):
+    """Frames inside named tuples and dataclasses, Series and arrays: a caller changing what it got changes
+    nothing another caller gets; plain values come back as they are."""
+    from collections import namedtuple
+    from dataclasses import dataclass
+
+    import numpy as np
+
+    Pair = namedtuple("Pair", "frame label")
+
+    @dataclass
+    class Held:
+        frame: pd.DataFrame
+
+    db = Database(demo_dir)
+    answers = {
+        "named": lambda: Pair(pd.DataFrame({"x": [1]}), "a"),
+        "dataclass": lambda: Held(pd.DataFrame({"x": [1]})),
+        "series": lambda: pd.Series([1, 2]),
+        "array": lambda: np.array([1, 2]),
+    }
+    first = {k: db.remember((k,), f) for k, f in answers.items()}
+    first["named"].frame.loc[0, "x"] = 9
+    first["dataclass"].frame.loc[0, "x"] = 9
+    first["series"].iloc[0] = 9
+    first["array"][0] = 9
+    again = {k: db.remember((k,), f) for k, f in answers.items()}
+    assert isinstance(again["named"], Pair) and again["named"].label == "a"
+    assert again["named"].frame["x"].tolist() == [1]
+    assert again["dataclass"].frame["x"].tolist() == [1]
+    assert again["series"].tolist() == [1, 2] and again["array"].tolist() == [1, 2]
+    assert db.remember(("plain",), lambda: "text") == "text"
