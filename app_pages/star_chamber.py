@@ -248,3 +248,7 @@ else:
                 st.success(f"Added {escape.md_escape(saved['action_id'])}.")
             except (ActionError, PermissionDenied, OSError) as exc:
                 st.error(f"Not added: {escape.md_escape(str(exc))}")
+
+# Last, so it does not slow this run: the next presenting districts' reviews, worked out while the panel discusses
+# this one.
+star_chamber.review_ahead(version, round_key, presenting, presenting_ids, *limits)

@@ -282,7 +282,9 @@ def markdown(report: dict) -> str:
                 "The bare page (`bench/floor_app.py`, one district filter and one chart) is timed the same way before",
                 "and after the pages: what the browser and Streamlit's own front end cost before any dashboard.",
                 "The Star Chamber follows the presenting district chosen on the page, not the sidebar's districts",
-                "(its sidebar says so): its change is choosing the next presenting district, as the panel does.",
+                "(its sidebar says so): its change is choosing the next presenting district, as the panel does. The",
+                "page reviews the next two presenting districts in the background once it is drawn (the panel spends",
+                "minutes on each); changing without a pause, as here, can reach one still being worked out.",
                 "",
                 "| browser, one session | change median (ms) | p95 (ms) | max (ms) | changes | opening (ms) "
                 "| again (ms) | server peak (MiB) | errors |",

@@ -145,3 +145,71 @@ def test_due_dates_are_typed_day_first(app_env):
     dues = [d for d in at.date_input if d.label == "Due"]
     assert len(dues) == 2, "the update form and the new-action form"
     assert [d.proto.format for d in dues] == ["DD/MM/YYYY", "DD/MM/YYYY"], "as UK users write dates, not 2019/01/31"
+
+
+def _presenting_in_page_order(demo_dir, round_key: str) -> list[str]:
+    """The districts presenting at ``round_key``, by name (the page's order), read from the files directly."""
+    import pandas as pd
+
+    meetings = pd.read_parquet(demo_dir / "star_chamber_meetings.parquet")
+    names = pd.read_parquet(demo_dir / "districts.parquet").set_index("district_id")["name"]
+    ids = meetings.loc[pd.to_datetime(meetings["meeting_date"]).dt.strftime("%Y-%m") == round_key, "district_id"]
+    return sorted(ids, key=names.get)
+
+
+def _counting_reviews(monkeypatch) -> list[str]:
+    """Every district the Star Chamber review is worked out for, in order, wherever it is asked from."""
+    from analytics.star_chamber import review
+    from ui.cache import star_chamber
+
+    monkeypatch.setattr(star_chamber, "_asked", set())  # nothing asked ahead yet in this test
+    reviewed: list[str] = []
+    original = review.review
+
+    def counting(db, round_key, district_id, rule):
+        reviewed.append(district_id)
+        return original(db, round_key, district_id, rule)
+
+    monkeypatch.setattr(review, "review", counting)
+    return reviewed
+
+
+def test_the_next_presenting_districts_are_reviewed_while_the_panel_reads_this_one(app_env, monkeypatch):
+    from ui.cache import star_chamber
+
+    reviewed = _counting_reviews(monkeypatch)
+    order = _presenting_in_page_order(app_env, "2026-09")
+    assert len(order) >= 4
+    at = run_app({"round": "2026-09", "presenting": order[0]}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    star_chamber.wait_for_reviews_ahead()
+    # The page's own district, then the next two in the page's order, each once.
+    assert reviewed == order[:3]
+
+    # Stepping to the next district reads its review from the cache: the page works nothing out itself.
+    at.selectbox(key="w_presenting").set_value(order[1]).run()
+    assert not at.exception
+    assert at.caption[0].value.startswith(f"{at.selectbox(key='w_presenting').format_func(order[1])} at the")
+    star_chamber.wait_for_reviews_ahead()
+    # ...and only the one district not yet asked for is reviewed ahead.
+    assert reviewed == order[:4]
+
+
+def test_reviews_ahead_stop_when_the_data_changed_since_the_page_asked(app_env, monkeypatch):
+    from ui.cache import star_chamber
+
+    reviewed = _counting_reviews(monkeypatch)
+    order = _presenting_in_page_order(app_env, "2026-09")
+    thread = star_chamber.review_ahead("a version no longer served", "2026-09", order[0], order, 10, 30)
+    assert thread is not None
+    star_chamber.wait_for_reviews_ahead()
+    assert not thread.is_alive()
+    assert reviewed == []
+
+
+def test_the_last_presenting_district_has_nothing_ahead():
+    from ui.cache.star_chamber import upcoming
+
+    assert upcoming("c", ["a", "b", "c"]) == []
+    assert upcoming("a", ["a", "b", "c", "d"]) == ["b", "c"]
+    assert upcoming("x", ["a", "b"]) == []
