@@ -60,9 +60,14 @@ def app_env(demo_dir, monkeypatch):
     import streamlit as st
 
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(demo_dir))
+    from ui.cache import star_chamber
+
     st.cache_data.clear()
     st.cache_resource.clear()
     yield demo_dir
+    # The Star Chamber's look-ahead works in the background: finished before the caches go, and forgotten with them.
+    star_chamber.wait_for_reviews_ahead()
+    star_chamber.forget_reviews_ahead()
     st.cache_data.clear()
     st.cache_resource.clear()
 

@@ -11,6 +11,8 @@ so it checks its files before each cached computation and the run starts again o
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -106,6 +108,23 @@ def end_run() -> None:
 def in_run() -> bool:
     """Whether a run pinned by ``begin_run`` is under way on this thread (not so in a fragment's own rerun)."""
     return _current_pin() is not None
+
+
+def current():
+    """The pin of the run under way on this thread (None outside one): handed to work the run starts on another
+    thread, which reads the same database with ``adopted``."""
+    return _current_pin()
+
+
+@contextmanager
+def adopted(pin: _Pin) -> Iterator[Database]:
+    """Pin this (background) thread to ``pin``, another thread's run's, for the block: its cached calls read
+    the database that run read, and the same checks apply to them."""
+    _run.pin = pin
+    try:
+        yield pin.db
+    finally:
+        _run.pin = None
 
 
 def database() -> Database:

@@ -85,8 +85,9 @@ def district_range(district_ids) -> dict[str, str]:
 
 
 def _copied(value):
-    """A copy of ``value`` no caller can change for another: DataFrames copied (alone, or in a dict, list, tuple or
-    named tuple), plain values as they are (they cannot change), anything else copied whole (``copy.deepcopy``)."""
+    """A copy of ``value`` for one caller: DataFrames copied (alone, or in a dict, list, tuple or named tuple; the
+    objects in their cells, such as lists, are shared, so callers must not change those in place), plain values as
+    they are (they cannot change), anything else copied whole (``copy.deepcopy``)."""
     if isinstance(value, pd.DataFrame):
         return value.copy()
     if isinstance(value, dict):

@@ -1,5 +1,7 @@
 """The Star Chamber page through app.py with AppTest: a meeting's link, editing actions, the meeting pack."""
 
+import logging
+
 from tests.app_runner import run_app
 
 
@@ -160,9 +162,7 @@ def _presenting_in_page_order(demo_dir, round_key: str) -> list[str]:
 def _counting_reviews(monkeypatch) -> list[str]:
     """Every district the Star Chamber review is worked out for, in order, wherever it is asked from."""
     from analytics.star_chamber import review
-    from ui.cache import star_chamber
 
-    monkeypatch.setattr(star_chamber, "_asked", set())  # nothing asked ahead yet in this test
     reviewed: list[str] = []
     original = review.review
 
@@ -174,7 +174,7 @@ def _counting_reviews(monkeypatch) -> list[str]:
     return reviewed
 
 
-def test_the_next_presenting_districts_are_reviewed_while_the_panel_reads_this_one(app_env, monkeypatch):
+def test_the_next_presenting_districts_are_reviewed_while_the_panel_reads_this_one(app_env, monkeypatch, caplog):
     from ui.cache import star_chamber
 
     reviewed = _counting_reviews(monkeypatch)
@@ -182,7 +182,7 @@ def test_the_next_presenting_districts_are_reviewed_while_the_panel_reads_this_o
     assert len(order) >= 4
     at = run_app({"round": "2026-09", "presenting": order[0]}, page="app_pages/star_chamber.py")
     assert not at.exception
-    star_chamber.wait_for_reviews_ahead()
+    assert star_chamber.wait_for_reviews_ahead()
     # The page's own district, then the next two in the page's order, each once.
     assert reviewed == order[:3]
 
@@ -190,26 +190,56 @@ def test_the_next_presenting_districts_are_reviewed_while_the_panel_reads_this_o
     at.selectbox(key="w_presenting").set_value(order[1]).run()
     assert not at.exception
     assert at.caption[0].value.startswith(f"{at.selectbox(key='w_presenting').format_func(order[1])} at the")
-    star_chamber.wait_for_reviews_ahead()
-    # ...and only the one district not yet asked for is reviewed ahead.
+    assert star_chamber.wait_for_reviews_ahead()
+    # ...and only the one district not yet worked out is reviewed ahead.
     assert reviewed == order[:4]
+    # The worker reads through the caches from its own thread without a word in the server's log.
+    worker = [r for r in caplog.records if r.threadName == "star-chamber-review-ahead"]
+    assert not [r for r in worker if r.levelno >= logging.WARNING], [r.getMessage() for r in worker]
+    assert not [r for r in caplog.records if r.name == star_chamber.__name__]
 
 
-def test_reviews_ahead_stop_when_the_data_changed_since_the_page_asked(app_env, monkeypatch):
+def test_reviews_ahead_stop_when_an_import_landed_since_the_page_asked(app_env, tmp_path, monkeypatch, caplog):
+    import shutil
+
+    import pandas as pd
+
+    from ui import pin
     from ui.cache import star_chamber
 
-    reviewed = _counting_reviews(monkeypatch)
+    data_dir = tmp_path / "data"
+    shutil.copytree(app_env, data_dir)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(data_dir))
+    asked: list[tuple] = []
+    monkeypatch.setattr(star_chamber, "sc_review", lambda *key: asked.append(key))
+    order = _presenting_in_page_order(data_dir, "2026-09")
+    monkeypatch.setattr(star_chamber, "_PAUSE_S", 1.0)  # time for the import to land before the worker starts
+    db = pin.begin_run()  # as app.py does: the page's run, pinned to the data as it is
+    try:
+        queued = star_chamber.review_ahead(db.version, "2026-09", order[0], order, 10, 30)
+    finally:
+        pin.end_run()
+    assert queued == 2
+    meetings = pd.read_parquet(data_dir / "star_chamber_meetings.parquet")
+    meetings.iloc[:-1].to_parquet(data_dir / "star_chamber_meetings.parquet")  # an import: a new data version
+    assert star_chamber.wait_for_reviews_ahead()
+    assert asked == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == star_chamber.__name__]
+
+
+def test_reviews_ahead_are_asked_only_from_a_run_on_the_data_it_reads(app_env):
+    from ui.cache import star_chamber
+
     order = _presenting_in_page_order(app_env, "2026-09")
-    thread = star_chamber.review_ahead("a version no longer served", "2026-09", order[0], order, 10, 30)
-    assert thread is not None
-    star_chamber.wait_for_reviews_ahead()
-    assert not thread.is_alive()
-    assert reviewed == []
+    # Outside a page run there is no pinned database to read.
+    assert star_chamber.review_ahead("any version", "2026-09", order[0], order, 10, 30) == 0
 
 
-def test_the_last_presenting_district_has_nothing_ahead():
+def test_the_districts_ahead_wrap_round_as_previous_and_next_do():
     from ui.cache.star_chamber import upcoming
 
-    assert upcoming("c", ["a", "b", "c"]) == []
+    assert upcoming("c", ["a", "b", "c"]) == ["a", "b"]
     assert upcoming("a", ["a", "b", "c", "d"]) == ["b", "c"]
+    assert upcoming("a", ["a", "b"]) == ["b"]
+    assert upcoming("a", ["a"]) == []
     assert upcoming("x", ["a", "b"]) == []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
 
 import pandas as pd
 import streamlit as st
@@ -12,17 +14,23 @@ from analytics.config import load_settings
 from analytics.pack import meeting_pack as pack_builder
 from analytics.star_chamber import actions, review, scorecard
 from analytics.stats import SuppressionRule
+from analytics.storage import parquet as store
 from ui import pin
 from ui.pin import database_at
 
 # How many of the next presenting districts (in the page's order, which Previous / Next in presenter mode follows)
 # are reviewed in the background while the panel discusses the one on screen.
 PREFETCH_AHEAD = 2
-# Reviews asked for in the background, by sc_review's arguments: each asked once (forgotten past the bound).
-_asked: set[tuple] = set()
-_ASKED_BOUND = 512
-_asked_lock = threading.Lock()
-_threads: list[threading.Thread] = []
+# The background worker waits this long before each review, so the run that asked has sent its page first.
+_PAUSE_S = 0.3
+# One worker for the whole process, reviewing one district at a time: sessions asking together queue, never
+# competing with each other's page runs in several threads.
+_queue: queue.Queue = queue.Queue()
+_pending: set[tuple] = set()  # sc_review's arguments queued or being worked out
+_done: set[tuple] = set()  # those worked out (forgotten past the bound; the page works out any evicted since)
+_DONE_BOUND = 512
+_lock = threading.Lock()
+_worker: threading.Thread | None = None
 log = logging.getLogger(__name__)
 
 
@@ -39,55 +47,85 @@ def sc_review(version: str, round_key: str, district_id: str, hide_below: int, f
 
 
 def upcoming(presenting: str, presenting_ids: list[str], ahead: int = PREFETCH_AHEAD) -> list[str]:
-    """The districts presenting after ``presenting`` in the page's order, the next first; at most ``ahead``."""
+    """The districts presenting after ``presenting`` in the page's order, the next first, wrapping round as
+    Previous / Next do; at most ``ahead``, never ``presenting`` itself."""
     if presenting not in presenting_ids:
         return []
     at = presenting_ids.index(presenting)
-    return presenting_ids[at + 1 : at + 1 + ahead]
+    n = len(presenting_ids)
+    return [presenting_ids[(at + k) % n] for k in range(1, min(ahead, n - 1) + 1)]
 
 
-def _review_ahead(keys: list[tuple]) -> None:
-    """Work out ``sc_review`` for each of ``keys`` on this (background) thread, on the data version they name."""
+def _review_one(run_pin, key: tuple) -> None:
+    """Work out ``sc_review(*key)`` on the worker, reading the database the asking run read."""
+    version = key[0]
+    if store.data_version(run_pin.db.data_dir) != version:
+        log.debug("not reviewing ahead: the data changed since version %s", version)
+        return
     try:
-        pin.begin_run()
-        for key in keys:
-            if pin.data_version() != key[0]:
-                return  # an import landed: the page will ask for the new version's reviews itself
+        with pin.adopted(run_pin):
             sc_review(*key)
-    except Exception as exc:  # the page works its review out itself (and reports any problem) when it comes to it
-        log.warning("reviewing the next presenting districts ahead stopped: %s", exc)
-    finally:
-        pin.end_run()
+    except pin.DataChanged as exc:  # an import landed meanwhile: the page asks for the new version itself
+        log.debug("stopped reviewing ahead: %s", exc)
+        return
+    except Exception:  # the page works the review out itself, and reports any problem, when it comes to it
+        log.warning("reviewing a presenting district ahead failed", exc_info=True)
+        return
+    with _lock:
+        if len(_done) >= _DONE_BOUND:
+            _done.clear()
+        _done.add(key)
+
+
+def _work() -> None:
+    while True:
+        run_pin, key = _queue.get()
+        try:
+            time.sleep(_PAUSE_S)
+            _review_one(run_pin, key)
+        finally:
+            with _lock:
+                _pending.discard(key)
 
 
 def review_ahead(
     version: str, round_key: str, presenting: str, presenting_ids: list[str], hide_below: int, flag_below: int
-) -> threading.Thread | None:
-    """Start the reviews of the next presenting districts on a background thread, so that stepping to the next
-    district reads its review from the cache (a panel spends minutes on each). Each review is asked for once;
-    a page that comes to one still being worked out waits for it rather than working it out again (Streamlit's
-    cache computes a key once). The thread, or None when there is nothing new to work out."""
+) -> int:
+    """Queue the reviews of the next presenting districts for the background worker, so that stepping to the
+    next district reads its review from the cache. Call at the end of a page run: the worker reads the
+    database that run read. A review already worked out, queued or under way is not asked again; a page that
+    reaches one under way waits for it (Streamlit's cache computes a key once). Returns how many were queued."""
+    global _worker
+    run_pin = pin.current()
+    if run_pin is None or run_pin.db.version != version:
+        return 0
     keys = [(version, round_key, d, hide_below, flag_below) for d in upcoming(presenting, presenting_ids)]
-    with _asked_lock:
-        keys = [k for k in keys if k not in _asked]
-        if not keys:
-            return None
-        if len(_asked) + len(keys) > _ASKED_BOUND:
-            _asked.clear()
-        _asked.update(keys)
-        _threads[:] = [t for t in _threads if t.is_alive()]
-        thread = threading.Thread(target=_review_ahead, args=(keys,), name="star-chamber-review-ahead", daemon=True)
-        _threads.append(thread)
-    thread.start()
-    return thread
+    with _lock:
+        keys = [k for k in keys if k not in _pending and k not in _done]
+        for key in keys:
+            _pending.add(key)
+            _queue.put((run_pin, key))
+        if keys and (_worker is None or not _worker.is_alive()):
+            _worker = threading.Thread(target=_work, name="star-chamber-review-ahead", daemon=True)
+            _worker.start()
+    return len(keys)
 
 
-def wait_for_reviews_ahead(timeout: float = 60.0) -> None:
-    """Wait for the background reviews under way (tests and the benchmark)."""
-    with _asked_lock:
-        running = list(_threads)
-    for thread in running:
-        thread.join(timeout)
+def wait_for_reviews_ahead(timeout: float = 60.0) -> bool:
+    """Wait until the worker has nothing queued or under way (tests); False if it still had after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _lock:
+            if not _pending:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def forget_reviews_ahead() -> None:
+    """Forget which reviews were worked out ahead (when the caches are cleared: tests)."""
+    with _lock:
+        _done.clear()
 
 
 def save_action_update(action_id: str, version_seen: int, changes: dict) -> dict:
