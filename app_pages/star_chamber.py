@@ -250,5 +250,6 @@ else:
                 st.error(f"Not added: {escape.md_escape(str(exc))}")
 
 # Last, so it does not slow this run: the next presenting districts' reviews, worked out while the panel discusses
-# this one.
-star_chamber.review_ahead(version, round_key, presenting, presenting_ids, *limits)
+# this one (in presenter mode, the next that Next steps to).
+ahead = presenter.stepping(f.district_ids, f.district_names, presenting_ids) if presenter.is_on() else presenting_ids
+star_chamber.review_ahead(version, round_key, presenting, ahead, *limits)

@@ -103,17 +103,24 @@ def apply(district_ids: tuple[str, ...], names: dict[str, str]):
     return heading
 
 
+def stepping(district_ids: Sequence[str], names: dict[str, str], among: Sequence[str] | None = None) -> list[str]:
+    """The districts Previous / Next step through, in order: the tour (``tour``), kept to ``among`` when the page
+    can show only those (the Star Chamber: the districts presenting), or ``among`` in order when none of the tour
+    is."""
+    order = list(names)
+    districts = tour(district_ids, order)
+    if among is not None:
+        districts = [d for d in districts if d in among] or [d for d in order if d in among]
+    return districts
+
+
 def title(heading, district_ids: tuple[str, ...], names: dict[str, str]) -> None:
     """Write the heading: the district the page showed (or the chosen districts), and remember it for stepping."""
 
-    order = list(names)
-    districts = tour(district_ids, order)
     shown, among = st.session_state.get(_PAGE_SHOWS) or (None, None)
     if shown is None and len(district_ids) == 1:
         shown = district_ids[0]
-    if among is not None:
-        districts = [d for d in districts if d in among] or [d for d in order if d in among]
-    st.session_state[_SHOWN] = (shown, districts)
+    st.session_state[_SHOWN] = (shown, stepping(district_ids, names, among))
     heading.markdown("## " + md_escape(heading_text(shown, district_ids, names)))
 
 

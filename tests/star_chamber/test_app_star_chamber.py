@@ -243,3 +243,22 @@ def test_the_districts_ahead_wrap_round_as_previous_and_next_do():
     assert upcoming("a", ["a", "b"]) == ["b"]
     assert upcoming("a", ["a"]) == []
     assert upcoming("x", ["a", "b"]) == []
+
+
+def test_in_presenter_mode_the_districts_reviewed_ahead_are_those_next_steps_to(app_env, monkeypatch):
+    from ui.cache import star_chamber
+
+    reviewed = _counting_reviews(monkeypatch)
+    order = _presenting_in_page_order(app_env, "2026-09")
+    tour = [order[0], order[2], order[3]]  # the sidebar's districts: Next steps through these alone
+    at = run_app(
+        {"present": "1", "round": "2026-09", "presenting": order[0], "district": tour}, page="app_pages/star_chamber.py"
+    )
+    assert not at.exception
+    assert star_chamber.wait_for_reviews_ahead()
+    assert reviewed == tour, "the next two Next steps to, not the next two presenting"
+    at.button(key="present_next").click().run()
+    assert not at.exception
+    assert at.query_params["presenting"] in (order[2], [order[2]])
+    assert star_chamber.wait_for_reviews_ahead()
+    assert reviewed == tour, "stepped to a district reviewed ahead: nothing more to work out (the tour wraps)"
