@@ -59,10 +59,10 @@ def upcoming(presenting: str, presenting_ids: list[str], ahead: int = PREFETCH_A
 def _review_one(run_pin, key: tuple) -> None:
     """Work out ``sc_review(*key)`` on the worker, reading the database the asking run read."""
     version = key[0]
-    if store.data_version(run_pin.db.data_dir) != version:
-        log.debug("not reviewing ahead: the data changed since version %s", version)
-        return
     try:
+        if store.data_version(run_pin.db.data_dir) != version:
+            log.debug("not reviewing ahead: the data changed since version %s", version)
+            return
         with pin.adopted(run_pin):
             sc_review(*key)
     except pin.DataChanged as exc:  # an import landed meanwhile: the page asks for the new version itself
