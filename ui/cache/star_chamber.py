@@ -96,8 +96,8 @@ def review_ahead(
     database that run read. A review already worked out, queued or under way is not asked again; a page that
     reaches one under way waits for it (Streamlit's cache computes a key once). Returns how many were queued."""
     global _worker
-    run_pin = pin.current()
-    if run_pin is None or run_pin.db.version != version:
+    run_pin = pin.current()  # ``version`` is this run's (a mismatch would stop at sc_review's own check)
+    if run_pin is None:
         return 0
     keys = [(version, round_key, d, hide_below, flag_below) for d in upcoming(presenting, presenting_ids)]
     with _lock:
