@@ -28,21 +28,16 @@ def _editable(action) -> dict:
 
 
 f, version, rule, limits = page.page_start("Star Chamber")
-meetings = star_chamber.sc_meetings(version)
-if meetings.empty:
+rounds = star_chamber.sc_rounds(version)
+if not rounds:
     st.info("There are no Star Chamber meetings in this data yet.")
     st.stop()
 
-# Whole columns to lists first: iterating a column of strings value by value costs about a microsecond each, and at
-# national scale the meetings run to thousands.
-by_round = meetings.drop_duplicates("round")
-rounds = by_round["round"].tolist()
-round_labels = dict(zip(rounds, by_round["round_label"].tolist(), strict=True))
 c1, c2 = st.columns(2)
 round_key = url_state.selectbox(
-    "Meeting", "round", rounds, default=rounds[0], format_func=round_labels.get, container=c1
+    "Meeting", "round", list(rounds), default=next(iter(rounds)), format_func=lambda r: rounds[r].label, container=c1
 )
-presenting_ids = sorted(meetings.loc[meetings["round"] == round_key, "district_id"].tolist(), key=f.district_names.get)
+presenting_ids = sorted(rounds[round_key].district_ids, key=f.district_names.get)
 presenting = url_state.selectbox(
     "Presenting district",
     "presenting",
@@ -60,7 +55,7 @@ meeting, previous, card, kpi, tracker = seen.meeting, seen.previous, seen.scorec
 plan = seen.plan
 name = escape.md_escape(seen.district_name)
 st.caption(
-    f"{name} at the {round_labels[round_key]} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
+    f"{name} at the {rounds[round_key].label} Star Chamber ({meeting.meeting_date:%d %B %Y}), reviewing "
     f"**{quarter_label(meeting.review_quarter)}**, the last complete quarter before the meeting; compared with the "
     f"force, the Most Similar Group, the previous Star Chamber"
     f"{f' ({quarter_label(previous.review_quarter)})' if previous else ' (none)'} and the same quarter a year before."

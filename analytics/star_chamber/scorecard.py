@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,28 @@ def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     df["round_label"] = [d.strftime("%B %Y") for d in df["meeting_date"]]
     df["review_quarter"] = [review_quarter(d) for d in df["meeting_date"]]
     return df
+
+
+class Round(NamedTuple):
+    """One Star Chamber round (a month's meetings): its label and the districts presenting at it."""
+
+    label: str
+    district_ids: tuple[str, ...]
+
+
+def rounds(db: Database) -> dict[str, Round]:
+    """Every round (``YYYY-MM``), newest first, with its label and presenting districts (in meetings' order).
+
+    What the Star Chamber page chooses from, without the meetings' dates: at national scale there are thousands
+    of meetings, and the page reads this on every run."""
+    m = meetings(db)
+    labels: dict[str, str] = {}
+    presenting: dict[str, list[str]] = {}
+    columns = (m["round"].tolist(), m["round_label"].tolist(), m["district_id"].tolist())
+    for key, label, district in zip(*columns, strict=True):
+        labels.setdefault(key, label)
+        presenting.setdefault(key, []).append(district)
+    return {key: Round(labels[key], tuple(ids)) for key, ids in presenting.items()}
 
 
 def meeting(db: Database, round_key: str, district_id: str) -> Meeting | None:

@@ -43,6 +43,17 @@ def test_review_quarter_is_the_last_complete_quarter_before_the_meeting():
     assert star_chamber.review_quarter(date(2019, 3, 4)) == date(2018, 10, 1)
 
 
+def test_rounds_hold_every_meeting_newest_first(db, raw):
+    """What the Star Chamber page chooses from, against the meetings file read with pandas."""
+    m = raw("star_chamber_meetings")
+    m["round"] = pd.to_datetime(m["meeting_date"]).dt.strftime("%Y-%m")
+    got = star_chamber.rounds(db)
+    assert list(got) == sorted(m["round"].unique(), reverse=True)
+    for key, held in m.groupby("round"):
+        assert sorted(got[key].district_ids) == sorted(held["district_id"])
+        assert got[key].label == pd.Timestamp(f"{key}-01").strftime("%B %Y")
+
+
 @pytest.mark.parametrize("district", ["southend", "harlow", "braintree_uttlesford"])
 def test_scorecard_matches_pandas(db, raw, district):
     meeting = star_chamber.meeting(db, "2026-09", district)

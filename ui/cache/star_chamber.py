@@ -7,7 +7,6 @@ import queue
 import threading
 import time
 
-import pandas as pd
 import streamlit as st
 
 from analytics.config import load_settings
@@ -35,9 +34,10 @@ log = logging.getLogger(__name__)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def sc_meetings(version: str) -> pd.DataFrame:
-    """Star Chamber meetings, newest first."""
-    return scorecard.meetings(database_at(version))
+def sc_rounds(version: str) -> dict[str, scorecard.Round]:
+    """Star Chamber rounds, newest first, each with its label and presenting districts (not the meetings
+    themselves: a cached frame of every meeting took 11 ms to copy out on every run at national scale)."""
+    return scorecard.rounds(database_at(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
