@@ -28,6 +28,33 @@ def test_star_chamber_page_for_a_shared_meeting_link(app_env):
     assert actions["Status"].str.startswith("OVERDUE").any()
 
 
+ACTION_FORMS = ("sc_update_action_open", "sc_add_action_open")
+
+
+def _open_action_forms(at):
+    """Open the "Update an action" and "Add an action" sections, as an editor clicking them does."""
+    for key in ACTION_FORMS:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_the_action_forms_are_drawn_only_once_opened(app_env):
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    assert not at.exception
+    assert {"Update an action", "Add an action from this meeting"} <= {e.label for e in at.expander}
+    assert not at.date_input and not at.text_area, "closed sections send no inputs"
+    assert not [b for b in at.button if b.label in ("Save update", "Add action")]
+    _open_action_forms(at)
+    assert [b.label for b in at.button if b.label in ("Save update", "Add action")] == ["Save update", "Add action"]
+    # Open sections stay open, with their forms, when the panel moves to the next presenting district.
+    at.selectbox(key="w_presenting").set_value("harlow").run()
+    assert not at.exception
+    assert len([d for d in at.date_input if d.label == "Due"]) == 2
+    assert "-harlow-" in at.selectbox(key="edit_action").value, "harlow's actions to update, not southend's"
+
+
 def _star_chamber_with_copy(demo_dir, tmp_path, monkeypatch):
     import shutil
 
@@ -38,7 +65,7 @@ def _star_chamber_with_copy(demo_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(data_dir))
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    at = _open_action_forms(run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py"))
     action = at.selectbox(key="edit_action").value
     return at, data_dir, action
 
@@ -142,7 +169,7 @@ def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkey
 
 
 def test_due_dates_are_typed_day_first(app_env):
-    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    at = _open_action_forms(run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py"))
     assert not at.exception
     dues = [d for d in at.date_input if d.label == "Due"]
     assert len(dues) == 2, "the update form and the new-action form"
