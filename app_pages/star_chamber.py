@@ -164,8 +164,7 @@ with st.container(border=True):
 
 st.header("Questions for the panel")
 if seen.prompts:
-    for prompt in seen.prompts:
-        st.markdown(f"- {escape.md_escape(prompt)}")
+    st.markdown("\n".join(f"- {escape.md_escape(prompt)}" for prompt in seen.prompts))  # one list, one element
 else:
     st.markdown("No significant change or gap stands out this time.")
 

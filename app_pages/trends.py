@@ -99,8 +99,9 @@ points, funnel_limits = survey.funnel(version, measure, f.quarter_to, pooled, *l
 if lines:
     st.markdown("**In words**")
     chosen = drawn[drawn["series_id"].isin(lines)]
-    for sentence in trend_summaries(chosen, points):
-        st.markdown(f"- {escape.md_escape(sentence)}")
+    summaries = trend_summaries(chosen, points)
+    if summaries:  # one list (one element), not a list per sentence: a screen reader hears one list of them
+        st.markdown("\n".join(f"- {escape.md_escape(sentence)}" for sentence in summaries))
 
 # --- sections: only the open tab runs ----------------------------------------------------
 period = period_label(f.quarter_to, pooled)

@@ -46,10 +46,13 @@ findings = reading.frame(result)
 stem = f"what_works_{measure}_{quarter_key(f.quarter_from)}_{quarter_key(f.quarter_to)}"
 table_view.show(reading.table(result))
 table_view.download_csv(reading.table(result), f"{stem}.csv", key="dl_what_works")
+lines = []  # one list (one element), not a list per finding
 for row in findings.itertuples(index=False):
     sentence = words.verdict_text(row.verdict, label.lower(), row.label, row.p_adjusted, row.mde)
     check = words.CHECK_WORDS[row.check_verdict]
-    st.markdown(f"- **{md_escape(row.label)}** ({md_escape(row.unit)}): {md_escape(sentence)} Check {check}.")
+    lines.append(f"- **{md_escape(row.label)}** ({md_escape(row.unit)}): {md_escape(sentence)} Check {check}.")
+if lines:
+    st.markdown("\n".join(lines))
 long = charts.estimates_frame(findings)
 chart_block.chart_block(
     chart_block.figure(charts.estimates_chart, long, label),

@@ -59,3 +59,14 @@ def test_a_link_naming_the_lines_draws_exactly_those(app_env):
     assert drawn(at) == {"Colchester", "Tendring"}
     assert qp(at, "lines") == ["tendring", "colchester"]
     assert not [w for w in at.warning if "link" in w.value]
+
+
+def test_in_words_is_one_list_with_a_sentence_per_drawn_district(app_env):
+    at = run_app({"district": ["harlow", "basildon", "thurrock"]}, page=TRENDS)
+    assert not at.exception
+    lists = [m.value for m in at.main.markdown if m.value.startswith("- ")]
+    assert len(lists) == 1, "one list element, so a screen reader hears one list"
+    sentences = lists[0].split("\n")
+    assert len(sentences) == 3 and all(s.startswith("- ") for s in sentences)
+    for sentence, name in zip(sentences, ("Basildon", "Harlow", "Thurrock"), strict=True):
+        assert sentence[2:].startswith(name), sentence
