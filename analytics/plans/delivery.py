@@ -146,20 +146,33 @@ def share_delivered(lines: pd.DataFrame) -> float:
 
 def strand_summary(lines: pd.DataFrame) -> pd.DataFrame:
     """Per strand (in Listen, Act, Tell order) and overall: lines, planned, delivered, cancelled and the share of
-    the plan delivered."""
+    the plan delivered (each line counted up to its plan, as ``share_delivered``)."""
+    # Summed over whole columns read once: a plan is a dozen lines or so, and filtering the frame strand by strand
+    # took 7 ms a plan (the Star Chamber page summarises two plans on every run).
+    columns = ("strand", "how_many", "delivered", "cancelled")
+    totals: dict[str | None, list[int]] = {}  # strand (None: overall) -> lines, planned, delivered, cancelled, credited
+    for strand, planned, delivered, cancelled in zip(*(lines[c].tolist() for c in columns), strict=True):
+        for key in (strand, None):
+            t = totals.setdefault(key, [0, 0, 0, 0, 0])
+            t[0] += 1
+            t[1] += int(planned)
+            t[2] += int(delivered)
+            t[3] += int(cancelled)
+            t[4] += int(min(delivered, planned))
     rows = []
     for strand in [*STRANDS, None]:
-        part = lines if strand is None else lines[lines["strand"] == strand]
-        if strand is not None and part.empty:
+        if strand is not None and strand not in totals:
             continue
+        n, planned, delivered, cancelled, credited_total = totals.get(strand, [0, 0, 0, 0, 0])
+        share = credited_total / planned if planned else float("nan")
         rows.append(
             {
                 "strand": strand or "Overall",
-                "lines": len(part),
-                "planned": int(part["how_many"].sum()),
-                "delivered": int(part["delivered"].sum()),
-                "cancelled": int(part["cancelled"].sum()),
-                "share": share_delivered(part),
+                "lines": n,
+                "planned": planned,
+                "delivered": delivered,
+                "cancelled": cancelled,
+                "share": share,
             }
         )
     return pd.DataFrame(rows, columns=["strand", "lines", "planned", "delivered", "cancelled", "share"])

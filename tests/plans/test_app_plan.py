@@ -47,7 +47,8 @@ def test_the_star_chamber_reviews_the_presenting_districts_plan(app_env, raw):
     force = _table_with(at, "Lines short of plan")
     assert len(force) == 10 and force["District"].str.contains("(presenting)", regex=False).sum() == 1
     assert any("Promised for Q2 2026/27" in m.value for m in at.markdown)
-    questions = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- ")]
+    # The panel's questions: one list, a line each.
+    questions = [q.replace("\\", "") for m in at.markdown if m.value.startswith("- ") for q in m.value.split("\n")]
     assert any(q.startswith("- Tendring planned") and "What happened?" in q for q in questions)
 
 
@@ -87,7 +88,8 @@ def test_a_district_name_holding_markup_is_shown_as_text_in_the_plan_section(dem
     texts = [e.value for kind in ("markdown", "caption", "info") for e in getattr(at, kind)]
     assert not [t for t in texts if hostile in t], "the name is never passed to Markdown as it is"
     assert any(t.startswith(f"**{md_escape(hostile)}'s plan for Q1 2026/27**") for t in texts)
-    assert any(t.startswith(f"- {md_escape(hostile + ' planned')}") for t in texts), "the plan's questions"
+    lines = [line for t in texts for line in t.split("\n")]  # the panel's questions are one list, a line each
+    assert any(line.startswith(f"- {md_escape(hostile + ' planned')}") for line in lines), "the plan's questions"
     force = _table_with(at, "Lines short of plan")
     assert f"{hostile} (presenting)" in list(force["District"]), "a table cell holds the name as typed"
     st.cache_data.clear()

@@ -116,6 +116,27 @@ def test_shares_count_each_line_up_to_its_plan(both):
     assert summary.loc["Overall", "share"] == pytest.approx(expected)
 
 
+def test_strand_summary_of_every_plan_checked_matches_pandas(both):
+    """Each strand's row and the overall row, for every plan checked, against a pandas groupby of the lines."""
+    got, _ = both
+    for (_, _), lines in got.groupby(["district_id", "quarter_start"]):
+        summary = delivery.strand_summary(lines).set_index("strand")
+        credited = lines.assign(credited=lines[["delivered", "how_many"]].min(axis=1))
+        expected = credited.groupby("strand")[["how_many", "delivered", "cancelled", "credited"]].sum()
+        expected.loc["Overall"] = expected.sum()
+        sizes = lines.groupby("strand").size()
+        assert list(summary.index) == [s for s in ("Listen", "Act", "Tell") if s in sizes.index] + ["Overall"]
+        for strand, row in summary.iterrows():
+            want = expected.loc[strand]
+            assert row["lines"] == (len(lines) if strand == "Overall" else sizes[strand])
+            assert (row["planned"], row["delivered"], row["cancelled"]) == tuple(
+                int(want[c]) for c in ("how_many", "delivered", "cancelled")
+            )
+            assert row["share"] == pytest.approx(want["credited"] / want["how_many"])
+    empty = delivery.strand_summary(got.iloc[0:0])
+    assert list(empty["strand"]) == ["Overall"] and empty["lines"].iloc[0] == 0 and pd.isna(empty["share"].iloc[0])
+
+
 def test_covid_disrupts_the_plan_written_before_lockdown(db):
     """The plan for April to June 2020 promised a normal quarter; the force delivered far less of it than the
     quarter before or the same quarter a year later."""
