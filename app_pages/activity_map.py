@@ -78,23 +78,26 @@ points, total, summary, mix, gaps, views = engagement.activity_figures(*read_wit
 areas = engagement.district_areas(version)
 asb = engagement.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
 names = dict(zip(survey.districts(version)["district_id"], survey.districts(version)["name"], strict=True))
-if asb is not None:
-    for line in context_layer.describe(asb, list(f.district_ids), names):
-        st.caption(escape.md_escape(line))
-    if asb.files_not_read:
-        with st.expander(f"Files in the police.uk folder not read ({len(asb.files_not_read)})"):
-            st.dataframe(
-                pd.DataFrame(asb.files_not_read, columns=["File", "Why it is not read"]),
-                hide_index=True,
-                width="stretch",
-            )
-st.caption(
-    f"{total:,} events with a place in the chosen quarters and districts"
-    + (f"; the map shows a repeatable sample of {MAX_POINTS:,}." if total > len(points) else ".")
-    + (" Online events have no place and are counted in the tables only." if "Online meeting" in types else "")
-)
-for note in areas.notes:
-    st.caption(escape.md_escape(note))
+# In a container of its own: how many notes there are depends on the filters, and the map after them keeps its
+# place (docs/scaling.md, stable places).
+with st.container():
+    if asb is not None:
+        for line in context_layer.describe(asb, list(f.district_ids), names):
+            st.caption(escape.md_escape(line))
+        if asb.files_not_read:
+            with st.expander(f"Files in the police.uk folder not read ({len(asb.files_not_read)})"):
+                st.dataframe(
+                    pd.DataFrame(asb.files_not_read, columns=["File", "Why it is not read"]),
+                    hide_index=True,
+                    width="stretch",
+                )
+    st.caption(
+        f"{total:,} events with a place in the chosen quarters and districts"
+        + (f"; the map shows a repeatable sample of {MAX_POINTS:,}." if total > len(points) else ".")
+        + (" Online events have no place and are counted in the tables only." if "Online meeting" in types else "")
+    )
+    for note in areas.notes:
+        st.caption(escape.md_escape(note))
 
 drawn = asb is not None and bool(asb.covered)
 left, right = st.columns([3, 1])

@@ -89,11 +89,13 @@ chart_block.chart_block(
     key="dl_social_trend",
     width="stretch",
 )
-if not comparable:
-    force = chart_block.figure_for((*args, metric), charts.force_chart, result.monthly, metric)
-    chart_block.chart(
-        force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=force.element_height(120)
-    )
+# In a container of its own: drawn or not as the filters say, and what follows keeps its place (docs/scaling.md).
+with st.container():
+    if not comparable:
+        force = chart_block.figure_for((*args, metric), charts.force_chart, result.monthly, metric)
+        chart_block.chart(
+            force, "force_pages", filename=f"{stem}_force_{metric}", width="stretch", height=force.element_height(120)
+        )
 
 # --- accounts -----------------------------------------------------------------------
 st.header("Accounts")
@@ -103,13 +105,19 @@ table_view.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_a
 platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagements": "engagements"}.get(
     metric, "followers_end"
 )
-if len(result.platforms):
-    by_platform = chart_block.figure_for(
-        (*args, platform_measure), charts.platform_chart, result.platforms, platform_measure
-    )
-    chart_block.chart(
-        by_platform, "platforms", filename=f"{stem}_platforms", width="stretch", height=by_platform.element_height(110)
-    )
+# In a container of its own, as above.
+with st.container():
+    if len(result.platforms):
+        by_platform = chart_block.figure_for(
+            (*args, platform_measure), charts.platform_chart, result.platforms, platform_measure
+        )
+        chart_block.chart(
+            by_platform,
+            "platforms",
+            filename=f"{stem}_platforms",
+            width="stretch",
+            height=by_platform.element_height(110),
+        )
 
 # --- posts --------------------------------------------------------------------------
 st.header("Top posts in the period")

@@ -197,7 +197,9 @@ st.caption(
 )
 
 st.header("District Engagement Plan")
-plan_view.show(plan, f.district_names, key=f"{round_key}_{presenting}")
+# In a container of its own: its number of elements depends on the district (docs/scaling.md, stable places).
+with st.container():
+    plan_view.show(plan, f.district_names, key=f"{round_key}_{presenting}")
 
 st.header("Side by side")
 labels = survey.questions(version).set_index("question_id")["short_label"].to_dict()
@@ -215,20 +217,22 @@ compare = url_state.multiselect(
     container=s2,
     max_selections=4,
 )
-if len(compare) < 2:
-    st.info("Choose two to four districts to compare side by side.")
-else:
-    first = add_quarters(meeting.review_quarter, -7)
-    read_with = (version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
-    side = survey.district_trends(*read_with)
-    chart = chart_block.figure_for(read_with, small_multiples, side, labels[measure], columns=len(compare))
-    chart_block.chart(
-        chart,
-        "side_by_side",
-        filename=f"side_by_side_{measure}",
-        width="content",
-        height=chart.element_height() or "content",
-    )
+# In a container of its own, as the plan: a chart or a note, as the choice above says.
+with st.container():
+    if len(compare) < 2:
+        st.info("Choose two to four districts to compare side by side.")
+    else:
+        first = add_quarters(meeting.review_quarter, -7)
+        read_with = (version, measure, first, meeting.review_quarter, tuple(sorted(compare)), False, *limits)
+        side = survey.district_trends(*read_with)
+        chart = chart_block.figure_for(read_with, small_multiples, side, labels[measure], columns=len(compare))
+        chart_block.chart(
+            chart,
+            "side_by_side",
+            filename=f"side_by_side_{measure}",
+            width="content",
+            height=chart.element_height() or "content",
+        )
 
 st.header("Actions")
 st.caption(

@@ -61,22 +61,25 @@ st.caption(
     "change on the previous quarter (single quarters only: overlapping rolling years are not tested against each "
     "other). A survey method change breaks the line. " + BREAK_RULE
 )
-if not f.district_ids:
-    st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
-    lines = []
-else:
-    # The chart's own lines: every district the sidebar names, or, with all of them, a readable few.
-    lines = filters.chart_districts(
-        f,
-        furthest_from_force(trend),
-        help=f"Any district chosen in the sidebar. With all of them chosen, the chart opens on the force and the "
-        f"{filters.READABLE_LINES} districts furthest from it over these quarters. Kept in the page address.",
-    )
-    if len(lines) < len(f.district_ids):
-        st.caption(
-            f"{len(lines)} of the {len(f.district_ids)} chosen districts drawn: add others above. Every chosen "
-            "district has its own panel under District by district."
+# In a container of its own, as every part whose number of elements depends on the filters: what follows keeps its
+# place, so the browser updates the charts below in place instead of building them again (docs/scaling.md).
+with st.container():
+    if not f.district_ids:
+        st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
+        lines = []
+    else:
+        # The chart's own lines: every district the sidebar names, or, with all of them, a readable few.
+        lines = filters.chart_districts(
+            f,
+            furthest_from_force(trend),
+            help=f"Any district chosen in the sidebar. With all of them chosen, the chart opens on the force and the "
+            f"{filters.READABLE_LINES} districts furthest from it over these quarters. Kept in the page address.",
         )
+        if len(lines) < len(f.district_ids):
+            st.caption(
+                f"{len(lines)} of the {len(f.district_ids)} chosen districts drawn: add others above. Every chosen "
+                "district has its own panel under District by district."
+            )
 drawn = trend[(trend["kind"] != "district") | trend["series_id"].isin(lines)]
 bases = drawn["n"].dropna() if drawn["n"].notna().any() else drawn["n"].fillna(0)
 chart_block.chart_block(
@@ -96,12 +99,13 @@ chart_block.chart_block(
 )
 
 points, funnel_limits = survey.funnel(version, measure, f.quarter_to, pooled, *limits)
-if lines:
-    st.markdown("**In words**")
-    chosen = drawn[drawn["series_id"].isin(lines)]
-    summaries = trend_summaries(chosen, points)
-    if summaries:  # one list (one element), not a list per sentence: a screen reader hears one list of them
-        st.markdown("\n".join(f"- {escape.md_escape(sentence)}" for sentence in summaries))
+with st.container():  # as above: as many sentences as districts
+    if lines:
+        st.markdown("**In words**")
+        chosen = drawn[drawn["series_id"].isin(lines)]
+        summaries = trend_summaries(chosen, points)
+        if summaries:  # one list (one element), not a list per sentence: a screen reader hears one list of them
+            st.markdown("\n".join(f"- {escape.md_escape(sentence)}" for sentence in summaries))
 
 # --- sections: only the open tab runs ----------------------------------------------------
 period = period_label(f.quarter_to, pooled)

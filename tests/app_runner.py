@@ -38,3 +38,9 @@ def texts(at: AppTest) -> str:
 def warnings_text(at: AppTest) -> list[str]:
     """The page's warnings about its link (not the synthetic-data banner)."""
     return [w.value for w in at.warning if "link" in w.value]
+
+
+def top_level(at: AppTest) -> list[str]:
+    """The kinds of the page's top-level elements, in order. The browser keys an element by its place: a page whose
+    top level keeps this list when a filter changes has its charts and tables updated in place, not built again."""
+    return [getattr(node, "type", type(node).__name__) for node in at.main.children.values()]

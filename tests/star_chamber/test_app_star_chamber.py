@@ -2,7 +2,7 @@
 
 import logging
 
-from tests.app_runner import run_app
+from tests.app_runner import run_app, top_level
 
 
 def test_star_chamber_page_for_a_shared_meeting_link(app_env):
@@ -289,3 +289,18 @@ def test_in_presenter_mode_the_districts_reviewed_ahead_are_those_next_steps_to(
     assert at.query_params["presenting"] in (order[2], [order[2]])
     assert star_chamber.wait_for_reviews_ahead()
     assert reviewed == tour, "stepped to a district reviewed ahead: nothing more to work out (the tour wraps)"
+
+
+def test_every_presenting_district_keeps_the_same_page_structure(app_env):
+    """Questions, plan, plans ahead and side by side vary in length from district to district; each is one element
+    or a container of its own, so moving to the next district updates the tables and chart below in place. (Before
+    this, the page's top level ran from 38 to 45 elements across these districts.)"""
+    order = _presenting_in_page_order(app_env, "2026-09")
+    shapes = {}
+    for district in order:
+        at = run_app({"round": "2026-09", "presenting": district}, page="app_pages/star_chamber.py")
+        assert not at.exception
+        shapes[district] = top_level(at)
+    first = shapes[order[0]]
+    assert "dataframe" in first and "flex_container" in first
+    assert {d: s for d, s in shapes.items() if s != first} == {}

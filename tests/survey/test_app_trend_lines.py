@@ -2,7 +2,7 @@
 
 from streamlit import dataframe_util
 
-from tests.app_runner import qp, run_app
+from tests.app_runner import qp, run_app, top_level
 
 TRENDS = "app_pages/trends.py"
 
@@ -70,3 +70,16 @@ def test_in_words_is_one_list_with_a_sentence_per_drawn_district(app_env):
     assert len(sentences) == 3 and all(s.startswith("- ") for s in sentences)
     for sentence, name in zip(sentences, ("Basildon", "Harlow", "Thurrock"), strict=True):
         assert sentence[2:].startswith(name), sentence
+
+
+def test_the_page_keeps_its_structure_whatever_the_districts(app_env):
+    """One district, three, more than the chart draws at once (a note appears) and every district: the chart's own
+    choice and In words change length inside containers of their own, so the charts below keep their places."""
+    sets = (["harlow"], ["harlow", "basildon", "thurrock"], ["all"])
+    shapes = {}
+    for districts in sets:
+        at = run_app({"district": districts}, page=TRENDS)
+        assert not at.exception
+        shapes[len(districts) if districts != ["all"] else "all"] = top_level(at)
+    assert any("chosen districts drawn" in c.value for c in at.caption), "with every district, a note says how many"
+    assert shapes[1] == shapes[3] == shapes["all"], shapes
