@@ -26,38 +26,43 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
     """Draw the section (the page's header is drawn by the caller)."""
     name = names.get(plan.district_id, plan.district_id)
     q, last = quarter_label(plan.quarter), quarter_label(plan.previous_quarter)
-    if plan.lines.empty and plan.previous.empty:
-        st.info(f"{escape.md_escape(name)} has no District Engagement Plan for {q} or {last}.")
-    else:
-        st.markdown(
-            f"**{escape.md_escape(name)}'s plan for {q}**: {review.strand_shares(plan.lines)}. "
-            f"Last quarter ({last}): {review.strand_shares(plan.previous)}."
-        )
-        shown, codes = review.review_table(plan)
-        # Widths (px) that fit every column but the owner beside the sidebar on a 1440 px screen.
-        widths = {"Strand": 55, "What": 165, "Audience": 95, "Result": 120, "Prev. result": 120}
-        counts = dict(zip(review.COUNT_COLUMNS, (64, 72, 76, 98, 108), strict=True))
-        # Presenter mode's larger type, on a screen without the sidebar: wider columns.
-        scale = PRESENTER_SCALE if presenter.is_on() else 1
-        config = {c: {"width": round(w * scale)} for c, w in widths.items()}
-        config |= {c: {"alignment": "right", "width": round(w * scale)} for c, w in counts.items()}
-        # Every line in view: a plan is a dozen lines or so, and a panel reads them all.
-        table_view.show(_styled(shown, codes), column_config=config, height="content")
-        st.caption(f"Prev.: the same line in last quarter's plan ({last}).")
-        table_view.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
-        with st.expander("How planned is matched with delivered"):
-            st.markdown(escape.md_escape(delivery.MATCH_RULE))
-            st.markdown(escape.md_escape(DELIVERY_RULE))
+    # Each part whose length depends on the district in a container of its own, so every district's delivery below
+    # keeps its place from one presenting district to the next and is updated in place (docs/scaling.md).
+    with st.container():
+        if plan.lines.empty and plan.previous.empty:
+            st.info(f"{escape.md_escape(name)} has no District Engagement Plan for {q} or {last}.")
+        else:
             st.markdown(
-                "Lines short of plan are shaded; the Result column says the same in words and a symbol "
-                "(○ not delivered, ●○ part delivered, ● delivered, ●+ over-delivered), so colour is never the only "
-                "signal."
+                f"**{escape.md_escape(name)}'s plan for {q}**: {review.strand_shares(plan.lines)}. "
+                f"Last quarter ({last}): {review.strand_shares(plan.previous)}."
             )
-    for quarter, lines in plan.ahead.items():
-        st.markdown(f"**Promised for {quarter_label(quarter)}** ({len(lines)} lines)")
-        table_view.show(review.ahead_table(lines))
-    if not plan.ahead:
-        st.caption(f"No plan has been stored for {escape.md_escape(name)} after {q} yet.")
+            shown, codes = review.review_table(plan)
+            # Widths (px) that fit every column but the owner beside the sidebar on a 1440 px screen.
+            widths = {"Strand": 55, "What": 165, "Audience": 95, "Result": 120, "Prev. result": 120}
+            counts = dict(zip(review.COUNT_COLUMNS, (64, 72, 76, 98, 108), strict=True))
+            # Presenter mode's larger type, on a screen without the sidebar: wider columns.
+            scale = PRESENTER_SCALE if presenter.is_on() else 1
+            config = {c: {"width": round(w * scale)} for c, w in widths.items()}
+            config |= {c: {"alignment": "right", "width": round(w * scale)} for c, w in counts.items()}
+            # Every line in view: a plan is a dozen lines or so, and a panel reads them all.
+            table_view.show(_styled(shown, codes), column_config=config, height="content")
+            st.caption(f"Prev.: the same line in last quarter's plan ({last}).")
+            table_view.download_csv(shown, f"plan_{plan.district_id}_{plan.quarter:%Y-%m}.csv", key=f"dl_plan_{key}")
+            with st.expander("How planned is matched with delivered"):
+                st.markdown(escape.md_escape(delivery.MATCH_RULE))
+                st.markdown(escape.md_escape(DELIVERY_RULE))
+                st.markdown(
+                    "Lines short of plan are shaded; the Result column says the same in words and a symbol "
+                    "(○ not delivered, ●○ part delivered, ● delivered, ●+ over-delivered), so colour is never the only "
+                    "signal."
+                )
+    with st.container():
+        for quarter, lines in plan.ahead.items():
+            st.markdown(f"**Promised for {quarter_label(quarter)}** ({len(lines)} lines)")
+            table_view.show(review.ahead_table(lines))
+        if not plan.ahead:
+            st.caption(f"No plan has been stored for {escape.md_escape(name)} after {q} yet.")
+
     st.markdown(f"**Every district's delivery of its plan for {q}**")
     shares = ["Delivered", *STRANDS]
     table_view.show(review.force_table(plan, names), column_config={c: {"alignment": "right"} for c in shares})
