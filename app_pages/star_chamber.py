@@ -33,7 +33,15 @@ def _update_form(tracker: pd.DataFrame) -> None:
         st.write("There is nothing to update.")
     else:
         texts = dict(zip(tracker["action_id"].tolist(), tracker["text"].tolist(), strict=True))
-        chosen = st.selectbox("Action", list(texts), key="edit_action", format_func=lambda a: f"{a}: {texts[a][:60]}")
+        # Every input keeps its value while the section is closed (persist_state): closing it draws no form, and a
+        # refused save's draft must still be there when the editor opens it again.
+        chosen = st.selectbox(
+            "Action",
+            list(texts),
+            key="edit_action",
+            format_func=lambda a: f"{a}: {texts[a][:60]}",
+            persist_state="page",
+        )
         row = tracker.set_index("action_id").loc[chosen]
         # What this editor opened: kept across reruns, because a submit reruns the page and would otherwise
         # read the latest version and overwrite someone else's change without noticing.
@@ -50,13 +58,29 @@ def _update_form(tracker: pd.DataFrame) -> None:
             # Keyed on the action, so a draft survives reruns and a refused save.
             base = opened["base"]
             status = st.selectbox(
-                "Status", ACTION_STATUSES, index=ACTION_STATUSES.index(base["status"]), key=f"status_{chosen}"
+                "Status",
+                ACTION_STATUSES,
+                index=ACTION_STATUSES.index(base["status"]),
+                key=f"status_{chosen}",
+                persist_state="page",
             )
-            note = st.text_area("Update", value=opened["base"]["update_note"], max_chars=500, key=f"note_{chosen}")
+            note = st.text_area(
+                "Update",
+                value=opened["base"]["update_note"],
+                max_chars=500,
+                key=f"note_{chosen}",
+                persist_state="page",
+            )
             o1, o2 = st.columns(2)
-            owner = o1.text_input("Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}")
+            owner = o1.text_input(
+                "Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}", persist_state="page"
+            )
             due = o2.date_input(
-                "Due", value=opened["base"]["due_date"], key=f"due_{chosen}", format=table_view.DATE_FORMAT
+                "Due",
+                value=opened["base"]["due_date"],
+                key=f"due_{chosen}",
+                format=table_view.DATE_FORMAT,
+                persist_state="page",
             )
             submitted = st.form_submit_button("Save update")
         if submitted:
@@ -248,7 +272,7 @@ if not auth.actor().can("edit_actions"):
     st.caption("Actions are updated and added by engagement managers and admins.")
 else:
     # Drawn only while open: a closed form sends the browser nothing, so moving to the next presenting district does
-    # not rebuild two forms nobody has opened (their inputs were a tenth of the page's elements). Opening one reruns
+    # not rebuild two forms nobody has opened (11 of the page's 65 elements). Opening one reruns
     # the page; it stays open, following the presenting district, until it is closed.
     with st.expander("Update an action", key="sc_update_action_open", on_change="rerun") as section:
         if section.open:

@@ -29,7 +29,7 @@ alt.data_transformers.enable("plain_values")
 
 
 def spec_of(chart) -> dict:
-    """The Vega-Lite spec of an Altair chart, as plain JSON.
+    """The Vega-Lite spec of an Altair chart, or of a spec filled from a template (a dict), as plain JSON.
 
     Not validated against the Vega-Lite schema on every run (a fifth of a page's time); the tests
     validate every chart the pages draw (tests/survey/test_charts.py).

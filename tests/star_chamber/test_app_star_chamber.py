@@ -152,6 +152,30 @@ def test_after_a_refused_edit_the_draft_survives_and_saves_on_top(app_env, tmp_p
     assert row["update_note"] == "Carol's note", "only what the editor changed is sent: Carol's note survives"
 
 
+def test_a_refused_draft_survives_closing_and_reopening_the_section(app_env, tmp_path, monkeypatch):
+    """The form is drawn only while its section is open; the editor's draft is kept while it is closed."""
+    import pandas as pd
+
+    from analytics.star_chamber import actions
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    actions.update_action(data_dir, action, int(current["version"]), {"update_note": "Carol"}, "carol", role="manager")
+    status, note, save = _form(at)
+    chosen = "dropped" if status.value == "complete" else "complete"
+    status.set_value(chosen)
+    note.set_value("My draft")
+    save.click().run()
+    assert any("Not saved" in e.value for e in at.error)
+    at.session_state["sc_update_action_open"] = False
+    at.run()
+    assert not [t for t in at.text_area if t.label == "Update"], "a closed section draws no form"
+    _open_action_forms(at)
+    status, note, _ = _form(at)
+    assert at.selectbox(key="edit_action").value == action
+    assert (status.value, note.value) == (chosen, "My draft"), "the draft is there again"
+
+
 def test_owner_and_due_date_are_editable_from_the_page(app_env, tmp_path, monkeypatch):
     from datetime import date
 
