@@ -180,7 +180,7 @@ def _parquet(raw: bytes, sheet: str | None) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(io.BytesIO(raw))
+        pf = pq.ParquetFile(pa.BufferReader(raw))  # an Arrow buffer, not a Python file object (see read_table)
         meta = pf.metadata
         names = [str(n) for n in pf.schema_arrow.names]
         declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))

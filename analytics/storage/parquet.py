@@ -191,8 +191,11 @@ def read_table(data_dir: Path, table: str) -> pd.DataFrame:
     earlier = earlier_columns(table, path)
     if not earlier:
         # One open file: a writer replacing the file meanwhile (write aside, rename) cannot give this read half
-        # of each (a reader opening the path twice, for the footer and then the pages, could be).
-        with open(path, "rb") as fh:
+        # of each (a reader opening the path twice, for the footer and then the pages, could be). Arrow's own
+        # memory map, not a Python file object: reading through a Python file object leaves Arrow's thread pool
+        # to abort the process at exit now and then ("terminate called without an active exception";
+        # apache/arrow#34314, #50482).
+        with pa.memory_map(str(path), "r") as fh:
             return pd.read_parquet(fh)
     cols = ", ".join(f"({earlier[c]}) AS {c}" if c in earlier else c for c in TABLES[table].column_names)
     with duckdb.connect(config={"threads": 1}) as con:
