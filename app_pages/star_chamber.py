@@ -142,6 +142,7 @@ round_key = url_state.selectbox(
     "Meeting", "round", list(rounds), default=next(iter(rounds)), format_func=lambda r: rounds[r].label, container=c1
 )
 presenting_ids = sorted(rounds[round_key].district_ids, key=f.district_names.get)
+before = url_state.remembered("presenting")
 presenting = url_state.selectbox(
     "Presenting district",
     "presenting",
@@ -150,6 +151,8 @@ presenting = url_state.selectbox(
     format_func=f.district_names.get,
     container=c2,
 )
+if before is not None and before != presenting:
+    url_state.swap("compare", before, presenting)  # the side by side follows the panel to the next district
 presenter.showing(presenting, among=presenting_ids)  # the presenter's heading names it; stepping keeps to these
 seen = star_chamber.sc_review(version, round_key, presenting, *limits)
 if seen is None:

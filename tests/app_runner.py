@@ -44,3 +44,15 @@ def top_level(at: AppTest) -> list[str]:
     """The kinds of the page's top-level elements, in order. The browser keys an element by its place: a page whose
     top level keeps this list when a filter changes has its charts and tables updated in place, not built again."""
     return [getattr(node, "type", type(node).__name__) for node in at.main.children.values()]
+
+
+def chart_values(chart) -> set:
+    """Every text value in the data a chart was sent."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    values = set()
+    for dataset in chart.proto.datasets:
+        frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
+        for column in frame.select_dtypes(include=["object", "string", "category"]):
+            values |= set(frame[column].dropna().astype(str))
+    return values

@@ -30,7 +30,7 @@ _SHOWN = "_present_shown"  # (district shown or None, districts to step through)
 
 def is_on() -> bool:
     """True when this session is in presenter mode (decided by app.py each run)."""
-    return bool(st.session_state.get("_p_present", False))
+    return bool(url_state.remembered("present", False))
 
 
 def sidebar_toggle() -> bool:
@@ -150,9 +150,7 @@ def _focus(district_id: str) -> None:
     """Move every district-focused choice to ``district_id`` (the page then runs for it)."""
     url_state.set_value("district", [district_id])
     # The Star Chamber's side by side follows: the district presenting before gives way to the new one.
-    before, compare = st.session_state.get("_p_presenting"), st.session_state.get("_p_compare")
-    if compare and before in compare and district_id not in compare:
-        url_state.set_value("compare", [district_id if d == before else d for d in compare])
+    url_state.swap("compare", url_state.remembered("presenting"), district_id)
     for key in FOCUS_KEYS[1:]:
         if f"_p_{key}" in st.session_state:
             url_state.set_value(key, district_id)

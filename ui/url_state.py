@@ -260,6 +260,19 @@ def set_value(key: str, value: Any) -> None:
     st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
 
 
+def remembered(key: str, default: Any = None) -> Any:
+    """URL parameter ``key``'s value as the last run left it (or as the link gave it), ``default`` before either."""
+    return st.session_state.get(f"_p_{key}", default)
+
+
+def swap(key: str, old: Any, new: Any) -> None:
+    """Put ``new`` in ``old``'s place among multiselect ``key``'s choices, when ``old`` is chosen and ``new`` is not
+    (call it before the widget is drawn in this run)."""
+    chosen = remembered(key)
+    if chosen and old in chosen and new not in chosen:
+        set_value(key, [new if v == old else v for v in chosen])
+
+
 def tabs(key: str, sections: dict[str, str], default: str, what: str = "section") -> tuple[str, dict]:
     """Tabs bound to URL parameter ``key`` (``sections``: id to label): (the open tab's id, id to container).
     ``what`` names the tabs in a message about a bad link value.

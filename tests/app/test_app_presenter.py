@@ -1,7 +1,7 @@
 """Presenter mode through app.py with AppTest: the heading says whose figures these are, and Previous / Next
 step through the chosen districts in their listed order, wrapping round (issue 18)."""
 
-from tests.app_runner import qp, run_app
+from tests.app_runner import chart_values, qp, run_app
 
 STAR_CHAMBER = "app_pages/star_chamber.py"
 
@@ -11,18 +11,6 @@ def heading(at) -> str:
     found = [m.value for m in at.markdown if m.value.startswith("## ")]
     assert len(found) == 1, found
     return found[0].removeprefix("## ").replace("\\", "")
-
-
-def chart_values(chart) -> set:
-    """Every text value in the data a chart was sent."""
-    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-
-    values = set()
-    for dataset in chart.proto.datasets:
-        frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
-        for column in frame.select_dtypes(include=["object", "string", "category"]):
-            values |= set(frame[column].dropna().astype(str))
-    return values
 
 
 def press(at, key: str):

@@ -2,7 +2,7 @@
 
 import logging
 
-from tests.app_runner import run_app, top_level
+from tests.app_runner import chart_values, qp, run_app, top_level
 
 
 def test_star_chamber_page_for_a_shared_meeting_link(app_env):
@@ -26,6 +26,39 @@ def test_star_chamber_page_for_a_shared_meeting_link(app_env):
     assert at.get("vega_lite_chart"), "the side-by-side chart is drawn"
     actions = at.dataframe[-1].value
     assert actions["Status"].str.startswith("OVERDUE").any()
+
+
+def _present(at, district: str):
+    at.selectbox(key="w_presenting").set_value(district).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _compared(at) -> list[str]:
+    """The side by side's districts as its control shows them, checked against the link."""
+    shown = [m for m in at.multiselect if m.label == "Districts (two to four)"]
+    assert len(shown) == 1
+    assert sorted(shown[0].value) == sorted(qp(at, "compare")), "the control and the link agree"
+    return sorted(shown[0].value)
+
+
+def test_the_side_by_side_follows_the_presenting_district(app_env):
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    assert _compared(at) == ["basildon", "southend"]
+    # Harlow takes the place of the district presenting before; the other choice stays.
+    assert _compared(_present(at, "harlow")) == ["basildon", "harlow"]
+    drawn = chart_values(at.get("vega_lite_chart")[0])
+    assert {"Basildon", "Harlow"} <= drawn and "Southend" not in drawn, "the chart shows the new pair"
+    assert _compared(_present(at, "thurrock")) == ["basildon", "thurrock"]
+
+
+def test_the_side_by_side_keeps_a_panel_members_own_choice(app_env):
+    link = {"round": "2026-09", "presenting": "southend", "compare": ["harlow", "thurrock"]}
+    at = run_app(link, page="app_pages/star_chamber.py")
+    assert _compared(_present(at, "tendring")) == ["harlow", "thurrock"], "the presenting district was not compared"
+    link = {"round": "2026-09", "presenting": "southend", "compare": ["southend", "harlow"]}
+    at = run_app(link, page="app_pages/star_chamber.py")
+    assert _compared(_present(at, "harlow")) == ["harlow", "southend"], "already compared: nothing to swap"
 
 
 ACTION_FORMS = ("sc_update_action_open", "sc_add_action_open")
