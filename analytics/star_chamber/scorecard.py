@@ -92,7 +92,8 @@ class Round(NamedTuple):
 
 
 def rounds(db: Database) -> dict[str, Round]:
-    """Every round (``YYYY-MM``), newest first, with its label and presenting districts (in meetings' order).
+    """Every round (``YYYY-MM``), newest first, with its label and presenting districts (in meetings' order, each
+    once: a district that met the panel twice in a month is reviewed at its later meeting, as ``meeting`` reads).
 
     What the Star Chamber page chooses from, without the meetings' dates: at national scale there are thousands
     of meetings, and the page reads this on every run."""
@@ -103,7 +104,7 @@ def rounds(db: Database) -> dict[str, Round]:
     for key, label, district in zip(*columns, strict=True):
         labels.setdefault(key, label)
         presenting.setdefault(key, []).append(district)
-    return {key: Round(labels[key], tuple(ids)) for key, ids in presenting.items()}
+    return {key: Round(labels[key], tuple(dict.fromkeys(ids))) for key, ids in presenting.items()}
 
 
 def meeting(db: Database, round_key: str, district_id: str) -> Meeting | None:

@@ -50,8 +50,26 @@ def test_rounds_hold_every_meeting_newest_first(db, raw):
     got = star_chamber.rounds(db)
     assert list(got) == sorted(m["round"].unique(), reverse=True)
     for key, held in m.groupby("round"):
-        assert sorted(got[key].district_ids) == sorted(held["district_id"])
+        assert sorted(got[key].district_ids) == sorted(held["district_id"].unique())
         assert got[key].label == pd.Timestamp(f"{key}-01").strftime("%B %Y")
+
+
+def test_a_district_meeting_twice_in_a_month_presents_once_at_its_later_meeting(demo_dir, tmp_path):
+    from analytics.storage import engine
+    from analytics.storage.db import Database
+
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir, folder)
+    m = store.read_table(folder, "star_chamber_meetings")
+    first = m[(m["district_id"] == "southend") & (pd.to_datetime(m["meeting_date"]).dt.strftime("%Y-%m") == "2026-09")]
+    assert len(first) == 1
+    again = first.assign(meeting_id="SC-reconvened", meeting_date=first["meeting_date"] + pd.Timedelta(days=10))
+    store.write_table(folder, "star_chamber_meetings", pd.concat([m, again], ignore_index=True))
+    engine.build(folder)
+    db = Database(folder)
+    presenting = star_chamber.rounds(db)["2026-09"].district_ids
+    assert presenting.count("southend") == 1 and len(presenting) == len(set(presenting))
+    assert star_chamber.meeting(db, "2026-09", "southend").meeting_id == "SC-reconvened"
 
 
 @pytest.mark.parametrize("district", ["southend", "harlow", "braintree_uttlesford"])
