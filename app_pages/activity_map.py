@@ -78,9 +78,7 @@ points, total, summary, mix, gaps, views = engagement.activity_figures(*read_wit
 areas = engagement.district_areas(version)
 asb = engagement.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
 names = dict(zip(survey.districts(version)["district_id"], survey.districts(version)["name"], strict=True))
-# In a container of its own: how many notes there are depends on the filters, and the map after them keeps its
-# place (docs/scaling.md, stable places).
-with st.container():
+with page.varying():  # how many notes there are depends on the filters
     if asb is not None:
         for line in context_layer.describe(asb, list(f.district_ids), names):
             st.caption(escape.md_escape(line))

@@ -89,8 +89,7 @@ chart_block.chart_block(
     key="dl_social_trend",
     width="stretch",
 )
-# In a container of its own: drawn or not as the filters say, and what follows keeps its place (docs/scaling.md).
-with st.container():
+with page.varying():  # drawn or not, as the filters say
     if not comparable:
         force = chart_block.figure_for((*args, metric), charts.force_chart, result.monthly, metric)
         chart_block.chart(
@@ -105,8 +104,7 @@ table_view.download_csv(accounts_table, f"{stem}_accounts.csv", key="dl_social_a
 platform_measure = {"reach": "reach_avg", "impressions": "impressions", "engagements": "engagements"}.get(
     metric, "followers_end"
 )
-# In a container of its own, as above.
-with st.container():
+with page.varying():  # as above
     if len(result.platforms):
         by_platform = chart_block.figure_for(
             (*args, platform_measure), charts.platform_chart, result.platforms, platform_measure

@@ -224,8 +224,7 @@ st.caption(
 )
 
 st.header("District Engagement Plan")
-# In a container of its own: its number of elements depends on the district (docs/scaling.md, stable places).
-with st.container():
+with page.varying():  # its number of elements depends on the district
     plan_view.show(plan, f.district_names, key=f"{round_key}_{presenting}")
 
 st.header("Side by side")
@@ -244,8 +243,7 @@ compare = url_state.multiselect(
     container=s2,
     max_selections=4,
 )
-# In a container of its own, as the plan: a chart or a note, as the choice above says.
-with st.container():
+with page.varying():  # a chart or a note, as the choice above says
     if len(compare) < 2:
         st.info("Choose two to four districts to compare side by side.")
     else:

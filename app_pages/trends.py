@@ -61,9 +61,7 @@ st.caption(
     "change on the previous quarter (single quarters only: overlapping rolling years are not tested against each "
     "other). A survey method change breaks the line. " + BREAK_RULE
 )
-# In a container of its own, as every part whose number of elements depends on the filters: what follows keeps its
-# place, so the browser updates the charts below in place instead of building them again (docs/scaling.md).
-with st.container():
+with page.varying():  # the choice and its note, as the filters say
     if not f.district_ids:
         st.info("No district is chosen in the sidebar: showing the force only.", icon=":material/info:")
         lines = []
@@ -99,7 +97,7 @@ chart_block.chart_block(
 )
 
 points, funnel_limits = survey.funnel(version, measure, f.quarter_to, pooled, *limits)
-with st.container():  # as above: as many sentences as districts
+with page.varying():  # as many sentences as districts
     if lines:
         st.markdown("**In words**")
         chosen = drawn[drawn["series_id"].isin(lines)]

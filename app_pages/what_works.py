@@ -51,7 +51,7 @@ for row in findings.itertuples(index=False):
     sentence = words.verdict_text(row.verdict, label.lower(), row.label, row.p_adjusted, row.mde)
     check = words.CHECK_WORDS[row.check_verdict]
     lines.append(f"- **{md_escape(row.label)}** ({md_escape(row.unit)}): {md_escape(sentence)} Check {check}.")
-with st.container():  # none or one list, and the chart below keeps its place (docs/scaling.md)
+with page.varying():  # none or one list
     if lines:
         st.markdown("\n".join(lines))
 long = charts.estimates_frame(findings)

@@ -71,3 +71,12 @@ def synthetic_banner() -> None:
             "Point ENGAGEMENT_DATA_DIR at real data to use your own.",
             icon=":material/science:",
         )
+
+
+def varying():
+    """A container for a part of the page whose number of elements depends on the filters (a note or a chart, a
+    sentence per district). The browser keys charts, tables and text by their place among their siblings, so a part
+    like this drawn straight on the page would move everything after it, and the browser would build those again on
+    each change; in a container of its own, what follows keeps its place and is updated in place (docs/scaling.md,
+    stable places)."""
+    return st.container()

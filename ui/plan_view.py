@@ -10,7 +10,7 @@ from analytics.contract.vocabulary import STRANDS
 from analytics.periods import quarter_label
 from analytics.plans import delivery, review
 from analytics.verdicts import DELIVERY_RULE, SHORT_OF_PLAN
-from ui import escape, presenter, table_view
+from ui import escape, page, presenter, table_view
 
 _SHORT_STYLE = "background-color: #fde2cc; color: #1b1b1b"
 PRESENTER_SCALE = 1.3
@@ -26,9 +26,8 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
     """Draw the section (the page's header is drawn by the caller)."""
     name = names.get(plan.district_id, plan.district_id)
     q, last = quarter_label(plan.quarter), quarter_label(plan.previous_quarter)
-    # Each part whose length depends on the district in a container of its own, so every district's delivery below
-    # keeps its place from one presenting district to the next and is updated in place (docs/scaling.md).
-    with st.container():
+    # Each part whose length depends on the district in a place of its own.
+    with page.varying():
         if plan.lines.empty and plan.previous.empty:
             st.info(f"{escape.md_escape(name)} has no District Engagement Plan for {q} or {last}.")
         else:
@@ -56,7 +55,7 @@ def show(plan: review.PlanReview, names: dict[str, str], key: str) -> None:
                     "(○ not delivered, ●○ part delivered, ● delivered, ●+ over-delivered), so colour is never the only "
                     "signal."
                 )
-    with st.container():
+    with page.varying():  # as many quarters ahead as the plan holds
         for quarter, lines in plan.ahead.items():
             st.markdown(f"**Promised for {quarter_label(quarter)}** ({len(lines)} lines)")
             table_view.show(review.ahead_table(lines))
