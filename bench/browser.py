@@ -6,10 +6,11 @@ Each session (a context of one headless Chromium) opens a link naming three dist
 clicks a tag's "Remove <name>" and types a name into the sidebar multiselect and presses Enter; every
 district set is new across all sessions, so every change misses Streamlit's caches. A change is timed in
 the page (performance.now()) from the pointerdown / Enter keydown to two animation frames after the page's
-last change (any element, chart or attribute), once the run is over and nothing has changed for QUIET_MS:
-what a person waits for before the page is still again. The run is over when the app's script state went
-"running" then "notRunning"; a busy browser can apply both in one render, so the attribute never flips, and
-then the sign is the link the app writes at the end of every run (the figures count those changes).
+last drawn change (any element, chart or attribute; not a canvas's fallback content), once the run is over
+and nothing has changed for QUIET_MS: what a person waits for before the page is still again. The run is
+over when the app's script state went "running" then "notRunning"; a busy browser can apply both in one
+render, so the attribute never flips, and then the sign is the link the app writes at the end of every run
+(the figures count those changes).
 
 With ``--think S`` each session reads for a while before its next change (exponentially distributed,
 S seconds on average, seeded per session) and the sessions open at staggered times within S seconds,
@@ -43,7 +44,7 @@ QUIET_MS = 400
 TIMEOUT_MS = 180_000
 
 # Installed just before an action; window.__bench.end is set once the page has settled: two animation frames
-# after its last change (any element, chart or attribute), once the run is over (the app's script state went
+# after its last drawn change (any element, chart or attribute), once the run is over (the app's script state went
 # "running" then "notRunning", or the run wrote the link) and nothing has changed for ``quiet`` ms.
 _WATCH = """quiet => {
   const CHART = "[data-testid='stVegaLiteChart']", ATTR = "data-test-script-state";
@@ -73,6 +74,13 @@ _WATCH = """quiet => {
     if (el && el.closest(CHART) && !(r.type === "attributes" && el.matches(CHART))) return true;
     return [...r.addedNodes].some(n => n.nodeType === 1 && (n.matches(CHART) || n.querySelector(CHART)));
   };
+  // What is inside a canvas is its fallback content, never drawn (the data grid's cells for screen readers, which
+  // it rewrites a moment after drawing the canvas); changes to the canvas element itself are drawn.
+  const drawn = r => {
+    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    const canvas = el && el.closest("canvas");
+    return !canvas || (canvas === el && r.type === "attributes");
+  };
   const over = () => b.done !== null || b.urlAt !== null;
   const settle = () => {
     if (b.end !== null) return;
@@ -96,6 +104,7 @@ _WATCH = """quiet => {
       else if (value === "notRunning" && b.running !== null && b.done === null) b.done = now;
     });
     if (records.some(inChart)) b.charts++;
+    if (!records.some(drawn)) return;
     const g = ++gen;
     if (b.last === null) setTimeout(settle, 50);
     b.last = now;
