@@ -136,7 +136,7 @@ def target_lines(result: dict, t: dict) -> list[str]:
         verdict = _met(ratio is not None and ratio <= t["change_vs_floor"] and not run["errors"]) if judged else "–"
         what = f"at most {t['change_vs_floor']:g}x the bare page's" if judged else "(shown, not a target)"
         out.append(
-            f"| {name}: one browser, district change to redrawn charts, {what} | {_ms(run.get('median_ms'))} ms "
+            f"| {name}: one browser, district change to a settled page, {what} | {_ms(run.get('median_ms'))} ms "
             f"({_x(ratio)}) | {_ms(floor['median_ms'])} ms | {verdict} |"
         )
     for name, run in (result.get("browser") or {}).items():
@@ -278,7 +278,9 @@ def markdown(report: dict) -> str:
                 "One headless Chromium session on each page (`bench/browser.py`), each on a freshly started server,",
                 "the browser on the same two cores as the server: **opening** is from the request to the drawn",
                 "charts, the first opening after the server started; **again** a new visitor opening the same link",
-                "once the changes are done; a **change** is from a click on the district filter to the redrawn charts.",
+                "once the changes are done; a **change** is from a click on the district filter to the page settled:",
+                "two frames after its last drawn change (charts, tables, text; not a canvas's hidden fallback",
+                "content), once the run is over and the page has been still for 400 ms.",
                 "The bare page (`bench/floor_app.py`, one district filter and one chart) is timed the same way before",
                 "and after the pages: what the browser and Streamlit's own front end cost before any dashboard.",
                 "The Star Chamber follows the presenting district chosen on the page, not the sidebar's districts",
