@@ -151,8 +151,9 @@ presenting = url_state.selectbox(
     format_func=f.district_names.get,
     container=c2,
 )
-if before is not None and before != presenting:
-    url_state.swap("compare", before, presenting)  # the side by side follows the panel to the next district
+if before in presenting_ids and before != presenting:
+    # The side by side follows the panel to the next district (not a district this round's list has replaced).
+    url_state.swap("compare", before, presenting)
 presenter.showing(presenting, among=presenting_ids)  # the presenter's heading names it; stepping keeps to these
 seen = star_chamber.sc_review(version, round_key, presenting, *limits)
 if seen is None:

@@ -9,8 +9,10 @@ the page (performance.now()) from the pointerdown / Enter keydown to two animati
 last drawn change (any element, chart or attribute; not a canvas's fallback content), once the run is over
 and nothing has changed for QUIET_MS: what a person waits for before the page is still again. The run is
 over when the app's script state went "running" then "notRunning"; a busy browser can apply both in one
-render, so the attribute never flips, and then the sign is the link the app writes at the end of every run
-(the figures count those changes).
+render, so the attribute never flips, and then the sign is the link the app writes at the end of a run that
+changes it, as every change made here does (the figures count those changes). A canvas repainted with no change
+to the page's elements (a chart or a data grid drawn on a canvas) is not seen; the two frames after the last
+change seen cover a repaint that follows it.
 
 With ``--think S`` each session reads for a while before its next change (exponentially distributed,
 S seconds on average, seeded per session) and the sessions open at staggered times within S seconds,
@@ -51,7 +53,7 @@ _WATCH = """quiet => {
   const app = document.querySelector("[data-testid='stApp']");
   const b = window.__bench = {
     t0: null, running: null, done: null, last: null, painted: null, charts: 0, end: null, urlAt: null};
-  // The app writes its state to the link at the end of every run: a second sign the run is over, for when
+  // The app writes its state to the link at the end of a run that changes it: a second sign the run is over, for when
   // a busy browser applies "running" and "notRunning" in one render and the attribute never flips.
   if (!window.__benchHistory) {
     window.__benchHistory = true;

@@ -187,6 +187,8 @@ def target_lines(result: dict, t: dict) -> list[str]:
 
 
 def markdown(report: dict) -> str:
+    from bench.browser import QUIET_MS
+
     m, t = report["machine"], report["targets"]
     out = [
         "# Benchmark",
@@ -280,7 +282,7 @@ def markdown(report: dict) -> str:
                 "charts, the first opening after the server started; **again** a new visitor opening the same link",
                 "once the changes are done; a **change** is from a click on the district filter to the page settled:",
                 "two frames after its last drawn change (charts, tables, text; not a canvas's hidden fallback",
-                "content), once the run is over and the page has been still for 400 ms.",
+                f"content), once the run is over and the page has been still for {QUIET_MS} ms.",
                 "The bare page (`bench/floor_app.py`, one district filter and one chart) is timed the same way before",
                 "and after the pages: what the browser and Streamlit's own front end cost before any dashboard.",
                 "The Star Chamber follows the presenting district chosen on the page, not the sidebar's districts",

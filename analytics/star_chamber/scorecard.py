@@ -73,7 +73,7 @@ def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     df = db.memo(
         "meetings",
         "SELECT meeting_id, meeting_date, district_id FROM star_chamber_meetings "
-        "ORDER BY meeting_date DESC, district_id",
+        "ORDER BY meeting_date DESC, district_id, meeting_id DESC",
     )
     if district_id is not None:
         df = df[df["district_id"] == district_id].reset_index(drop=True)
@@ -118,9 +118,10 @@ def meeting(db: Database, round_key: str, district_id: str) -> Meeting | None:
 
 
 def previous_meeting(db: Database, current: Meeting) -> Meeting | None:
-    """The district's Star Chamber before ``current``."""
+    """The district's Star Chamber before ``current``: its latest meeting in an earlier round (a meeting reconvened
+    in the same month reviews the same quarter, so it is not the one to compare with)."""
     m = meetings(db, current.district_id)
-    earlier = m[m["meeting_date"] < current.meeting_date]
+    earlier = m[m["round"] < current.meeting_date.strftime("%Y-%m")]
     if earlier.empty:
         return None
     r = earlier.iloc[0]

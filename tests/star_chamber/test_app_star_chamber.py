@@ -61,6 +61,32 @@ def test_the_side_by_side_keeps_a_panel_members_own_choice(app_env):
     assert _compared(_present(at, "harlow")) == ["harlow", "southend"], "already compared: nothing to swap"
 
 
+def test_a_new_meeting_round_without_the_presenting_district_leaves_the_side_by_side(app_env, tmp_path, monkeypatch):
+    import shutil
+
+    import pandas as pd
+    import streamlit as st
+
+    from analytics.storage import engine
+    from analytics.storage import parquet as store
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(app_env, data_dir)
+    m = store.read_table(data_dir, "star_chamber_meetings")
+    month = pd.to_datetime(m["meeting_date"]).dt.strftime("%Y-%m")
+    store.write_table(data_dir, "star_chamber_meetings", m[~((m["district_id"] == "southend") & (month == "2026-03"))])
+    engine.build(data_dir)
+    monkeypatch.setenv("ENGAGEMENT_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    link = {"round": "2026-09", "presenting": "southend", "compare": ["southend", "harlow"]}
+    at = run_app(link, page="app_pages/star_chamber.py")
+    at.selectbox(key="w_round").set_value("2026-03").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="w_presenting").value != "southend", "Southend did not present in March"
+    assert _compared(at) == ["harlow", "southend"], "the panel moved meeting, not district: the choice stays"
+
+
 ACTION_FORMS = ("sc_update_action_open", "sc_add_action_open")
 
 

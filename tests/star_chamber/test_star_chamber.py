@@ -69,7 +69,12 @@ def test_a_district_meeting_twice_in_a_month_presents_once_at_its_later_meeting(
     db = Database(folder)
     presenting = star_chamber.rounds(db)["2026-09"].district_ids
     assert presenting.count("southend") == 1 and len(presenting) == len(set(presenting))
-    assert star_chamber.meeting(db, "2026-09", "southend").meeting_id == "SC-reconvened"
+    reconvened = star_chamber.meeting(db, "2026-09", "southend")
+    assert reconvened.meeting_id == "SC-reconvened"
+    # Compared with the round before, not with the first meeting of the same month (the same quarter reviewed).
+    previous = star_chamber.previous_meeting(db, reconvened)
+    assert previous.meeting_date.strftime("%Y-%m") < "2026-09"
+    assert previous.review_quarter < reconvened.review_quarter
 
 
 @pytest.mark.parametrize("district", ["southend", "harlow", "braintree_uttlesford"])
