@@ -116,7 +116,10 @@ def new_context(browser, **kwargs):
 
 
 def wait_until_idle(page, runs: int = 1, timeout: int = 60_000) -> None:
-    """Wait until at least ``runs`` script runs have finished since the page loaded and none is under way."""
+    """Wait until at least ``runs`` script runs have finished since the page loaded and none is under way.
+
+    A busy browser can apply "running" and "notRunning" in one render, and then the counter misses that run (the
+    browser benchmark found it, bench/browser.py): after waiting for the link a run writes, pass ``runs=0``."""
     page.wait_for_function(
         """n => (window.__stRuns || 0) >= n && document.querySelector(
                "[data-testid='stApp'][data-test-script-state='notRunning']") !== null""",
