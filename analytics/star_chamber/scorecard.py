@@ -67,6 +67,11 @@ def review_quarter(meeting_date: date) -> date:
     return add_quarters(quarter_start(meeting_date), -1)
 
 
+def round_of(day: date) -> str:
+    """The round (``YYYY-MM``) a meeting on ``day`` belongs to: the month's meetings are one round."""
+    return day.strftime("%Y-%m")
+
+
 def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     """Every meeting (or one district's) with its round (month) and the quarter it reviews, newest first."""
     # What finds a meeting (the chair's role and the notes are not shown: leaving them out halves the read).
@@ -78,7 +83,7 @@ def meetings(db: Database, district_id: str | None = None) -> pd.DataFrame:
     if district_id is not None:
         df = df[df["district_id"] == district_id].reset_index(drop=True)
     df["meeting_date"] = pd.to_datetime(df["meeting_date"]).dt.date
-    df["round"] = [d.strftime("%Y-%m") for d in df["meeting_date"]]
+    df["round"] = [round_of(d) for d in df["meeting_date"]]
     df["round_label"] = [d.strftime("%B %Y") for d in df["meeting_date"]]
     df["review_quarter"] = [review_quarter(d) for d in df["meeting_date"]]
     return df
@@ -121,7 +126,7 @@ def previous_meeting(db: Database, current: Meeting) -> Meeting | None:
     """The district's Star Chamber before ``current``: its latest meeting in an earlier round (a meeting reconvened
     in the same month reviews the same quarter, so it is not the one to compare with)."""
     m = meetings(db, current.district_id)
-    earlier = m[m["round"] < current.meeting_date.strftime("%Y-%m")]
+    earlier = m[m["round"] < round_of(current.meeting_date)]
     if earlier.empty:
         return None
     r = earlier.iloc[0]
