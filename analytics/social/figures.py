@@ -19,7 +19,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.contract.rules import whitelisted
 from analytics.periods import add_quarters
 from analytics.stats import SuppressionRule, spearman
 from analytics.storage.db import Database
@@ -83,7 +82,8 @@ def account_months(db: Database, period: Period) -> pd.DataFrame:
     return df
 
 
-def _populations(db: Database) -> tuple[dict[str, float], dict[str, str], float]:
+def populations(db: Database) -> tuple[dict[str, float], dict[str, str], float]:
+    """Each district's population and name, by district_id, and the force's population."""
     d = measures.districts(db)
     return (
         dict(zip(d["district_id"], d["population"].astype(float), strict=True)),
@@ -212,23 +212,71 @@ class SocialSummary:
     platforms: pd.DataFrame
 
 
-def summary(db: Database, period: Period) -> SocialSummary:
-    """Followers, growth, reach, impressions, engagements, posts and rates for the period."""
-    pops, names, force_pop = _populations(db)
+@dataclass(frozen=True)
+class GroupFigures:
+    """The period's figures for some districts' accounts and the force-wide ones, each group and each account
+    worked out on its own: what ``narrowed`` reads for any of these districts, whichever others are chosen.
+    Only "all district pages together" depends on the choice, and ``narrowed`` works it out."""
+
+    period: Period
+    accounts: pd.DataFrame  # the accounts read (account_id, district_id, platform, account, handle)
+    months: pd.DataFrame  # their months (account_months)
+    by_group: pd.DataFrame  # monthly series per district's pages together (group_months)
+    per_group: dict  # period figures per group (district name, or FORCE_WIDE)
+    per_account: dict  # period figures per account_id
+
+
+def group_figures(db: Database, period: Period) -> GroupFigures:
+    """Every group's and every account's figures for ``period``'s districts (the costly part of ``summary``)."""
+    pops, names, force_pop = populations(db)
     accounts = db.query(_ACCOUNTS_SQL, {k: v for k, v in period.params().items() if k in ("districts", "platforms")})
     months = account_months(db, period)
     n = len(period.months())
-    district_group = months["district_id"].map(names).fillna(FORCE_WIDE)
     account_group = accounts["district_id"].map(names).fillna(FORCE_WIDE)
     members = {grp: set(ids) for grp, ids in accounts.groupby(account_group)["account_id"]}
-    by_district = group_months(months, district_group, period, members)
+    by_group = group_months(months, months["district_id"].map(names).fillna(FORCE_WIDE), period, members)
     by_account = group_months(months, months["account_id"], period, {a: {a} for a in accounts["account_id"]})
-    chosen = [names[d] for d in period.district_ids if d in names]
     group_pop = {names[d]: pops[d] for d in period.district_ids if d in names} | {FORCE_WIDE: force_pop}
-    per_group = accounts["district_id"].map(names).fillna(FORCE_WIDE).value_counts()
-    per_district = _summarise(by_district, group_pop, n).to_dict("index")
+    return GroupFigures(
+        period,
+        accounts,
+        months,
+        by_group,
+        _summarise(by_group, group_pop, n).to_dict("index"),
+        _summarise(by_account, None, n).to_dict("index"),
+    )
+
+
+def unknown_left_out(names: dict, wider: Sequence[str], ids: Sequence[str]) -> bool:
+    """Whether narrowing from ``wider`` to ``ids`` leaves out a district not in the districts table: its accounts
+    count with the force-wide pages (their name is unknown), so the force-wide figures must be worked out again."""
+    return any(d not in names for d in set(wider) - set(ids))
+
+
+def summary(db: Database, period: Period) -> SocialSummary:
+    """Followers, growth, reach, impressions, engagements, posts and rates for the period."""
+    return narrowed(db, group_figures(db, period), period.district_ids)
+
+
+def narrowed(db: Database, figures: GroupFigures, district_ids: Sequence[str]) -> SocialSummary:
+    """``summary`` for ``district_ids`` from ``figures`` worked out for them and perhaps more districts (the same
+    months and platforms): a district change within those reads them instead of working every figure out again."""
+    if not set(district_ids) <= set(figures.period.district_ids):
+        raise ValueError("narrowed: figures were worked out without some of these districts")
+    pops, names, force_pop = populations(db)
+    period = figures.period
+    n = len(period.months())
+    ids = list(district_ids)
+    accounts = figures.accounts[figures.accounts["district_id"].isna() | figures.accounts["district_id"].isin(ids)]
+    months = figures.months[figures.months["district_id"].isna() | figures.months["district_id"].isin(ids)]
+    if unknown_left_out(names, period.district_ids, ids):
+        return summary(db, Period(period.quarter_from, period.quarter_to, tuple(ids), period.platforms))
+    account_group = accounts["district_id"].map(names).fillna(FORCE_WIDE)
+    chosen = [names[d] for d in ids if d in names]
+    group_pop = {names[d]: pops[d] for d in ids if d in names} | {FORCE_WIDE: force_pop}
+    per_group = account_group.value_counts()
     rows = [
-        {"name": name, "accounts": int(per_group.get(name, 0))} | _figures(per_district, name, n)
+        {"name": name, "accounts": int(per_group.get(name, 0))} | _figures(figures.per_group, name, n)
         for name in [*chosen, FORCE_WIDE]
     ]
     # All the chosen districts' pages together, against the force-wide pages.
@@ -237,15 +285,14 @@ def summary(db: Database, period: Period) -> SocialSummary:
     together = group_months(
         district_only, pd.Series(ALL_DISTRICTS, index=district_only.index), period, {ALL_DISTRICTS: district_accounts}
     )
-    pop = sum(pops[d] for d in period.district_ids if d in pops)
-    figures = (
+    pop = sum(pops[d] for d in ids if d in pops)
+    all_districts = (
         _figures(_summarise(together, {ALL_DISTRICTS: pop}, n).to_dict("index"), ALL_DISTRICTS, n)
         if len(district_only)
         else {"months_reported": 0, "months": n}
     )
-    rows.append({"name": ALL_DISTRICTS, "accounts": int(district_only["account_id"].nunique())} | figures)
+    rows.append({"name": ALL_DISTRICTS, "accounts": int(district_only["account_id"].nunique())} | all_districts)
     districts = pd.DataFrame(rows)
-    per_account = _summarise(by_account, None, n).to_dict("index")
     acc_rows = [
         {
             "account_id": a.account_id,
@@ -254,7 +301,7 @@ def summary(db: Database, period: Period) -> SocialSummary:
             "platform": a.platform,
             "district": names.get(a.district_id, FORCE_WIDE),
         }
-        | _figures(per_account, a.account_id, n)
+        | _figures(figures.per_account, a.account_id, n)
         for a in accounts.itertuples(index=False)
     ]
     acc = pd.DataFrame(acc_rows)
@@ -262,7 +309,8 @@ def summary(db: Database, period: Period) -> SocialSummary:
         acc = acc.drop(columns=["followers_per_1k", "reach_per_1k"], errors="ignore")
         total = acc.groupby("district")["followers_end"].transform("sum")
         acc["share_of_district_followers"] = 100 * acc["followers_end"] / total.where(total > 0)
-    monthly = by_district.rename(columns={"group": "name"})
+    monthly = figures.by_group[figures.by_group["group"].isin(set(account_group))]
+    monthly = monthly.rename(columns={"group": "name"}).reset_index(drop=True)
     monthly["population"] = monthly["name"].map(group_pop)
     for col in ("followers", "reach", "impressions", "engagements"):
         monthly[f"{col}_per_1k"] = 1_000 * monthly[col] / monthly["population"]
@@ -282,63 +330,6 @@ def _by_platform(acc: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_TOP_ORDER = {"reach": "p.reach", "engagement_rate": "engagement_rate"}
-_POSTS_SQL = """
-SELECT p.post_id, p.posted_at, a.name AS account, coalesce(d.name, '{force}') AS district, a.platform, p.tag, p.text,
-       p.reach, p.impressions, p.engagements,
-       CASE WHEN p.impressions >= $min_imp THEN 100.0 * p.engagements / p.impressions END AS engagement_rate
-FROM social_posts p JOIN social_accounts a USING (account_id) LEFT JOIN districts d USING (district_id)
-WHERE p.posted_at >= $f AND p.posted_at < $t
-  AND (a.district_id IS NULL OR list_contains($districts, a.district_id))
-  AND list_contains($platforms, a.platform)
-  AND ($tags IS NULL OR list_contains($tags, p.tag))
-"""
-
-
-def top_posts(db: Database, period: Period, by: str, limit: int = 10, tags: Sequence[str] | None = None):
-    """The period's posts with the highest reach or engagement rate (rate only from 100 impressions up)."""
-    order = _TOP_ORDER[whitelisted(by, tuple(_TOP_ORDER))]
-    sql = _POSTS_SQL.format(force=FORCE_WIDE) + f" ORDER BY {order} DESC NULLS LAST, p.post_id LIMIT $limit"
-    params = period.params() | {"min_imp": MIN_IMPRESSIONS_FOR_RATE, "limit": int(limit)}
-    df = db.query(sql, params | {"tags": list(tags) if tags else None})
-    if by == "reach":
-        df = df[df["reach"].notna()]
-    return df.reset_index(drop=True)
-
-
-_TAGS_SQL = """
-SELECT coalesce(d.name, '{force}') AS district, p.tag,
-       count(*) AS posts, count(p.reach) AS posts_with_reach,
-       median(p.reach) AS median_reach,
-       median(CASE WHEN p.impressions >= $min_imp THEN 100.0 * p.engagements / p.impressions END) AS median_rate
-FROM social_posts p JOIN social_accounts a USING (account_id) LEFT JOIN districts d USING (district_id)
-WHERE p.posted_at >= $f AND p.posted_at < $t
-  AND (a.district_id IS NULL OR list_contains($districts, a.district_id))
-  AND list_contains($platforms, a.platform)
-GROUP BY GROUPING SETS ((1, p.tag), (1))
-"""
-
-
-def tag_reach(db: Database, period: Period) -> pd.DataFrame:
-    """Per district and tag: posts, median reach per post, and that median against the district's own.
-
-    ``index`` is 100 x the tag's median reach / the district's median over all its posts, so a
-    tag reaching further than the district's usual post scores above 100. Tags with fewer than
-    MIN_POSTS_FOR_TAG posts with a reach are not indexed (too few to say). ``furthest`` marks
-    each district's indexed tag with the highest median reach.
-    """
-    df = db.query(_TAGS_SQL.format(force=FORCE_WIDE), period.params() | {"min_imp": MIN_IMPRESSIONS_FOR_RATE})
-    overall = df[df["tag"].isna()].set_index("district")["median_reach"]
-    df = df[df["tag"].notna()].copy()
-    df["district_median"] = df["district"].map(overall)
-    enough = df["posts_with_reach"] >= MIN_POSTS_FOR_TAG
-    df["index"] = (100 * df["median_reach"] / df["district_median"]).where(enough)
-    df["furthest"] = False
-    best = df[enough].sort_values(["district", "median_reach"], ascending=[True, False]).drop_duplicates("district")
-    df.loc[best.index, "furthest"] = True
-    return df.sort_values(["district", "tag"]).reset_index(drop=True)
-
-
 @dataclass(frozen=True)
 class Association:
     """Reach against feeling informed, by district: the points and a rank correlation."""
@@ -356,7 +347,7 @@ def reach_vs_informed(db: Database, period: Period, reach: pd.DataFrame, rule: S
     quarters, with its interval and the suppression rule. Spearman's rank correlation is
     reported with its p-value: with ten districts it shows association at most, never cause.
     """
-    _, names, _ = _populations(db)
+    _, names, _ = populations(db)
     sums = measures.positive_sums(
         db, "feel_informed", period.quarter_from, period.quarter_to, by=["district_id"],
         district_ids=period.district_ids,

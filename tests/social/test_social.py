@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.social import figures as social
+from analytics.social import posts
 from analytics.social import tables as social_tables
 from analytics.stats import SuppressionRule
 from analytics.storage import parquet as store
@@ -144,23 +145,23 @@ def test_top_posts_match_pandas(db, raw):
     period = social.Period(date(2025, 4, 1), date(2025, 10, 1), ("harlow", "southend"), ("Facebook", "X"))
     p = _posts_frame(raw, period)
     want = p.dropna(subset=["reach"]).sort_values(["reach", "post_id"], ascending=[False, True]).head(10)
-    got = social.top_posts(db, period, "reach")
+    got = posts.top_posts(db, period, "reach")
     assert got["post_id"].tolist() == want["post_id"].tolist()
     p["rate"] = np.where(p["impressions"] >= 100, 100 * p["engagements"] / p["impressions"], np.nan)
     want = p.dropna(subset=["rate"]).sort_values(["rate", "post_id"], ascending=[False, True]).head(10)
-    got = social.top_posts(db, period, "engagement_rate")
+    got = posts.top_posts(db, period, "engagement_rate")
     assert got["post_id"].tolist() == want["post_id"].tolist()
     assert got["engagement_rate"].to_numpy() == pytest.approx(want["rate"].to_numpy())
-    appeals = social.top_posts(db, period, "reach", tags=["Appeal"])
+    appeals = posts.top_posts(db, period, "reach", tags=["Appeal"])
     assert set(appeals["tag"]) == {"Appeal"}
     with pytest.raises(ValueError):
-        social.top_posts(db, period, "reach; DROP TABLE x")
+        posts.top_posts(db, period, "reach; DROP TABLE x")
 
 
 def test_tag_reach_matches_pandas(db, raw):
     period = social.Period(date(2024, 4, 1), date(2026, 7, 1), ALL, ("Facebook", "X"))
     p = _posts_frame(raw, period)
-    got = social.tag_reach(db, period).set_index(["district", "tag"])
+    got = posts.tag_reach(db, period).set_index(["district", "tag"])
     g = p.groupby(["district", "tag"])
     assert got["posts"].to_dict() == g.size().to_dict()
     want_median = g["reach"].median()

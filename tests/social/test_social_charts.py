@@ -7,6 +7,7 @@ import numpy as np
 
 from analytics.social import charts as social_charts
 from analytics.social import figures as social
+from analytics.social import posts
 from analytics.stats import SuppressionRule
 
 ALL = ("basildon", "braintree_uttlesford", "castle_point_rochford", "chelmsford_maldon", "colchester",
@@ -16,10 +17,10 @@ ALL = ("basildon", "braintree_uttlesford", "castle_point_rochford", "chelmsford_
 def test_the_tag_heatmap_is_built_once_per_height_and_filled_per_call(db):
     social_charts._heatmap_template.cache_clear()
     period = social.Period(date(2024, 10, 1), date(2026, 7, 1), ("harlow", "colchester"), ("Facebook", "X"))
-    tags = social.tag_reach(db, period)
+    tags = posts.tag_reach(db, period)
     spec = social_charts.tag_heatmap(tags)
     other = social_charts.tag_heatmap(
-        social.tag_reach(
+        posts.tag_reach(
             db, social.Period(period.quarter_from, period.quarter_to, ("southend", "tendring"), ("Facebook",))
         )
     )
@@ -39,7 +40,7 @@ def test_the_tag_heatmap_is_built_once_per_height_and_filled_per_call(db):
     assert spec["height"] == 120 and "\x00" not in json.dumps(spec)
     # More districts: a taller plot, a new structure.
     social_charts.tag_heatmap(
-        social.tag_reach(db, social.Period(period.quarter_from, period.quarter_to, ALL, ("Facebook", "X")))
+        posts.tag_reach(db, social.Period(period.quarter_from, period.quarter_to, ALL, ("Facebook", "X")))
     )
     assert social_charts._heatmap_template.cache_info().misses == 2
     copied = spec.to_dict()

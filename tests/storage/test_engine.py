@@ -12,6 +12,7 @@ import pytest
 
 from analytics.engagement import activity
 from analytics.social import figures as social
+from analytics.social import posts
 from analytics.stats import SuppressionRule
 from analytics.storage import engine
 from analytics.storage import parquet as store
@@ -154,7 +155,7 @@ def test_social_figures_are_the_same_from_the_sorted_copy(pair):
     fast, plain = pair
     period = social.Period(date(2024, 10, 1), date(2026, 7, 1), ("harlow", "colchester"), ("Facebook", "X"))
     for by in ("reach", "engagement_rate"):
-        _same(social.top_posts(fast, period, by), social.top_posts(plain, period, by))
+        _same(posts.top_posts(fast, period, by), posts.top_posts(plain, period, by))
 
 
 def test_a_changed_table_makes_the_engine_stale_and_the_parquet_answers(demo_dir, tmp_path):

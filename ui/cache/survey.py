@@ -77,12 +77,18 @@ def district_trends(
     district change within an area reads the cache instead of recomputing every series, which was most of
     a change's run (docs/scaling.md).
     """
-    wider = tuple(sorted({d for x in district_ids for d in _area_of(version).get(x, (x,))}))
+    wider = policing_areas(version, district_ids)
     every = _district_trends(version, question_id, quarter_from, quarter_to, wider, pooled, hide_below, flag_below)
     if wider == tuple(sorted(district_ids)):
         return every
     chosen = every[(every["kind"] != "district") | every["series_id"].isin(district_ids)]
     return chosen.reset_index(drop=True)
+
+
+def policing_areas(version: str, district_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Every district of the chosen districts' policing areas (the districts table's ``lpa``), sorted: the set a
+    page works its per-district figures out for once, so that a district change within those areas reads them."""
+    return tuple(sorted({d for x in district_ids for d in _area_of(version).get(x, (x,))}))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
