@@ -43,7 +43,7 @@ dev: install
 ## Install what is needed and run every test (lint, unit, data, AppTest, browser)
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
 
 lint: install-dev
 	$(BIN)/ruff check .
