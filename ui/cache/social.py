@@ -25,7 +25,8 @@ def platforms(version: str) -> list[str]:
 
 # Each district's figures (its accounts', its tags') are worked out once for every district of the chosen districts'
 # policing areas, then narrowed to the chosen: a district change within those areas reads them instead of working
-# every figure out again (docs/scaling.md). Only "all district pages together" is worked out for the choice.
+# every figure out again (docs/scaling.md). What depends on the choice as a whole (all district pages together, the
+# top posts) is worked out for it.
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
