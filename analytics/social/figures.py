@@ -267,10 +267,10 @@ def narrowed(db: Database, figures: GroupFigures, district_ids: Sequence[str]) -
     period = figures.period
     n = len(period.months())
     ids = list(district_ids)
-    accounts = figures.accounts[figures.accounts["district_id"].isna() | figures.accounts["district_id"].isin(ids)]
-    months = figures.months[figures.months["district_id"].isna() | figures.months["district_id"].isin(ids)]
     if unknown_left_out(names, period.district_ids, ids):
         return summary(db, Period(period.quarter_from, period.quarter_to, tuple(ids), period.platforms))
+    accounts = figures.accounts[figures.accounts["district_id"].isna() | figures.accounts["district_id"].isin(ids)]
+    months = figures.months[figures.months["district_id"].isna() | figures.months["district_id"].isin(ids)]
     account_group = accounts["district_id"].map(names).fillna(FORCE_WIDE)
     chosen = [names[d] for d in ids if d in names]
     group_pop = {names[d]: pops[d] for d in ids if d in names} | {FORCE_WIDE: force_pop}

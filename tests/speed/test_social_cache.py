@@ -7,13 +7,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics.social import figures as social
 from analytics.social import posts
 from analytics.storage import parquet as store
 from analytics.storage.db import Database
-from tests.speed.test_trend_cache import counting_queries
+from tests.speed.test_trend_cache import run_script
 
 FROM, TO = date(2024, 4, 1), date(2025, 7, 1)
 PLATFORMS = ("Facebook", "X")
@@ -38,12 +37,7 @@ def _script():
 
 
 def _run(sets, monkeypatch):
-    queries = counting_queries(monkeypatch)
-    at = AppTest.from_function(_script, default_timeout=120)
-    at.session_state["sets"] = sets
-    at.run()
-    assert not at.exception, at.exception
-    return at, queries
+    return run_script(_script, sets, monkeypatch)
 
 
 def _same(got: social.SocialSummary, expected: social.SocialSummary) -> None:

@@ -43,13 +43,19 @@ def counting_queries(monkeypatch) -> list[str]:
     return queries
 
 
-def _run(sets, monkeypatch):
+def run_script(script, sets, monkeypatch):
+    """``script`` run through AppTest with ``sets`` (lists of district ids) in session state: the AppTest and
+    every SQL statement it ran."""
     queries = counting_queries(monkeypatch)
-    at = AppTest.from_function(_script, default_timeout=120)
+    at = AppTest.from_function(script, default_timeout=120)
     at.session_state["sets"] = sets
     at.run()
     assert not at.exception, at.exception
     return at, queries
+
+
+def _run(sets, monkeypatch):
+    return run_script(_script, sets, monkeypatch)
 
 
 def test_each_set_gets_exactly_its_own_series(app_env, db, monkeypatch):
