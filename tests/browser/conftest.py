@@ -146,3 +146,21 @@ def choose_presenting(page, name: str, district_id: str) -> None:
     option.click()
     page.wait_for_function(f"() => location.search.includes('presenting={district_id}')", timeout=30_000)
     wait_until_idle(page, runs=0)
+
+
+def upload_file(page, path: Path, answer: str) -> None:
+    """Give the page's file uploader ``path`` as a person would, and wait until the page shows ``answer`` (text of
+    its reply to the file). The page reruns with a new uploader after a table is chosen; a file set while that one
+    replaces the old is lost (the outcomes-file test timed out once in CI so), so it is set again until answered."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    shown = page.get_by_text(answer)
+    for _ in range(3):
+        wait_until_idle(page, runs=0)
+        page.locator("input[type='file']").set_input_files(str(path))
+        try:
+            shown.first.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the page never answered {Path(path).name} with {answer!r}")

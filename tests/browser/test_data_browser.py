@@ -1,6 +1,6 @@
 """The Data page in a real browser: upload, check, confirm; imported markup stays text."""
 
-from tests.browser.conftest import screenshot, wait_until_idle
+from tests.browser.conftest import screenshot, upload_file, wait_until_idle
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CSV = (
@@ -22,10 +22,8 @@ def test_upload_check_and_import_with_markup_shown_as_text(page, import_server, 
     page.get_by_role("tab", name="Import a file").wait_for(timeout=60_000)
     page.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="engagement_events: One row per engagement event").click()
-    # Choosing the table reruns the page with a new uploader for it: wait for the rerun to finish.
-    page.wait_for_timeout(3000)
-    page.locator("input[type=file]").set_input_files(str(upload))
-    page.get_by_text("Rows in the file: 2").wait_for(timeout=60_000)
+    # Choosing the table reruns the page with a new uploader for it (upload_file waits for it to take the file).
+    upload_file(page, upload, "Rows in the file: 2")
     # The preview's accessible grid holds the title exactly as typed; nothing ran.
     cells = page.locator("[data-testid='stDataFrame'] td")
     cells.get_by_text(HOSTILE, exact=True).first.wait_for(state="attached", timeout=20_000)

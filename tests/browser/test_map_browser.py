@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import guarded_page, screenshot, start_server, stop_server, wait_until_idle
+from tests.browser.conftest import guarded_page, screenshot, start_server, stop_server, upload_file, wait_until_idle
 from tests.police_uk_files import write_year
 
 MONTHS = [f"2025-{m:02d}" for m in range(4, 13)] + ["2026-01", "2026-03"]  # no file for February 2026
@@ -154,9 +154,8 @@ def test_the_data_page_says_where_an_outcomes_file_belongs(map_page, tmp_path):
     sample = FIXTURES / "police_uk" / "csv_sample_2023-03-bedfordshire-outcomes_first5rows.csv"
     upload = tmp_path / "2023-03-bedfordshire-outcomes.csv"
     upload.write_bytes(sample.read_bytes())
-    page.locator("input[type='file']").set_input_files(str(upload))
+    upload_file(page, upload, "This is a police.uk outcomes file")
     message = page.get_by_text("This is a police.uk outcomes file")
-    message.wait_for(timeout=60_000)
     assert "ENGAGEMENT_POLICE_UK_DIR" in message.inner_text()
     assert page.get_by_text("Nothing was written.").is_visible()
     screenshot(page, "data_outcomes_file")

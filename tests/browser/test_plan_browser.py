@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.conftest import choose_presenting, new_context, screenshot, wait_until_idle
+from tests.browser.conftest import choose_presenting, new_context, screenshot, upload_file, wait_until_idle
 
 
 @pytest.fixture
@@ -49,9 +49,7 @@ def test_a_manager_downloads_fills_and_imports_next_quarters_plan(person, tmp_pa
     page.get_by_role("tab", name="Import a file").click()
     page.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="engagement_plans: District Engagement Plans", exact=False).click()
-    page.wait_for_timeout(3000)  # the page reruns with an uploader for that table
-    page.locator("input[type=file]").set_input_files(str(filled))
-    page.get_by_text(f"Rows in the file: {lines}").wait_for(timeout=60_000)
+    upload_file(page, filled, f"Rows in the file: {lines}")  # the page reruns with an uploader for that table
     page.get_by_role("button", name=f"Import {lines} rows").click()
     page.get_by_text(f"Imported into engagement_plans: {lines} new").wait_for(timeout=60_000)
     stored = pd.read_parquet(folder / "engagement_plans.parquet")
