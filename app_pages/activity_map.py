@@ -74,7 +74,9 @@ read_with = (
     tuple(statuses),
     gap_months,
 )
-points, total, summary, mix, gaps, views = engagement.activity_figures(*read_with)
+points, total, summary, mix, gaps = engagement.activity_figures(*read_with)
+views_read_with = (version, f.quarter_from, f.quarter_to, f.district_ids)
+views, monthly = engagement.map_views(*views_read_with)
 areas = engagement.district_areas(version)
 asb = engagement.anti_social_behaviour(version, f.quarter_from, f.quarter_to) if context == "asb" else None
 names = dict(zip(survey.districts(version)["district_id"], survey.districts(version)["name"], strict=True))
@@ -211,8 +213,6 @@ with g2:
     )
     table_view.show(tables.map_views_table(views))
 
-views_read_with = (version, f.quarter_from, f.quarter_to, f.district_ids)
-monthly = engagement.map_views_monthly(*views_read_with)
 if len(monthly):
     chart_block.chart(
         chart_block.figure_for(views_read_with, maps.map_views_chart, monthly),

@@ -216,18 +216,30 @@ def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, mont
     return df
 
 
-def map_views(db: Database, flt: EventFilter, flag_ratio: float = 0.75) -> pd.DataFrame:
-    """Public map views per district in the range, per 1,000 residents; flagged when under ``flag_ratio``
-    of the force's rate."""
-    df = db.query(
+def map_views_in_range(db: Database, flt: EventFilter) -> pd.DataFrame:
+    """Every district's public map views per month in the filter's quarters, with its name and population: one
+    read of the small table, from which ``map_views`` and ``map_views_monthly`` are both worked out. Views of a
+    district missing from the districts table are left out (they are no district's, and not the force's)."""
+    rows = db.query(
         """
-        SELECT d.district_id, d.name, d.population, coalesce(sum(v.views), 0) AS views
-        FROM districts d LEFT JOIN map_views v
-             ON v.district_id = d.district_id AND v.month_start >= $f AND v.month_start < $t
-        GROUP BY ALL ORDER BY d.name
+        SELECT v.month_start, v.district_id, v.views
+        FROM map_views v
+        WHERE v.month_start >= $f AND v.month_start < $t
         """,
         {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1)},
     )
+    d = measures.districts(db)[["district_id", "name", "population"]]
+    return rows.merge(d, on="district_id", how="inner")
+
+
+def map_views(
+    db: Database, flt: EventFilter, flag_ratio: float = 0.75, in_range: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Public map views per chosen district in the range, per 1,000 residents; flagged when under ``flag_ratio``
+    of the force's rate. ``in_range``: ``map_views_in_range``'s answer, when the caller has it."""
+    rows = map_views_in_range(db, flt) if in_range is None else in_range
+    d = measures.districts(db)[["district_id", "name", "population"]]
+    df = d.assign(views=d["district_id"].map(rows.groupby("district_id")["views"].sum()).fillna(0).astype("int64"))
     force_rate = 1_000 * df["views"].sum() / df["population"].sum()
     df["per_1k"] = 1_000 * df["views"] / df["population"]
     df["force_per_1k"] = force_rate
@@ -235,21 +247,13 @@ def map_views(db: Database, flt: EventFilter, flag_ratio: float = 0.75) -> pd.Da
     return df[df["district_id"].isin(flt.district_ids)].reset_index(drop=True)
 
 
-def map_views_monthly(db: Database, flt: EventFilter) -> pd.DataFrame:
-    """Public map views per 1,000 residents per district per month, with the force's rate."""
-    return db.query(
-        """
-        WITH months AS (
-            SELECT v.month_start, d.district_id, d.name, v.views, d.population,
-                   sum(v.views) OVER (PARTITION BY v.month_start) AS force_views
-            FROM map_views v JOIN districts d USING (district_id)
-            WHERE v.month_start >= $f AND v.month_start < $t
-        )
-        SELECT month_start, district_id, name, views, 1000.0 * views / population AS per_1k,
-               1000.0 * force_views / (SELECT sum(population) FROM districts) AS force_per_1k
-        FROM months
-        WHERE list_contains($districts, district_id)
-        ORDER BY month_start, name
-        """,
-        {"f": flt.quarter_from, "t": add_quarters(flt.quarter_to, 1), "districts": list(flt.district_ids)},
-    )
+def map_views_monthly(db: Database, flt: EventFilter, in_range: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Public map views per 1,000 residents per chosen district per month, with the force's rate that month.
+    ``in_range``: ``map_views_in_range``'s answer, when the caller has it."""
+    rows = map_views_in_range(db, flt) if in_range is None else in_range
+    force_views = rows.groupby("month_start")["views"].transform("sum")
+    population = measures.districts(db)["population"].sum()
+    df = rows.assign(per_1k=1000.0 * rows["views"] / rows["population"], force_per_1k=1000.0 * force_views / population)
+    df = df[df["district_id"].isin(flt.district_ids)]
+    columns = ["month_start", "district_id", "name", "views", "per_1k", "force_per_1k"]
+    return df.sort_values(["month_start", "name"], kind="stable")[columns].reset_index(drop=True)

@@ -226,3 +226,35 @@ def test_district_labels_do_not_overlap_at_the_first_view(db):
         assert set(places.loc[places["chosen"], "name"]) <= named, "every chosen district keeps its label"
     # Few labels are left out: most are nudged beside their place instead.
     assert len(labels) >= 8
+
+
+def test_map_views_keep_a_district_without_views_and_leave_out_views_of_no_district(demo_dir, tmp_path):
+    import shutil
+
+    from analytics.storage import parquet as store
+    from analytics.storage.db import Database
+
+    copy = tmp_path / "data"
+    shutil.copytree(demo_dir, copy)
+    mv = pd.read_parquet(copy / "map_views.parquet")
+    mv = mv[mv["district_id"] != "harlow"]  # Harlow has no views at all
+    stray = mv[mv["district_id"] == "colchester"].assign(district_id="nowhere", views=10**6)
+    store.write_table(copy, "map_views", pd.concat([mv, stray], ignore_index=True))
+    db = Database(copy, use_engine=False)
+    flt = activity.EventFilter(date(2024, 4, 1), date(2025, 1, 1), ("harlow", "colchester", "nowhere"))
+    in_range = mv[(mv["month_start"] >= date(2024, 4, 1)) & (mv["month_start"] < date(2025, 4, 1))]
+    pop = pd.read_parquet(copy / "districts.parquet").set_index("district_id")["population"]
+    force = 1_000 * in_range["views"].sum() / pop.sum()  # the stray views are no district's, so not the force's
+
+    totals = activity.map_views(db, flt).set_index("district_id")
+    assert sorted(totals.index) == ["colchester", "harlow"], "an id the districts table lacks is no row"
+    assert totals.loc["harlow", "views"] == 0 and totals.loc["harlow", "well_below"]
+    colchester = in_range.loc[in_range["district_id"] == "colchester", "views"].sum()
+    assert totals.loc["colchester", "views"] == colchester
+    assert totals["force_per_1k"].tolist() == pytest.approx([force, force])
+
+    monthly = activity.map_views_monthly(db, flt)
+    assert set(monthly["district_id"]) == {"colchester"} and monthly["month_start"].nunique() == 12
+    by_month = in_range.groupby("month_start")["views"].sum()
+    for _, row in monthly.iterrows():
+        assert row["force_per_1k"] == pytest.approx(1_000 * by_month[row["month_start"].date()] / pop.sum())

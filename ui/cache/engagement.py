@@ -33,7 +33,7 @@ def activity_figures(
     statuses: tuple,
     gap_months: int,
 ):
-    """(map points, matching total, district summary, activity mix, gaps, map views) for the map page."""
+    """(map points, matching total, district summary, activity mix, gaps) for the map page."""
     db = database_at(version)
     flt = _event_filter(q_from, q_to, districts, types, strands, audiences, statuses)
     counts = activity.event_counts(db, flt)  # one query for the count, the summary and the mix
@@ -45,7 +45,6 @@ def activity_figures(
         activity.district_summary(db, flt, counts),
         activity.activity_mix(db, flt, counts),
         gaps,
-        activity.map_views(db, flt),
     )
 
 
@@ -91,6 +90,15 @@ def demand_beside_engagement(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def map_views_monthly(version: str, q_from: date, q_to: date, districts: tuple):
-    """Monthly public map views per district."""
-    return activity.map_views_monthly(database_at(version), _event_filter(q_from, q_to, districts, (), (), (), ()))
+def map_views(version: str, q_from: date, q_to: date, districts: tuple):
+    """(public map views per district over the range, flagged; the same per month). The map's other filters do
+    not touch them, and every district's months are read once per range: a district change reads nothing."""
+    db = database_at(version)
+    flt = _event_filter(q_from, q_to, districts, (), (), (), ())
+    in_range = _map_views_in_range(version, q_from, q_to)
+    return activity.map_views(db, flt, in_range=in_range), activity.map_views_monthly(db, flt, in_range=in_range)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_views_in_range(version: str, q_from: date, q_to: date):
+    return activity.map_views_in_range(database_at(version), _event_filter(q_from, q_to, (), (), (), (), ()))
