@@ -52,10 +52,14 @@ class PlanReview:
 
 def plan_review(db: Database, district_id: str, quarter: date, district_ids: list[str]) -> PlanReview:
     """The review of ``district_id``'s plan for ``quarter`` (every district in ``district_ids`` for the force)."""
-    later = [add_quarters(quarter, k) for k in range(1, AHEAD + 1)]
-    pairs = [(district_id, q) for q in (add_quarters(quarter, -1), quarter, *later)]
-    mine = delivery.line_delivery(db, pairs)
-    by_q = {q: mine[mine["quarter_start"] == q].reset_index(drop=True) for _, q in pairs}
+    quarters = reviewed_quarters(quarter)
+    later = quarters[2:]
+    if district_id in district_ids:  # its lines are among the force's, read once for every district presenting
+        every = force_lines(db, quarters, district_ids)
+        mine = every[every["district_id"] == district_id]
+    else:
+        mine = delivery.line_delivery(db, [(district_id, q) for q in quarters])
+    by_q = {q: mine[mine["quarter_start"] == q].reset_index(drop=True) for q in quarters}
     return PlanReview(
         district_id,
         quarter,
@@ -66,11 +70,30 @@ def plan_review(db: Database, district_id: str, quarter: date, district_ids: lis
     )
 
 
+def reviewed_quarters(quarter: date) -> tuple[date, ...]:
+    """The quarters a plan review reads: the quarter before ``quarter``, ``quarter``, and AHEAD after it."""
+    return tuple(add_quarters(quarter, k) for k in range(-1, AHEAD + 1))
+
+
+def force_lines(db: Database, quarters: tuple[date, ...], district_ids: list[str]) -> pd.DataFrame:
+    """Every plan line of ``district_ids`` in ``quarters`` with its delivery (``delivery.line_delivery``), worked
+    out once per data version: each district's lines are the same whoever else is asked for with it, so the
+    panel moving from one presenting district to the next, and the reviews worked out ahead, read nothing more."""
+    key = (__name__, "force_lines", quarters, tuple(district_ids))
+    pairs = [(d, q) for d in dict.fromkeys(district_ids) for q in quarters]
+    return db.remember(key, lambda: delivery.line_delivery(db, pairs))
+
+
 def force_review(db: Database, quarter: date, district_ids: list[str]) -> pd.DataFrame:
-    """Every district's delivery of its plan for ``quarter`` (``delivery.force_delivery``), worked out once per data
-    version: the same whichever district is presenting."""
+    """Every district's delivery of its plan for ``quarter`` (as ``delivery.force_delivery`` gives it, from the
+    lines ``force_lines`` read), worked out once per data version: the same whichever district is presenting."""
     key = (__name__, "force_review", quarter, tuple(district_ids))
-    return db.remember(key, lambda: delivery.force_delivery(db, quarter, district_ids))
+
+    def work() -> pd.DataFrame:
+        every = force_lines(db, reviewed_quarters(quarter), district_ids)
+        return delivery.force_summary(every[every["quarter_start"] == quarter].reset_index(drop=True), district_ids)
+
+    return db.remember(key, work)
 
 
 def _key(frame: pd.DataFrame) -> list[tuple]:

@@ -147,8 +147,9 @@ def test_covid_disrupts_the_plan_written_before_lockdown(db):
 
 
 def test_the_review_works_out_the_force_once_whichever_district_presents_with_the_same_answers(demo_dir, monkeypatch):
-    """The force's delivery (every district's plan for the quarter) is read once per data version; each district's
-    own quarters are read for it; every answer is what ``line_delivery`` and ``force_delivery`` give directly."""
+    """Every district's plan lines for the reviewed quarters (the one before, the reviewed one, those ahead) are read
+    once per data version, whichever district presents; every answer is what ``line_delivery`` and
+    ``force_delivery`` give directly for that district alone."""
     from analytics.periods import add_quarters
     from analytics.plans import review
 
@@ -159,11 +160,10 @@ def test_the_review_works_out_the_force_once_whichever_district_presents_with_th
     real = delivery.line_delivery
     monkeypatch.setattr(delivery, "line_delivery", lambda d, pairs: calls.append(pairs) or real(d, pairs))
     got = {d: review.plan_review(db, d, quarter, ids) for d in ("harlow", "southend", "harlow")}
-    force_calls = [c for c in calls if {d for d, _ in c} == set(ids)]
-    own_calls = [c for c in calls if c not in force_calls]
-    assert len(force_calls) == 1, "the force's delivery is worked out once, not for each district presenting"
-    assert [sorted({d for d, _ in c}) for c in own_calls] == [["harlow"], ["southend"], ["harlow"]]
-    assert all(len(c) == len(set(c)) for c in calls), "a pair asked twice would count its lines twice"
+    assert len(calls) == 1, "read once, not for each district presenting"
+    reviewed = {add_quarters(quarter, k) for k in (-1, 0, 1, 2)}
+    assert {d for d, _ in calls[0]} == set(ids) and {q for _, q in calls[0]} == reviewed
+    assert len(calls[0]) == len(set(calls[0])), "a pair asked twice would count its lines twice"
     monkeypatch.setattr(delivery, "line_delivery", real)
     expected_force = delivery.force_delivery(Database(demo_dir), quarter, ids)
     for district, one in got.items():
@@ -208,3 +208,18 @@ def test_force_summary_counts_each_district_as_its_own_lines_say(db):
             assert getattr(row, strand) == pytest.approx(want, nan_ok=True)
     assert got.loc[got["district_id"] == "no_such_district", "lines"].item() == 0
     assert got["lines"].sum() > len(ids), "most districts have a plan that quarter"
+
+
+def test_a_district_outside_the_force_list_is_reviewed_from_its_own_lines(db):
+    """A presenting district the force list lacks still gets its own lines (read for it alone); the force's figures
+    stay those of the list."""
+    from analytics.periods import add_quarters
+    from analytics.plans import review
+
+    quarter = date(2025, 10, 1)
+    ids = [d for d in db.query("SELECT district_id FROM districts")["district_id"] if d != "harlow"]
+    one = review.plan_review(db, "harlow", quarter, ids)
+    pd.testing.assert_frame_equal(one.lines, delivery.line_delivery(db, [("harlow", quarter)]))
+    pd.testing.assert_frame_equal(one.previous, delivery.line_delivery(db, [("harlow", add_quarters(quarter, -1))]))
+    assert len(one.lines) and "harlow" not in set(one.force["district_id"])
+    pd.testing.assert_frame_equal(one.force, delivery.force_delivery(db, quarter, ids))
