@@ -41,9 +41,16 @@ dev: install
 	@$(BIN)/streamlit run app.py --server.port $(PORT) --client.showErrorDetails=full --client.toolbarMode=developer
 
 ## Install what is needed and run every test (lint, unit, data, AppTest, browser)
+# In two passes: the tests that drive Chromium (marked `browser`, tests/conftest.py) after the rest, as the two
+# slowed each other down when mixed; the second pass runs even when the first failed, and either failing fails.
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
+	@failed=0; \
+	echo "Running every test but the browser tests..."; \
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20 -m "not browser" || failed=1; \
+	echo "Running the browser tests (headless Chromium)..."; \
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20 -m browser || failed=1; \
+	exit $$failed
 
 lint: install-dev
 	$(BIN)/ruff check .

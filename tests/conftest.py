@@ -72,6 +72,21 @@ def app_env(demo_dir, monkeypatch):
     st.cache_resource.clear()
 
 
+# Tests that drive headless Chromium (each with its own server and browser): marked `browser` here, in one place,
+# so `make test` runs them after the rest. Mixed with the CPU-bound tests on two cores, each slowed the other: the
+# whole suite took 16 to 18 minutes, where apart the rest took 3 min 45 s and the browser tests 6 min 34 s.
+BROWSER_TESTS = (
+    "tests/browser/",
+    "tests/bench/test_benchmark_smoke.py::test_the_benchmark_runs_and_writes_every_figure",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
+
+
 def in_ci() -> bool:
     """True under CI, where browser tests must run rather than skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -84,3 +84,15 @@ def test_make_dev_and_the_test_install_say_so_too(folder):
     _before(test, "Installing the dashboard's and the tests' Python packages",
             "[ran pip install --quiet -r requirements-dev.txt]")  # fmt: skip
     assert "[ran test tools]" in test
+
+
+def test_every_test_that_drives_chromium_runs_in_the_browser_pass(request):
+    # `make test` runs the tests marked `browser` after the rest: one that asks for the browser but is not marked
+    # would run in the first pass, beside the CPU-bound tests (tests/conftest.py's BROWSER_TESTS says which).
+    items = request.session.items
+    unmarked = [
+        i.nodeid for i in items if "browser" in getattr(i, "fixturenames", ()) and not i.get_closest_marker("browser")
+    ]
+    assert not unmarked, unmarked
+    smoke = [i for i in items if i.name == "test_the_benchmark_runs_and_writes_every_figure"]
+    assert all(i.get_closest_marker("browser") for i in smoke), "the benchmark smoke drives Chromium too"

@@ -4,8 +4,6 @@ still, and never while the run is still going."""
 
 from __future__ import annotations
 
-import pytest
-
 from bench.browser import _FINISHED, _WATCH
 
 QUIET = 200
@@ -50,7 +48,6 @@ def _time(browser, steps, quiet=QUIET):
         context.close()
 
 
-@pytest.mark.browser
 def test_a_change_ends_after_the_last_thing_drawn_not_when_the_run_ends(browser):
     b = _time(browser, [[50, "running"], [150, "notRunning"], [250, "chart"], [450, "text"]])
     took = b["end"] - b["t0"]
@@ -59,7 +56,6 @@ def test_a_change_ends_after_the_last_thing_drawn_not_when_the_run_ends(browser)
     assert b["done"] is not None and b["done"] - b["t0"] < 250 and b["charts"] == 1
 
 
-@pytest.mark.browser
 def test_without_a_state_flip_the_link_says_the_run_is_over(browser):
     b = _time(browser, [[100, "link"], [300, "chart"]])
     took = b["end"] - b["t0"]
@@ -67,13 +63,11 @@ def test_without_a_state_flip_the_link_says_the_run_is_over(browser):
     assert b["done"] is None and b["urlAt"] is not None
 
 
-@pytest.mark.browser
 def test_a_link_written_mid_run_does_not_end_the_change_while_the_page_runs(browser):
     b = _time(browser, [[50, "running"], [100, "link"], [900, "text"], [950, "notRunning"]])
     assert b["end"] - b["t0"] >= 950, b["end"] - b["t0"]
 
 
-@pytest.mark.browser
 def test_a_still_page_mid_run_does_not_end_the_change(browser):
     # Running from 50 to 900 ms with nothing drawn in between: longer than QUIET, still one change.
     b = _time(browser, [[50, "running"], [900, "text"], [950, "notRunning"]])
@@ -81,7 +75,6 @@ def test_a_still_page_mid_run_does_not_end_the_change(browser):
     assert 950 <= took < 950 + 1000, took
 
 
-@pytest.mark.browser
 def test_a_canvas_redrawn_counts_its_fallback_content_rewritten_after_does_not(browser):
     # A data grid draws its canvas, then rewrites the cells inside it (for screen readers, never drawn) later.
     # Still for 600 ms, so the fallback content (at 600) comes before the change could end on the canvas (at 250).
