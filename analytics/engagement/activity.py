@@ -180,10 +180,11 @@ def activity_mix(db: Database, flt: EventFilter, counts: pd.DataFrame | None = N
 
 
 def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, months: int) -> pd.DataFrame:
-    """Towns that have had events before but no held face-to-face event in the ``months`` before ``as_of``."""
-    since = pd.Timestamp(as_of) - pd.DateOffset(months=months)
-    asof = pd.Timestamp(as_of)
-    # Whole months before as_of's month from the rollup; the days of its own month from the events.
+    """Towns that have had events before but no held face-to-face event in the ``months`` to ``as_of``, that
+    day included (the page's "to the end of the range": an event on the range's last day is a visit)."""
+    until = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # the first moment after as_of
+    since = until - pd.DateOffset(months=months)
+    # Whole months before as_of's month from the rollup; the days of its own month, as_of's included, from the events.
     df = db.query(
         """
         WITH last AS (
@@ -195,7 +196,7 @@ def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, mont
             SELECT e.district_id, e.town, e.start_at
             FROM engagement_events e
             WHERE list_contains($districts, e.district_id) AND e.district_id BETWEEN $d_lo AND $d_hi
-              AND e.start_at >= $month AND e.start_at < $asof
+              AND e.start_at >= $month AND e.start_at < $until
               AND e.status = 'held' AND NOT e.online AND e.town IS NOT NULL
         )
         SELECT d.name AS district, l.town, max(l.last_at) AS last_event
@@ -207,8 +208,8 @@ def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, mont
         {
             "districts": list(district_ids),
             **district_range(district_ids),
-            "asof": asof,
-            "month": asof.to_period("M").start_time,
+            "until": until,
+            "month": pd.Timestamp(as_of).to_period("M").start_time,
             "since": since,
         },
     )

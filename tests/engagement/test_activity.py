@@ -1,7 +1,7 @@
 """Activity map figures against pandas, the deck's spec, and the boundaries grouping."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -95,12 +95,31 @@ def test_points_count_and_cap(db, raw, all_ids, monkeypatch):
 @pytest.mark.parametrize("as_of", [date(2021, 3, 31), date(2021, 3, 1), date(2020, 12, 16)])
 def test_engagement_gaps_match_pandas(db, raw, all_ids, as_of):
     got = activity.engagement_gaps(db, all_ids, as_of, 6)
-    ev = raw("engagement_events")
-    ev = ev[(ev["status"] == "held") & ~ev["online"] & (ev["start_at"] < pd.Timestamp(as_of))]
-    last = ev.groupby("town")["start_at"].max()
-    expected = set(last[last < pd.Timestamp(as_of) - pd.DateOffset(months=6)].index)
+    # The six months to the end of as_of, that day included.
+    until = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    ev = _face_to_face(raw)
+    last = ev[ev["start_at"] < until].groupby("town")["start_at"].max()
+    expected = set(last[last < until - pd.DateOffset(months=6)].index)
     assert expected and set(got["town"]) == expected
     assert (got["months_since"] >= 6).all()
+
+
+def _face_to_face(raw) -> pd.DataFrame:
+    ev = raw("engagement_events")
+    return ev[(ev["status"] == "held") & ~ev["online"] & ev["town"].notna()]
+
+
+def test_an_event_on_the_last_day_of_the_range_ends_a_gap(db, raw, all_ids):
+    # A town's first face-to-face event after more than seven months without one: the day before it, the town is a
+    # gap; on its day (the range's last, as_of), it has been visited.
+    ev = _face_to_face(raw).sort_values("start_at")
+    ev = ev.assign(before=ev.groupby("town")["start_at"].shift())
+    after_a_gap = ev[ev["start_at"] - ev["before"] > pd.Timedelta(days=215)]
+    assert not after_a_gap.empty, "the demo has towns left for months (lockdown)"
+    event = after_a_gap.iloc[0]
+    day = event["start_at"].date()
+    assert event["town"] in set(activity.engagement_gaps(db, all_ids, day - timedelta(days=1), 6)["town"])
+    assert event["town"] not in set(activity.engagement_gaps(db, all_ids, day, 6)["town"])
 
 
 def test_map_views_flag_districts_well_below_the_force(db, raw, all_ids):
