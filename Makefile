@@ -43,9 +43,10 @@ dev: install
 ## Install what is needed and run every test (lint, unit, data, AppTest, browser)
 # In two passes: the tests that drive Chromium (marked `browser`, tests/conftest.py) after the rest, as the two
 # slowed each other down when mixed; the second pass runs even when the first failed, and either failing fails.
+# Ctrl+C stops both (pytest exits 2 when interrupted, which bash as /bin/sh would otherwise carry on from).
 test: install-dev
 	$(BIN)/ruff check .
-	@failed=0; \
+	@trap 'exit 130' INT TERM; failed=0; \
 	echo "Running every test but the browser tests..."; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20 -m "not browser" || failed=1; \
 	echo "Running the browser tests (headless Chromium)..."; \

@@ -178,12 +178,12 @@ def activity(t, districts, first, end):
     groups = held.groupby("district_id")["audience_group"].unique()
     located = f[f["lat"].notna()]
     points = located.sample(min(len(located), MAX_POINTS), random_state=1) if len(located) else located
-    # Towns without a face-to-face event held in the 6 months before the range's end.
-    asof = _ts(end, 0) - pd.Timedelta(days=1)
+    # Towns without a face-to-face event held in the 6 months to the range's end, its last day included.
+    until = _ts(end, 0)
     g = e[e["district_id"].isin(districts) & (e["status"] == "held") & ~e["online"] & e["town"].notna()]
-    g = g[g["start_at"] < asof]
+    g = g[g["start_at"] < until]
     last_visit = g.groupby(["district_id", "town"])["start_at"].max()
-    gaps = last_visit[last_visit < asof - pd.DateOffset(months=6)]
+    gaps = last_visit[last_visit < until - pd.DateOffset(months=6)]
     mv = t["map_views"]
     mv = mv[(mv["month_start"] >= pd.Timestamp(first)) & (mv["month_start"] < pd.Timestamp(end))]
     views = mv.groupby("district_id")["views"].sum(), mv.groupby(["month_start", "district_id"])["views"].sum()

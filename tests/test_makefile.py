@@ -87,12 +87,58 @@ def test_make_dev_and_the_test_install_say_so_too(folder):
 
 
 def test_every_test_that_drives_chromium_runs_in_the_browser_pass(request):
-    # `make test` runs the tests marked `browser` after the rest: one that asks for the browser but is not marked
-    # would run in the first pass, beside the CPU-bound tests (tests/conftest.py's BROWSER_TESTS says which).
-    items = request.session.items
+    # `make test` runs the tests marked `browser` after the rest. Each place tests/conftest.py marks must exist: a
+    # renamed folder or test would otherwise run unmarked, beside the CPU-bound tests.
+    from tests.conftest import BROWSER_TESTS
+
+    for entry in BROWSER_TESTS:
+        path, _, name = entry.partition("::")
+        assert (REPO / path).exists(), entry
+        if name:
+            assert f"def {name}(" in (REPO / path).read_text(encoding="utf-8"), entry
+    # And in a run that collects them (the first pass among others), no test asking for the browser is unmarked.
     unmarked = [
-        i.nodeid for i in items if "browser" in getattr(i, "fixturenames", ()) and not i.get_closest_marker("browser")
+        i.nodeid
+        for i in request.session.items
+        if "browser" in getattr(i, "fixturenames", ()) and not i.get_closest_marker("browser")
     ]
     assert not unmarked, unmarked
-    smoke = [i for i in items if i.name == "test_the_benchmark_runs_and_writes_every_figure"]
-    assert all(i.get_closest_marker("browser") for i in smoke), "the benchmark smoke drives Chromium too"
+
+
+# A stand-in for the virtual environment's tools: ruff passes, and pytest fails in the pass named by FAIL_PASS.
+FAKE_TOOL = """#!/usr/bin/env bash
+echo "[ran $(basename "$0") $*]"
+case "$*" in
+  *"-m not browser"*) [ "$FAIL_PASS" = first ] && exit 1 ;;
+  *"-m browser"*) [ "$FAIL_PASS" = second ] && exit 1 ;;
+esac
+exit 0
+"""
+
+
+@pytest.mark.parametrize("fail", ["", "first", "second"])
+def test_make_test_runs_both_passes_and_fails_if_either_fails(folder, fail):
+    _make(folder, "install-dev")  # the stand-in virtual environment, installed
+    for tool in ("python", "ruff"):
+        (folder / ".venv" / "bin" / tool).write_text(FAKE_TOOL)
+        (folder / ".venv" / "bin" / tool).chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGAGEMENT_", "MAKE"))} | {"FAIL_PASS": fail}
+    out = subprocess.run(
+        ["make", "--no-print-directory", "test", f"PYTHON={folder / 'fake-python3'}"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = out.stdout.splitlines()
+    assert (out.returncode == 0) == (fail == ""), out.stdout + out.stderr
+    first = next(
+        i for i, line in enumerate(lines) if line.startswith("[ran python -m pytest") and "not browser" in line
+    )
+    second = next(
+        i for i, line in enumerate(lines) if line.startswith("[ran python -m pytest") and "-m browser" in line
+    )
+    assert lines.index("[ran ruff check .]") < first < second, "lint, then the rest, then the browser tests"
+    assert lines.index("Running every test but the browser tests...") < first
+    assert first < lines.index("Running the browser tests (headless Chromium)...") < second
