@@ -40,9 +40,9 @@ def folder(tmp_path):
     return tmp_path
 
 
-def _make(folder, *targets) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGAGEMENT_", "MAKE"))}
-    out = subprocess.run(
+def _run_make(folder, *targets, **env_extra) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGAGEMENT_", "MAKE"))} | env_extra
+    return subprocess.run(
         ["make", "--no-print-directory", *targets, f"PYTHON={folder / 'fake-python3'}", "PORT=8631"],
         cwd=folder,
         env=env,
@@ -50,6 +50,10 @@ def _make(folder, *targets) -> list[str]:
         text=True,
         timeout=60,
     )
+
+
+def _make(folder, *targets) -> list[str]:
+    out = _run_make(folder, *targets)
     assert out.returncode == 0, out.stdout + out.stderr
     return out.stdout.splitlines()
 
@@ -122,15 +126,7 @@ def test_make_test_runs_both_passes_and_fails_if_either_fails(folder, fail):
     for tool in ("python", "ruff"):
         (folder / ".venv" / "bin" / tool).write_text(FAKE_TOOL)
         (folder / ".venv" / "bin" / tool).chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGAGEMENT_", "MAKE"))} | {"FAIL_PASS": fail}
-    out = subprocess.run(
-        ["make", "--no-print-directory", "test", f"PYTHON={folder / 'fake-python3'}"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = _run_make(folder, "test", FAIL_PASS=fail)
     lines = out.stdout.splitlines()
     assert (out.returncode == 0) == (fail == ""), out.stdout + out.stderr
     first = next(

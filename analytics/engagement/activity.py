@@ -182,7 +182,8 @@ def activity_mix(db: Database, flt: EventFilter, counts: pd.DataFrame | None = N
 def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, months: int) -> pd.DataFrame:
     """Towns that have had events before but no held face-to-face event in the ``months`` to ``as_of``, that
     day included (the page's "to the end of the range": an event on the range's last day is a visit)."""
-    until = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # the first moment after as_of
+    day = pd.Timestamp(as_of)
+    until = day + pd.Timedelta(days=1)  # the first moment after as_of
     since = until - pd.DateOffset(months=months)
     # Whole months before as_of's month from the rollup; the days of its own month, as_of's included, from the events.
     df = db.query(
@@ -209,7 +210,7 @@ def engagement_gaps(db: Database, district_ids: Sequence[str], as_of: date, mont
             "districts": list(district_ids),
             **district_range(district_ids),
             "until": until,
-            "month": pd.Timestamp(as_of).to_period("M").start_time,
+            "month": day.to_period("M").start_time,
             "since": since,
         },
     )
