@@ -14,14 +14,37 @@ from typing import Any
 import streamlit as st
 
 _NOW = "_url_now"  # values written to the URL by this run
+_WRITTEN = "_url_written"  # the link as this session's last run left it
+_WIDGET = "_url_widget"  # URL parameter -> the name its widget's key is made from, where that is not the parameter
 _WARN = "_url_warnings"
 _NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 def begin_run() -> None:
-    """Start collecting this run's URL values."""
+    """Start collecting this run's URL values, after following any change to the link the app did not make."""
     st.session_state[_NOW] = {}
     st.session_state.setdefault(_WARN, [])
+    _follow_the_link()
+
+
+def _follow_the_link() -> None:
+    """The browser's Back or Forward gives a run a link unlike the one the session's last run left: each value
+    it changed that the session remembers is read from it again, as when a link is opened, and its widget starts
+    afresh from it (a value not remembered yet is read from the link when its widget is first drawn)."""
+    written = st.session_state.get(_WRITTEN)
+    if written is None:  # the session's first run reads the link anyway
+        return
+    widgets = st.session_state.get(_WIDGET, {})
+    for key in st.query_params:
+        if st.query_params.get_all(key) != written.get(key) and f"_p_{key}" in st.session_state:
+            del st.session_state[f"_p_{key}"]
+            _restart_widget(widgets.get(key, key))
+
+
+def _restart_widget(name: str) -> None:
+    """Drop the widget's state and give it a new key, so the browser draws it from its new default."""
+    st.session_state.pop(_wkey(name), None)
+    st.session_state[f"_gen_{name}"] = st.session_state.get(f"_gen_{name}", 0) + 1
 
 
 def commit() -> None:
@@ -30,6 +53,7 @@ def commit() -> None:
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     if current != values:
         st.query_params.from_dict(values)
+    st.session_state[_WRITTEN] = values
 
 
 def warnings() -> list[str]:
@@ -217,13 +241,15 @@ def range_slider(
             raise ValueError(f"{_shown(raw[-1])} is outside the data")
         return value
 
-    if f"_p_{lo_key}" not in st.session_state:
+    name = f"{lo_key}_{hi_key}"  # the widget's key is made from both parameters' names
+    st.session_state.setdefault(_WIDGET, {}).update({lo_key: name, hi_key: name})
+    if f"_p_{lo_key}" not in st.session_state or f"_p_{hi_key}" not in st.session_state:
         lo, hi = _initial_range(keys, parse_one, default, options, format_func)
         st.session_state[f"_p_{lo_key}"], st.session_state[f"_p_{hi_key}"] = lo, hi
     lo, hi = st.session_state[f"_p_{lo_key}"], st.session_state[f"_p_{hi_key}"]
     if lo not in options or hi not in options:
         lo, hi = default
-    wkey = f"w_{lo_key}_{hi_key}"
+    wkey = _wkey(name)
     _drop_if_stale(wkey, lambda v: isinstance(v, tuple | list) and all(x in options for x in v))
     # The range must be passed as ``value``: Streamlit decides from it that the
     # slider holds a range, not a single value, when it reads the browser's state.
@@ -256,8 +282,7 @@ def set_value(key: str, value: Any) -> None:
     its default on the next run, as when a link is opened.
     """
     st.session_state[f"_p_{key}"] = value
-    st.session_state.pop(_wkey(key), None)
-    st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
+    _restart_widget(key)
 
 
 def remembered(key: str, default: Any = None) -> Any:

@@ -1,5 +1,7 @@
 """Every page through app.py with Streamlit's AppTest: no exceptions, the right figures, URL state."""
 
+from datetime import date
+
 import pytest
 
 from analytics import config
@@ -265,3 +267,28 @@ def test_activity_table_lists_groups_reached_and_missed(app_env):
     reached = set(table["Audience groups reached"].iloc[0].split(", "))
     missed = set(filter(None, table["Hard-to-reach groups not reached"].iloc[0].split(", ")))
     assert reached and not (reached & missed)
+
+
+def test_back_in_the_browser_brings_back_the_choices_its_link_holds(app_env):
+    # The browser's Back gives the run the link before the change; the page follows it rather than writing the
+    # session's choices over it. (AppTest carries the link a run wrote into the next run, as the browser does.)
+    at = run_app(
+        {"district": ["harlow", "colchester"], "from": "2019-20-Q1", "to": "2020-21-Q1"}, page="app_pages/trends.py"
+    )
+    before = dict(at.query_params)
+    at.multiselect(key="w_district").set_value(["colchester"]).run()
+    at.select_slider(key="w_from_to").set_value((date(2018, 4, 1), date(2020, 4, 1))).run()
+    assert qp(at, "district") == ["colchester"] and qp(at, "from") == ["2018-19-Q1"]
+    at.query_params.clear()
+    at.query_params.update(before)  # Back, twice
+    at.run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.multiselect if m.label == "Districts"] == [["harlow", "colchester"]]
+    assert [str(q) for q in next(s for s in at.select_slider if s.label.startswith("Quarters")).value] == [
+        "2019-04-01",
+        "2020-04-01",
+    ]
+    assert qp(at, "district") == ["harlow", "colchester"] and qp(at, "from") == ["2019-20-Q1"]
+    # And on from there: a change after Back is the person's again, and the link follows it.
+    next(m for m in at.multiselect if m.label == "Districts").set_value(["harlow"]).run()
+    assert qp(at, "district") == ["harlow"] and qp(at, "from") == ["2019-20-Q1"]
