@@ -1,135 +1,15 @@
 """Star Chamber: the presenting district's scorecard, prompts, side-by-side view and actions tracker."""
 
-import pandas as pd
 import streamlit as st
-from dateutil.relativedelta import relativedelta
 
-from analytics.access import PermissionDenied
-from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from analytics.pack.meeting_pack import SECTION_TITLES
 from analytics.periods import add_quarters, quarter_label
 from analytics.star_chamber import tables
-from analytics.star_chamber.actions import ActionConflict, ActionError
 from analytics.star_chamber.scorecard import GRADE_RULE_TEXT
 from analytics.survey.trend_charts import small_multiples
 from analytics.verdicts import BREAK_RULE, DISTRICT_RULE
-from ui import auth, chart_block, data, escape, page, plan_view, presenter, table_view, url_state, widgets
+from ui import action_forms, auth, chart_block, data, escape, page, plan_view, presenter, table_view, url_state, widgets
 from ui.cache import star_chamber, survey
-
-
-def _editable(action) -> dict:
-    """The fields an editor can change, as they stand in ``action`` (a row or a saved dict)."""
-    return {
-        "status": action["status"],
-        "update_note": action["update_note"] or "",
-        "owner": action["owner"],
-        "due_date": pd.Timestamp(action["due_date"]).date(),
-    }
-
-
-def _update_form(tracker: pd.DataFrame) -> None:
-    """Update one of the district's actions: a form keyed on the action, saved against the version opened."""
-    if tracker.empty:
-        st.write("There is nothing to update.")
-    else:
-        texts = dict(zip(tracker["action_id"].tolist(), tracker["text"].tolist(), strict=True))
-        # Every input keeps its value while the section is closed (persist_state): closing it draws no form, and a
-        # refused save's draft must still be there when the editor opens it again.
-        chosen = st.selectbox(
-            "Action",
-            list(texts),
-            key="edit_action",
-            format_func=lambda a: f"{a}: {texts[a][:60]}",
-            persist_state="page",
-        )
-        row = tracker.set_index("action_id").loc[chosen]
-        # What this editor opened: kept across reruns, because a submit reruns the page and would otherwise
-        # read the latest version and overwrite someone else's change without noticing.
-        opened_key = f"_opened_{chosen}"
-        # "base" is what the editor's draft started from (so we know what *they* changed);
-        # "version" is what the next save is checked against (it moves on after a refusal).
-        opened = st.session_state.setdefault(
-            opened_key,
-            {"version": int(row["version"]), "base": _editable(row)},
-        )
-        if opened["version"] != int(row["version"]):
-            st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
-        with st.form("update_action"):
-            # Keyed on the action, so a draft survives reruns and a refused save.
-            base = opened["base"]
-            status = st.selectbox(
-                "Status",
-                ACTION_STATUSES,
-                index=ACTION_STATUSES.index(base["status"]),
-                key=f"status_{chosen}",
-                persist_state="page",
-            )
-            note = st.text_area(
-                "Update",
-                value=opened["base"]["update_note"],
-                max_chars=500,
-                key=f"note_{chosen}",
-                persist_state="page",
-            )
-            o1, o2 = st.columns(2)
-            owner = o1.text_input(
-                "Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}", persist_state="page"
-            )
-            due = o2.date_input(
-                "Due",
-                value=opened["base"]["due_date"],
-                key=f"due_{chosen}",
-                format=table_view.DATE_FORMAT,
-                persist_state="page",
-            )
-            submitted = st.form_submit_button("Save update")
-        if submitted:
-            draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
-            changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
-            try:
-                if not changes:
-                    st.info("Nothing changed.")
-                else:
-                    saved = star_chamber.save_action_update(chosen, opened["version"], changes)
-                    st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
-                    st.success(f"Saved {escape.md_escape(chosen)} (version {saved['version']}).")
-            except ActionConflict as conflict:
-                newer = conflict.current
-                # The draft stays in the form; only the fields this editor changed go on top of the newer version.
-                st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
-                st.error(
-                    f"Not saved: {escape.md_escape(str(conflict))} since you opened it. Their version is "
-                    "below and your draft is still in the form; save again to apply only what you changed."
-                )
-                st.json(
-                    {
-                        k: str(v)
-                        for k, v in newer.items()
-                        if k in ("status", "update_note", "updated_by", "updated_at", "version")
-                    }
-                )
-            except (ActionError, PermissionDenied, OSError) as exc:
-                st.error(f"Not saved: {escape.md_escape(str(exc))}")
-
-
-def _add_form(meeting, presenting: str) -> None:
-    """Add an action set at this meeting for the presenting district."""
-    with st.form("add_action", clear_on_submit=True):
-        text = st.text_input("What is to be done", max_chars=300)
-        a1, a2, a3 = st.columns(3)
-        theme = a1.selectbox("Theme", MEETING_THEMES)
-        owner = a2.text_input("Owner (role)", max_chars=100)
-        due = a3.date_input("Due", value=meeting.meeting_date + relativedelta(months=3), format=table_view.DATE_FORMAT)
-        added = st.form_submit_button("Add action")
-    if added:
-        try:
-            saved = star_chamber.save_new_action(
-                meeting.meeting_id, presenting, {"text": text, "theme": theme, "owner": owner, "due_date": due}
-            )
-            st.success(f"Added {escape.md_escape(saved['action_id'])}.")
-        except (ActionError, PermissionDenied, OSError) as exc:
-            st.error(f"Not added: {escape.md_escape(str(exc))}")
-
 
 f, version, rule, limits = page.page_start("Star Chamber")
 rounds = star_chamber.sc_rounds(version)
@@ -273,15 +153,7 @@ else:
 if not auth.actor().can("edit_actions"):
     st.caption("Actions are updated and added by engagement managers and admins.")
 else:
-    # Drawn only while open: a closed form sends the browser nothing, so moving to the next presenting district does
-    # not rebuild two forms nobody has opened (11 of the page's 65 elements). Opening one reruns
-    # the page; it stays open, following the presenting district, until it is closed.
-    with st.expander("Update an action", key="sc_update_action_open", on_change="rerun") as section:
-        if section.open:
-            _update_form(tracker)
-    with st.expander("Add an action from this meeting", key="sc_add_action_open", on_change="rerun") as section:
-        if section.open:
-            _add_form(meeting, presenting)
+    action_forms.sections(tracker, meeting, presenting)
 
 # Last, so it does not slow this run: the next presenting districts' reviews, worked out while the panel discusses
 # this one (in presenter mode, the next that Next steps to).

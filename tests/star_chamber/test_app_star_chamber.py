@@ -387,3 +387,52 @@ def test_every_presenting_district_keeps_the_same_page_structure(app_env):
     first = shapes[order[0]]
     assert "dataframe" in first and "flex_container" in first
     assert {d: s for d, s in shapes.items() if s != first} == {}
+
+
+def _new_action_inputs(at):
+    text = next(t for t in at.text_input if t.label == "What is to be done")
+    owner = [t for t in at.text_input if t.label == "Owner (role)"][-1]  # the update form's comes first
+    add = next(b for b in at.button if b.label == "Add action")
+    return text, owner, add
+
+
+def test_an_action_added_from_the_page_is_in_the_tracker_at_once_and_the_inputs_empty(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    at, data_dir, _ = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    before = set(pd.read_parquet(data_dir / "star_chamber_actions.parquet")["action_id"])
+    text, owner, add = _new_action_inputs(at)
+    text.set_value("Street surgery in Westcliff every month")
+    owner.set_value("Neighbourhood Inspector")
+    add.click().run()
+    assert not at.exception
+    stored = pd.read_parquet(data_dir / "star_chamber_actions.parquet")
+    new = stored[~stored["action_id"].isin(before)]
+    assert new[["district_id", "text", "owner"]].values.tolist() == [
+        ["southend", "Street surgery in Westcliff every month", "Neighbourhood Inspector"]
+    ]
+    (new_id,) = new["action_id"]
+    assert any(f"Added {new_id}" in s.value.replace("\\", "") for s in at.success)
+    assert new_id in set(at.dataframe[-1].value["Action"]), "the tracker on the same page shows it"
+    text, owner, _ = _new_action_inputs(at)
+    assert (text.value, owner.value) == ("", ""), "the next action starts from empty inputs"
+
+
+def test_an_action_refused_from_the_page_keeps_the_draft(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    at, data_dir, _ = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    stored = len(pd.read_parquet(data_dir / "star_chamber_actions.parquet"))
+    text, _, add = _new_action_inputs(at)
+    text.set_value("Monthly surgery")  # no owner: refused
+    add.click().run()
+    assert not at.exception
+    assert any("Not added" in e.value and "owner" in e.value for e in at.error)
+    assert len(pd.read_parquet(data_dir / "star_chamber_actions.parquet")) == stored, "nothing written"
+    text = _new_action_inputs(at)[0]
+    assert text.value == "Monthly surgery", "the draft is kept to be mended"
+    at.session_state["sc_add_action_open"] = False
+    at.run()
+    assert not [t for t in at.text_input if t.label == "What is to be done"], "a closed section draws no form"
+    _open_action_forms(at)
+    assert _new_action_inputs(at)[0].value == "Monthly surgery", "and kept while its section was closed"
