@@ -16,14 +16,15 @@ from dateutil.relativedelta import relativedelta
 from analytics.access import PermissionDenied
 from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
 from analytics.star_chamber.actions import ActionConflict, ActionError
-from ui import escape, table_view
+from ui import auth, escape, table_view
 from ui.cache import star_chamber
 
 UPDATE_OPEN, ADD_OPEN = "sc_update_action_open", "sc_add_action_open"  # the sections' session-state keys
 # Said under each form's inputs: what happens to words typed and not yet saved.
 KEPT_WORDS = "What you type is kept while this section is closed; it is saved only when you press {button}."
-# The message of the last add (kind, text), shown once under the form.
-_ADDED = "_sc_added"
+# The last action added in this session: (the draft's keys and values, its id), so a second click that arrives
+# before the emptied inputs reach the browser does not add it again.
+_LAST_ADDED = "_sc_last_added"
 
 
 def sections(tracker: pd.DataFrame, meeting, presenting: str) -> None:
@@ -96,35 +97,34 @@ def _update_form(tracker: pd.DataFrame) -> None:
         st.caption(KEPT_WORDS.format(button="Save update"))
         submitted = st.button("Save update", key="save_action_update")
     if submitted:
-        _save_update(
-            chosen, opened, opened_key, {"status": status, "update_note": note, "owner": owner, "due_date": due}
-        )
+        draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
+        _save_update(chosen, opened, opened_key, draft)
+    refused = st.session_state.get(f"_refused_{chosen}")
+    if refused is not None:  # until a save goes through: the editor mends the draft with their version in sight
+        st.error(refused["message"])
+        st.json(refused["theirs"])
 
 
 def _save_update(chosen: str, opened: dict, opened_key: str, draft: dict) -> None:
     changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
     try:
         if not changes:
-            st.info("Nothing changed.")
+            st.info(f"Nothing changed since version {opened['version']}.")
         else:
             saved = star_chamber.save_action_update(chosen, opened["version"], changes)
             st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
+            st.session_state.pop(f"_refused_{chosen}", None)
             st.success(f"Saved {escape.md_escape(chosen)} (version {saved['version']}).")
     except ActionConflict as conflict:
         newer = conflict.current
         # The draft stays in the inputs; only the fields this editor changed go on top of the newer version.
         st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
-        st.error(
-            f"Not saved: {escape.md_escape(str(conflict))} since you opened it. Their version is "
-            "below and your draft is still in the form; save again to apply only what you changed."
-        )
-        st.json(
-            {
-                k: str(v)
-                for k, v in newer.items()
-                if k in ("status", "update_note", "updated_by", "updated_at", "version")
-            }
-        )
+        shown = ("status", "update_note", "updated_by", "updated_at", "version")
+        st.session_state[f"_refused_{chosen}"] = {
+            "message": f"Not saved: {escape.md_escape(str(conflict))} since you opened it. Their version is "
+            "below and your draft is still in the form; save again to apply only what you changed.",
+            "theirs": {k: str(v) for k, v in newer.items() if k in shown},
+        }
     except (ActionError, PermissionDenied, OSError) as exc:
         st.error(f"Not saved: {escape.md_escape(str(exc))}")
 
@@ -152,19 +152,39 @@ def _add_form(meeting, presenting: str) -> None:
         # Added before the page runs again (a callback), so the tracker above shows the new action at once and
         # the inputs can be emptied (a widget's value can be set only before it is drawn).
         st.button("Add action", key="add_action", on_click=_add, args=(meeting.meeting_id, presenting, keys, empty))
-    added = st.session_state.pop(_ADDED, None)
+    added = st.session_state.pop(_message_key(keys), None)
     if added is not None:
         kind, message = added
-        (st.success if kind == "success" else st.error)(message)
+        {"success": st.success, "info": st.info, "error": st.error}[kind](message)
+
+
+def _message_key(keys: dict[str, str]) -> str:
+    """Where the outcome of a draft's last add waits (kind, text) to be shown once under its form."""
+    return f"_added_{keys['text']}"
 
 
 def _add(meeting_id: str, presenting: str, keys: dict[str, str], empty: dict) -> None:
+    # A callback runs before app.py, which finds the person's role on every run: find it now, for this save.
+    auth.remember(auth.current())
     fields = {field: st.session_state.get(key) for field, key in keys.items()}
+    draft = (tuple(keys.values()), tuple((field, str(value)) for field, value in fields.items()))
+    last = st.session_state.get(_LAST_ADDED)
+    if last is not None and last[0] == draft:  # sent again before the emptied inputs reached the browser
+        _empty(keys, empty)
+        message = f"Added {escape.md_escape(last[1])} once: the same action again adds nothing more."
+        st.session_state[_message_key(keys)] = ("success", message)
+        return
     try:
         saved = star_chamber.save_new_action(meeting_id, presenting, fields)
     except (ActionError, PermissionDenied, OSError) as exc:
-        st.session_state[_ADDED] = ("error", f"Not added: {escape.md_escape(str(exc))}")  # the draft stays
+        st.session_state[_message_key(keys)] = ("error", f"Not added: {escape.md_escape(str(exc))}")  # draft kept
         return
-    for field, key in keys.items():  # set, not deleted: the browser shows a value the server sets
+    st.session_state[_LAST_ADDED] = (draft, saved["action_id"])
+    _empty(keys, empty)
+    st.session_state[_message_key(keys)] = ("success", f"Added {escape.md_escape(saved['action_id'])}.")
+
+
+def _empty(keys: dict[str, str], empty: dict) -> None:
+    """The next action starts from empty inputs: set, not deleted, as the browser shows a value the server sets."""
+    for field, key in keys.items():
         st.session_state[key] = empty[field]
-    st.session_state[_ADDED] = ("success", f"Added {escape.md_escape(saved['action_id'])}.")

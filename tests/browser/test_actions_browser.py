@@ -3,7 +3,10 @@ there after the section is closed and opened again; an added action is stored an
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import new_context, screenshot, wait_until_idle
 
@@ -19,10 +22,12 @@ def editor(browser, import_server):
 
 
 def _toggle(page, section: str) -> None:
-    """Click a section's heading, as a person does, and wait for the run it starts."""
+    """Click a section's heading, as a person does, and wait for the runs it starts (with the focus in an input,
+    two: the input's value, then the section)."""
     page.get_by_text(section, exact=True).click()
     wait_until_idle(page, runs=0)
-    page.wait_for_timeout(300)  # a second run (the input left, then the section) may follow the first
+    page.wait_for_timeout(500)
+    wait_until_idle(page, runs=0)
 
 
 def test_unsaved_words_survive_closing_the_section_and_an_added_action_is_stored(editor):
@@ -37,21 +42,31 @@ def test_unsaved_words_survive_closing_the_section_and_an_added_action_is_stored
     update = page.get_by_label("Update", exact=True)
     update.fill("Two street surgeries held; a third in January")
     _toggle(page, "Update an action")  # closed with the words not saved (the input still has the focus)
-    assert not update.count(), "a closed section draws no form"
+    expect(update).to_have_count(0)  # a closed section draws no form
     _toggle(page, "Update an action")
-    assert update.input_value() == "Two street surgeries held; a third in January"
+    expect(update).to_have_value("Two street surgeries held; a third in January")
 
     _toggle(page, "Add an action from this meeting")
     what = page.get_by_label("What is to be done", exact=True)
     what.fill("Monthly surgery at Westcliff library")
     _toggle(page, "Add an action from this meeting")
     _toggle(page, "Add an action from this meeting")  # the same heading twice: closed, then open again
-    assert what.input_value() == "Monthly surgery at Westcliff library"
-    page.get_by_label("Owner (role)", exact=True).last.fill("Neighbourhood Inspector")
-    page.get_by_role("button", name="Add action").click()
-    page.get_by_text("Added SC-2026-09-southend-A").wait_for(timeout=60_000)
+    expect(what).to_have_value("Monthly surgery at Westcliff library")
+    add = page.get_by_role("button", name="Add action")
+    add.click()  # no owner yet: refused, and the words stay to be mended
+    expect(page.get_by_text("Not added: owner cannot be empty")).to_be_visible(timeout=60_000)
     wait_until_idle(page, runs=0)
-    page.get_by_text("Added SC-2026-09-southend-A").scroll_into_view_if_needed()
+    expect(what).to_have_value("Monthly surgery at Westcliff library")
+    page.get_by_label("Owner (role)", exact=True).last.fill("Neighbourhood Inspector")
+    add.click()
+    add.click(delay=0)  # twice at once, as a hurried person does: added once
+    said = re.compile(r"Added SC-2026-09-southend-A")
+    outcome = page.get_by_test_id("stAlert").filter(has_text=said)
+    outcome.wait_for(timeout=60_000)
+    wait_until_idle(page, runs=0)
+    page.wait_for_timeout(1_000)
+    wait_until_idle(page, runs=0)
+    page.get_by_role("button", name="Add action").scroll_into_view_if_needed()
     screenshot(page, "star_chamber_action_added")
 
     now = pd.read_parquet(folder / "star_chamber_actions.parquet")
@@ -59,5 +74,5 @@ def test_unsaved_words_survive_closing_the_section_and_an_added_action_is_stored
     assert new[["district_id", "text", "owner"]].values.tolist() == [
         ["southend", "Monthly surgery at Westcliff library", "Neighbourhood Inspector"]
     ]
-    assert what.input_value() == "", "the next action starts from empty inputs"
-    assert update.input_value() == "Two street surgeries held; a third in January", "the unsaved update is still there"
+    expect(what).to_have_value("")  # the next action starts from empty inputs
+    expect(update).to_have_value("Two street surgeries held; a third in January")  # the unsaved update is still there

@@ -436,3 +436,70 @@ def test_an_action_refused_from_the_page_keeps_the_draft(app_env, tmp_path, monk
     assert not [t for t in at.text_input if t.label == "What is to be done"], "a closed section draws no form"
     _open_action_forms(at)
     assert _new_action_inputs(at)[0].value == "Monthly surgery", "and kept while its section was closed"
+
+
+def test_a_second_click_on_add_before_the_inputs_empty_adds_nothing_more(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    at, data_dir, _ = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    text, owner, add = _new_action_inputs(at)
+    text.set_value("Monthly surgery")
+    owner.set_value("District Inspector")
+    add.click().run()
+    stored = pd.read_parquet(data_dir / "star_chamber_actions.parquet")
+    (added,) = stored.loc[stored["text"] == "Monthly surgery", "action_id"]
+    # A browser that has not yet shown the emptied inputs sends the draft again with a second click.
+    text, owner, add = _new_action_inputs(at)
+    text.set_value("Monthly surgery")
+    owner.set_value("District Inspector")
+    add.click().run()
+    assert not at.exception
+    stored = pd.read_parquet(data_dir / "star_chamber_actions.parquet")
+    assert (stored["text"] == "Monthly surgery").sum() == 1, "added once"
+    assert any(f"Added {added} once" in i.value.replace("\\", "") for i in at.success)
+    # Something changed is a new action.
+    text, owner, add = _new_action_inputs(at)
+    text.set_value("Monthly surgery")
+    owner.set_value("Neighbourhood Sergeant")
+    add.click().run()
+    stored = pd.read_parquet(data_dir / "star_chamber_actions.parquet")
+    assert (stored["text"] == "Monthly surgery").sum() == 2
+
+
+def test_an_add_clicked_after_the_role_was_withdrawn_saves_nothing(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from ui import auth
+
+    at, data_dir, _ = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    stored = len(pd.read_parquet(data_dir / "star_chamber_actions.parquet"))
+    text, owner, add = _new_action_inputs(at)
+    text.set_value("Monthly surgery")
+    owner.set_value("District Inspector")
+    # The form was drawn for an editor; by the click, the person is signed in as a viewer.
+    monkeypatch.setattr(auth, "current", lambda: auth.Actor("Val", "viewer", "sign-in", True))
+    add.click().run()
+    assert not at.exception
+    assert len(pd.read_parquet(data_dir / "star_chamber_actions.parquet")) == stored, "nothing written"
+    assert any("updated and added by engagement managers" in c.value for c in at.caption)
+
+
+def test_a_refused_update_stays_in_sight_while_the_draft_is_mended(app_env, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analytics.star_chamber import actions
+
+    at, data_dir, action = _star_chamber_with_copy(app_env, tmp_path, monkeypatch)
+    current = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
+    actions.update_action(data_dir, action, int(current["version"]), {"update_note": "Carol"}, "carol", role="manager")
+    _, note, save = _form(at)
+    note.set_value("My note")
+    save.click().run()
+    assert any("Not saved" in e.value for e in at.error) and at.json
+    _, note, _ = _form(at)
+    note.set_value("My note, mended").run()  # each input's change reruns the page
+    assert any("Not saved" in e.value for e in at.error), "the refusal is still shown"
+    assert "Carol" in at.json[0].value, "and their version with it"
+    _form(at)[2].click().run()
+    assert any("Saved" in s.value for s in at.success)
+    assert not at.error and not at.json, "gone once the save went through"
