@@ -142,8 +142,9 @@ with page.varying():  # a chart or a note, as the choice above says
 
 st.header("Actions")
 st.caption(
-    "Actions set at earlier Star Chambers: open ones carry forward until closed; those closed since the last "
-    "meeting are listed once more. Overdue means open past its due date at this meeting."
+    "Actions set at this and earlier Star Chambers, open ones first by due date: open ones carry forward until "
+    "closed; those closed since the last meeting are listed once more. Overdue means open past its due date at "
+    "this meeting."
 )
 if tracker.empty:
     st.info("No actions have been set for this district yet.")

@@ -70,51 +70,60 @@ def _update_form(tracker: pd.DataFrame) -> None:
     opened = st.session_state.setdefault(opened_key, {"version": int(row["version"]), "base": _editable(row)})
     if opened["version"] != int(row["version"]):
         st.warning(f"This action has changed since you opened it (now version {int(row['version'])}).")
+    keys = _update_keys(chosen)
     with st.container(border=True):
         # Keyed on the action, so a draft survives reruns, a refused save and a closed section.
         base = opened["base"]
-        status = st.selectbox(
+        st.selectbox(
             "Status",
             ACTION_STATUSES,
             index=ACTION_STATUSES.index(base["status"]),
-            key=f"status_{chosen}",
+            key=keys["status"],
             persist_state="page",
         )
-        note = st.text_area(
-            "Update", value=base["update_note"], max_chars=500, key=f"note_{chosen}", persist_state="page"
-        )
+        st.text_area("Update", value=base["update_note"], max_chars=500, key=keys["update_note"], persist_state="page")
         o1, o2 = st.columns(2)
-        owner = o1.text_input(
-            "Owner (role)", value=base["owner"], max_chars=100, key=f"owner_{chosen}", persist_state="page"
-        )
-        due = o2.date_input(
+        o1.text_input("Owner (role)", value=base["owner"], max_chars=100, key=keys["owner"], persist_state="page")
+        o2.date_input(
             "Due",
             value=base["due_date"],
-            key=f"due_{chosen}",
+            key=keys["due_date"],
             format=table_view.DATE_FORMAT,
             persist_state="page",
         )
         st.caption(KEPT_WORDS.format(button="Save update"))
-        submitted = st.button("Save update", key="save_action_update")
-    if submitted:
-        draft = {"status": status, "update_note": note, "owner": owner, "due_date": due}
-        _save_update(chosen, opened, opened_key, draft)
+        # Saved before the page runs again (a callback), so the tracker above shows the saved values at once.
+        st.button("Save update", key="save_action_update", on_click=_save_update, args=(chosen,))
+    said = st.session_state.pop(f"_said_{chosen}", None)
+    if said is not None:
+        _show(*said)
     refused = st.session_state.get(f"_refused_{chosen}")
     if refused is not None:  # until a save goes through: the editor mends the draft with their version in sight
         st.error(refused["message"])
         st.json(refused["theirs"])
 
 
-def _save_update(chosen: str, opened: dict, opened_key: str, draft: dict) -> None:
+def _update_keys(chosen: str) -> dict[str, str]:
+    """The session-state keys of the inputs editing action ``chosen``."""
+    return {field: f"{field}_{chosen}" for field in ("status", "update_note", "owner", "due_date")}
+
+
+def _show(kind: str, message: str) -> None:
+    {"success": st.success, "info": st.info, "error": st.error}[kind](message)
+
+
+def _save_update(chosen: str) -> None:
+    auth.remember(auth.current())  # a callback runs before app.py, which finds the person's role on every run
+    opened_key = f"_opened_{chosen}"
+    opened = st.session_state[opened_key]
+    draft = {field: st.session_state[key] for field, key in _update_keys(chosen).items()}
     changes = {k: v for k, v in draft.items() if v != opened["base"][k]}
+    said = f"_said_{chosen}"
     try:
         if not changes:
-            st.info(f"Nothing changed since version {opened['version']}.")
-        else:
-            saved = star_chamber.save_action_update(chosen, opened["version"], changes)
-            st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
-            st.session_state.pop(f"_refused_{chosen}", None)
-            st.success(f"Saved {escape.md_escape(chosen)} (version {saved['version']}).")
+            st.session_state[said] = ("info", f"Nothing changed since version {opened['version']}.")
+            return
+        saved = star_chamber.save_action_update(chosen, opened["version"], changes)
     except ActionConflict as conflict:
         newer = conflict.current
         # The draft stays in the inputs; only the fields this editor changed go on top of the newer version.
@@ -125,8 +134,13 @@ def _save_update(chosen: str, opened: dict, opened_key: str, draft: dict) -> Non
             "below and your draft is still in the form; save again to apply only what you changed.",
             "theirs": {k: str(v) for k, v in newer.items() if k in shown},
         }
+        return
     except (ActionError, PermissionDenied, OSError) as exc:
-        st.error(f"Not saved: {escape.md_escape(str(exc))}")
+        st.session_state[said] = ("error", f"Not saved: {escape.md_escape(str(exc))}")
+        return
+    st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
+    st.session_state.pop(f"_refused_{chosen}", None)
+    st.session_state[said] = ("success", f"Saved {escape.md_escape(chosen)} (version {saved['version']}).")
 
 
 def _new_keys(meeting_id: str, presenting: str) -> dict[str, str]:
@@ -155,7 +169,7 @@ def _add_form(meeting, presenting: str) -> None:
     added = st.session_state.pop(_message_key(keys), None)
     if added is not None:
         kind, message = added
-        {"success": st.success, "info": st.info, "error": st.error}[kind](message)
+        _show(kind, message)
 
 
 def _message_key(keys: dict[str, str]) -> str:

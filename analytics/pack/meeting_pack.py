@@ -146,9 +146,9 @@ def _kpi_section(title: str, lede: str, rows: pd.DataFrame, notes) -> PackSectio
 
 def _actions_section(tracker: pd.DataFrame) -> PackSection:
     """Every action the tracker lists: open ones first (overdue in words and colour), by due date."""
+    tracker = tables.open_first(tracker)  # the page's order
     shown = tables.actions_table(tracker) if len(tracker) else pd.DataFrame(columns=ACTION_COLUMNS)
-    is_open = tracker["status"].isin(actions.OPEN_STATUSES).to_numpy() if len(tracker) else []
-    shown = shown.assign(_open=is_open).sort_values(["_open", "Due"], ascending=[False, True], kind="stable")
+    shown = shown.assign(_open=tracker["status"].isin(actions.OPEN_STATUSES).to_numpy())
     overdue = shown["Status"].str.startswith("OVERDUE")
     fills = pd.DataFrame({c: overdue.map({True: "overdue", False: None}) for c in ACTION_COLUMNS})
     n_open, n_overdue = int(shown["_open"].sum()), int(overdue.sum())

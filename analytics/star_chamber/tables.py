@@ -102,21 +102,34 @@ def kpi_table(kpi: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, verdicts
 
 
+def open_first(tracker: pd.DataFrame) -> pd.DataFrame:
+    """The tracker's actions in the order the page and the pack list them: open ones first, each part by due date."""
+    from analytics.star_chamber.actions import OPEN_STATUSES
+
+    still_open = tracker["status"].isin(OPEN_STATUSES)
+    due = pd.to_datetime(tracker["due_date"])
+    keys = pd.DataFrame({"open": still_open, "due": due, "id": tracker["action_id"]})
+    order = keys.sort_values(["open", "due", "id"], ascending=[False, True, True])
+    return tracker.loc[order.index].reset_index(drop=True)
+
+
 def actions_table(tracker: pd.DataFrame) -> pd.DataFrame:
-    """The actions tracker for display: overdue ones say so in words."""
+    """The actions tracker for display, open ones first by due date (``open_first``; overdue ones say so in
+    words), what an action's state is (status, due, owner) before its long text."""
+    tracker = open_first(tracker)
     return pd.DataFrame(
         {
             "Action": tracker["action_id"],
             "Set": [d.strftime("%b %Y") for d in tracker["set_on"]],
-            "Theme": tracker["theme"],
-            "What": tracker["text"],
-            "Owner": tracker["owner"],
-            "Due": [d.isoformat() for d in tracker["due_date"]],
             "Status": [
                 f"OVERDUE ({s})" if o else s for s, o in zip(tracker["status"], tracker["overdue"], strict=True)
             ],
-            "Age (days)": tracker["age_days"],
+            "Due": [pd.Timestamp(d).date() for d in tracker["due_date"]],
+            "Owner": tracker["owner"],
+            "Theme": tracker["theme"],
+            "What": tracker["text"],
             "Latest update": tracker["update_note"].fillna(""),
             "Updated by": tracker["updated_by"],
+            "Age (days)": tracker["age_days"],
         }
     )

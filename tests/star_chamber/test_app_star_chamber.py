@@ -148,6 +148,9 @@ def test_an_action_update_saved_from_the_page(app_env, tmp_path, monkeypatch):
     assert any(f"Saved {action}" in s.value.replace("\\", "") for s in at.success)
     row = pd.read_parquet(data_dir / "star_chamber_actions.parquet").set_index("action_id").loc[action]
     assert row["status"] == "complete" and row["updated_by"] == "local user (no sign-in)"
+    tracker = at.dataframe[-1].value.set_index("Action")
+    assert tracker.loc[action, "Status"] == "complete", "the tracker on the same page shows the saved status"
+    assert tracker.loc[action, "Latest update"] == "Done: posts now go out monthly"
 
 
 def test_a_stale_edit_from_the_page_is_refused_and_shows_the_newer_version(app_env, tmp_path, monkeypatch):
@@ -503,3 +506,20 @@ def test_a_refused_update_stays_in_sight_while_the_draft_is_mended(app_env, tmp_
     _form(at)[2].click().run()
     assert any("Saved" in s.value for s in at.success)
     assert not at.error and not at.json, "gone once the save went through"
+
+
+def test_the_actions_table_lists_open_ones_first_by_due_date_with_dates_day_first(app_env):
+    import json
+    from datetime import date
+
+    at = run_app({"round": "2026-09", "presenting": "southend"}, page="app_pages/star_chamber.py")
+    table = at.dataframe[-1]
+    assert json.loads(table.proto.columns)["Due"]["type_config"] == {"type": "date", "format": "DD/MM/YYYY"}
+    shown = table.value
+    assert list(shown.columns[:4]) == ["Action", "Set", "Status", "Due"], "its state before its long text"
+    still_open = shown["Status"].str.removeprefix("OVERDUE (").str.removesuffix(")").isin(["open", "in progress"])
+    assert still_open.any() and not still_open.all(), "the demo's meeting lists open and closed actions"
+    assert list(still_open) == sorted(still_open, reverse=True), "open ones first"
+    for part in (shown[still_open], shown[~still_open]):
+        dues = [date.fromisoformat(str(d)[:10]) for d in part["Due"]]
+        assert dues == sorted(dues), "each part by due date"

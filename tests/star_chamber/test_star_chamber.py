@@ -371,3 +371,16 @@ def test_tracker_lists_open_actions_and_those_closed_since_the_previous_meeting(
 def test_conflict_message_names_who_and_when():
     row = {"action_id": "A1", "updated_by": "alice", "updated_at": datetime(2026, 9, 1, 10, 30)}
     assert str(actions.ActionConflict(row)) == "A1 was changed by alice at 01 Sep 2026 10:30"
+
+
+def test_open_actions_come_first_each_part_by_due_date_then_by_id():
+    from analytics.star_chamber import tables
+
+    tracker = pd.DataFrame(
+        {
+            "action_id": ["A1", "A2", "A3", "A4", "A5"],
+            "status": ["complete", "open", "in progress", "dropped", "open"],
+            "due_date": [date(2026, 1, 5), date(2026, 6, 1), date(2026, 3, 1), date(2025, 12, 1), date(2026, 3, 1)],
+        }
+    )
+    assert tables.open_first(tracker)["action_id"].tolist() == ["A3", "A5", "A2", "A4", "A1"]
