@@ -143,15 +143,24 @@ def _step(direction: int, order: list[str]) -> None:
 
 
 def _leave() -> None:
+    """Leave presenter mode; a district filter stepping narrowed (and nobody has changed since) is given back as
+    it was before the first step, so the other pages do not stay on the last district presented."""
     url_state.set_value("present", False)
+    kept = st.session_state.pop(_TOUR, None) or {}
+    narrowed = kept.get("narrowed_to")
+    if narrowed is not None and "before" in kept and list(url_state.remembered("district") or []) == [narrowed]:
+        url_state.set_value("district", kept["before"])
 
 
 def _focus(district_id: str) -> None:
     """Move every district-focused choice to ``district_id`` (the page then runs for it)."""
+    kept = st.session_state.setdefault(_TOUR, {"districts": [], "narrowed_to": None})
+    if kept["narrowed_to"] is None:  # the first step: what the filter held, given back on leaving
+        kept["before"] = list(url_state.remembered("district") or [])
     url_state.set_value("district", [district_id])
     # The Star Chamber's side by side follows: the district presenting before gives way to the new one.
     url_state.swap("compare", url_state.remembered("presenting"), district_id)
     for key in FOCUS_KEYS[1:]:
         if f"_p_{key}" in st.session_state:
             url_state.set_value(key, district_id)
-    st.session_state.setdefault(_TOUR, {"districts": [], "narrowed_to": None})["narrowed_to"] = district_id
+    kept["narrowed_to"] = district_id

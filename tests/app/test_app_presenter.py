@@ -81,3 +81,32 @@ def test_other_pages_name_the_districts_they_show(app_env):
     assert where(press(at, "present_next")) == ("Harlow", ["harlow"], [])
     at = run_app({"present": "1"}, page="app_pages/trends.py")
     assert heading(at) == "All districts"
+
+
+def test_exit_gives_back_the_districts_chosen_before_stepping(app_env):
+    chosen = ["harlow", "southend", "colchester"]
+    at = run_app({"present": "1", "round": "2026-09", "presenting": "southend", "district": chosen}, page=STAR_CHAMBER)
+    press(at, "present_next")
+    assert where(press(at, "present_next"))[1] == ["harlow"], "stepping narrows the filter to one district"
+    press(at, "present_exit")
+    assert qp(at, "present") in ([], ["0"]), "presenter mode is left"
+    assert sorted(qp(at, "district")) == sorted(chosen), "the filter is as it was before the first step"
+    assert qp(at, "presenting") == ["harlow"], "the page stays on the district presented last"
+
+
+def test_exit_after_stepping_from_every_district_gives_every_district_back(app_env):
+    at = run_app({"present": "1", "round": "2026-09", "presenting": "southend"}, page=STAR_CHAMBER)
+    everyone = qp(at, "district")
+    press(at, "present_next")
+    assert qp(at, "district") == ["tendring"]
+    press(at, "present_exit")
+    assert qp(at, "district") == everyone
+
+
+def test_exit_keeps_a_filter_changed_by_hand_after_stepping(app_env):
+    at = run_app({"present": "1", "district": ["southend", "harlow"]}, page="app_pages/trends.py")
+    assert where(press(at, "present_next"))[1] == ["harlow"]
+    districts = next(m for m in at.sidebar.multiselect if m.label == "Districts")
+    districts.set_value(["basildon", "thurrock"]).run()  # the person's own choice, after the step
+    press(at, "present_exit")
+    assert sorted(qp(at, "district")) == ["basildon", "thurrock"], "not overwritten by the one before stepping"
