@@ -171,7 +171,7 @@ def chart(
     for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):
         column.download_button(
             label,
-            data=lambda make=make: make(spec),  # made on the server when clicked
+            data=lambda make=make: make(chart_export.for_download(spec)),  # made on the server when clicked
             file_name=f"{filename}.{label.lower()}",
             mime=mime,
             key=f"{key}_{label.lower()}",

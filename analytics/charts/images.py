@@ -39,6 +39,18 @@ def spec_of(chart) -> dict:
     return json.loads(json.dumps(chart if isinstance(chart, dict) else chart.to_dict(validate=False)))
 
 
+DOWNLOAD_WIDTH = 760  # the plot's width in a downloaded image of a chart that takes the page's width on screen
+
+
+def for_download(spec: dict) -> dict:
+    """``spec`` as a downloaded image draws it: a single or layered chart that takes its width from the page
+    (no width of its own) gets a slide's width, not Vega-Lite's default 300 pixels (a squeezed plot whose
+    period labels thin out to the first and last). Faceted and concatenated charts size their own panels."""
+    if "width" in spec or not ("layer" in spec or "mark" in spec):
+        return spec
+    return {**spec, "width": DOWNLOAD_WIDTH}
+
+
 def png(spec: dict, scale: float = 2) -> bytes:
     """``spec`` as a PNG image (twice the on-screen size by default, sharp on slides)."""
     return vlc.vegalite_to_png(spec, scale=scale)

@@ -34,7 +34,20 @@ DARK_INKS: dict[str, str] = {
 
 # Properties that hold a colour (``value`` and ``range`` hold one inside colour encodings and scales).
 _COLOUR_KEYS = frozenset(
-    {"color", "fill", "stroke", "value", "range", "background", "labelColor", "titleColor", "domainColor", "tickColor"}
+    {
+        "color",
+        "fill",
+        "stroke",
+        "value",
+        "range",
+        "background",
+        "labelColor",
+        "titleColor",
+        "domainColor",
+        "tickColor",
+        "symbolFillColor",
+        "symbolStrokeColor",
+    }
 )
 
 # How the browser draws a chart (vega-embed's renderer, read from the spec's usermeta). SVG exposes each axis and

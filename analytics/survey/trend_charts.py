@@ -26,6 +26,7 @@ DISTRICT_PALETTE = [
 FORCE_COLOUR = "#000000"
 MSG_COLOUR = "#8c8c8c"
 MSG_NAME = "Most Similar Group"
+MARKER_INK = "#333333"  # the change symbols in their legend (on the chart, each in its line's colour)
 MARKER_SHAPES = {
     "▲ up on a year before": "triangle-up",
     "▼ down on a year before": "triangle-down",
@@ -145,6 +146,15 @@ def _trend_template(height: int, benchmark: bool, notes: bool, districts: bool =
         "marker:N",
         scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
         title="Significant change (95%)",
+        # The symbol says which mark; the label without the glyph its data holds (a second glyph beside the symbol,
+        # and on the server a glyph the chart's font lacks set the label in a serif fallback).
+        legend=alt.Legend(
+            labelExpr="slice(datum.label, 2)",
+            symbolFillColor=MARKER_INK,
+            symbolStrokeColor=MARKER_INK,
+            symbolSize=90,
+            symbolOpacity=1,
+        ),
     )
 
     def series(name: str, bands: str, markers: str, colour: alt.Color, dash: list[int], width: int) -> list:
