@@ -166,10 +166,12 @@ def chart(
     if tabled:
         sentence += f" {TABLED_WORDS}"
     draw(fig, alt=sentence, canvas=canvas, **chart_kwargs)
-    c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
-    c1.caption(md_escape(sentence))
-    for column, (label, make, mime, icon, what) in zip((c2, c3), _IMAGE_DOWNLOADS, strict=True):
-        column.download_button(
+    # One row that wraps: in a narrow column (the funnel beside its ranking) the buttons go under the sentence
+    # whole, where fixed columns cut their labels to "P." and "S.".
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption(md_escape(sentence))
+    for label, make, mime, icon, what in _IMAGE_DOWNLOADS:
+        row.download_button(
             label,
             data=lambda make=make: make(chart_export.for_download(spec)),  # made on the server when clicked
             file_name=f"{filename}.{label.lower()}",

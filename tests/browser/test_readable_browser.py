@@ -172,3 +172,25 @@ def test_activity_map_filter_chips_are_readable(screen, server):
     page.wait_for_function("() => !location.search.includes('status=cancelled')", timeout=30_000)
     wait_until_idle(page, runs=0)
     _assert_readable(page, {"Activity": 8, "Audience": 10, "Strand": 3, "Status": 1})
+
+
+def test_a_charts_download_buttons_keep_their_labels_in_a_narrow_column(screen, server):
+    """The funnel and the ranking share a row: each chart's PNG and SVG buttons wrap under its sentence whole (fixed
+    columns once cut them to "P." and "S.", and the ranking's to bare icons)."""
+    screen.goto(server + "/trends?section=funnel")
+    wait_until_idle(screen)
+    wait_for_charts(screen, 3)
+    buttons = screen.get_by_role("tabpanel").get_by_test_id("stDownloadButton")  # the funnel's and the ranking's
+    buttons.nth(3).wait_for(timeout=30_000)
+    # The label is the button's last word (its icon is a ligature before it); cut: any part of it clipping its text.
+    shown = buttons.evaluate_all(
+        """els => els.map(el => {
+             const b = el.querySelector('button');
+             const clipped = e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible';
+             return {label: b.innerText.trim().split(/\\s+/).pop(), cut: [b, ...b.querySelectorAll('*')].some(clipped)};
+           })"""
+    )
+    screenshot(screen, "funnel_downloads")
+    assert len(shown) == 4, shown  # the funnel's and the ranking's
+    assert sorted(s["label"] for s in shown) == ["PNG", "PNG", "SVG", "SVG"], shown
+    assert not any(s["cut"] for s in shown), shown
