@@ -139,6 +139,12 @@ def ranking_chart(points: pd.DataFrame, measure_label: str) -> alt.LayerChart:
     return alt.layer(bars, errors).properties(height=360, title="Ranking (read with the funnel)")
 
 
+# A bar at least this long (%) holds its base note inside it, in white (the note is about 40% of the plot's width).
+NOTE_INSIDE_FROM = 45
+# White on the bar's blue (5.2:1), in both themes: not the page's white (#ffffff), which the dark theme turns dark.
+ON_BAR = "#fffffe"
+
+
 def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
     """The measure per demographic group with 95% intervals; small groups say so instead of a value."""
     df = breakdown.copy()
@@ -166,9 +172,21 @@ def breakdown_chart(breakdown: pd.DataFrame, title: str) -> alt.LayerChart:
         )
     )
     errors = alt.Chart(shown).mark_rule(color="#333333").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
-    notes = (
-        alt.Chart(df[df["note"] != ""])
+    # A note where it reads: on the white of a group with no bar; in white inside a bar long enough to hold it;
+    # after the interval of a shorter one (dark grey on the bar's blue could not be read).
+    noted = df[df["note"] != ""]
+    inside = noted["pct"] >= NOTE_INSIDE_FROM
+    after = noted["pct"].notna() & ~inside
+    note = alt.Text("note:N")
+    notes = [
+        alt.Chart(noted[noted["pct"].isna()])
         .mark_text(align="left", dx=4, fontSize=11, color="#555555")
-        .encode(y=y, x=alt.value(4), text="note:N")
-    )
-    return alt.layer(bars, errors, notes).properties(height=max(120, 32 * len(df)), title=title)
+        .encode(y=y, x=alt.value(4), text=note),
+        alt.Chart(noted[inside])
+        .mark_text(align="left", dx=4, fontSize=11, color=ON_BAR, fontWeight="bold")
+        .encode(y=y, x=alt.value(4), text=note),
+        alt.Chart(noted[after])
+        .mark_text(align="left", dx=6, fontSize=11, color="#555555")
+        .encode(y=y, x="ci_high:Q", text=note),
+    ]
+    return alt.layer(bars, errors, *notes).properties(height=max(120, 32 * len(df)), title=title)

@@ -214,3 +214,35 @@ def test_the_force_alone_has_no_empty_district_legend(db, trend_inputs):
 
     assert district_legends(force) and all(legend is None for legend in district_legends(force))
     assert all(legend is not None for legend in district_legends(with_districts))
+
+
+def test_a_low_base_note_is_drawn_where_it_can_be_read():
+    """Dark grey on the bar's blue could not be read: a long bar holds its note in white, a short one has it after
+    its interval, and a group with no bar on the white beside its label."""
+    import pandas as pd
+
+    from analytics.charts.images import spec_of
+    from analytics.survey.section_charts import ON_BAR, breakdown_chart
+    from analytics.verdicts import FLAGGED, HIDDEN
+
+    groups = pd.DataFrame(
+        {
+            "category": ["16-24", "25-34", "65+"],
+            "pct": [None, 72.0, 21.0],
+            "ci_low": [None, 60.0, 12.0],
+            "ci_high": [None, 83.0, 33.0],
+            "base_text": ["12", "61", "58"],
+            "base_status": [HIDDEN, FLAGGED, FLAGGED],
+        }
+    )
+    spec = spec_of(breakdown_chart(groups, "By age"))
+    placed = {}
+    for layer in spec["layer"]:
+        if layer["mark"]["type"] != "text":
+            continue
+        rows = spec["datasets"][layer["data"]["name"]]
+        for row in rows:
+            placed[row["category"].split()[0]] = (layer["mark"]["color"], layer["encoding"]["x"])
+    assert placed["16-24"] == ("#555555", {"value": 4}), "no bar: beside its label"
+    assert placed["25-34"] == (ON_BAR, {"value": 4}), "a long bar: inside it, in white"
+    assert placed["65+"][0] == "#555555" and placed["65+"][1]["field"] == "ci_high", "a short bar: after its interval"
