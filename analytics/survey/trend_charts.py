@@ -70,6 +70,12 @@ def _period_axis(order: list[str], title: str = "Period (financial year)", field
 COMPARATORS = ["Force", MSG_NAME]
 
 
+def _drawn_words(districts: bool, comparator: bool) -> str:
+    """What the trend chart draws, for its title: 'districts, force and comparator', 'force and comparator'..."""
+    parts = [*(["districts"] if districts else []), "force", *(["comparator"] if comparator else [])]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def survey_trend_chart(
     trends: pd.DataFrame,
     benchmark: pd.DataFrame,
@@ -122,7 +128,7 @@ def survey_trend_chart(
         data,
         order=order,
         y_title=f"{measure_label} (%)",
-        title=f"{measure_label}: districts, force and comparator",
+        title=f"{measure_label}: {_drawn_words(bool(district), 'trend_benchmark' in data)}",
     )
 
 

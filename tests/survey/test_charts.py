@@ -246,3 +246,16 @@ def test_a_low_base_note_is_drawn_where_it_can_be_read():
     assert placed["16-24"] == ("#555555", {"value": 4}), "no bar: beside its label"
     assert placed["25-34"] == (ON_BAR, {"value": 4}), "a long bar: inside it, in white"
     assert placed["65+"][0] == "#555555" and placed["65+"][1]["field"] == "ci_high", "a short bar: after its interval"
+
+
+def test_the_trend_charts_title_names_what_it_draws(db, trend_inputs):
+    trend, benchmark, notes = trend_inputs
+    force_only = trend[trend["kind"] != "district"]
+    drawn = {
+        "districts and force": (trend, benchmark.iloc[0:0]),
+        "force and comparator": (force_only, benchmark),
+        "force": (force_only, benchmark.iloc[0:0]),
+    }
+    for words, (lines, comparator) in drawn.items():
+        spec = trend_charts.survey_trend_chart(lines, comparator, notes, "Feel informed")
+        assert spec["title"] == f"Feel informed: {words}"
