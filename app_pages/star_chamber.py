@@ -98,7 +98,12 @@ table_view.download_csv(shown, f"scorecard_{presenting}_{round_key}.csv", key="d
 
 st.markdown("**Engagement and social media**")
 k_shown, k_verdicts = tables.kpi_table(kpi)
-table_view.show(widgets.verdict_style(k_shown, k_verdicts))
+# As the scorecard: widths that fit at 1440 px, a long KPI name wrapping, no interval or verdict cut short.
+k_widths = {"KPI": 250, "Value": 62, "95% CI": 88, "Base": 62, "Force": 62, "vs force": 128, "A year before": 98}
+k_widths |= {"vs a year before": 128}
+table_view.show(
+    widgets.verdict_style(k_shown, k_verdicts), column_config={c: {"width": w} for c, w in k_widths.items()}, wrap=True
+)
 st.caption(
     "Loop closure (concerns raised in the quarter that were acted on and told back, as the data stands) is a "
     "proportion and is tested; rates and counts are shown beside the force but not tested, so they are not coloured."

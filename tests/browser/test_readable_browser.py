@@ -95,16 +95,18 @@ def test_trends_opens_on_the_force_and_three_districts_the_rest_a_click_away(scr
     other.close()
 
 
-def _grid_fits(page) -> dict:
+def _grid_fits(page, nth: int = 0) -> dict:
+    """Whether the page's ``nth`` table fits its width: no sideways scroll, its right edge inside the window."""
     return page.evaluate(
-        """() => {
-            const grid = document.querySelector("[data-testid='stDataFrame']");
+        """nth => {
+            const grid = document.querySelectorAll("[data-testid='stDataFrame']")[nth];
             const scroller = grid.querySelector(".dvn-scroller");
             const box = grid.getBoundingClientRect();
             return {scroll: scroller.scrollWidth, client: scroller.clientWidth, right: box.right,
                     viewport: window.innerWidth,
                     headers: [...grid.querySelectorAll("th")].map(t => t.textContent)};
-        }"""
+        }""",
+        nth,
     )
 
 
@@ -120,6 +122,9 @@ def test_star_chamber_scorecard_fits_the_page_at_1440(screen, server):
         assert fit["headers"][-1] == "Funnel", "the scorecard's last column is the funnel"
         assert fit["scroll"] <= fit["client"], f"{presenting}: the table scrolls sideways, cutting its last column"
         assert fit["right"] <= fit["viewport"], "the table ends inside the window"
+        kpis = _grid_fits(page, 1)
+        assert kpis["headers"][-1] == "vs a year before", "the engagement and social media table's last column"
+        assert kpis["scroll"] <= kpis["client"], f"{presenting}: the KPI table scrolls sideways"
         grid.scroll_into_view_if_needed()
         screenshot(page, f"star_chamber_scorecard_{presenting.split()[0].lower()}")
         # Another district presents: the new scorecard fits too.
