@@ -329,6 +329,8 @@ def map_views_chart(monthly: pd.DataFrame):
     """Public map views per 1,000 residents by month: a line per district, the force dashed."""
     import altair as alt
 
+    from analytics.survey.trend_charts import DISTRICT_PALETTE, FORCE_COLOUR
+
     df = monthly.assign(month=pd.to_datetime(monthly["month_start"]).dt.strftime("%Y-%m-01"))
     x = alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y"))
     lines = (
@@ -337,7 +339,8 @@ def map_views_chart(monthly: pd.DataFrame):
         .encode(
             x=x,
             y=alt.Y("per_1k:Q", title="Views per 1,000 residents"),
-            color=alt.Color("name:N", title="District"),
+            # The dashboard's district palette (colour-blind safe, none pale on white), as on every other chart.
+            color=alt.Color("name:N", title="District", scale=alt.Scale(range=DISTRICT_PALETTE)),
             tooltip=[
                 alt.Tooltip("name:N", title="District"),
                 alt.Tooltip("month:T", format="%b %Y"),
@@ -348,7 +351,7 @@ def map_views_chart(monthly: pd.DataFrame):
     )
     force = (
         alt.Chart(df.drop_duplicates("month"))
-        .mark_line(color="#000000", strokeDash=[6, 3])
+        .mark_line(color=FORCE_COLOUR, strokeDash=[6, 3])
         .encode(x=x, y="force_per_1k:Q")
     )
     return (lines + force).properties(height=260, title="Public map views per 1,000 residents (dashed: force)")
