@@ -15,16 +15,13 @@ from dateutil.relativedelta import relativedelta
 
 from analytics.access import PermissionDenied
 from analytics.contract.vocabulary import ACTION_STATUSES, MEETING_THEMES
-from analytics.star_chamber.actions import ActionConflict, ActionError
+from analytics.star_chamber.actions import ActionAlreadyAdded, ActionConflict, ActionError
 from ui import auth, escape, table_view
 from ui.cache import star_chamber
 
 UPDATE_OPEN, ADD_OPEN = "sc_update_action_open", "sc_add_action_open"  # the sections' session-state keys
 # Said under each form's inputs: what happens to words typed and not yet saved.
 KEPT_WORDS = "What you type is kept while this section is closed; it is saved only when you press {button}."
-# The last action added in this session: (the draft's keys and values, its id), so a second click that arrives
-# before the emptied inputs reach the browser does not add it again.
-_LAST_ADDED = "_sc_last_added"
 
 
 def sections(tracker: pd.DataFrame, meeting, presenting: str) -> None:
@@ -126,6 +123,12 @@ def _save_update(chosen: str) -> None:
         saved = star_chamber.save_action_update(chosen, opened["version"], changes)
     except ActionConflict as conflict:
         newer = conflict.current
+        if all(_editable(newer)[k] == v for k, v in changes.items()):
+            # What this draft says is saved already (a second click whose run overlapped the first's): done.
+            st.session_state[opened_key] = {"version": int(newer["version"]), "base": _editable(newer)}
+            st.session_state.pop(f"_refused_{chosen}", None)
+            st.session_state[said] = ("success", f"Saved {escape.md_escape(chosen)} (version {newer['version']}).")
+            return
         # The draft stays in the inputs; only the fields this editor changed go on top of the newer version.
         st.session_state[opened_key] = {"version": int(newer["version"]), "base": opened["base"]}
         shown = ("status", "update_note", "updated_by", "updated_at", "version")
@@ -136,7 +139,7 @@ def _save_update(chosen: str) -> None:
         }
         return
     except (ActionError, PermissionDenied, OSError) as exc:
-        st.session_state[said] = ("error", f"Not saved: {escape.md_escape(str(exc))}")
+        st.session_state[said] = ("error", f"Not saved: {_reason(exc)}")
         return
     st.session_state[opened_key] = {"version": int(saved["version"]), "base": _editable(saved)}
     st.session_state.pop(f"_refused_{chosen}", None)
@@ -172,6 +175,25 @@ def _add_form(meeting, presenting: str) -> None:
         _show(kind, message)
 
 
+# The forms' own words for the fields an action's rules name.
+_LABELS = {
+    "text": "What is to be done",
+    "owner": "Owner (role)",
+    "due_date": "Due",
+    "theme": "Theme",
+    "status": "Status",
+    "update_note": "Update",
+}
+
+
+def _reason(exc: Exception) -> str:
+    """Why a save was refused: an input left empty by its label, anything else in the rule's own words."""
+    missing = getattr(exc, "missing", None)
+    if missing in _LABELS:
+        return f"“{_LABELS[missing]}” cannot be empty."
+    return escape.md_escape(str(exc))
+
+
 def _message_key(keys: dict[str, str]) -> str:
     """Where the outcome of a draft's last add waits (kind, text) to be shown once under its form."""
     return f"_added_{keys['text']}"
@@ -181,19 +203,18 @@ def _add(meeting_id: str, presenting: str, keys: dict[str, str], empty: dict) ->
     # A callback runs before app.py, which finds the person's role on every run: find it now, for this save.
     auth.remember(auth.current())
     fields = {field: st.session_state.get(key) for field, key in keys.items()}
-    draft = (tuple(keys.values()), tuple((field, str(value)) for field, value in fields.items()))
-    last = st.session_state.get(_LAST_ADDED)
-    if last is not None and last[0] == draft:  # sent again before the emptied inputs reached the browser
-        _empty(keys, empty)
-        message = f"Added {escape.md_escape(last[1])} once: the same action again adds nothing more."
-        st.session_state[_message_key(keys)] = ("success", message)
-        return
     try:
         saved = star_chamber.save_new_action(meeting_id, presenting, fields)
-    except (ActionError, PermissionDenied, OSError) as exc:
-        st.session_state[_message_key(keys)] = ("error", f"Not added: {escape.md_escape(str(exc))}")  # draft kept
+    except ActionAlreadyAdded as same:
+        # A second click that reached the server before the emptied inputs reached the browser (the two clicks' runs
+        # may overlap, so the store decides, under its lock), or another editor's identical action.
+        _empty(keys, empty)
+        message = f"Added {escape.md_escape(same.action_id)} once: the same action again adds nothing more."
+        st.session_state[_message_key(keys)] = ("success", message)
         return
-    st.session_state[_LAST_ADDED] = (draft, saved["action_id"])
+    except (ActionError, PermissionDenied, OSError) as exc:
+        st.session_state[_message_key(keys)] = ("error", f"Not added: {_reason(exc)}")  # the draft stays
+        return
     _empty(keys, empty)
     st.session_state[_message_key(keys)] = ("success", f"Added {escape.md_escape(saved['action_id'])}.")
 

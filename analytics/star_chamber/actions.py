@@ -38,8 +38,22 @@ class ActionConflict(RuntimeError):
         self.current = current
 
 
+class ActionAlreadyAdded(RuntimeError):
+    """The same action (text, owner, theme and due date) is already set for the district at this meeting:
+    ``action_id`` is it. A second click, or a second editor, adds nothing more."""
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__(f"{action_id} is this action, already added")
+        self.action_id = action_id
+
+
 class ActionError(ValueError):
-    """An action change that cannot be made (unknown action, bad value)."""
+    """An action change that cannot be made (unknown action, bad value); ``missing``: the field left empty, if that is
+    why (the form names it by its label)."""
+
+    def __init__(self, message: str, missing: str | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def tracker(db: Database, district_id: str, meeting_date: date) -> pd.DataFrame:
@@ -92,7 +106,7 @@ def _validate(changes: dict) -> dict:
         raise ActionError(f"theme must be one of {', '.join(MEETING_THEMES)}")
     for key in ("text", "owner"):
         if key in changes and not str(changes[key]).strip():
-            raise ActionError(f"{key} cannot be empty")
+            raise ActionError(f"{key} cannot be empty", missing=key)
     if "due_date" in changes:
         due = changes["due_date"]
         if isinstance(due, str):
@@ -154,6 +168,20 @@ def update_action(
     return saved
 
 
+def _same_action(df: pd.DataFrame, meeting_id: str, district_id: str, fields: dict) -> str | None:
+    """The id of an action already set at ``meeting_id`` for ``district_id`` with these fields, if there is one."""
+    here = df[(df["meeting_id"] == meeting_id) & (df["district_id"] == district_id)]
+    for row in here.itertuples(index=False):
+        if (row.text, row.owner, row.theme, pd.Timestamp(row.due_date).date()) == (
+            fields["text"],
+            fields["owner"],
+            fields["theme"],
+            fields["due_date"],
+        ):
+            return row.action_id
+    return None
+
+
 def add_action(
     data_dir: Path,
     meeting_id: str,
@@ -164,15 +192,19 @@ def add_action(
     *,
     role: str,
 ) -> dict:
-    """Add an action set at ``meeting_id`` (managers and admins only); returns the saved row."""
+    """Add an action set at ``meeting_id`` (managers and admins only); returns the saved row. ActionAlreadyAdded
+    when the same action is set for the district at this meeting already (checked under the table's lock)."""
     access.require(role, "edit_actions")
     fields = _validate(fields)
     for key in ("text", "owner", "due_date", "theme"):
         if key not in fields:
-            raise ActionError(f"{key} is required")
+            raise ActionError(f"{key} is required", missing=key)
     now = now or datetime.now().replace(microsecond=0)
     with store.locked(data_dir, TABLE):
         df = store.read_table(data_dir, TABLE)
+        same = _same_action(df, meeting_id, district_id, fields)
+        if same is not None:
+            raise ActionAlreadyAdded(same)
         taken = set(df["action_id"])
         n = sum(1 for a in taken if a.startswith(f"{meeting_id}-A")) + 1
         while f"{meeting_id}-A{n}" in taken:

@@ -54,7 +54,7 @@ def test_unsaved_words_survive_closing_the_section_and_an_added_action_is_stored
     expect(what).to_have_value("Monthly surgery at Westcliff library")
     add = page.get_by_role("button", name="Add action")
     add.click()  # no owner yet: refused, and the words stay to be mended
-    expect(page.get_by_text("Not added: owner cannot be empty")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Not added: “Owner (role)” cannot be empty.")).to_be_visible(timeout=60_000)
     wait_until_idle(page, runs=0)
     expect(what).to_have_value("Monthly surgery at Westcliff library")
     page.get_by_label("Owner (role)", exact=True).last.fill("Neighbourhood Inspector")

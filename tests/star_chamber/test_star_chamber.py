@@ -384,3 +384,34 @@ def test_open_actions_come_first_each_part_by_due_date_then_by_id():
         }
     )
     assert tables.open_first(tracker)["action_id"].tolist() == ["A3", "A5", "A2", "A4", "A1"]
+
+
+def test_the_same_action_added_twice_at_once_is_stored_once(action_dir):
+    """Two runs of one double click may overlap in the server; the store, under its lock, keeps one."""
+    import threading
+
+    fields = {"text": "Monthly surgery", "owner": "District Inspector", "due_date": date(2027, 1, 1), "theme": "Other"}
+    before = pd.read_parquet(action_dir / "star_chamber_actions.parquet")
+    outcomes: list = []
+    start = threading.Barrier(4)
+
+    def add():
+        start.wait()
+        try:
+            added = actions.add_action(action_dir, "SC-2026-09-harlow", "harlow", fields, "val", role="manager")
+            outcomes.append(added)
+        except actions.ActionAlreadyAdded as same:
+            outcomes.append(same.action_id)
+
+    threads = [threading.Thread(target=add) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    after = pd.read_parquet(action_dir / "star_chamber_actions.parquet")
+    assert len(after) == len(before) + 1, "stored once"
+    [added] = [o["action_id"] for o in outcomes if isinstance(o, dict)]
+    assert sorted(o for o in outcomes if isinstance(o, str)) == [added] * 3, "the others name the one stored"
+    # Anything different is another action: the same words for another district, or another owner.
+    actions.add_action(action_dir, "SC-2026-09-harlow", "harlow", {**fields, "owner": "PCSO"}, "val", role="manager")
+    assert len(pd.read_parquet(action_dir / "star_chamber_actions.parquet")) == len(before) + 2
