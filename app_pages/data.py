@@ -13,6 +13,16 @@ actor = auth.actor()
 auth.require(actor, "import")
 st.title("Data")
 version = data.data_version()
+HEALTH_LABELS = {
+    "table": "Table",
+    "required": "Required",
+    "rows": "Rows",
+    "from": "From",
+    "to": "To",
+    "file_changed": "File changed",
+    "last_import": "Last import",
+    "last_import_by": "Last import by",
+}
 tab_import, tab_health, tab_history, tab_plan = st.tabs(
     ["Import a file", "Data health", "Import history", "Plan template"]
 )
@@ -202,7 +212,10 @@ with tab_import:
 version = data.data_version()
 with tab_health:
     health = imports.table_health(version)
-    table_view.show(health)
+    # Its columns as words; a table never imported here says so, and a cell with nothing in it shows a dash, not "None".
+    shown = health.assign(last_import_by=health["last_import_by"].fillna("never imported"))
+    labels = {name: {"label": label} for name, label in HEALTH_LABELS.items()}
+    table_view.show(shown, column_config=labels, placeholder="–")
     survey_gaps, quiet = imports.gaps(version)
     st.markdown(f"**Quarters without survey answers** (between the first and the last): {survey_gaps}")
     st.markdown("**Districts with no event held in the last four quarters of event data**")
@@ -211,7 +224,10 @@ with tab_health:
 with tab_history:
     log = imports.audit(version)
     st.caption("Every confirmed import, newest first (append-only; who, when, the file's hash and the counts).")
-    table_view.show(log)
+    if log.empty:
+        st.info("No file has been imported into this data yet.", icon=":material/history:")
+    else:
+        table_view.show(log)
 
 with tab_plan:
     plan_template.show(version)

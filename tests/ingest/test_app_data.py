@@ -114,3 +114,18 @@ def test_an_upload_naming_districts_every_way_is_checked_and_imported_through_th
 
     got = Database(folder).query("SELECT district_id FROM map_views WHERE month_start = '2001-04-01'")
     assert got["district_id"].tolist() == ["epping_forest_brentwood"]  # given as its ONS code, E07000072
+
+
+def test_health_reads_in_words_and_an_empty_history_says_so(app_env):
+    import json
+
+    at = run_app(page=DATA_PAGE)
+    assert not at.exception, at.exception
+    [health] = _tab(at, "Data health").dataframe
+    labels = {name: given.get("label") for name, given in json.loads(health.proto.columns).items()}
+    assert labels["file_changed"] == "File changed" and labels["last_import_by"] == "Last import by"
+    assert set(health.value["last_import_by"]) == {"never imported"}, "the demo was generated, never imported"
+    assert health.proto.placeholder == "–", "an empty cell (a table without dates) shows a dash, not None"
+    history = _tab(at, "Import history")
+    assert not _frames(history), "no empty table"
+    assert [i.value for i in history.info] == ["No file has been imported into this data yet."]
