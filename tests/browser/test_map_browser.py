@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.conftest import guarded_page, screenshot, start_server, stop_server, upload_file, wait_until_idle
 from tests.police_uk_files import write_year
@@ -157,6 +158,7 @@ def test_the_data_page_says_where_an_outcomes_file_belongs(map_page, tmp_path):
     upload_file(page, upload, "This is a police.uk outcomes file")
     message = page.get_by_text("This is a police.uk outcomes file")
     assert "ENGAGEMENT_POLICE_UK_DIR" in message.inner_text()
-    assert page.get_by_text("Nothing was written.").is_visible()
+    # Drawn just after the message, maybe in the next render: waited for, not read at one instant.
+    expect(page.get_by_text("Nothing was written.")).to_be_visible(timeout=10_000)
     screenshot(page, "data_outcomes_file")
     assert page.outside_requests == []
